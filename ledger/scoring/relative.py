@@ -1,0 +1,192 @@
+"""Several forecasters on the same questions: relative Brier, peer log score,
+and a leaderboard.
+
+Input is parallel arrays: question code, forecaster code (ints or strings),
+p and outcome, with one forecast per forecaster per question. Choosing which
+forecast counts (first, last, ...) is the caller's policy, applied before.
+
+relative Brier -- a forecast's Brier minus the median Brier of the *other*
+                  forecasters on that question; negative is better. Undefined
+                  when nobody else forecast the question.
+peer score     -- Metaculus' peer score, 100 (ln p_i - mean_{j != i} ln p_j),
+                  with p the probability given to what happened (clipped to
+                  [eps, 1 - eps]); positive is better. The peer scores on a
+                  question sum to 0. Undefined without other forecasters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._common import DEFAULT_EPS, Result, as_forecasts, check_eps, number
+from .proper import brier_label, check_scale, clipped_log, p_outcome
+
+
+@dataclass(frozen=True)
+class ForecastScores(Result):
+    """Per-forecast scores, in input order. Arrays hold NaN where a figure is
+    undefined (no other forecaster); to_dict() turns those into None."""
+
+    n: int
+    brier_scale: str
+    eps: float
+    brier: np.ndarray
+    log_loss: np.ndarray
+    relative_brier: np.ndarray
+    peer_score: np.ndarray
+    peers: np.ndarray  # how many other forecasters were on the same question
+
+
+@dataclass(frozen=True)
+class LeaderboardRow(Result):
+    """One forecaster: n forecasts, of which n_with_peers were on questions
+    someone else also forecast (relative Brier and peer score average over those)."""
+
+    forecaster: Any
+    n: int
+    n_with_peers: int
+    brier: float | None
+    log_loss: float | None
+    relative_brier: float | None
+    peer_score: float | None
+
+
+@dataclass(frozen=True)
+class Leaderboard(Result):
+    """Per-forecaster rows sorted by Brier (best first), then forecaster."""
+
+    n: int
+    n_questions: int
+    n_forecasters: int
+    brier_scale: str
+    brier_label: str
+    eps: float
+    sort: str
+    rows: tuple[LeaderboardRow, ...]
+
+
+def _codes(values: Any, name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    arr = np.asarray(values)
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise ValueError(f"{name} must be one-dimensional with the same length as p ({n})")
+    uniques, inverse = np.unique(arr, return_inverse=True)
+    return uniques, inverse.reshape(-1)
+
+
+def _prepare(question, forecaster, p, o):
+    p, o = as_forecasts(p, o)
+    n = p.shape[0]
+    questions, qi = _codes(question, "question", n)
+    forecasters, fi = _codes(forecaster, "forecaster", n)
+    if n and np.unique(qi * forecasters.size + fi).size != n:
+        raise ValueError(
+            "each forecaster may have only one forecast per question; apply a "
+            "forecast policy (first, last, ...) before scoring"
+        )
+    per_q = np.bincount(qi, minlength=questions.size)
+    hits_q = np.bincount(qi, weights=o, minlength=questions.size)
+    if np.any((hits_q != 0) & (hits_q != per_q)):
+        raise ValueError("forecasts on the same question must have the same outcome")
+    return p, o, questions, qi, forecasters, fi, per_q
+
+
+def _median_of_others(values: np.ndarray, group: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """For each element, the median of the other elements in its group (NaN
+    for a group of one). Sort once; within a sorted group of m, leaving out the
+    element at rank r maps position j of the others to rank j + (j >= r)."""
+    order = np.lexsort((values, group))
+    s = values[order]
+    g = group[order]
+    m = size[g]
+    start = np.cumsum(size) - size
+    rank = np.arange(s.size) - start[g]
+    k = m - 1  # how many others
+    lo_pos = (k - 1) // 2
+    hi_pos = k // 2
+    ok = k > 0
+    last = max(s.size - 1, 0)
+    lo_at = np.clip(start[g] + lo_pos + (lo_pos >= rank), 0, last)
+    hi_at = np.clip(start[g] + hi_pos + (hi_pos >= rank), 0, last)
+    med_sorted = np.where(ok, 0.5 * (s[lo_at] + s[hi_at]), np.nan)
+    out = np.empty_like(med_sorted)
+    out[order] = med_sorted
+    return out
+
+
+def _forecast_scores(p, o, qi, per_q, scale, eps) -> ForecastScores:
+    n = p.shape[0]
+    r = o - p
+    brier = r * r
+    if scale == "0-2":
+        brier *= 2.0
+    logs, _ = clipped_log(p_outcome(p, o), eps)  # ln p(outcome)
+    peers = per_q[qi] - 1
+    relative = brier - _median_of_others(brier, qi, per_q)
+    # mean of the others' logs = (question sum - own) / (m - 1)
+    sum_q = np.bincount(qi, weights=logs, minlength=per_q.size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        others = (sum_q[qi] - logs) / peers
+    peer = np.where(peers > 0, 100.0 * (logs - others), np.nan)
+    return ForecastScores(n, scale, eps, brier, -logs, relative, peer, peers)
+
+
+def forecast_scores(
+    question, forecaster, p, o, *, brier_scale: str = "0-1", eps: float = DEFAULT_EPS
+) -> ForecastScores:
+    """Per-forecast Brier, log loss, relative Brier and peer score."""
+    check_scale(brier_scale)
+    eps = check_eps(eps)
+    p, o, _, qi, _, _, per_q = _prepare(question, forecaster, p, o)
+    return _forecast_scores(p, o, qi, per_q, brier_scale, eps)
+
+
+def leaderboard(
+    question, forecaster, p, o, *, brier_scale: str = "0-1", eps: float = DEFAULT_EPS
+) -> Leaderboard:
+    """Per-forecaster proper scores, relative Brier and peer score, with n."""
+    check_scale(brier_scale)
+    eps = check_eps(eps)
+    p, o, questions, qi, forecasters, fi, per_q = _prepare(question, forecaster, p, o)
+    scores = _forecast_scores(p, o, qi, per_q, brier_scale, eps)
+    nf = forecasters.size
+    has_peers = scores.peers > 0
+
+    def per_forecaster(values, mask=None):
+        w = values if mask is None else np.where(mask, values, 0.0)
+        return np.bincount(fi, weights=w, minlength=nf)
+
+    count = np.bincount(fi, minlength=nf)
+    count_peers = np.bincount(fi, weights=has_peers, minlength=nf).astype(np.int64)
+    brier_mean = per_forecaster(scores.brier) / np.maximum(count, 1)
+    log_mean = per_forecaster(scores.log_loss) / np.maximum(count, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel_mean = per_forecaster(scores.relative_brier, has_peers) / count_peers
+        peer_mean = per_forecaster(scores.peer_score, has_peers) / count_peers
+
+    # Deterministic order: Brier, then the forecaster's sorted position.
+    order = np.lexsort((np.arange(nf), brier_mean))
+    rows = tuple(
+        LeaderboardRow(
+            forecaster=forecasters[i].item(),
+            n=int(count[i]),
+            n_with_peers=int(count_peers[i]),
+            brier=number(brier_mean[i]),
+            log_loss=number(log_mean[i]),
+            relative_brier=number(rel_mean[i]),
+            peer_score=number(peer_mean[i]),
+        )
+        for i in order  # a loop over forecasters, not forecasts
+    )
+    return Leaderboard(
+        n=int(p.shape[0]),
+        n_questions=int(questions.size),
+        n_forecasters=int(nf),
+        brier_scale=brier_scale,
+        brier_label=brier_label(brier_scale),
+        eps=eps,
+        sort="brier ascending, then forecaster",
+        rows=rows,
+    )
