@@ -1,0 +1,48 @@
+"""The `pledger` command: parse arguments, call the library, render, exit.
+
+Only this package imports typer or rich, prints, or exits. Heavy imports
+(sqlmodel, numpy, matplotlib) happen inside the commands that need them, so
+`pledger --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from . import reading, recording
+from .common import ROOT_HELP, State
+
+app = typer.Typer(
+    name="pledger",
+    help="A plain-text ledger of probability-tagged predictions: log, resolve, check, score, publish.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    root: str = typer.Option(None, "--root", envvar="PLEDGER_ROOT", help=ROOT_HELP, metavar="DIR"),
+) -> None:
+    ctx.obj = State(root=root)
+
+
+recording.register(app)
+reading.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the app and turns library errors into messages and exit codes."""
+    from .common import run_app
+
+    return run_app(app, argv)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

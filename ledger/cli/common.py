@@ -1,0 +1,132 @@
+"""What the commands share: the ledger they act on, argument parsing, errors and exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+
+ROOT_HELP = "The ledger folder (default: $PLEDGER_ROOT, else ./predictions when it exists)."
+JSON_HELP = "Print JSON (keys documented in docs/cli.md) instead of a table."
+
+
+@dataclass
+class State:
+    root: str | None = None
+
+
+def open_ledger(ctx: typer.Context):
+    from ..services.ledger import Ledger
+
+    state: State = ctx.obj or State()
+    ledger = Ledger.open(state.root)
+    remember_root(ledger.root)
+    return ledger
+
+
+def parse_date(value: str | None, argument: str) -> dt.date | None:
+    if value is None:
+        return None
+    from ..errors import UsageError
+
+    text = value.strip().lower()
+    if text == "today":
+        from ..services.defaults import today
+
+        return today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{argument}: {value!r} is not a date; write YYYY-MM-DD (or 'today')", argument) from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def warn_problems(count: int) -> None:
+    if count:
+        noun = "problem" if count == 1 else "problems"
+        console(stderr=True).print(
+            f"[yellow]warning:[/] the ledger has {count} {noun}; records with problems are left out. "
+            "Run `pledger check` to see them."
+        )
+
+
+def run_app(app: typer.Typer, argv: list[str] | None) -> int:
+    """Run the typer app; map library errors to exit codes 1 (data) and 2 (usage), never a traceback."""
+    from ..errors import LedgerError, UsageError
+
+    try:
+        app(args=argv, prog_name="pledger", standalone_mode=False)
+    except UsageError as exc:
+        _error(exc.message)
+        return 2
+    except LedgerError as exc:
+        _error(exc.message, exc.problems)
+        return 1
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("Aborted.\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        return 130
+    except _click_exception() as exc:
+        exc.show()
+        return exc.exit_code
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # a bug: say so plainly, keep the traceback behind a switch
+        if os.environ.get("PLEDGER_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"pledger: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in pledger, not in your ledger. Set PLEDGER_DEBUG=1 for the traceback and report it.\n"
+        )
+        return 3
+    return 0
+
+
+def _click_exception():
+    try:  # typer >= 0.16 vendors click
+        from typer._click.exceptions import ClickException
+    except ImportError:  # pragma: no cover
+        from click.exceptions import ClickException
+    return ClickException
+
+
+def _error(message: str, problems=None) -> None:
+    sys.stderr.write(f"pledger: error: {message}\n")
+    for problem in problems or []:
+        sys.stderr.write(f"  {problem.render(_ROOT_FOR_PATHS.get('root'))}\n")
+
+
+_ROOT_FOR_PATHS: dict[str, str] = {}
+
+
+def remember_root(root: os.PathLike | str) -> None:
+    """Problems hold ledger-relative paths; remember the root so errors show openable paths."""
+    _ROOT_FOR_PATHS["root"] = os.fspath(root)

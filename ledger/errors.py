@@ -1,0 +1,84 @@
+"""Problems with a source location, and the two exception types the library raises.
+
+Data problems are values (beancount's idea): loaders collect them and go on, so
+`pledger check` can report every problem at once. Exceptions are for the moment
+a command has to stop: `LedgerError` (bad data, exit 1) and `UsageError` (a bad
+argument, exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class SourceLocation:
+    """Where a problem is: a path relative to the ledger root, 1-based line and column."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def render(self, root: str | os.PathLike | None = None) -> str:
+        shown = display_path(self.path, root)
+        if self.line <= 0:
+            return shown
+        if self.column <= 0:
+            return f"{shown}:{self.line}"
+        return f"{shown}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Problem:
+    """One thing wrong with the ledger, and what to do about it."""
+
+    location: SourceLocation
+    message: str
+    code: str = field(default="invalid", compare=False)
+
+    def render(self, root: str | os.PathLike | None = None) -> str:
+        return f"{self.location.render(root)}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.location.path,
+            "line": self.location.line,
+            "column": self.location.column,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+class LedgerError(Exception):
+    """The ledger's data stops a command (exit code 1). Carries one or more problems."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems or [])
+
+
+class UsageError(Exception):
+    """A command was called wrongly (exit code 2). Names the argument."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, argument: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.argument = argument
+
+
+def display_path(path: str, root: str | os.PathLike | None = None) -> str:
+    """Show a ledger-relative path the way the user can open it from where they stand."""
+    if root is None:
+        return path
+    full = os.path.join(os.fspath(root), path)
+    try:
+        shown = os.path.relpath(full)
+    except ValueError:  # another drive on Windows
+        return full
+    return full if shown.startswith("..") else shown

@@ -1,0 +1,1 @@
+"""The SQLite (SQLModel) index: derived from the YAML, refreshed before each read."""

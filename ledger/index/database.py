@@ -1,0 +1,51 @@
+"""Where the index lives and how to open it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, create_engine
+
+from ..store.discover import INDEX_DIR
+
+DATABASE_URL_ENV = "PLEDGER_DATABASE_URL"
+INDEX_FILE = "index.sqlite"
+
+
+def database_url(root: Path) -> str:
+    """PLEDGER_DATABASE_URL when set (any SQLAlchemy URL), else <root>/.pledger/index.sqlite."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        return url
+    index_dir = root / INDEX_DIR
+    index_dir.mkdir(exist_ok=True)
+    return f"sqlite:///{index_dir / INDEX_FILE}"
+
+
+def open_engine(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    from . import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # The index is derived data: speed over durability; a lost index is rebuilt.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def reset(engine: Engine) -> None:
+    """Drop and recreate every table (schema change or a damaged index)."""
+    from . import tables  # noqa: F401
+
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)

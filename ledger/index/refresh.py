@@ -1,0 +1,147 @@
+"""Bring the index up to date with the YAML, re-reading only files whose content changed.
+
+A file is re-read when its size or modification time differ from what the index
+recorded and, then, its SHA-256 differs too (a touched but unchanged file costs
+one hash, not a parse). Removed files drop their rows. All in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from ..records import FileRecords
+from ..store.discover import ledger_files
+from ..store.read import read_file
+from .tables import (
+    PER_FILE_TABLES,
+    SCHEMA_VERSION,
+    FileRow,
+    ForecastRow,
+    MetaRow,
+    OutcomeRow,
+    PredictionRow,
+    ProblemRow,
+    SetRow,
+    TagRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshStats:
+    files: int
+    read: int
+    removed: int
+
+
+def refresh(engine: Engine, root: Path) -> RefreshStats:
+    """Make the index match the files under root. Returns how much work it did."""
+    with engine.begin() as conn:
+        _ensure_schema(conn)
+        known = {row.path: row for row in conn.execute(select(FileRow.__table__))}
+        on_disk = ledger_files(root)
+        seen: set[str] = set()
+        to_read: list[tuple[str, bytes, str, int, int]] = []
+        for f in on_disk:
+            seen.add(f.path)
+            row = known.get(f.path)
+            if row is not None and row.size == f.size and row.mtime_ns == f.mtime_ns:
+                continue
+            try:
+                data = (root / f.path).read_bytes()
+            except OSError:
+                data = b""
+            digest = hashlib.sha256(data).hexdigest()
+            if row is not None and row.sha256 == digest:
+                conn.execute(
+                    FileRow.__table__.update().where(FileRow.__table__.c.path == f.path).values(size=f.size, mtime_ns=f.mtime_ns)
+                )
+                continue
+            to_read.append((f.path, data, digest, f.size, f.mtime_ns))
+        removed = [path for path in known if path not in seen]
+        stale = removed + [item[0] for item in to_read if item[0] in known]
+        _delete_files(conn, stale)
+        batch = _Batch()
+        for path, data, digest, size, mtime_ns in to_read:
+            records = read_file(root, path, data)
+            batch.add(records)
+            batch.files.append({"path": path, "size": size, "mtime_ns": mtime_ns, "sha256": digest, "kind": records.kind})
+        batch.write(conn)
+    return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed))
+
+
+def _ensure_schema(conn: Connection) -> None:
+    meta = MetaRow.__table__
+    version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+    if version == SCHEMA_VERSION:
+        return
+    for table in (*PER_FILE_TABLES, FileRow):
+        conn.execute(delete(table.__table__))
+    conn.execute(delete(meta))
+    conn.execute(insert(meta), [{"key": "schema_version", "value": SCHEMA_VERSION}])
+
+
+def _delete_files(conn: Connection, paths: list[str]) -> None:
+    for start in range(0, len(paths), 500):
+        chunk = paths[start : start + 500]
+        for table in PER_FILE_TABLES:
+            conn.execute(delete(table.__table__).where(table.__table__.c.file.in_(chunk)))
+        conn.execute(delete(FileRow.__table__).where(FileRow.__table__.c.path.in_(chunk)))
+
+
+class _Batch:
+    """Rows for many files, inserted with one executemany per table."""
+
+    def __init__(self) -> None:
+        self.files: list[dict] = []
+        self.sets: list[dict] = []
+        self.predictions: list[dict] = []
+        self.tags: list[dict] = []
+        self.forecasts: list[dict] = []
+        self.outcomes: list[dict] = []
+        self.problems: list[dict] = []
+
+    def add(self, rec: FileRecords) -> None:
+        path = rec.path
+        for s in rec.sets:
+            self.sets.append(
+                {"id": s.id, "title": s.title, "by": s.by, "made": s.made, "about": s.about, "source": s.source,
+                 "file": path, "line": s.location.line, "col": s.location.column}
+            )
+        for p in rec.predictions:
+            self.predictions.append(
+                {"id": p.id, "claim": p.claim, "p": p.p, "p_typed": p.p_typed, "by": p.by, "made": p.made,
+                 "due": p.due, "set_id": p.set_id, "about": p.about, "criteria": p.criteria, "source": p.source,
+                 "note": p.note, "tags": json.dumps(list(p.tags)), "tests": json.dumps(list(p.tests)),
+                 "file": path, "line": p.location.line, "col": p.location.column, "position": p.position}
+            )
+            for tag in p.tags:
+                self.tags.append({"prediction_id": p.id, "tag": tag, "file": path})
+        for f in rec.forecasts:
+            self.forecasts.append(
+                {"prediction_id": f.prediction_id, "p": f.p, "p_typed": f.p_typed, "by": f.by, "at": f.at,
+                 "note": f.note, "initial": f.initial, "file": path, "line": f.location.line, "col": f.location.column}
+            )
+        for o in rec.outcomes:
+            self.outcomes.append(
+                {"prediction_id": o.prediction_id, "result": o.result, "on": o.on, "by": o.by, "note": o.note,
+                 "correction": o.correction, "evidence": json.dumps([e.to_dict() for e in o.evidence]),
+                 "file": path, "line": o.location.line, "col": o.location.column}
+            )
+        for pr in rec.problems:
+            self.problems.append(
+                {"file": path, "line": pr.location.line, "col": pr.location.column, "code": pr.code, "message": pr.message}
+            )
+
+    def write(self, conn: Connection) -> None:
+        for table, rows in (
+            (FileRow, self.files), (SetRow, self.sets), (PredictionRow, self.predictions), (TagRow, self.tags),
+            (ForecastRow, self.forecasts), (OutcomeRow, self.outcomes), (ProblemRow, self.problems),
+        ):
+            if rows:
+                conn.execute(insert(table.__table__), rows)

@@ -1,0 +1,120 @@
+"""Index tables. Derived data only: deleting the database loses nothing.
+
+Rows are built from validated records (ledger.records), never validated here:
+SQLModel `table=True` classes skip validation on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = "1"
+
+
+class MetaRow(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class FileRow(SQLModel, table=True):
+    """One ledger file as last indexed: its stat, its content hash and its kind."""
+
+    __tablename__ = "files"
+    path: str = Field(primary_key=True)
+    size: int
+    mtime_ns: int
+    sha256: str
+    kind: str | None = None
+
+
+class SetRow(SQLModel, table=True):
+    __tablename__ = "sets"
+    rowid: int | None = Field(default=None, primary_key=True)
+    id: str = Field(index=True)
+    title: str | None = None
+    by: str | None = None
+    made: dt.date | None = None
+    about: str | None = None
+    source: str | None = None
+    file: str = Field(index=True)
+    line: int = 0
+    col: int = 0
+
+
+class PredictionRow(SQLModel, table=True):
+    __tablename__ = "predictions"
+    rowid: int | None = Field(default=None, primary_key=True)
+    id: str = Field(index=True)
+    claim: str
+    p: float
+    p_typed: str
+    by: str = Field(index=True)
+    made: dt.date
+    due: dt.date | None = None
+    set_id: str | None = Field(default=None, index=True)
+    about: str | None = None
+    criteria: str | None = None
+    source: str | None = None
+    note: str | None = None
+    tags: str = "[]"  # JSON list, for display; filtering goes through TagRow
+    tests: str = "[]"  # JSON list of claim ids
+    file: str = Field(index=True)
+    line: int = 0
+    col: int = 0
+    position: int = 0
+
+
+class TagRow(SQLModel, table=True):
+    __tablename__ = "tags"
+    rowid: int | None = Field(default=None, primary_key=True)
+    prediction_id: str = Field(index=True)
+    tag: str = Field(index=True)
+    file: str = Field(index=True)
+
+
+class ForecastRow(SQLModel, table=True):
+    __tablename__ = "forecasts"
+    rowid: int | None = Field(default=None, primary_key=True)
+    prediction_id: str = Field(index=True)
+    p: float
+    p_typed: str
+    by: str = Field(index=True)
+    at: dt.date
+    note: str | None = None
+    initial: bool = False
+    file: str = Field(index=True)
+    line: int = 0
+    col: int = 0
+
+
+class OutcomeRow(SQLModel, table=True):
+    __tablename__ = "outcomes"
+    rowid: int | None = Field(default=None, primary_key=True)
+    prediction_id: str = Field(index=True)
+    result: str
+    on: dt.date
+    by: str
+    note: str | None = None
+    correction: bool = False
+    evidence: str = "[]"  # JSON list of {url, quote, archived, title}
+    file: str = Field(index=True)
+    line: int = 0
+    col: int = 0
+
+
+class ProblemRow(SQLModel, table=True):
+    """Problems found while reading a file, kept so `check` needs no re-read."""
+
+    __tablename__ = "problems"
+    rowid: int | None = Field(default=None, primary_key=True)
+    file: str = Field(index=True)
+    line: int = 0
+    col: int = 0
+    code: str = "invalid"
+    message: str
+
+
+PER_FILE_TABLES = (SetRow, PredictionRow, TagRow, ForecastRow, OutcomeRow, ProblemRow)

@@ -1,0 +1,193 @@
+"""Pydantic models of what may be written in a ledger file, key by key.
+
+Unknown keys are errors (a typo must not be dropped silently). These models
+check one record at a time; cross-record rules (unique ids, references to known
+ids) live in `ledger.checks`. After validation the store turns them into the
+plain records of `ledger.records`, filling in what a file's header supplies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
+
+from .probability import Probability, parse_probability
+
+SLUG_PATTERN = r"[a-z0-9][a-z0-9._-]*"
+_SLUG = re.compile(rf"^{SLUG_PATTERN}$")
+MAX_ID_LENGTH = 100
+MAX_TEXT_LENGTH = 20_000
+RESULTS = ("yes", "no", "annulled")
+
+
+def check_slug(value: str, what: str = "id") -> str:
+    """Ids and tags are slugs, never paths."""
+    if "/" in value or "\\" in value or value.startswith(".") or ".." in value:
+        raise ValueError(
+            f"{what} {value!r} looks like a path; {what}s are slugs: lowercase letters, digits, '.', '_' and '-'"
+        )
+    if not _SLUG.match(value):
+        raise ValueError(
+            f"{what} {value!r} is not a slug: start with a lowercase letter or digit, then use a-z 0-9 . _ -"
+        )
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"{what} is {len(value)} characters long; keep it under {MAX_ID_LENGTH}")
+    return value
+
+
+def _id(value: Any) -> Any:
+    if isinstance(value, str):
+        return check_slug(value, "id")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"id {value!r} is a number; ids are slugs: quote it or add letters, e.g. 'p{value}'")
+    return value
+
+
+def _tag(value: Any) -> Any:
+    return check_slug(value, "tag") if isinstance(value, str) else value
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("is empty; write some text or remove the key")
+        if len(value) > MAX_TEXT_LENGTH:
+            raise ValueError(f"is {len(value)} characters long; the limit is {MAX_TEXT_LENGTH}")
+    return value
+
+
+def _date(value: Any) -> Any:
+    # Plain dates only: pydantic would read a bare number as a Unix timestamp.
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+    raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+
+
+def _url(value: Any) -> Any:
+    if isinstance(value, str) and not value.startswith(("http://", "https://")):
+        raise ValueError(f"{value!r} is not a web address; links must start with http:// or https://")
+    return value
+
+
+def _result(value: Any) -> Any:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, str) and value.strip().lower() in RESULTS:
+        return value.strip().lower()
+    raise ValueError(f"{value!r} is not a result; use yes, no or annulled")
+
+
+def _list_of(value: Any) -> Any:
+    # A single tag may be written without brackets.
+    return [value] if isinstance(value, str) else value
+
+
+Id = Annotated[str, BeforeValidator(_id)]
+Tag = Annotated[str, BeforeValidator(_tag)]
+Text = Annotated[str, AfterValidator(_text)]
+Name = Annotated[str, AfterValidator(_text)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Url = Annotated[str, AfterValidator(_url)]
+Result = Annotated[Literal["yes", "no", "annulled"], BeforeValidator(_result)]
+ProbabilityInput = Annotated[Probability, PlainValidator(parse_probability)]
+Tags = Annotated[list[Tag], BeforeValidator(_list_of)]
+Ids = Annotated[list[Id], BeforeValidator(_list_of)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class EvidenceIn(_Record):
+    """A piece of evidence: a link, a quote from it, an archived copy."""
+
+    url: Url | None = None
+    quote: Text | None = None
+    archived: Url | None = None
+    title: Text | None = None
+    stance: Literal["for", "against"] | None = None
+
+
+class InlineForecastIn(_Record):
+    """A forecast written inside a prediction: an update, or someone else's probability."""
+
+    p: ProbabilityInput
+    by: Name | None = None
+    at: Date | None = None
+    note: Text | None = None
+
+
+class PredictionIn(_Record):
+    id: Id
+    claim: Text
+    p: ProbabilityInput
+    by: Name | None = None
+    made: Date | None = None
+    due: Date | None = None
+    about: Text | None = None
+    criteria: Text | None = None
+    tags: Tags = Field(default_factory=list)
+    source: Text | None = None
+    tests: Ids = Field(default_factory=list)
+    note: Text | None = None
+    forecasts: list[InlineForecastIn] = Field(default_factory=list)
+
+
+class SetHeaderIn(_Record):
+    """The keys of a predictions file other than its list: they apply to every item."""
+
+    set: Id | None = None
+    title: Text | None = None
+    by: Name | None = None
+    made: Date | None = None
+    due: Date | None = None
+    about: Text | None = None
+    source: Text | None = None
+    tags: Tags = Field(default_factory=list)
+
+
+class ForecastIn(_Record):
+    prediction: Id
+    p: ProbabilityInput
+    by: Name
+    at: Date
+    note: Text | None = None
+
+
+class ResultDetailIn(_Record):
+    result: Result
+    note: Text | None = None
+    evidence: list[EvidenceIn] = Field(default_factory=list)
+
+
+class OutcomeHeaderIn(_Record):
+    """An outcome file: one resolution entry, for one or more predictions."""
+
+    on: Date
+    by: Name
+    evidence: list[EvidenceIn] = Field(default_factory=list)
+    note: Text | None = None
+    correction: bool = False
+
+
+PREDICTIONS_KEY = "predictions"
+FORECASTS_KEY = "forecasts"
+RESULTS_KEY = "results"
+FILE_KINDS = (PREDICTIONS_KEY, FORECASTS_KEY, RESULTS_KEY)
+
+
+def is_finite_probability(p: Probability) -> bool:
+    return not math.isnan(p.value)

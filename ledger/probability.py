@@ -1,0 +1,95 @@
+"""Probabilities as people type them: 0.7, 70%, 3:1 odds, "1 in 20".
+
+The normalised value and what was typed are both kept, so a scorecard can show
+the author's own words and calibration can later be split by input format.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import NamedTuple
+
+_PERCENT = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*%\s*$")
+_ODDS = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*:\s*([0-9]*\.?[0-9]+)\s*$")
+_ONE_IN = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s+in\s+([0-9]*\.?[0-9]+)\s*$", re.IGNORECASE)
+_DECIMAL = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*$")
+
+HINT = "write it as 0.7, 70%, 3:1 (odds for:against) or 1 in 20"
+
+
+class Probability(NamedTuple):
+    """A probability in [0, 1] and the text it was given as."""
+
+    value: float
+    typed: str
+
+    @property
+    def format(self) -> str:
+        if self.typed.endswith("%"):
+            return "percent"
+        if ":" in self.typed:
+            return "odds"
+        if " in " in self.typed.lower():
+            return "one-in"
+        return "decimal"
+
+
+def parse_probability(raw: object) -> Probability:
+    """Turn what a person typed into a Probability, or raise ValueError saying what to do."""
+    if isinstance(raw, Probability):
+        return raw
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError(f"a probability is needed, got {_shown(raw)}; {HINT}")
+    if isinstance(raw, (int, float)):
+        return Probability(_in_range(float(raw), _shown(raw)), _typed_number(raw))
+    if not isinstance(raw, str):
+        raise ValueError(f"a probability is needed, got {_shown(raw)}; {HINT}")
+    text = raw.strip()
+    if not text:
+        raise ValueError(f"the probability is empty; {HINT}")
+    if m := _PERCENT.match(text):
+        value = float(m.group(1)) / 100.0
+        if value > 1.0:
+            raise ValueError(f"probability {text} is above 100%")
+        return Probability(value, text)
+    if m := _ODDS.match(text):
+        for_, against = float(m.group(1)), float(m.group(2))
+        if for_ + against == 0:
+            raise ValueError(f"odds {text} are 0:0; give at least one side")
+        return Probability(for_ / (for_ + against), text)
+    if m := _ONE_IN.match(text):
+        k, n = float(m.group(1)), float(m.group(2))
+        if n == 0 or k > n:
+            raise ValueError(f"'{text}' is not a probability: k in n needs 0 <= k <= n, n > 0")
+        return Probability(k / n, text)
+    if m := _DECIMAL.match(text):
+        return Probability(_in_range(float(m.group(1)), text), text)
+    if text.lower() in {"nan", ".nan", "inf", ".inf", "-inf", "-.inf"}:
+        raise ValueError(f"probability {text} is not a number between 0 and 1")
+    raise ValueError(f"cannot read {text!r} as a probability; {HINT}")
+
+
+def _in_range(value: float, shown: str) -> float:
+    if math.isnan(value):
+        raise ValueError("probability is NaN (not a number); give a number between 0 and 1")
+    if not 0.0 <= value <= 1.0:
+        hint = f" (did you mean {value:g}%?)" if 1.0 < value <= 100.0 else ""
+        raise ValueError(f"probability {shown} is outside 0..1{hint}")
+    return value
+
+
+def _typed_number(raw: int | float) -> str:
+    return repr(raw) if isinstance(raw, float) else str(raw)
+
+
+def _shown(raw: object) -> str:
+    if raw is None:
+        return "nothing"
+    if isinstance(raw, bool):
+        return f"a yes/no value ({str(raw).lower()})"
+    if isinstance(raw, (list, tuple)):
+        return "a list"
+    if isinstance(raw, dict):
+        return "a mapping"
+    return repr(raw)

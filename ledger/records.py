@@ -1,0 +1,96 @@
+"""The ledger's records after loading: plain, immutable, with their source location.
+
+These are what the index stores and what services return. Header values are
+already filled in (a prediction's `by` may come from its file's header).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .errors import SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    url: str | None = None
+    quote: str | None = None
+    archived: str | None = None
+    title: str | None = None
+    stance: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("url", "quote", "archived", "title", "stance") if getattr(self, k)}
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionSet:
+    id: str
+    title: str | None
+    by: str | None
+    made: dt.date | None
+    about: str | None
+    source: str | None
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    id: str
+    claim: str
+    p: float
+    p_typed: str
+    by: str
+    made: dt.date
+    location: SourceLocation
+    position: int  # order within its file: the order the set was published in
+    set_id: str | None = None
+    due: dt.date | None = None
+    about: str | None = None
+    criteria: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    tests: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """A probability someone gave a prediction at a time. A prediction's own p is forecast 0."""
+
+    prediction_id: str
+    p: float
+    p_typed: str
+    by: str
+    at: dt.date
+    location: SourceLocation
+    note: str | None = None
+    initial: bool = False  # the prediction's own published probability
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One resolution entry for one prediction. Later corrections supersede earlier entries."""
+
+    prediction_id: str
+    result: str  # yes | no | annulled
+    on: dt.date
+    by: str
+    location: SourceLocation
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+    correction: bool = False
+
+
+@dataclass(slots=True)
+class FileRecords:
+    """Everything one ledger file holds, and what is wrong with it."""
+
+    path: str
+    kind: str | None = None
+    sets: list[PredictionSet] = field(default_factory=list)
+    predictions: list[Prediction] = field(default_factory=list)
+    forecasts: list[Forecast] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""The library API: open a ledger, select, add, forecast, resolve, check."""

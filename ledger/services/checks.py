@@ -1,0 +1,150 @@
+"""Ledger-wide checks that need more than one record: each a small named query on the index.
+
+Every check returns problems with the location of the offending record, and
+says what to do. They run on the index, so a large ledger (or a server
+database) does the work in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Connection
+
+from ..errors import Problem, SourceLocation
+from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, ProblemRow, SetRow
+
+P = PredictionRow.__table__
+F = ForecastRow.__table__
+O = OutcomeRow.__table__
+S = SetRow.__table__
+
+
+def file_problems(conn: Connection) -> list[Problem]:
+    t = ProblemRow.__table__
+    return [
+        Problem(SourceLocation(r.file, r.line, r.col), r.message, r.code)
+        for r in conn.execute(select(t).order_by(t.c.file, t.c.line, t.c.col, t.c.rowid))
+    ]
+
+
+def duplicate_prediction_ids(conn: Connection) -> list[Problem]:
+    return _duplicates(conn, P, "prediction")
+
+
+def duplicate_set_ids(conn: Connection) -> list[Problem]:
+    return _duplicates(conn, S, "set")
+
+
+def _duplicates(conn: Connection, table, what: str) -> list[Problem]:
+    dup_ids = select(table.c.id).group_by(table.c.id).having(func.count() > 1).subquery()
+    rows = conn.execute(
+        select(table.c.id, table.c.file, table.c.line, table.c.col)
+        .where(table.c.id.in_(select(dup_ids.c.id)))
+        .order_by(table.c.id, table.c.file, table.c.line)
+    ).all()
+    problems, first = [], {}
+    for r in rows:
+        if r.id not in first:
+            first[r.id] = f"{r.file}:{r.line}"
+            continue
+        problems.append(
+            Problem(
+                SourceLocation(r.file, r.line, r.col),
+                f"{what} id {r.id!r} is already used at {first[r.id]}; ids must be unique in the ledger, rename one",
+                "duplicate-id",
+            )
+        )
+    return problems
+
+
+def unknown_prediction_references(conn: Connection) -> list[Problem]:
+    problems = []
+    for table, what in ((F, "forecast"), (O, "outcome")):
+        query = select(table.c.prediction_id, table.c.file, table.c.line, table.c.col).where(
+            table.c.prediction_id.not_in(select(P.c.id))
+        )
+        if table is F:
+            query = query.where(F.c.initial.is_(False))
+        for r in conn.execute(query):
+            problems.append(
+                Problem(
+                    SourceLocation(r.file, r.line, r.col),
+                    f"{what} for unknown prediction {r.prediction_id!r}; check the id (`pledger list` shows them)",
+                    "unknown-id",
+                )
+            )
+    return problems
+
+
+def dates_in_order(conn: Connection) -> list[Problem]:
+    problems = []
+    rows = conn.execute(
+        select(F.c.prediction_id, F.c.at, F.c.file, F.c.line, F.c.col, P.c.made)
+        .join(P, P.c.id == F.c.prediction_id)
+        .where(and_(F.c.initial.is_(False), F.c.at < P.c.made))
+    )
+    for r in rows:
+        problems.append(
+            Problem(
+                SourceLocation(r.file, r.line, r.col),
+                f"forecast on {r.prediction_id!r} is dated {r.at}, before the prediction was made ({r.made})",
+                "order",
+            )
+        )
+    rows = conn.execute(
+        select(O.c.prediction_id, O.c.on, O.c.file, O.c.line, O.c.col, P.c.made)
+        .join(P, P.c.id == O.c.prediction_id)
+        .where(O.c.on < P.c.made)
+    )
+    for r in rows:
+        problems.append(
+            Problem(
+                SourceLocation(r.file, r.line, r.col),
+                f"{r.prediction_id!r} is resolved on {r.on}, before it was made ({r.made}); check both dates",
+                "order",
+            )
+        )
+    return problems
+
+
+def single_resolution(conn: Connection) -> list[Problem]:
+    """A second outcome for a prediction must say it is a correction."""
+    problems = []
+    rows = conn.execute(
+        select(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line, O.c.col).order_by(
+            O.c.prediction_id, O.c.on, O.c.file, O.c.line
+        )
+    )
+    first: dict[str, str] = {}
+    for r in rows:
+        if r.prediction_id not in first:
+            first[r.prediction_id] = f"{r.file}:{r.line}"
+        elif not r.correction:
+            problems.append(
+                Problem(
+                    SourceLocation(r.file, r.line, r.col),
+                    f"{r.prediction_id!r} is already resolved at {first[r.prediction_id]}; "
+                    "to change the result add `correction: true` to this entry (or use `pledger resolve --correct`)",
+                    "resolved-twice",
+                )
+            )
+    return problems
+
+
+LEDGER_CHECKS: tuple[Callable[[Connection], list[Problem]], ...] = (
+    duplicate_prediction_ids,
+    duplicate_set_ids,
+    unknown_prediction_references,
+    dates_in_order,
+    single_resolution,
+)
+
+
+def all_problems(conn: Connection) -> list[Problem]:
+    """File problems and ledger-wide problems, sorted by location."""
+    problems = file_problems(conn)
+    for check in LEDGER_CHECKS:
+        problems.extend(check(conn))
+    return sorted(set(problems), key=lambda p: (p.location, p.message))

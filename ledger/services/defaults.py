@@ -1,0 +1,27 @@
+"""Defaults a command falls back on: today's date and who is speaking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+
+TODAY_ENV = "PLEDGER_TODAY"  # fixes "today" for reproducible runs (tests, docs)
+BY_ENV = "PLEDGER_BY"
+
+
+def today() -> dt.date:
+    fixed = os.environ.get(TODAY_ENV)
+    if fixed:
+        return dt.date.fromisoformat(fixed)
+    return dt.date.today()
+
+
+def default_by() -> str:
+    name = os.environ.get(BY_ENV)
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database (some containers)
+        return "me"

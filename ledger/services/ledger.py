@@ -1,0 +1,112 @@
+"""A ledger on disk: its root, its index, and the lock that keeps writers apart."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError
+
+from ..errors import LedgerError, Problem
+from ..index import database
+from ..index.refresh import RefreshStats, refresh
+from ..store.discover import INDEX_DIR
+from ..store.write import ledger_lock
+from . import checks
+
+ROOT_ENV = "PLEDGER_ROOT"
+DEFAULT_ROOT = "predictions"
+GITIGNORE = "# The index is derived from the YAML files; it is safe to delete.\n.pledger/\n"
+
+
+def default_root() -> Path | None:
+    """PLEDGER_ROOT, else ./predictions when it exists."""
+    env = os.environ.get(ROOT_ENV)
+    if env:
+        return Path(env)
+    if Path(DEFAULT_ROOT).is_dir():
+        return Path(DEFAULT_ROOT)
+    return None
+
+
+class Ledger:
+    """A ledger root with its index. Every read refreshes the index first."""
+
+    def __init__(self, root: Path, database_url: str | None = None):
+        self.root = Path(root)
+        self._database_url = database_url
+        self._engine: Engine | None = None
+
+    @classmethod
+    def open(cls, root: str | os.PathLike | None = None, database_url: str | None = None) -> Ledger:
+        """Open an existing ledger. Raises LedgerError when the root is missing or not a directory."""
+        if root is None:
+            root = default_root()
+            if root is None:
+                raise LedgerError(
+                    "no ledger here: pass --root DIR, set PLEDGER_ROOT, or run `pledger init` to make ./predictions"
+                )
+        path = Path(root)
+        if not path.exists():
+            raise LedgerError(f"ledger root {os.fspath(path)!r} does not exist; run `pledger init {os.fspath(path)}` to create it")
+        if not path.is_dir():
+            raise LedgerError(f"ledger root {os.fspath(path)!r} is not a directory; point --root at the ledger's folder")
+        return cls(path, database_url)
+
+    @classmethod
+    def init(cls, root: str | os.PathLike) -> Ledger:
+        """Create a ledger folder (and its .gitignore for the index). Fine on an existing folder."""
+        path = Path(root)
+        if path.exists() and not path.is_dir():
+            raise LedgerError(f"{os.fspath(path)!r} exists and is not a directory")
+        path.mkdir(parents=True, exist_ok=True)
+        gitignore = path / ".gitignore"
+        if not gitignore.exists():
+            from ..store.write import write_atomic
+
+            write_atomic(gitignore, GITIGNORE)
+        (path / INDEX_DIR).mkdir(exist_ok=True)
+        return cls(path)
+
+    # -- the index -------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            url = self._database_url or database.database_url(self.root)
+            self._engine = database.open_engine(url)
+        return self._engine
+
+    def refresh(self) -> RefreshStats:
+        """Bring the index up to date (only changed files are re-read)."""
+        with self.lock():
+            try:
+                return refresh(self.engine, self.root)
+            except DatabaseError:
+                # A damaged index is rebuilt from the YAML: it holds nothing else.
+                database.reset(self.engine)
+                return refresh(self.engine, self.root)
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A read connection on a freshly refreshed index."""
+        self.refresh()
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        with ledger_lock(self.root):
+            yield
+
+    def problems(self) -> list[Problem]:
+        """Every problem in the ledger, in file order."""
+        with self.connect() as conn:
+            return checks.all_problems(conn)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

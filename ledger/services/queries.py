@@ -1,0 +1,65 @@
+"""Read operations on a ledger, as the CLI and notebooks use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..errors import Problem
+from ..index.tables import FileRow, ForecastRow, OutcomeRow, PredictionRow, ProblemRow
+from . import checks
+from .defaults import today
+from .ledger import Ledger
+from .select import PredictionHistory, PredictionState, Selection, prediction_history, select_predictions
+
+
+def list_states(ledger: Ledger, selection: Selection = Selection()) -> tuple[list[PredictionState], int]:
+    """The selected predictions with their status, and how many file problems the ledger has."""
+    with ledger.connect() as conn:
+        states = select_predictions(conn, selection, today())
+        problems = conn.execute(select(func.count()).select_from(ProblemRow.__table__)).scalar()
+    return states, problems
+
+
+def history(ledger: Ledger, prediction_id: str) -> PredictionHistory | None:
+    with ledger.connect() as conn:
+        return prediction_history(conn, prediction_id, today())
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    problems: list[Problem]
+    files: int
+    predictions: int
+    forecasts: int
+    outcomes: int
+
+    def summary(self) -> str:
+        counts = (
+            f"{self.files} files, {self.predictions} predictions, {self.forecasts} forecasts, {self.outcomes} outcome entries"
+        )
+        if not self.problems:
+            return f"ok: {counts}, no problems"
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        return f"{len(self.problems)} {noun} in {counts}"
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": not self.problems,
+            "files": self.files,
+            "predictions": self.predictions,
+            "forecasts": self.forecasts,
+            "outcomes": self.outcomes,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def check_ledger(ledger: Ledger) -> CheckReport:
+    with ledger.connect() as conn:
+        problems = checks.all_problems(conn)
+
+        def count(table) -> int:
+            return conn.execute(select(func.count()).select_from(table.__table__)).scalar()
+
+        return CheckReport(problems, count(FileRow), count(PredictionRow), count(ForecastRow), count(OutcomeRow))

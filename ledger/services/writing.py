@@ -1,0 +1,69 @@
+"""The shared steps of every command that records something.
+
+Under the ledger lock: refresh the index, work out the new file text, check that
+the new text reads back with no new problem, then write it atomically. If any
+step fails nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from ..errors import LedgerError, Problem
+from ..models import MAX_ID_LENGTH
+from ..records import FileRecords
+from ..store.read import read_file
+from ..store.write import create_exclusive, write_atomic
+
+
+def commit_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> FileRecords:
+    """Write new_text to rel_path if it reads back with no more problems than before."""
+    before = read_file(root, rel_path, old_text.encode("utf-8")) if old_text is not None else None
+    after = read_file(root, rel_path, new_text.encode("utf-8"))
+    old_problems = set(_keyless(before.problems)) if before else set()
+    new_problems = [p for p in after.problems if _keyless([p])[0] not in old_problems]
+    if new_problems:
+        raise LedgerError(f"the new record would make {rel_path} invalid; nothing was written", new_problems)
+    path = root / rel_path
+    if old_text is None:
+        try:
+            create_exclusive(path, new_text)
+        except FileExistsError:
+            raise LedgerError(f"{rel_path} appeared while writing; run the command again") from None
+    else:
+        write_atomic(path, new_text)
+    return after
+
+
+def _keyless(problems: list[Problem]) -> list[tuple[str, str]]:
+    # Lines shift when text is inserted, so compare problems by message only.
+    return [(p.code, p.message) for p in problems]
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise LedgerError(f"{path} is not UTF-8 text; fix it before adding to it") from None
+
+
+def slugify(text: str, max_words: int = 6) -> str:
+    """An id from free text: ascii, lowercase, a few words joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    slug = "-".join(words[:max_words])[:60].strip("-")
+    return slug or "prediction"
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    base = base[: MAX_ID_LENGTH - 6]
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"

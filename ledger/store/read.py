@@ -1,0 +1,292 @@
+"""Reading one ledger file into records, collecting every problem with its position."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .. import yamlio
+from ..errors import Problem, SourceLocation
+from ..models import (
+    FILE_KINDS,
+    FORECASTS_KEY,
+    PREDICTIONS_KEY,
+    RESULTS_KEY,
+    ForecastIn,
+    OutcomeHeaderIn,
+    PredictionIn,
+    ResultDetailIn,
+    SetHeaderIn,
+    check_slug,
+)
+from ..records import Evidence, FileRecords, Forecast, Outcome, Prediction, PredictionSet
+
+KIND_HINT = "a ledger file holds one list: `predictions:`, `forecasts:` or `results:` (see docs/format.md)"
+
+
+def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecords:
+    """Read one file (relative to root). Never raises for bad content: problems are returned."""
+    out = FileRecords(rel_path)
+    if data is None:
+        try:
+            data = (root / rel_path).read_bytes()
+        except OSError as exc:
+            out.problems.append(_problem(rel_path, 0, 0, f"cannot read the file: {exc.strerror}", "io"))
+            return out
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        out.problems.append(
+            _problem(rel_path, line, column, "the file is not UTF-8 text; save it as UTF-8", "encoding")
+        )
+        return out
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        doc = yamlio.parse(text)
+    except yamlio.YamlProblemError as exc:
+        p = exc.problem
+        out.problems.append(_problem(rel_path, p.line, p.column, p.message, p.code))
+        return out
+    _read_document(doc, out)
+    return out
+
+
+def _read_document(doc: yamlio.Document, out: FileRecords) -> None:
+    data = doc.data
+    if data is None:
+        return  # an empty file holds nothing, which is fine
+    if not isinstance(data, dict):
+        out.problems.append(_problem(out.path, 1, 1, f"the file is not a mapping; {KIND_HINT}", "kind"))
+        return
+    kinds = [k for k in FILE_KINDS if k in data]
+    if not kinds:
+        out.problems.append(_problem(out.path, 1, 1, f"no list of records found; {KIND_HINT}", "kind"))
+        return
+    if len(kinds) > 1:
+        line, col = yamlio.locate(doc.node, (kinds[1],), key=True)
+        out.problems.append(
+            _problem(out.path, line, col, f"`{kinds[0]}:` and `{kinds[1]}:` in one file; put each list in its own file", "kind")
+        )
+        return
+    out.kind = kinds[0]
+    {PREDICTIONS_KEY: _read_predictions, FORECASTS_KEY: _read_forecasts, RESULTS_KEY: _read_outcomes}[out.kind](
+        doc, data, out
+    )
+
+
+def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
+    header_data = {k: v for k, v in data.items() if k != PREDICTIONS_KEY}
+    header = _validate(SetHeaderIn, header_data, doc, (), out, "the file header")
+    items = _list_under(doc, data, PREDICTIONS_KEY, out)
+    if header is None:
+        return
+    seq_node = yamlio.child(doc.node, PREDICTIONS_KEY)
+    if header.set is not None:
+        line, col = yamlio.locate(doc.node, ("set",))
+        out.sets.append(
+            PredictionSet(
+                header.set, header.title, header.by, header.made, header.about, header.source,
+                SourceLocation(out.path, line, col),
+            )
+        )
+    for i, raw in enumerate(items):
+        item = _validate(PredictionIn, raw, doc, (PREDICTIONS_KEY, i), out, "a prediction")
+        if item is None:
+            continue
+        node = seq_node.value[i]
+        loc = SourceLocation(out.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        by = item.by or header.by
+        made = item.made or header.made
+        missing = [k for k, v in (("by", by), ("made", made)) if v is None]
+        if missing:
+            keys = " and ".join(f"`{k}:`" for k in missing)
+            out.problems.append(
+                Problem(loc, f"prediction {item.id!r} has no {keys}; add it to the prediction or to the file's header", "missing")
+            )
+            continue
+        tags = tuple(dict.fromkeys([*header.tags, *item.tags]))
+        out.predictions.append(
+            Prediction(
+                id=item.id, claim=item.claim, p=item.p.value, p_typed=item.p.typed, by=by, made=made,
+                location=loc, position=i, set_id=header.set, due=item.due or header.due,
+                about=item.about or header.about, criteria=item.criteria, tags=tags,
+                source=item.source or header.source, tests=tuple(item.tests), note=item.note,
+            )
+        )
+        out.forecasts.append(Forecast(item.id, item.p.value, item.p.typed, by, made, loc, item.note, initial=True))
+        for j, f in enumerate(item.forecasts):
+            fnode = node_at(doc, (PREDICTIONS_KEY, i, "forecasts", j))
+            floc = SourceLocation(out.path, fnode[0], fnode[1])
+            if f.at is None:
+                out.problems.append(Problem(floc, "a forecast needs `at: YYYY-MM-DD`, the day it was made", "missing"))
+                continue
+            if f.at < made:
+                out.problems.append(
+                    Problem(floc, f"this forecast is dated {f.at}, before the prediction was made ({made})", "order")
+                )
+                continue
+            out.forecasts.append(Forecast(item.id, f.p.value, f.p.typed, f.by or by, f.at, floc, f.note))
+
+
+def _read_forecasts(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
+    extra = [k for k in data if k != FORECASTS_KEY]
+    if extra:
+        line, col = yamlio.locate(doc.node, (extra[0],), key=True)
+        out.problems.append(
+            _problem(out.path, line, col, f"unknown key {extra[0]!r} in a forecasts file; only `forecasts:` belongs here", "unknown-key")
+        )
+    items = _list_under(doc, data, FORECASTS_KEY, out)
+    for i, raw in enumerate(items):
+        item = _validate(ForecastIn, raw, doc, (FORECASTS_KEY, i), out, "a forecast")
+        if item is None:
+            continue
+        line, col = node_at(doc, (FORECASTS_KEY, i))
+        out.forecasts.append(
+            Forecast(item.prediction, item.p.value, item.p.typed, item.by, item.at, SourceLocation(out.path, line, col), item.note)
+        )
+
+
+def _read_outcomes(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
+    header_data = {k: v for k, v in data.items() if k != RESULTS_KEY}
+    header = _validate(OutcomeHeaderIn, header_data, doc, (), out, "an outcome entry")
+    results = data.get(RESULTS_KEY)
+    if not isinstance(results, dict) or not results:
+        line, col = node_at(doc, (RESULTS_KEY,))
+        out.problems.append(
+            _problem(out.path, line, col, "`results:` must map prediction ids to yes, no or annulled, e.g. `my-id: yes`", "invalid")
+        )
+        return
+    if header is None:
+        return
+    base_evidence = tuple(Evidence(**e.model_dump()) for e in header.evidence)
+    for pid, raw in results.items():
+        line, col = yamlio.locate(doc.node, (RESULTS_KEY, pid), key=True)
+        loc = SourceLocation(out.path, line, col)
+        if not isinstance(pid, str):
+            out.problems.append(Problem(loc, f"{pid!r} is not a prediction id; ids are slugs (quote it if needed)", "invalid"))
+            continue
+        try:
+            check_slug(pid)
+        except ValueError as exc:
+            out.problems.append(Problem(loc, str(exc), "invalid"))
+            continue
+        raw_detail = raw if isinstance(raw, dict) else {"result": raw}
+        detail = _validate(ResultDetailIn, raw_detail, doc, (RESULTS_KEY, pid), out, "a result")
+        if detail is None:
+            continue
+        evidence = base_evidence + tuple(Evidence(**e.model_dump()) for e in detail.evidence)
+        out.outcomes.append(
+            Outcome(pid, detail.result, header.on, header.by, loc, evidence, detail.note or header.note, header.correction)
+        )
+
+
+def _list_under(doc: yamlio.Document, data: dict, key: str, out: FileRecords) -> list:
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        line, col = node_at(doc, (key,))
+        out.problems.append(_problem(out.path, line, col, f"`{key}:` must be a list of records (items starting with `- `)", "invalid"))
+        return []
+    return items
+
+
+def node_at(doc: yamlio.Document, loc: tuple) -> tuple[int, int]:
+    return yamlio.locate(doc.node, loc)
+
+
+def _validate(model: type[BaseModel], raw: Any, doc: yamlio.Document, prefix: tuple, out: FileRecords, what: str):
+    if not isinstance(raw, dict):
+        line, col = node_at(doc, prefix)
+        out.problems.append(_problem(out.path, line, col, f"{what} must be a mapping of keys to values", "invalid"))
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            message, at_key = explain(err, model, what)
+            line, col = yamlio.locate(doc.node, prefix + tuple(err["loc"]), key=at_key)
+            out.problems.append(_problem(out.path, line, col, message, _code(err)))
+        return None
+
+
+def explain(err: dict, model: type[BaseModel], what: str) -> tuple[str, bool]:
+    """A pydantic error as a sentence that says what to do; and whether it points at a key."""
+    loc = err["loc"]
+    name = ".".join(str(part) for part in loc) if loc else what
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = ", ".join(_allowed_keys(model, loc[:-1]))
+        return f"unknown key {str(loc[-1])!r} in {what}; the keys allowed here are: {allowed}", True
+    if kind == "missing":
+        return f"{what} is missing `{loc[-1]}:`", True
+    if kind in ("value_error", "assertion_error"):
+        msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        return f"`{name}`: {msg}" if not msg.startswith(("id ", "tag ")) else msg, False
+    if kind == "literal_error":
+        return f"`{name}`: {err['msg'].replace('Input should be', 'use')}", False
+    if kind.startswith(("string_", "str_")):
+        return f"`{name}` should be text, got {_kind_of(err.get('input'))}", False
+    if kind.startswith("list_"):
+        return f"`{name}` should be a list, got {_kind_of(err.get('input'))}", False
+    if kind.startswith("bool"):
+        return f"`{name}` should be true or false", False
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"`{name}` should be a mapping of keys to values, got {_kind_of(err.get('input'))}", False
+    return f"`{name}`: {err['msg']}", False
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    fields = model.model_fields
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        field = fields.get(str(step))
+        if field is None:
+            break
+        inner = _model_in(field.annotation)
+        if inner is None:
+            break
+        fields = inner.model_fields
+    return list(fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return f"{value!r}"
+    return type(value).__name__
+
+
+def _code(err: dict) -> str:
+    return {"extra_forbidden": "unknown-key", "missing": "missing"}.get(err["type"], "invalid")
+
+
+def _problem(path: str, line: int, column: int, message: str, code: str) -> Problem:
+    return Problem(SourceLocation(path, line, column), message, code)

@@ -1,0 +1,298 @@
+"""YAML in and out, safely and fast, keeping source positions.
+
+Reading: libyaml's C parser when present, the safe constructor only (no
+language-specific tags), and a YAML 1.2-style resolver: `yes`, `no`, `on` and
+`off` stay strings and `3:1` is not a base-60 number, so results and odds read
+as typed. Mappings with a repeated key are errors rather than last-one-wins.
+The composed node tree is kept beside the data so that any problem found later
+can be pinned to `path:line:column`.
+
+Writing: records are rendered one item at a time and inserted as text into the
+file (see store.write), so nothing a person wrote is ever re-serialised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64
+# Below these bounds nesting cannot get deep enough to matter, so the exact
+# (slower) depth scan is skipped for ordinary files.
+_FLOW_OPENERS_CHEAP = 256
+_LONG_LINE = re.compile(r"[^\n]{257}")
+
+
+class _Resolver(BaseResolver):
+    """Implicit types as in YAML 1.2's core schema (plus dates)."""
+
+
+_Resolver.yaml_implicit_resolvers = {}
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    re.compile(
+        r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+        r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"
+    ),
+    list("0123456789"),
+)
+
+
+class _Constructor(SafeConstructor):
+    """The safe constructor, refusing repeated keys."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, MappingNode):
+            seen: set = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, ScalarNode):
+                    if key_node.value in seen and key_node.value != "<<":
+                        raise ConstructorError(
+                            None,
+                            None,
+                            f"the key {key_node.value!r} appears twice in this mapping; keep one",
+                            key_node.start_mark,
+                        )
+                    seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_yaml_map)
+
+try:  # libyaml's C parser: the fast path
+    from yaml import CParser as _Parser
+
+    class _Loader(_Parser, _Constructor, _Resolver):
+        def __init__(self, stream):
+            _Parser.__init__(self, stream)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+    WITH_LIBYAML = True
+except ImportError:  # pragma: no cover - pure-Python fallback
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Loader(Reader, Scanner, Parser, Composer, _Constructor, _Resolver):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+    WITH_LIBYAML = False
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    """A YAML-level problem: 1-based line and column, and a message."""
+
+    line: int
+    column: int
+    message: str
+    code: str = "yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed YAML document: its Python data and its node tree (for positions)."""
+
+    data: Any
+    node: Node | None
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document safely. Raises YamlProblemError for any problem."""
+    if len(text) > MAX_FILE_BYTES:
+        raise YamlProblemError(
+            YamlProblem(1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it", "too-large")
+        )
+    _check_depth(text)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise YamlProblemError(_marked_problem(exc)) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblemError(YamlProblem(1, 1, f"malformed YAML: {exc}")) from None
+    except RecursionError:
+        raise YamlProblemError(
+            YamlProblem(1, 1, f"the document is nested too deeply (more than {MAX_DEPTH} levels)", "too-deep")
+        ) from None
+    finally:
+        loader.dispose()
+    return Document(data, node)
+
+
+class YamlProblemError(Exception):
+    def __init__(self, problem: YamlProblem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _marked_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    column = mark.column + 1 if mark else 1
+    problem = (exc.problem or "").strip()
+    if isinstance(exc, ConstructorError):
+        tag = re.search(r"tag '([^']*)'|tag ([!][^\s]*)", problem)
+        if "could not determine a constructor" in problem:
+            shown = (tag.group(1) or tag.group(2) if tag else "a tag").replace("tag:yaml.org,2002:", "!!")
+            return YamlProblem(
+                line, column, f"unsafe or unknown YAML tag {shown}: only plain YAML is read; remove the tag", "unsafe-tag"
+            )
+        return YamlProblem(line, column, problem, "yaml")
+    context = f" {exc.context}" if exc.context else ""
+    return YamlProblem(line, column, f"malformed YAML:{context} {problem}".replace("  ", " ").strip(), "yaml")
+
+
+def _check_depth(text: str) -> None:
+    """Refuse documents nested deeper than MAX_DEPTH before composing them.
+
+    libyaml's composer recurses in C, so a hostile document thousands of levels
+    deep would crash the process instead of raising. Ordinary files are cleared
+    by two cheap bounds; only suspicious ones get the exact, event-based scan.
+    """
+    if text.count("[") + text.count("{") <= _FLOW_OPENERS_CHEAP and not _LONG_LINE.search(text):
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlProblemError(
+                        YamlProblem(
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"the document is nested more than {MAX_DEPTH} levels deep; flatten it",
+                            "too-deep",
+                        )
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        raise YamlProblemError(_marked_problem(exc)) from None
+
+
+def locate(node: Node | None, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
+    """The 1-based (line, column) of the deepest node along a pydantic error `loc`.
+
+    With key=True the last step points at the mapping key rather than its value
+    (right for "unknown key" errors).
+    """
+    if node is None:
+        return (1, 1)
+    current = node
+    target_mark = node.start_mark
+    for i, step in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(current, MappingNode):
+            found = None
+            for key_node, value_node in current.value:
+                if isinstance(key_node, ScalarNode) and key_node.value == str(step):
+                    found = (key_node, value_node)
+                    break
+            if found is None:
+                break
+            if last and key:
+                target_mark = found[0].start_mark
+                break
+            current = found[1]
+            target_mark = current.start_mark
+        elif isinstance(current, SequenceNode) and isinstance(step, int):
+            if not 0 <= step < len(current.value):
+                break
+            current = current.value[step]
+            target_mark = current.start_mark
+        else:
+            break
+    return (target_mark.line + 1, target_mark.column + 1)
+
+
+def child(node: Node | None, key: str) -> Node | None:
+    """The value node under `key` in a mapping node, or None."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return value_node
+    return None
+
+
+def key_node(node: Node | None, key: str) -> Node | None:
+    if isinstance(node, MappingNode):
+        for k, _ in node.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return k
+    return None
+
+
+class _Dumper(yaml.emitter.Emitter, yaml.serializer.Serializer, yaml.representer.SafeRepresenter, _Resolver):
+    """Renders new records: block style, keys in the order given, unicode kept.
+
+    It quotes exactly what our reader would take for another type (so `yes`
+    stays bare, as a person would write it).
+    """
+
+    def __init__(self, stream, **kwargs):
+        yaml.emitter.Emitter.__init__(
+            self, stream, canonical=None, indent=None, width=kwargs.get("width"),
+            allow_unicode=kwargs.get("allow_unicode"), line_break=None,
+        )
+        yaml.serializer.Serializer.__init__(self, encoding=None, explicit_start=None, explicit_end=None, version=None, tags=None)
+        yaml.representer.SafeRepresenter.__init__(
+            self, default_style=None, default_flow_style=kwargs.get("default_flow_style"), sort_keys=kwargs.get("sort_keys", True)
+        )
+        _Resolver.__init__(self)
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _str_representer(dumper, data: str):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump(data: Any) -> str:
+    """YAML text for new data. Strings that our reader would take as another type get quoted."""
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True, width=100
+    )
