@@ -21,6 +21,14 @@ def points(state: PredictionState) -> float | None:
     return (1.0 - p) if happened else -p
 
 
+def _p_text(s: PredictionState) -> str:
+    """The published p as typed; an arrow to the author's latest forecast when it moved."""
+    pr = s.prediction
+    if s.latest_p is None or s.latest_p == pr.p:
+        return pr.p_typed
+    return f"{pr.p_typed}→{s.latest_p:.0%}"
+
+
 def mark(state: PredictionState) -> str:
     if state.outcome is not None:
         return MARKS[state.outcome.result]
@@ -40,24 +48,42 @@ def predictions_table(states: list[PredictionState], total: int, title: str | No
         show_by = len({s.prediction.by for s in states}) > 1
         show_due = any(s.prediction.due for s in states)
         table = Table(title=title, header_style="bold", expand=False)
-        table.add_column("id", no_wrap=True)
-        table.add_column("claim", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
-        table.add_column("p", justify="right", no_wrap=True)
+        id_width = min(max(len(s.prediction.id) for s in states), 22)
+        p_width = max(len(_p_text(s)) for s in states)
+        by_width = min(max(len(s.prediction.by) for s in states), 16) if show_by else 0
+        show_made = True
+
+        def claim_room() -> int:
+            widths = [id_width, p_width, by_width, 10 if show_made else 0, 10 if show_due else 0, 11, 6]
+            return out.width - sum(widths) - 3 * (1 + sum(1 for w in widths if w)) - 1
+
+        # On a narrow terminal the claim matters more than the dates and long ids.
+        if claim_room() < 24:
+            show_made = False
+        if claim_room() < 20:
+            show_due = False
+        if claim_room() < 16:
+            id_width = 14
+        claim_width = max(claim_room(), 8)
+        table.add_column("id", no_wrap=True, max_width=id_width, overflow="ellipsis")
+        table.add_column("claim", no_wrap=True, overflow="ellipsis", max_width=claim_width, min_width=claim_width)
+        table.add_column("p", justify="right", no_wrap=True, min_width=p_width)
         if show_by:
-            table.add_column("by", no_wrap=True, max_width=16, overflow="ellipsis")
-        table.add_column("made", no_wrap=True)
+            table.add_column("by", no_wrap=True, max_width=by_width, min_width=by_width, overflow="ellipsis")
+        if show_made:
+            table.add_column("made", no_wrap=True, min_width=10)
         if show_due:
-            table.add_column("due", no_wrap=True)
-        table.add_column("outcome", no_wrap=True)
-        table.add_column("points", justify="right", no_wrap=True)
+            table.add_column("due", no_wrap=True, min_width=10)
+        table.add_column("outcome", no_wrap=True, min_width=11)
+        table.add_column("points", justify="right", no_wrap=True, min_width=6)
         for s in states:
             pr = s.prediction
             pts = points(s)
-            p_text = pr.p_typed if s.latest_p is None or s.latest_p == pr.p else f"{pr.p_typed}→{s.latest_p:.0%}"
-            cells = [pr.id, _escape(pr.claim), p_text]
+            cells = [pr.id, _escape(pr.claim), _p_text(s)]
             if show_by:
                 cells.append(_escape(pr.by))
-            cells.append(str(pr.made))
+            if show_made:
+                cells.append(str(pr.made))
             if show_due:
                 cells.append(str(pr.due or ""))
             cells += [mark(s), "" if pts is None else f"{pts:+.2f}"]
@@ -65,7 +91,7 @@ def predictions_table(states: list[PredictionState], total: int, title: str | No
         out.print(table)
     resolved = [points(s) for s in states if points(s) is not None]
     shown = f"{len(states)} of {total}" if len(states) != total else f"{total}"
-    line = f"{shown} predictions; {len(resolved)} resolved yes/no"
+    line = f"{shown} prediction{'' if total == 1 else 's'}; {len(resolved)} resolved yes/no"
     if resolved:
         line += f", points under the post's rule (1-p if it happened, -p if not): {sum(resolved):+.2f}"
     out.print(line)
