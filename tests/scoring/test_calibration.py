@@ -224,3 +224,17 @@ def test_folded_view_is_invariant_to_flipping_every_pair(pairs_, bins):
     after = folded_calibration(1 - p, 1 - o, bins).to_dict()
     assert before == after
     assert before["n"] == p.size
+
+
+def test_equal_width_bins_are_exact_at_and_beside_every_edge():
+    # Scaling by k and flooring puts some values one bin off (for example
+    # floor(p * k) below the edge p sits on); the binning must correct each one.
+    # Check every edge and its float neighbours for k = 1..60 against the rule.
+    for k in range(1, 61):
+        edges = np.arange(k + 1) / k
+        p = np.concatenate([edges, np.nextafter(edges, 0.0), np.nextafter(edges, 1.0)])
+        p = p[(p >= 0.0) & (p <= 1.0)]
+        table = calibration_table(p, np.zeros(p.size, dtype=int), bins=k)
+        expected = np.minimum(np.searchsorted(edges, p, side="right") - 1, k - 1)
+        assert [b.n for b in table.bins] == list(np.bincount(expected, minlength=k)), k
+        assert [b.lo for b in table.bins] == list(edges[:-1])
