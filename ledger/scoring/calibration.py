@@ -116,20 +116,29 @@ class CalibrationTable(Result):
 # --- binning ---------------------------------------------------------------
 
 
-def _few_distinct(p: np.ndarray, limit: int) -> np.ndarray | None:
-    """The sorted distinct values of p if there are at most `limit`, else None.
+def _rank_among(p: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For each p, how many of the sorted `values` are below it. With a dozen
+    values, a compare-and-add per value beats a binary search per element."""
+    idx = np.zeros(p.shape[0], dtype=np.intp)
+    for v in values[:-1]:  # a loop over at most MAX_DISTINCT values
+        idx += p > v
+    return idx
 
-    Avoids sorting all of p: guess the values from a small head, check every
-    element against them, and add what was missed (at most limit + 1 rounds).
+
+def _few_distinct(p: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(sorted distinct values of p, index of each p among them) if there are
+    at most `limit` distinct values, else None.
+
+    Avoids sorting all of p: guess the values from a small head, place every
+    element among them, and add what was missed (at most limit + 1 rounds).
     """
     values = np.unique(p[:64])
     while values.size <= limit:
-        pos = np.searchsorted(values, p)
-        np.minimum(pos, values.size - 1, out=pos)
-        missed = p[values[pos] != p]
-        if missed.size == 0:
-            return values
-        values = np.union1d(values, missed[:64])
+        idx = _rank_among(p, values)
+        missed = values[idx] != p
+        if not missed.any():
+            return values, idx
+        values = np.union1d(values, p[missed][:64])
     return None
 
 
@@ -173,9 +182,10 @@ def _check_edges(edges: Any, lo: float) -> np.ndarray:
 def assign_bins(p: np.ndarray, bins: Any = None, *, lo: float = 0.0):
     """(strategy, edge_rule, bin lo edges, bin hi edges, index per prediction)."""
     if bins is None or (isinstance(bins, str) and bins == "auto"):
-        values = _few_distinct(p, MAX_DISTINCT) if p.size else np.empty(0)
-        if values is not None:
-            return "distinct", DISTINCT_RULE, values, values, np.searchsorted(values, p)
+        found = _few_distinct(p, MAX_DISTINCT) if p.size else (np.empty(0), np.empty(0, np.intp))
+        if found is not None:
+            values, idx = found
+            return "distinct", DISTINCT_RULE, values, values, idx
         bins = "uniform"
     if isinstance(bins, str):
         if bins == "distinct":
