@@ -77,7 +77,8 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
     from ..errors import LedgerError, UsageError
 
     try:
-        app(args=argv, prog_name="pledger", standalone_mode=False)
+        # Outside standalone mode click returns typer.Exit's code instead of raising it.
+        code = app(args=argv, prog_name="pledger", standalone_mode=False)
     except UsageError as exc:
         _error(exc.message)
         return 2
@@ -107,7 +108,7 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
             "This is a bug in pledger, not in your ledger. Set PLEDGER_DEBUG=1 for the traceback and report it.\n"
         )
         return 3
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _click_exception():
