@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ._common import DEFAULT_EPS, Z90, as_forecasts, check_eps
+from ._common import DEFAULT_EPS, Z90, Result, as_forecasts, check_eps
 from .bootstrap import BootstrapResult, Interval, bootstrap_scores, bootstrap_unchecked
 from .calibration import (
     FOLD_RULE,
@@ -43,11 +43,10 @@ from .proper import (
     spherical,
 )
 from .relative import ForecastScores, Leaderboard, LeaderboardRow, forecast_scores, leaderboard
-from ._common import Result
 
 __all__ = [
     "DEFAULT_EPS", "MAX_DISTINCT", "Z90",
-    "ScoreReport", "score_forecasts",
+    "Result", "ScoreReport", "score_forecasts",
     "GapPart", "GapResult", "gap",
     "BrierResult", "LogScoreResult", "SphericalResult", "ProperScores",
     "brier", "log_score", "spherical", "proper_scores",

@@ -20,7 +20,6 @@ figures, so a table always has the same rows; sums (ECE, decomposition) skip the
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 

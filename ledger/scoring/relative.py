@@ -25,7 +25,7 @@ from ._common import DEFAULT_EPS, Result, as_forecasts, check_eps, number
 from .proper import brier_label, check_scale, clipped_log, p_outcome
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields, not objects
 class ForecastScores(Result):
     """Per-forecast scores, in input order. Arrays hold NaN where a figure is
     undefined (no other forecaster); to_dict() turns those into None."""

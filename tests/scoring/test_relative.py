@@ -121,3 +121,18 @@ def test_peer_scores_sum_to_zero_per_question_in_a_panel():
     defined = ~np.isnan(scores.peer_score)
     sums = np.bincount(q[defined], weights=scores.peer_score[defined])
     assert np.abs(sums).max() < 1e-8
+
+
+def test_empty_panel():
+    board = leaderboard([], [], [], [])
+    assert (board.n, board.n_questions, board.rows) == (0, 0, ())
+    scores = forecast_scores([], [], [], [])
+    assert scores.n == 0 and scores.to_dict()["peer_score"] == []
+
+
+def test_forecast_scores_to_dict_uses_none_for_undefined():
+    scores = forecast_scores(["a", "a", "b"], ["x", "y", "x"], [0.9, 0.6, 0.7], [1, 1, 0])
+    data = scores.to_dict()
+    assert data["relative_brier"][2] is None and data["peer_score"][2] is None
+    assert data["peers"] == [1, 1, 0]
+    assert abs(data["relative_brier"][0] - (0.01 - 0.16)) < 1e-12
