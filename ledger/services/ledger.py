@@ -49,6 +49,9 @@ class Ledger:
                 raise LedgerError(
                     "no ledger here: pass --root DIR, set PLEDGER_ROOT, or run `pledger init` to make ./predictions"
                 )
+        if not os.fspath(root).strip():
+            # Path("") is the current folder: never take it for a ledger by accident.
+            raise LedgerError("the ledger root is empty: pass --root DIR (or set PLEDGER_ROOT) to the ledger's folder")
         path = Path(root)
         if not path.exists():
             raise LedgerError(f"ledger root {os.fspath(path)!r} does not exist; run `pledger init {os.fspath(path)}` to create it")
