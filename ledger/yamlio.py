@@ -69,11 +69,13 @@ class _Constructor(SafeConstructor):
     """The safe constructor, refusing repeated keys."""
 
     def construct_mapping(self, node, deep=False):
-        if isinstance(node, MappingNode):
+        mapping = super().construct_mapping(node, deep=deep)
+        # Fewer keys than key nodes means a key repeated (or a merge): only then look closer.
+        if isinstance(node, MappingNode) and len(mapping) != len(node.value):
             seen: set = set()
             for key_node, _ in node.value:
-                if isinstance(key_node, ScalarNode):
-                    if key_node.value in seen and key_node.value != "<<":
+                if isinstance(key_node, ScalarNode) and key_node.value != "<<":
+                    if key_node.value in seen:
                         raise ConstructorError(
                             None,
                             None,
@@ -81,13 +83,13 @@ class _Constructor(SafeConstructor):
                             key_node.start_mark,
                         )
                     seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_yaml_map)
 
 try:  # libyaml's C parser: the fast path
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 
     class _Loader(_Parser, _Constructor, _Resolver):
         def __init__(self, stream):
@@ -176,7 +178,22 @@ def _marked_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
             )
         return YamlProblem(line, column, problem, "yaml")
     context = f" {exc.context}" if exc.context else ""
-    return YamlProblem(line, column, f"malformed YAML:{context} {problem}".replace("  ", " ").strip(), "yaml")
+    start = exc.context_mark
+    if context and start is not None and mark is not None and start.line != mark.line:
+        context += f" (started at line {start.line + 1}, column {start.column + 1})"
+    message = f"malformed YAML:{context} {problem}".replace("  ", " ").strip()
+    return YamlProblem(line, column, f"{message}; {_syntax_hint(problem)}", "yaml")
+
+
+def _syntax_hint(problem: str) -> str:
+    """What to do about a syntax error: libyaml's own messages only say what it found."""
+    if "'\\t'" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "quote text that holds ': ' (claim: \"a: b\") or fix the indentation"
+    if "end of stream" in problem:
+        return "close the quote or bracket where it started"
+    return "check the indentation, quotes and brackets on this line and the one before"
 
 
 def _check_depth(text: str) -> None:
