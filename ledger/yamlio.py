@@ -146,7 +146,7 @@ def parse(text: str) -> Document:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise YamlProblemError(_marked_problem(exc)) from None
+        raise YamlProblemError(_marked_problem(exc, text)) from None
     except yaml.YAMLError as exc:
         raise YamlProblemError(YamlProblem(1, 1, f"malformed YAML: {exc}")) from None
     except RecursionError:
@@ -164,7 +164,7 @@ class YamlProblemError(Exception):
         self.problem = problem
 
 
-def _marked_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
+def _marked_problem(exc: yaml.MarkedYAMLError, text: str = "") -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
@@ -182,12 +182,13 @@ def _marked_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
     if context and start is not None and mark is not None and start.line != mark.line:
         context += f" (started at line {start.line + 1}, column {start.column + 1})"
     message = f"malformed YAML:{context} {problem}".replace("  ", " ").strip()
-    return YamlProblem(line, column, f"{message}; {_syntax_hint(problem)}", "yaml")
+    at = text[mark.index : mark.index + 1] if mark is not None else ""
+    return YamlProblem(line, column, f"{message}; {_syntax_hint(problem, at)}", "yaml")
 
 
-def _syntax_hint(problem: str) -> str:
+def _syntax_hint(problem: str, at: str = "") -> str:
     """What to do about a syntax error: libyaml's own messages only say what it found."""
-    if "'\\t'" in problem:
+    if at == "\t" or "'\\t'" in problem:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
         return "quote text that holds ': ' (claim: \"a: b\") or fix the indentation"
@@ -223,7 +224,7 @@ def _check_depth(text: str) -> None:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        raise YamlProblemError(_marked_problem(exc)) from None
+        raise YamlProblemError(_marked_problem(exc, text)) from None
 
 
 def locate(node: Node | None, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
