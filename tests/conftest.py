@@ -1,0 +1,50 @@
+"""Fixtures for the ledger tests: small ledgers on disk and the CLI in process.
+
+Every test runs with a fixed "today" and forecaster and without PLEDGER_ROOT or
+PLEDGER_DATABASE_URL, so no test reads or writes a real user's ledger.
+Helpers to import by name (write_files, snapshot, run_pledger, ...) are in support.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from support import BY, TODAY, CliResult, write_files
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch):
+    monkeypatch.setenv("PLEDGER_TODAY", TODAY)
+    monkeypatch.setenv("PLEDGER_BY", BY)
+    for name in ("PLEDGER_ROOT", "PLEDGER_DATABASE_URL", "PLEDGER_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def make_ledger(tmp_path):
+    """make_ledger({"a.yaml": "..."}, name="ledger") -> the root folder, with those files in it."""
+
+    def make(files: dict[str, str | bytes] | None = None, name: str = "ledger"):
+        return write_files(tmp_path / name, files or {})
+
+    return make
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """cli("--root", root, "list") runs `pledger` in process through ledger.cli.main.
+
+    main() is the real entry point: it maps LedgerError to exit 1 and UsageError
+    to exit 2 (typer's CliRunner on the bare app would bypass that mapping).
+    """
+    from ledger.cli import main
+
+    monkeypatch.setenv("COLUMNS", "200")  # rich tables: no wrapping, stable output
+
+    def run(*args) -> CliResult:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

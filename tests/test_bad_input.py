@@ -1,0 +1,244 @@
+"""One test per class of bad input: the exact `path:line:col`, and a message that says what to do.
+
+Positions are 1-based and were worked out by hand from the file texts below.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import ledger.yamlio
+from ledger.services.ledger import Ledger
+from ledger.services.queries import check_ledger
+from ledger.services.resolve import resolve
+from support import assert_clean_error, run_pledger, snapshot
+
+HEAD = "by: ada\nmade: 2025-01-01\npredictions:\n"
+
+
+def problems(root) -> list[str]:
+    """Every problem `pledger check` would report, rendered with ledger-relative paths."""
+    ledger = Ledger.open(root)
+    try:
+        return [p.render() for p in check_ledger(ledger).problems]
+    finally:
+        ledger.close()
+
+
+def test_malformed_yaml(make_ledger):
+    root = make_ledger({"a.yaml": HEAD + '  - id: a\n    claim: "never closed\n    p: 0.5\n'})
+    # The quote opens on line 5, column 12; the scanner only notices at the end of the file (line 7).
+    assert problems(root) == [
+        "a.yaml:7:1: malformed YAML: while scanning a quoted scalar (started at line 5, column 12) "
+        "found unexpected end of stream; close the quote or bracket where it started"
+    ]
+
+
+def test_malformed_yaml_hints(make_ledger):
+    root = make_ledger({
+        "a.yaml": "by: x\n  made: 2025-01-01\n",
+        "b.yaml": "predictions:\n\t- id: a\n",
+        "c.yaml": "by: x\npredictions:\n  - id: a\n   claim: one space short\n",
+    })
+    a, b, c = problems(root)
+    # libyaml ends this one "in this context", PyYAML's Python parser "here".
+    assert a.startswith("a.yaml:2:7: malformed YAML: mapping values are not allowed ")
+    assert a.endswith("; quote text that holds ': ' (claim: \"a: b\") or fix the indentation")
+    assert b.startswith("b.yaml:2:1: malformed YAML: while scanning for the next token found character ")
+    assert b.endswith("; indent with spaces, not tabs")
+    assert c.startswith("c.yaml:4:4: malformed YAML: while parsing a block collection (started at line 3, column 3) ")
+    assert c.endswith("; check the indentation, quotes and brackets on this line and the one before")
+
+
+def test_unknown_key(make_ledger):
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n    probability: 0.5\n"})
+    assert problems(root) == [
+        "a.yaml:7:5: unknown key 'probability' in a prediction; the keys allowed here are: "
+        "id, claim, p, by, made, due, about, criteria, tags, source, tests, note, forecasts"
+    ]
+
+
+def test_unknown_key_in_a_header_and_in_nested_evidence(make_ledger):
+    root = make_ledger({
+        "o.yaml": "on: 2025-02-01\nby: ada\nwhen: today\nevidence:\n  - url: https://example.org\n    link: x\nresults:\n  a: yes\n"
+    })
+    assert problems(root) == [
+        "o.yaml:3:1: unknown key 'when' in an outcome entry; the keys allowed here are: on, by, evidence, note, correction",
+        "o.yaml:6:5: unknown key 'link' in an outcome entry; the keys allowed here are: url, quote, archived, title, stance",
+    ]
+
+
+def test_wrong_types(make_ledger):
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: [x, y]\n    p: 0.5\n    due: soon\n    tags: {a: 1}\n"})
+    assert problems(root) == [
+        "a.yaml:5:12: `claim` should be text, got a list",
+        "a.yaml:7:10: `due`: 'soon' is not a date; write it as YYYY-MM-DD",
+        "a.yaml:8:11: `tags` should be a list, got a mapping",
+    ]
+
+
+def test_probability_out_of_range(make_ledger):
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: c\n    p: 1.5\n  - id: b\n    claim: c\n    p: 120%\n"})
+    assert problems(root) == [
+        "a.yaml:6:8: `p`: probability 1.5 is outside 0..1 (did you mean 1.5%?)",
+        "a.yaml:9:8: `p`: probability 120% is above 100%",
+    ]
+
+
+def test_probability_nan(make_ledger):
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: c\n    p: .nan\n"})
+    assert problems(root) == ["a.yaml:6:8: `p`: probability is NaN (not a number); give a number between 0 and 1"]
+
+
+def test_duplicate_ids_across_files(make_ledger):
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n",
+        "two.yaml": HEAD + "  - id: b\n    claim: c\n    p: 0.5\n  - id: a\n    claim: d\n    p: 0.6\n",
+    })
+    assert problems(root) == [
+        "two.yaml:7:5: prediction id 'a' is already used at one.yaml:4; ids must be unique in the ledger, rename one"
+    ]
+
+
+def test_forecast_for_an_unknown_id(make_ledger):
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n",
+        "forecasts.yaml": "forecasts:\n  - prediction: a\n    p: 0.4\n    by: ben\n    at: 2025-02-01\n"
+                          "  - prediction: zz\n    p: 0.5\n    by: ben\n    at: 2025-02-01\n",
+    })
+    assert problems(root) == [
+        "forecasts.yaml:6:5: forecast for unknown prediction 'zz'; check the id (`pledger list` shows them)"
+    ]
+
+
+def test_outcome_for_an_unknown_id(make_ledger):
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n",
+        "outcomes/x.yaml": "on: 2025-03-01\nby: ada\nresults:\n  a: yes\n  nope: no\n",
+    })
+    assert problems(root) == [
+        "outcomes/x.yaml:5:3: outcome for unknown prediction 'nope'; check the id (`pledger list` shows them)"
+    ]
+
+
+def test_an_id_that_looks_like_a_path(make_ledger):
+    root = make_ledger({
+        "a.yaml": HEAD + "  - id: ../etc/passwd\n    claim: c\n    p: 0.5\n",
+        "outcomes/x.yaml": "on: 2025-03-01\nby: ada\nresults:\n  sub/dir: yes\n",
+    })
+    slug = "ids are slugs: lowercase letters, digits, '.', '_' and '-'"
+    assert problems(root) == [
+        f"a.yaml:4:9: id '../etc/passwd' looks like a path; {slug}",
+        f"outcomes/x.yaml:4:3: id 'sub/dir' looks like a path; {slug}",
+    ]
+
+
+def test_unsafe_yaml_tag_is_refused_and_never_run(make_ledger, tmp_path):
+    marker = tmp_path / "pwned"
+    root = make_ledger({
+        "a.yaml": HEAD + f'  - id: a\n    claim: !!python/object/apply:os.system ["touch {marker}"]\n    p: 0.5\n'
+    })
+    assert problems(root) == [
+        "a.yaml:5:12: unsafe or unknown YAML tag !!python/object/apply:os.system: only plain YAML is read; remove the tag"
+    ]
+    assert not marker.exists()
+
+
+def test_oversized_document(make_ledger, monkeypatch):
+    monkeypatch.setattr(ledger.yamlio, "MAX_FILE_BYTES", 2 * 1024 * 1024)
+    big = HEAD + "".join(f"  - id: p{i}\n    claim: {'x' * 60}\n    p: 0.5\n" for i in range(30_000))
+    assert len(big) > 2 * 1024 * 1024
+    root = make_ledger({"big.yaml": big, "small.yaml": HEAD + "  - id: ok\n    claim: c\n    p: 0.5\n"})
+    assert problems(root) == ["big.yaml:1:1: file is larger than 2 MiB; split it"]
+
+
+DEEP = "x: " + "[" * 5000 + "]" * 5000 + "\n"
+
+
+def test_deeply_nested_document(make_ledger):
+    root = make_ledger({"deep.yaml": DEEP, "deep-block.yaml": "predictions:\n" + "- " * 3000 + "x\n"})
+    # The first mapping is level 1; the 64th `[` (column 3 + 64) opens level 65.
+    # In the block file `predictions:` is level 1; the 64th `- ` (column 2*63 + 1) opens level 65.
+    assert problems(root) == [
+        "deep-block.yaml:2:127: the document is nested more than 64 levels deep; flatten it",
+        "deep.yaml:1:67: the document is nested more than 64 levels deep; flatten it",
+    ]
+
+
+def test_deeply_nested_document_does_not_crash_the_process(make_ledger):
+    root = make_ledger({"deep.yaml": DEEP, "deeper.yaml": "a: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n"})
+    result = run_pledger("--root", root, "check", cwd=root)
+    assert result.code == 1, result  # a signal would give a negative code
+    assert "Traceback" not in result.err
+    # deeper.yaml: the k-th `{` is at column 4 + 4(k - 1); k = 64 opens level 65.
+    assert result.out.splitlines() == [
+        "deep.yaml:1:67: the document is nested more than 64 levels deep; flatten it",
+        "deeper.yaml:1:256: the document is nested more than 64 levels deep; flatten it",
+    ]
+    assert result.err == "2 problems in 2 files, 0 predictions, 0 forecasts, 0 outcome entries\n"
+
+
+def test_missing_root(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./predictions here
+    assert_clean_error(cli("list"), 1, "no ledger here", "--root DIR", "pledger init")
+    assert cli("list").err.count("\n") == 1
+
+
+def test_nonexistent_root(cli, tmp_path):
+    result = cli("--root", tmp_path / "nope", "list")
+    assert_clean_error(result, 1, f"ledger root '{tmp_path / 'nope'}' does not exist", "pledger init")
+    assert result.err.count("\n") == 1
+    assert not (tmp_path / "nope").exists()
+
+
+def test_empty_root(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("--root", "", "list")
+    assert_clean_error(result, 1, "--root")
+    assert result.err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []  # the current folder was not taken for a ledger
+
+
+def test_root_that_is_a_file(cli, tmp_path):
+    (tmp_path / "f").write_text("x")
+    result = cli("--root", tmp_path / "f", "list")
+    assert_clean_error(result, 1, "is not a directory")
+
+
+def test_non_utf8_bytes(make_ledger):
+    root = make_ledger({"a.yaml": (HEAD + "  - id: a\n    claim: caf\xe9\n    p: 0.5\n").encode("latin-1")})
+    # 'caf' ends at column 14 on line 5; the Latin-1 é is column 15.
+    assert problems(root) == ["a.yaml:5:15: the file is not UTF-8 text; save it as UTF-8"]
+
+
+def test_repeated_key(make_ledger):
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n    claim: again\n"})
+    assert problems(root) == ["a.yaml:7:5: the key 'claim' appears twice in this mapping; keep one"]
+
+
+def test_resolving_twice_without_correction(make_ledger):
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n",
+        "outcomes/1.yaml": "on: 2025-03-01\nby: ada\nresults:\n  a: yes\n",
+        "outcomes/2.yaml": "on: 2025-03-02\nby: ada\nresults:\n  a: no\n",
+    })
+    assert problems(root) == [
+        "outcomes/2.yaml:4:3: 'a' is already resolved at outcomes/1.yaml:4; to change the result add "
+        "`correction: true` to this entry (or use `pledger resolve --correct`)"
+    ]
+    (root / "outcomes/2.yaml").write_text("on: 2025-03-02\nby: ada\ncorrection: true\nresults:\n  a: no\n")
+    assert problems(root) == []
+
+
+def test_resolving_twice_through_the_library_is_refused_and_writes_nothing(make_ledger):
+    from ledger.errors import UsageError
+
+    root = make_ledger({"one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n"})
+    ledger = Ledger.open(root)
+    first = resolve(ledger, ["a"], "yes", on=__import__("datetime").date(2025, 3, 1))
+    before = snapshot(root)
+    with pytest.raises(UsageError) as info:
+        resolve(ledger, ["a"], "no")
+    assert info.value.argument == "--correct"
+    assert f"'a' is already resolved (yes, on 2025-03-01, at {first.path}:4)" in info.value.message
+    assert snapshot(root) == before
