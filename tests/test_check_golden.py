@@ -1,0 +1,90 @@
+"""`pledger check` output, byte for byte, against golden files.
+
+The ledger under tests/golden/problems/ has one or more of each common mistake.
+To regenerate the goldens after an intended change of wording, run
+
+    PLEDGER_UPDATE_GOLDEN=1 /work/venv/bin/pytest tests/test_check_golden.py
+
+and review the diff of tests/golden/*.txt before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from support import EXAMPLE_LEDGER
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = bool(os.environ.get("PLEDGER_UPDATE_GOLDEN"))
+
+
+def transcript(args: list[str], result) -> str:
+    return f"$ pledger {' '.join(args)}\nexit: {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}"
+
+
+def compare(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8", newline="")
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{name} differs; if the change is intended, regenerate with PLEDGER_UPDATE_GOLDEN=1"
+
+
+@pytest.fixture
+def problem_ledger(tmp_path, monkeypatch):
+    # A copy, so the index `check` builds never lands in the repository; cwd is its
+    # parent so the paths printed are `ledger/...` on every machine.
+    shutil.copytree(GOLDEN / "problems", tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "ledger"
+
+
+def test_check_reports_every_problem_in_the_golden_format(cli, problem_ledger):
+    args = ["--root", "ledger", "check"]
+    result = cli(*args)
+    compare("check-problems.txt", transcript(args, result))
+    assert result.code == 1
+    # Every problem line is path:line:col: message, sorted by file then position.
+    lines = result.out.splitlines()
+    keys = []
+    for line in lines:
+        path, row, col, message = line.split(":", 3)
+        assert path.startswith("ledger/") and row.isdigit() and col.isdigit() and message.startswith(" ")
+        keys.append((path, int(row), int(col)))
+    assert keys == sorted(keys)
+    assert result.err == f"{len(lines)} problems in 6 files, 3 predictions, 5 forecasts, 3 outcome entries\n"
+
+
+def test_check_json_matches_its_golden(cli, problem_ledger):
+    args = ["--root", "ledger", "check", "--json"]
+    result = cli(*args)
+    compare("check-problems.json.txt", transcript(args, result))
+    data = json.loads(result.out)
+    assert data["ok"] is False and result.code == 1
+    assert set(data) == {"ok", "files", "predictions", "forecasts", "outcomes", "problems"}
+    assert all(set(p) == {"path", "line", "column", "code", "message"} for p in data["problems"])
+    text = cli("--root", "ledger", "check").out.splitlines()
+    assert [f"ledger/{p['path']}:{p['line']}:{p['column']}: {p['message']}" for p in data["problems"]] == text
+
+
+def test_check_is_the_same_on_a_second_run_from_the_index(cli, problem_ledger):
+    first = cli("--root", "ledger", "check")
+    second = cli("--root", "ledger", "check")
+    assert (second.code, second.out, second.err) == (first.code, first.out, first.err)
+
+
+def test_the_bundled_ledger_is_clean(cli, tmp_path, monkeypatch):
+    shutil.copytree(EXAMPLE_LEDGER, tmp_path / "predictions", ignore=shutil.ignore_patterns(".pledger"))
+    monkeypatch.chdir(tmp_path)
+    result = cli("check")  # ./predictions is the default root
+    files = sorted(p.relative_to(tmp_path / "predictions") for p in (tmp_path / "predictions").rglob("*.yaml"))
+    assert result.code == 0, result
+    assert result.err == ""
+    assert result.out.startswith(f"ok: {len(files)} files, ")
+    assert result.out.endswith(" outcome entries, no problems\n")
+    assert result.out.count("\n") == 1
