@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,8 +90,27 @@ class Ledger:
                 return refresh(self.engine, self.root)
             except DatabaseError:
                 # A damaged index is rebuilt from the YAML: it holds nothing else.
-                database.reset(self.engine)
+                self._reset_index()
                 return refresh(self.engine, self.root)
+
+    def _reset_index(self) -> None:
+        """Start the index afresh. Our own SQLite file may be garbage, so it is removed, not reopened."""
+        own_file = self._database_url is None and not os.environ.get(database.DATABASE_URL_ENV)
+        self.close()
+        if own_file:
+            index = self.root / INDEX_DIR / database.INDEX_FILE
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{index}{suffix}")
+            return
+        try:
+            database.reset(self.engine)
+        except DatabaseError as exc:
+            self.close()
+            raise LedgerError(
+                f"the index database named by {database.DATABASE_URL_ENV} cannot be used ({exc.orig}); "
+                "clear it or point the variable at another database"
+            ) from None
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
