@@ -77,7 +77,7 @@ def _unlock_fd(fd: int) -> None:
 def write_atomic(path: Path, text: str) -> None:
     """Replace path's content with text: temp file, fsync, rename, fsync the directory."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = None
+    mode = _new_file_mode()  # mkstemp makes 0600 files; a new file gets what an editor would give it
     with contextlib.suppress(FileNotFoundError):
         mode = os.stat(path).st_mode & 0o777
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -86,14 +86,19 @@ def write_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0o022)  # the only way to read the umask is to set it
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def create_exclusive(path: Path, text: str) -> None:
