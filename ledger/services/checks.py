@@ -114,7 +114,7 @@ def single_resolution(conn: Connection) -> list[Problem]:
     problems = []
     rows = conn.execute(
         select(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line, O.c.col).order_by(
-            O.c.prediction_id, O.c.on, O.c.file, O.c.line
+            O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line
         )
     )
     first: dict[str, str] = {}

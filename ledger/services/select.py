@@ -3,7 +3,7 @@
 Order is deterministic: predictions sort by (made, file, position in file), so a
 set reads in the order it was published. A prediction's current outcome is its
 first outcome entry, or the latest correction after it (entries sort by date,
-then file, then line).
+then corrections after plain entries of the same day, then file, then line).
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def current_outcomes(conn: Connection, ids: list[str] | None = None) -> dict[str
 
 
 def _outcomes_query(ids: list[str] | None):
-    query = select(O).order_by(O.c.prediction_id, O.c.on, O.c.file, O.c.line)
+    query = select(O).order_by(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line)
     if ids is not None:
         query = query.where(O.c.prediction_id.in_(ids))
     return query
