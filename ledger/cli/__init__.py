@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from . import reading, recording
+from . import reading, recording, scoring
 from .common import ROOT_HELP, State
 
 app = typer.Typer(
@@ -34,6 +34,7 @@ def _global(
 
 recording.register(app)
 reading.register(app)
+scoring.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,214 @@
+"""Terminal rendering of a ScoreRun (services.scores). Presentation only.
+
+Every printed figure carries its n; the rules (policy, who was scored, Brier
+convention, clipping, bins) close the output.
+"""
+
+from __future__ import annotations
+
+from .common import console
+
+DASH = "—"
+
+
+def _num(x, fmt: str = ".3f") -> str:
+    return DASH if x is None else format(x, fmt)
+
+
+def _signed(x, fmt: str = ".2f") -> str:
+    return DASH if x is None else format(x, "+" + fmt)
+
+
+def _pct(x) -> str:
+    return DASH if x is None else f"{100 * x:.0f}%"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def header_lines(run) -> list[str]:
+    c = run.counts
+    who = {"authors": "each prediction's author", "forecaster": run.name, "everyone": "every forecaster"}[run.scored]
+    first = (
+        f"[bold]{c['resolved']:,} resolved[/] yes/no · {c['annulled']:,} annulled (excluded) · "
+        f"{c['pending']:,} pending · of {_plural(c['predictions'], 'prediction')} selected ({_esc(run.selection)})"
+    )
+    second = f"Scoring {_plural(c['forecasts'], 'forecast')} by {_esc(who)}, policy [bold]{run.policy}[/]"
+    if c["without_forecast"]:
+        second += f"; {c['without_forecast']:,} resolved without a forecast under this policy"
+    return [first, second]
+
+
+def gap_reading(g) -> str:
+    """How the subject did against the forecaster's expectations, in words."""
+    if g.total is None:
+        return ""
+    t = g.total
+    if abs(t) < 5e-13:
+        what = "Exactly as many things happened as the forecasts expected"
+    elif t < 0:
+        what = f"The subject fell {-t:.2f} short of the forecasts' expectations"
+    else:
+        what = f"The subject beat the forecasts' expectations by {t:.2f}"
+    if g.z is None:
+        chance = "no z: the spread is 0 (every p is 0 or 1)"
+    elif abs(g.z) < 2:
+        chance = "|z| < 2: within what chance alone would give"
+    else:
+        chance = "|z| ≥ 2: more than chance alone would usually give"
+    return f"{what}; {chance}."
+
+
+def _part(label: str, part) -> str:
+    if not part.n:
+        return f"{label} {DASH} (n=0)"
+    z = "" if part.z is None else f", z {part.z:+.2f}"
+    return f"{label} {part.total:+.2f} (n={part.n}{z})"
+
+
+def gap_lines(g) -> list[str]:
+    return [
+        "[bold]The post's rule (gap)[/]: each prediction earns 1 − p if it happened, −p if not",
+        f"  total [bold]{_signed(g.total)}[/]  mean {_signed(g.mean, '.3f')}  spread {_num(g.spread, '.2f')}  "
+        f"z {_signed(g.z)}  (n={g.n})",
+        f"  {gap_reading(g)}",
+        f"  {_part('folded', g.folded)} · Spiegelhalter Z {_signed(g.spiegelhalter_z)} (n={g.n})",
+        "  " + " · ".join((_part("above 50%", g.above), _part("below 50%", g.below), _part("at 50%", g.at_half))),
+        "  [dim]Not a proper score: it describes the subject, never ranks forecasters (use Brier or log).[/]",
+    ]
+
+
+def _interval(iv, fmt: str = ".4f") -> str:
+    if iv is None or iv.lo is None:
+        return ""
+    return f"  90% interval {iv.lo:{fmt}}–{iv.hi:{fmt}}"
+
+
+def proper_lines(report) -> list[str]:
+    b, lg, sp, boot = report.brier, report.log, report.spherical, report.bootstrap
+    return [
+        "[bold]Proper scores[/] (these may compare forecasters on the same questions)",
+        f"  Brier ({b.scale})          {_num(b.score, '.4f')}  n={b.n}{_interval(boot and boot.brier)}  lower is better",
+        f"    skill vs always 50%  {_signed(b.skill_vs_half, '.3f')}  n={b.n}",
+        f"    skill vs base rate   {_signed(b.skill_vs_base_rate, '.3f')}  (base rate {_pct(b.base_rate)}, n={b.n})",
+        f"  Log score            {_num(lg.nats, '.4f')} nats = {_num(lg.bits, '.4f')} bits  n={lg.n}"
+        f"{_interval(boot and boot.log_nats)}  lower is better",
+        f"  Metaculus baseline   {_signed(lg.metaculus_baseline, '.1f')}  n={lg.n}  higher is better (0 = always 50%)",
+        f"  Spherical            {_num(sp.score, '.4f')}  n={sp.n}  higher is better",
+    ]
+
+
+def _bin_label(row, strategy: str, last: bool) -> str:
+    if strategy == "distinct":
+        return f"{row.lo:.4g}"
+    return f"[{row.lo:.4g}, {row.hi:.4g}{']' if last else ')'}"
+
+
+def calibration_table(table, title: str):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", header_style="bold", expand=False)
+    for name in ("p" if table.strategy == "distinct" else "bin", "n", "hits", "mean p", "observed", "90% Wilson", "over/under"):
+        t.add_column(name, justify="right", no_wrap=True)
+    rows = table.bins
+    for i, row in enumerate(rows):
+        wilson = DASH if row.wilson_lo is None else f"{row.wilson_lo:.2f}–{row.wilson_hi:.2f}"
+        t.add_row(
+            _bin_label(row, table.strategy, i == len(rows) - 1), str(row.n), str(row.hits), _num(row.mean_p),
+            _num(row.observed), wilson, _signed(row.over_under, ".3f"),
+        )
+    return t
+
+
+def calibration_lines(report) -> list[str]:
+    cal, d = report.calibration, report.decomposition
+    return [
+        f"  ECE {_num(cal.ece, '.4f')} (n={cal.n}) · folded ECE {_num(report.folded_calibration.ece, '.4f')} "
+        f"(n={report.folded_calibration.n})",
+        f"  Discrimination {_signed(cal.discrimination, '.3f')} (n={cal.n}): mean p on yes − mean p on no",
+        f"  Brier (0-1) {_num(d.brier, '.4f')} = REL {_num(d.reliability, '.4f')} − RES {_num(d.resolution, '.4f')} "
+        f"+ UNC {_num(d.uncertainty, '.4f')} + WBV {_num(d.within_bin_variance, '.4f')} "
+        f"− WBC {_num(d.within_bin_covariance, '.4f')} (n={d.n})",
+    ]
+
+
+def rules_line(run) -> str:
+    """One footer naming every rule behind the figures (full wording: --json `rules`)."""
+    r = run.rules
+    who = {"authors": "each prediction's author", "forecaster": run.name, "everyone": "every forecaster"}[run.scored]
+    parts = [
+        f"policy {r['policy']}",
+        f"scored: {who}",
+        f"Brier {r['brier_scale']}" + (" (×2, Fatebook/GJ Open)" if r["brier_scale"] == "0-2" else ""),
+        f"log clipped to [{r['eps']:g}, {1 - r['eps']:g}]: {r['clipped']} clipped",
+    ]
+    if r.get("bins"):
+        edges = "lo == hi == the stated p" if r["bins"] == "distinct" else "[lo, hi), last bin closed"
+        parts.append(f"bins {r['bins']} ({edges}), folded {r['folded_bins']}")
+    if run.report is not None:
+        resamples = r.get("bootstrap_resamples")
+        parts.append(f"bootstrap {resamples} resamples, seed {r['seed']}, 90%" if resamples else "bootstrap off")
+    parts.append("annulled excluded, unresolved pending")
+    return "[dim]Rules: " + " · ".join(_esc(p) for p in parts) + "[/]"
+
+
+def leaderboard_table(board):
+    from rich.table import Table
+
+    t = Table(
+        title=f"Leaderboard: {board.n_forecasters} forecasters, {board.n_questions} questions, {board.n} forecasts",
+        title_justify="left", header_style="bold", expand=False,
+    )
+    for name in ("#", "forecaster", "n", "n with peers", f"Brier ({board.brier_scale})", "log (nats)",
+                 "relative Brier", "peer score"):
+        t.add_column(name, justify="left" if name == "forecaster" else "right", no_wrap=True)
+    for i, row in enumerate(board.rows, 1):
+        t.add_row(
+            str(i), _esc(str(row.forecaster)), str(row.n), str(row.n_with_peers), _num(row.brier, ".4f"),
+            _num(row.log_loss, ".4f"), _signed(row.relative_brier, ".4f"), _signed(row.peer_score, ".1f"),
+        )
+    return t
+
+
+def render(run) -> None:
+    out = console()
+    for line in header_lines(run):
+        out.print(line)
+    out.print()
+    if run.n == 0:
+        out.print("Nothing to score: no resolved yes/no forecasts match. Resolve predictions with `pledger resolve`.")
+        out.print(rules_line(run))
+        return
+    if run.leaderboard is not None:
+        out.print(leaderboard_table(run.leaderboard))
+        out.print(
+            "  Brier and log: lower is better. Relative Brier: own Brier minus the median of the others on the "
+            "same question (negative is better). Peer score: Metaculus-style, 100 × (ln p − mean of the others' "
+            "ln p) (positive is better). Both average over the n with peers. Raw Brier and log compare "
+            "forecasters fairly only on the same questions."
+        )
+        out.print()
+        out.print(rules_line(run))
+        return
+    report = run.report
+    for line in gap_lines(report.gap):
+        out.print(line)
+    out.print()
+    for line in proper_lines(report):
+        out.print(line)
+    out.print()
+    cal = report.calibration
+    out.print(calibration_table(cal, f"Calibration (n={cal.n})"))
+    fc = report.folded_calibration
+    out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)"))
+    for line in calibration_lines(report):
+        out.print(line)
+    out.print()
+    out.print(rules_line(run))
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

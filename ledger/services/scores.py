@@ -1,0 +1,422 @@
+"""Scoring a ledger: pick the forecasts to score (the selection and a forecast
+policy), then hand numpy arrays to the scoring engine. No printing.
+
+    with ledger.connect() as conn:
+        table = select_forecasts(conn, Selection(set_id="anthropic-sae-2024"), "first")
+    run = score(ledger, Selection(set_id="anthropic-sae-2024"))
+    run.report.gap.total  # -0.74
+
+Who is scored
+  authors     -- (the default) each prediction's author, on their own predictions
+  forecaster  -- with Selection.by = NAME: NAME's forecasts on every selected
+                 prediction, their own and other people's (names match ignoring case)
+  everyone    -- every forecaster on the selected predictions (the leaderboard)
+
+Forecast policy (always reported with the scores)
+  first -- each forecaster's first forecast on a prediction; for the author that
+           is the published p
+  last  -- each forecaster's last forecast dated on or before the resolution date
+           (the date of the prediction's first outcome entry); forecasts dated
+           later are ignored, and a forecaster with none by then is not scored
+           on that prediction
+  all   -- every forecast, whatever its date
+
+Only predictions whose current outcome (services.select: the first outcome
+entry, or the last correction after it) is yes or no are scored. Annulled ones
+are excluded and counted; unresolved ones are counted as pending.
+
+Order is deterministic: predictions in ledger order (made, file, position), and
+within a prediction forecaster, then date. The bootstrap resamples in this order,
+so the same ledger gives the same intervals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import case, func, select
+from sqlalchemy.engine import Connection
+
+from .select import F, O, P, Selection, _conditions, current_outcomes
+
+POLICIES = ("first", "last", "all")
+POLICY_RULES = {
+    "first": "each forecaster's first forecast on a prediction (for the author: the published p)",
+    "last": "each forecaster's last forecast dated on or before the resolution date "
+    "(the first outcome entry's date); later forecasts are ignored",
+    "all": "every forecast, whatever its date",
+}
+SCORED_RULES = {
+    "authors": "each prediction's author, on their own predictions",
+    "forecaster": "{name}'s forecasts on every selected prediction (theirs and other people's)",
+    "everyone": "every forecaster on the selected predictions, one row each",
+}
+
+#: With bootstrap="auto", intervals are computed with this many resamples when
+#: there are at most BOOTSTRAP_AUTO_MAX forecasts (above that they cost more than
+#: the rest of the scoring and are narrow anyway; ask for them with a number).
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_AUTO_MAX = 10_000
+
+# Outcome codes computed in SQL.
+YES, NO, ANNULLED, PENDING = 1, 0, 2, -1
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class ForecastTable:
+    """The forecasts to score, as parallel arrays (one row per forecast), and
+    what was left out.
+
+    prediction_id, forecaster -- object arrays of str
+    p                          -- float64 probabilities
+    outcome                    -- int8, 1 if it happened, 0 if not
+    predictions -- predictions the selection matched
+    resolved    -- of those, resolved yes or no
+    annulled    -- resolved annulled: excluded, counted
+    pending     -- not resolved yet: counted
+    without_forecast -- resolved predictions on which nobody scored had a
+                   forecast under the policy (e.g. `last` when every forecast is
+                   dated after the resolution)
+    """
+
+    prediction_id: np.ndarray
+    forecaster: np.ndarray
+    p: np.ndarray
+    outcome: np.ndarray
+    policy: str
+    scored: str  # authors | forecaster | everyone
+    name: str | None
+    predictions: int
+    resolved: int
+    annulled: int
+    pending: int
+    without_forecast: int
+
+    @property
+    def n(self) -> int:
+        return int(self.p.shape[0])
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "predictions": self.predictions,
+            "resolved": self.resolved,
+            "annulled": self.annulled,
+            "pending": self.pending,
+            "without_forecast": self.without_forecast,
+            "forecasts": self.n,
+        }
+
+
+@dataclass(frozen=True)
+class ScoreRun:
+    """Everything `pledger score` reports: the counts, the figures and the rules.
+
+    report      -- the single-forecaster ScoreReport (None for a leaderboard)
+    leaderboard -- ledger.scoring.Leaderboard when scoring every forecaster
+    rules       -- policy, who was scored, Brier convention, eps and clipping,
+                   bins and edge rule, bootstrap: print them with the figures
+    """
+
+    selection: str
+    policy: str
+    scored: str
+    name: str | None
+    counts: dict[str, int]
+    rules: dict[str, Any]
+    report: Any = None
+    leaderboard: Any = None
+    table: ForecastTable | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def n(self) -> int:
+        return self.counts["forecasts"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "selection": self.selection,
+            "policy": self.policy,
+            "scored": {"who": self.scored, "name": self.name},
+            "counts": dict(self.counts),
+            "rules": dict(self.rules),
+            "report": None if self.report is None else self.report.to_dict(),
+            "leaderboard": None if self.leaderboard is None else self.leaderboard.to_dict(),
+        }
+
+
+def check_policy(policy: str) -> str:
+    if policy not in POLICIES:
+        raise ValueError(f"policy must be one of {', '.join(POLICIES)}, got {policy!r}")
+    return policy
+
+
+def _result_code():
+    return func.coalesce(
+        case((O.c.result == "yes", YES), (O.c.result == "no", NO), (O.c.result == "annulled", ANNULLED)),
+        PENDING,
+    )
+
+
+def _fetch(conn: Connection, query, dtype: list[tuple[str, str]]) -> np.ndarray:
+    """Run a Core query and return its rows as a numpy structured array.
+
+    Rows come straight from the driver's cursor (the statement compiled for the
+    connection's dialect): SQLAlchemy's Row objects cost more than the query
+    itself at 100,000 rows. Dates arrive as ISO text (SQLite) or date objects.
+    """
+    compiled = query.compile(dialect=conn.dialect)
+    params = compiled.params
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return np.array(rows, dtype=dtype) if rows else np.empty(0, dtype=dtype)
+
+
+def _predictions(conn: Connection, selection: Selection, want_dates: bool) -> np.ndarray:
+    """Per selected prediction, in ledger order: id, author, published p, outcome
+    code and (if wanted) the resolution date. One query; the current-outcome rule
+    of services.select applies to predictions with several outcome entries."""
+    cols = [P.c.id, P.c.by, P.c.p, _result_code().label("code")]
+    dtype = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i1")]
+    if want_dates:
+        cols.append(O.c.on)
+        dtype.append(("on", "O"))
+    query = (
+        select(*cols)
+        .select_from(P.outerjoin(O, O.c.prediction_id == P.c.id))
+        .where(*_conditions(selection))
+        .order_by(P.c.made, P.c.file, P.c.position, P.c.rowid)
+    )
+    rows = _fetch(conn, query, dtype)
+
+    # Predictions with more than one outcome entry (corrections, or resolved
+    # twice) appear once per entry: keep one row, with the current outcome
+    # (select.current_outcomes: the first entry or the last correction after it)
+    # and the first entry's date. A cheap grouped query; usually it finds none.
+    multi = dict(
+        conn.execute(
+            select(O.c.prediction_id, func.min(O.c.on)).group_by(O.c.prediction_id).having(func.count() > 1)
+        ).all()
+    )
+    if multi:
+        current = current_outcomes(conn, list(multi))
+        codes = {"yes": YES, "no": NO, "annulled": ANNULLED}
+        ids = rows["id"]
+        first_row = np.ones(rows.shape[0], dtype=bool)
+        first_row[1:] = ids[1:] != ids[:-1]  # an id's rows are adjacent (ordered by prediction)
+        rows = rows[first_row]
+        for i in np.flatnonzero(np.isin(rows["id"], list(multi))):
+            pid = rows["id"][i]
+            rows["code"][i] = codes[current[pid].result]
+            if want_dates:
+                rows["on"][i] = multi[pid]
+    return rows
+
+
+def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy: str = "first", *,
+                     everyone: bool = False) -> ForecastTable:
+    """The forecasts to score for `selection` under `policy`, as numpy arrays.
+
+    conn_or_ledger -- a Connection on the index, or a Ledger (refreshed first)
+    everyone       -- every forecaster's forecasts (for a leaderboard); otherwise
+                      the authors', or Selection.by's when it is set
+    Raises ValueError for an unknown policy.
+    """
+    check_policy(policy)
+    if not isinstance(conn_or_ledger, Connection):
+        with conn_or_ledger.connect() as conn:
+            return select_forecasts(conn, selection, policy, everyone=everyone)
+    conn = conn_or_ledger
+    name = None if everyone else selection.by
+    scored = "everyone" if everyone else ("forecaster" if name else "authors")
+
+    rows = _predictions(conn, selection, want_dates=policy == "last")
+    code = rows["code"]
+    resolved_mask = (code == YES) | (code == NO)
+    counts = dict(
+        predictions=int(rows.shape[0]),
+        resolved=int(np.count_nonzero(resolved_mask)),
+        annulled=int(np.count_nonzero(code == ANNULLED)),
+        pending=int(np.count_nonzero(code == PENDING)),
+    )
+
+    if scored == "authors" and policy == "first":
+        # The published p is the author's first forecast: no forecast rows needed.
+        chosen = rows[resolved_mask]
+        return ForecastTable(
+            prediction_id=chosen["id"],
+            forecaster=chosen["by"],
+            p=chosen["p"],
+            outcome=chosen["code"],
+            policy=policy, scored=scored, name=name, without_forecast=0, **counts,
+        )
+    return _from_forecasts(conn, selection, policy, scored, name, rows, resolved_mask, counts)
+
+
+def _from_forecasts(conn, selection, policy, scored, name, rows, resolved_mask, counts) -> ForecastTable:
+    """Forecast rows of the selected predictions, then the policy, vectorised."""
+    first = policy == "first"
+    conds = list(_conditions(selection))
+    if scored == "authors":
+        conds.append(F.c.by == P.c.by)
+    elif scored == "forecaster":
+        conds.append(func.lower(F.c.by) == name.lower())
+    order = [P.c.made, P.c.file, P.c.position, P.c.rowid, F.c.by]
+    # `first` puts the published p first whatever its date; otherwise date order,
+    # with the published p first among forecasts of the same day.
+    order += [F.c.initial.desc(), F.c.at] if first else [F.c.at, F.c.initial.desc()]
+    order += [F.c.file, F.c.line]
+    query = (
+        select(F.c.prediction_id, F.c.by, F.c.p, F.c.at)
+        .select_from(F.join(P, P.c.id == F.c.prediction_id))
+        .where(*conds)
+        .order_by(*order)
+    )
+    f = _fetch(conn, query, [("id", "O"), ("by", "O"), ("p", "f8"), ("at", "O")])
+
+    # Each forecast's prediction, as a row index into `rows` (both are in ledger order).
+    position = {pid: i for i, pid in enumerate(rows["id"].tolist())}
+    qi = np.fromiter((position[pid] for pid in f["id"].tolist()), dtype=np.intp, count=f.shape[0])
+    keep = resolved_mask[qi]
+    if policy == "last":
+        resolved_on = _days(rows["on"])
+        keep &= _days(f["at"]) <= resolved_on[qi]
+    f, qi = f[keep], qi[keep]
+
+    if policy != "all" and qi.size:
+        # Rows are grouped by (prediction, forecaster); take each group's first
+        # row (`first`) or last row (`last`: already cut at the resolution date).
+        who = f["by"]
+        same = (qi[1:] == qi[:-1]) & (who[1:] == who[:-1])
+        pick = np.concatenate(([True], ~same)) if first else np.concatenate((~same, [True]))
+        f, qi = f[pick], qi[pick]
+
+    covered = np.zeros(rows.shape[0], dtype=bool)
+    covered[qi] = True
+    return ForecastTable(
+        prediction_id=f["id"],
+        forecaster=f["by"],
+        p=f["p"],
+        outcome=rows["code"][qi],
+        policy=policy, scored=scored, name=name,
+        without_forecast=int(np.count_nonzero(resolved_mask & ~covered)),
+        **counts,
+    )
+
+
+def _days(values: np.ndarray) -> np.ndarray:
+    """Dates (ISO text or date objects; None for none) as datetime64[D]; None is the far future."""
+    return np.array([dt.date.max if v is None else v for v in values.tolist()], dtype="datetime64[D]")
+
+
+def resolve_bootstrap(bootstrap: int | str | None, n: int) -> int | None:
+    """Resamples to use: "auto" is BOOTSTRAP_RESAMPLES up to BOOTSTRAP_AUTO_MAX
+    forecasts and none above; 0 or None is none."""
+    if bootstrap == "auto":
+        return BOOTSTRAP_RESAMPLES if 0 < n <= BOOTSTRAP_AUTO_MAX else None
+    if bootstrap is None or int(bootstrap) == 0:
+        return None
+    if int(bootstrap) < 0:
+        raise ValueError(f"bootstrap must be 'auto', 0 or a number of resamples, got {bootstrap}")
+    return int(bootstrap) if n > 0 else None
+
+
+def score(
+    ledger,
+    selection: Selection = Selection(),
+    policy: str = "first",
+    *,
+    by_forecaster: bool = False,
+    brier_scale: str = "0-1",
+    eps: float | None = None,
+    bins: Any = None,
+    bootstrap: int | str | None = "auto",
+    seed: int = 0,
+) -> ScoreRun:
+    """Select the forecasts and score them.
+
+    ledger        -- a Ledger (refreshed first) or a Connection on the index
+    by_forecaster -- a leaderboard of every forecaster (policy first or last)
+                     instead of one report
+    brier_scale   -- "0-1" or "0-2"; eps -- log-score clipping (default
+                     ledger.scoring.DEFAULT_EPS); bins -- see ledger.scoring.calibration
+    bootstrap     -- "auto" (see resolve_bootstrap), 0/None or a number of resamples
+    Raises ValueError for a bad policy, scale, eps, bins or bootstrap.
+    """
+    from ..scoring import DEFAULT_EPS, leaderboard, score_forecasts
+    from ..scoring._common import check_eps
+    from ..scoring.proper import brier_label, check_scale
+
+    check_policy(policy)
+    check_scale(brier_scale)
+    eps = check_eps(DEFAULT_EPS if eps is None else eps)
+    if by_forecaster and policy == "all":
+        raise ValueError("the leaderboard needs one forecast per forecaster per question: use policy first or last")
+
+    table = select_forecasts(ledger, selection, policy, everyone=by_forecaster)
+    resamples = resolve_bootstrap(bootstrap, table.n)
+    scored_rule = SCORED_RULES[table.scored].format(name=table.name)
+    rules: dict[str, Any] = {
+        "policy": policy,
+        "policy_rule": POLICY_RULES[policy],
+        "scored": table.scored,
+        "scored_rule": scored_rule,
+        "outcome_rule": "the first outcome entry, or the last correction after it; "
+        "annulled excluded and counted, unresolved counted as pending",
+        "brier_scale": brier_scale,
+        "brier": brier_label(brier_scale),
+        "eps": eps,
+    }
+    report = board = None
+    if by_forecaster:
+        board = None
+        if table.n:
+            # str arrays, not object arrays: the engine reports names with .item().
+            board = leaderboard(
+                table.prediction_id.astype(str), table.forecaster.astype(str), table.p, table.outcome,
+                brier_scale=brier_scale, eps=eps,
+            )
+        clipped = int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps))
+        rules.update(clipped=clipped, bins=None, edge_rule=None, bootstrap=None, bootstrap_resamples=None,
+                     seed=None, leaderboard_sort=None if board is None else board.sort)
+    else:
+        report = score_forecasts(
+            table.p, table.outcome, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=resamples, seed=seed
+        )
+        r = report.rules
+        rules.update(
+            clipped=r["clipped"],
+            bins=r["bins"],
+            folded_bins=r["folded_bins"],
+            edge_rule=r["edge_rule"],
+            folded_edge_rule=r["folded_edge_rule"],
+            fold=r["fold"],
+            wilson_level=r["wilson_level"],
+            log=r["log"],
+            gap=r["gap"],
+            bootstrap=r["bootstrap"],
+            bootstrap_resamples=resamples,
+            seed=seed if resamples else None,
+        )
+        if resamples is None and bootstrap == "auto" and table.n > BOOTSTRAP_AUTO_MAX:
+            rules["bootstrap"] = (
+                f"skipped: more than {BOOTSTRAP_AUTO_MAX:,} forecasts (ask for it with a number of resamples)"
+            )
+    return ScoreRun(
+        selection=selection.describe(),
+        policy=policy,
+        scored=table.scored,
+        name=table.name,
+        counts=table.counts(),
+        rules=rules,
+        report=report,
+        leaderboard=board,
+        table=table,
+    )
