@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class SourceLocation:
-    """Where a problem is: a path relative to the ledger root, 1-based line and column."""
+class SourceLocation(NamedTuple):
+    """Where a record or problem is: a path relative to the ledger root, 1-based line and column.
+
+    A NamedTuple: one is made for every record loaded, so construction must be cheap.
+    Sorting is by path, then line, then column.
+    """
 
     path: str
     line: int = 0

@@ -26,6 +26,8 @@ RESULTS = ("yes", "no", "annulled")
 
 def check_slug(value: str, what: str = "id") -> str:
     """Ids and tags are slugs, never paths."""
+    if len(value) <= MAX_ID_LENGTH and _SLUG.match(value):
+        return value
     if "/" in value or "\\" in value or value.startswith(".") or ".." in value:
         raise ValueError(
             f"{what} {value!r} looks like a path; {what}s are slugs: lowercase letters, digits, '.', '_' and '-'"

@@ -42,7 +42,7 @@ def parse_probability(raw: object) -> Probability:
     if isinstance(raw, bool) or raw is None:
         raise ValueError(f"a probability is needed, got {_shown(raw)}; {HINT}")
     if isinstance(raw, (int, float)):
-        return Probability(_in_range(float(raw), _shown(raw)), _typed_number(raw))
+        return Probability(_in_range(float(raw), raw), _typed_number(raw))
     if not isinstance(raw, str):
         raise ValueError(f"a probability is needed, got {_shown(raw)}; {HINT}")
     text = raw.strip()
@@ -70,13 +70,14 @@ def parse_probability(raw: object) -> Probability:
     raise ValueError(f"cannot read {text!r} as a probability; {HINT}")
 
 
-def _in_range(value: float, shown: str) -> float:
+def _in_range(value: float, raw: object) -> float:
+    if 0.0 <= value <= 1.0:
+        return value
     if math.isnan(value):
         raise ValueError("probability is NaN (not a number); give a number between 0 and 1")
-    if not 0.0 <= value <= 1.0:
-        hint = f" (did you mean {value:g}%?)" if 1.0 < value <= 100.0 else ""
-        raise ValueError(f"probability {shown} is outside 0..1{hint}")
-    return value
+    hint = f" (did you mean {value:g}%?)" if 1.0 < value <= 100.0 else ""
+    shown = raw if isinstance(raw, str) else _shown(raw)
+    raise ValueError(f"probability {shown} is outside 0..1{hint}")
 
 
 def _typed_number(raw: int | float) -> str:

@@ -2,18 +2,20 @@
 
 These are what the index stores and what services return. Header values are
 already filled in (a prediction's `by` may come from its file's header).
+The per-record types are NamedTuples: immutable, and cheap to make by the
+hundred thousand (a frozen dataclass costs several times more to construct).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .errors import SourceLocation
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     url: str | None = None
     quote: str | None = None
     archived: str | None = None
@@ -21,7 +23,7 @@ class Evidence:
     stance: str | None = None
 
     def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("url", "quote", "archived", "title", "stance") if getattr(self, k)}
+        return {k: v for k, v in zip(self._fields, self) if v}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +37,7 @@ class PredictionSet:
     location: SourceLocation
 
 
-@dataclass(frozen=True, slots=True)
-class Prediction:
+class Prediction(NamedTuple):
     id: str
     claim: str
     p: float
@@ -55,8 +56,7 @@ class Prediction:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Forecast:
+class Forecast(NamedTuple):
     """A probability someone gave a prediction at a time. A prediction's own p is forecast 0."""
 
     prediction_id: str
@@ -69,8 +69,7 @@ class Forecast:
     initial: bool = False  # the prediction's own published probability
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """One resolution entry for one prediction. Later corrections supersede earlier entries."""
 
     prediction_id: str

@@ -13,6 +13,8 @@ file (see store.write), so nothing a person wrote is ever re-serialised.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,11 +29,23 @@ MAX_DEPTH = 64
 # Below these bounds nesting cannot get deep enough to matter, so the exact
 # (slower) depth scan is skipped for ordinary files.
 _FLOW_OPENERS_CHEAP = 256
-_LONG_LINE = re.compile(r"[^\n]{257}")
+_DEEP_INDENT = " " * MAX_DEPTH
+_COMPACT_NESTING = re.compile(r"(?:[-?] +){8}")
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+# A plain scalar can only be a non-string when it starts with one of these.
+_MAYBE_TYPED = frozenset("-+.0123456789~nNtTfF")
 
 
 class _Resolver(BaseResolver):
     """Implicit types as in YAML 1.2's core schema (plus dates)."""
+
+    def resolve(self, kind, value, implicit):
+        # Most scalars in a ledger are text: skip the regexes for them.
+        if kind is ScalarNode and implicit[0] and value and value[0] not in _MAYBE_TYPED:
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
 
 
 _Resolver.yaml_implicit_resolvers = {}
@@ -144,7 +158,7 @@ def parse(text: str) -> Document:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = _Builder().build(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise YamlProblemError(_marked_problem(exc, text)) from None
     except yaml.YAMLError as exc:
@@ -156,6 +170,91 @@ def parse(text: str) -> Document:
     finally:
         loader.dispose()
     return Document(data, node)
+
+
+_INF = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf, "+.Inf": math.inf,
+        "+.INF": math.inf, "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf}
+
+
+class _Builder:
+    """Node tree to Python data, for the few types a ledger uses.
+
+    PyYAML's generic constructor spends most of a load in bookkeeping; this one
+    does only what the safe schema needs. Collections reached through an alias
+    are built once and shared, so alias bombs cannot blow up memory. Any tag
+    other than the plain ones is refused: that is what makes loading safe.
+    """
+
+    __slots__ = ("memo",)
+
+    def __init__(self) -> None:
+        self.memo: dict[int, Any] = {}
+
+    def build(self, node: Node) -> Any:
+        if node.__class__ is ScalarNode:
+            return self.scalar(node)
+        key = id(node)
+        if key in self.memo:
+            return self.memo[key]
+        if node.__class__ is MappingNode:
+            if node.tag != "tag:yaml.org,2002:map":
+                raise _tag_error(node)
+            out: dict = {}
+            self.memo[key] = out
+            build = self.build
+            for key_node, value_node in node.value:
+                k = build(key_node)
+                if isinstance(k, (dict, list)):
+                    raise ConstructorError(None, None, "a mapping key must be a plain value", key_node.start_mark)
+                if k in out:
+                    raise ConstructorError(
+                        None, None, f"the key {k!r} appears twice in this mapping; keep one", key_node.start_mark
+                    )
+                out[k] = build(value_node)
+            return out
+        if node.__class__ is SequenceNode:
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise _tag_error(node)
+            items: list = []
+            self.memo[key] = items
+            build = self.build
+            items.extend(build(item) for item in node.value)
+            return items
+        raise _tag_error(node)
+
+    @staticmethod
+    def scalar(node: ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STR_TAG:
+            return value
+        if tag == "tag:yaml.org,2002:int":
+            v = value.replace("_", "")
+            return int(v, 0) if v[:2] in ("0x", "0o") else int(v)
+        if tag == "tag:yaml.org,2002:float":
+            if value in _INF:
+                return _INF[value]
+            if value.lower() == ".nan":
+                return math.nan
+            return float(value)
+        if tag == "tag:yaml.org,2002:bool":
+            return value.lower() == "true"
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:timestamp":
+            try:
+                if len(value) == 10:
+                    return dt.date.fromisoformat(value)
+                return dt.datetime.fromisoformat(value.replace("t", "T").replace("z", "Z"))
+            except ValueError:
+                raise ConstructorError(None, None, f"{value!r} is not a valid date", node.start_mark) from None
+        raise _tag_error(node)
+
+
+def _tag_error(node: Node) -> ConstructorError:
+    shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+    return ConstructorError(
+        None, None, f"could not determine a constructor for the tag {shown!r}", node.start_mark
+    )
 
 
 class YamlProblemError(Exception):
@@ -201,10 +300,16 @@ def _check_depth(text: str) -> None:
     """Refuse documents nested deeper than MAX_DEPTH before composing them.
 
     libyaml's composer recurses in C, so a hostile document thousands of levels
-    deep would crash the process instead of raising. Ordinary files are cleared
-    by two cheap bounds; only suspicious ones get the exact, event-based scan.
+    deep would crash the process instead of raising. Nesting needs flow
+    brackets, deep indentation or runs of `- `/`? ` indicators on one line;
+    files with few of each are cleared by fast substring checks, and only
+    suspicious ones get the exact, event-based scan.
     """
-    if text.count("[") + text.count("{") <= _FLOW_OPENERS_CHEAP and not _LONG_LINE.search(text):
+    if (
+        text.count("[") + text.count("{") <= _FLOW_OPENERS_CHEAP
+        and _DEEP_INDENT not in text
+        and not _COMPACT_NESTING.search(text)
+    ):
         return
     depth = 0
     try:
@@ -297,6 +402,10 @@ class _Dumper(yaml.emitter.Emitter, yaml.serializer.Serializer, yaml.representer
         )
         _Resolver.__init__(self)
 
+    def increase_indent(self, flow=False, indentless=False):
+        # Indent lists under their key, as people write them.
+        return super().increase_indent(flow, False)
+
     def ignore_aliases(self, data):
         return True
 
@@ -306,7 +415,14 @@ def _str_representer(dumper, data: str):
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
+def _list_representer(dumper, data: list):
+    # Short lists of plain values read best inline: `tags: [peft, sae]`.
+    flow = all(isinstance(item, (str, int, float)) and "\n" not in str(item) for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
 _Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(list, _list_representer)
 
 
 def dump(data: Any) -> str:

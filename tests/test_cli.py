@@ -112,7 +112,7 @@ def test_add_with_id_set_tags_and_json(cli, tmp_path):
     assert (root / "my-set.yaml").read_text() == (
         f"set: my-set\nby: {BY}\nmade: {TODAY}\npredictions:\n"
         "  - id: one\n    claim: One\n    p: 0.7\n    due: 2027-01-01\n    about: Things\n    criteria: By eye\n"
-        "    source: https://example.org\n    tags:\n    - a\n    - b\n"
+        "    source: https://example.org\n    tags: [a, b]\n"
     )
     second = cli("--root", root, "add", "Two", "-p", "1 in 4", "--set", "my-set", "--by", "ben")
     assert second.out == "two\n"
@@ -160,7 +160,7 @@ def test_resolve_several_ids_with_evidence(cli, root):
     assert result.code == 0, result
     assert result.out == "resolution of q2, q3 (yes) recorded in outcomes/2026-11-01-q2.yaml\n"
     assert (root / "outcomes/2026-11-01-q2.yaml").read_text() == (
-        "on: 2026-11-01\nby: judge\nevidence:\n- url: https://example.org/news\n  quote: it shipped\n"
+        "on: 2026-11-01\nby: judge\nevidence:\n  - url: https://example.org/news\n    quote: it shipped\n"
         "note: both at once\nresults:\n  q2: yes\n  q3: yes\n"
     )
     for pid in ("q2", "q3"):
@@ -187,17 +187,17 @@ def test_resolving_twice_needs_correct_and_keeps_history(cli, root):
     assert_clean_error(again, 2, f"'q2' is already resolved (yes, on {TODAY}, at outcomes/{TODAY}-q2.yaml:4)", "--correct")
     assert snapshot(root) == before
     fixed = cli("--root", root, "resolve", "q2", "no", "--correct", "--note", "misread the paper")
-    assert fixed.out == f"correction of q2 (no) recorded in outcomes/{TODAY}-q2-2.yaml\n"
-    assert (root / f"outcomes/{TODAY}-q2-2.yaml").read_text() == (
+    assert fixed.out == f"correction of q2 (no) recorded in outcomes/{TODAY}-q2_02.yaml\n"
+    assert (root / f"outcomes/{TODAY}-q2_02.yaml").read_text() == (
         f"on: {TODAY}\nby: {BY}\ncorrection: true\nnote: misread the paper\nresults:\n  q2: no\n"
     )
     shown = json.loads(cli("--root", root, "show", "q2", "--json").out)
     assert [(o["result"], o["correction"], o["file"]) for o in shown["outcome_history"]] == [
-        ("yes", False, f"outcomes/{TODAY}-q2.yaml"), ("no", True, f"outcomes/{TODAY}-q2-2.yaml"),
+        ("yes", False, f"outcomes/{TODAY}-q2.yaml"), ("no", True, f"outcomes/{TODAY}-q2_02.yaml"),
     ]
     assert shown["outcome"]["result"] == "no"  # the correction stands
     text = cli("--root", root, "show", "q2").out
-    assert "no (correction)" in text and text.index(f"{TODAY}-q2.yaml") < text.index(f"{TODAY}-q2-2.yaml")
+    assert "no (correction)" in text and text.index(f"{TODAY}-q2.yaml") < text.index(f"{TODAY}-q2_02.yaml")
     assert cli("--root", root, "check").code == 0
 
 

@@ -61,5 +61,5 @@ def test_two_processes_adding_100_each(tmp_path):
     ledger = Ledger.open(root)
     report = check_ledger(ledger)
     assert report.problems == [] and report.predictions == 2 * N
-    states, problems = list_states(ledger)
+    states, _total, problems = list_states(ledger)
     assert problems == 0 and len(states) == 2 * N

@@ -62,7 +62,7 @@ def test_append_follows_a_four_space_list_and_adds_what_differs_from_the_header(
     # PLEDGER_BY=tester and PLEDGER_TODAY=2026-11-23 differ from the header, so they are written.
     block = (
         "    -   id: two\n        claim: Two\n        p: 20%\n        by: tester\n        made: 2026-11-23\n"
-        "        due: 2027-01-01\n        tags:\n        - x\n        - y\n"
+        "        due: 2027-01-01\n        tags: [x, y]\n"
     )
     assert (root / "predictions.yaml").read_text() == text + block
     [_, two] = read_file(root, "predictions.yaml").predictions

@@ -57,12 +57,12 @@ def list_predictions(
 
     selection = build_selection(set_id, by, tag, about, since, until, status)
     ledger = open_ledger(ctx)
-    states, problems = list_states(ledger, selection)
+    states, total, problems = list_states(ledger, selection, limit)
     shown = states[:limit] if limit else states
     if json_out:
-        print_json({"selection": selection.describe(), "count": len(states), "predictions": [render.state_dict(s) for s in shown]})
+        print_json({"selection": selection.describe(), "count": total, "predictions": [render.state_dict(s) for s in shown]})
     else:
-        render.predictions_table(shown, total=len(states))
+        render.predictions_table(shown, total=total)
     from .common import warn_problems
 
     warn_problems(problems)
@@ -106,7 +106,7 @@ def due(
     from . import render
 
     ledger = open_ledger(ctx)
-    states, problems = list_states(ledger, build_selection(set_id, by, tag, status="due"))
+    states, _, problems = list_states(ledger, build_selection(set_id, by, tag, status="due"))
     states.sort(key=lambda s: (s.prediction.due, s.prediction.id))
     if json_out:
         print_json({"count": len(states), "predictions": [render.state_dict(s) for s in states]})

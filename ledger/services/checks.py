@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import Problem, SourceLocation
 from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, ProblemRow, SetRow
+from .select import OUTCOME_ORDER
 
 P = PredictionRow.__table__
 F = ForecastRow.__table__
@@ -113,9 +114,7 @@ def single_resolution(conn: Connection) -> list[Problem]:
     """A second outcome for a prediction must say it is a correction."""
     problems = []
     rows = conn.execute(
-        select(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line, O.c.col).order_by(
-            O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line
-        )
+        select(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line, O.c.col).order_by(*OUTCOME_ORDER)
     )
     first: dict[str, str] = {}
     for r in rows:

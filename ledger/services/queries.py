@@ -11,15 +11,25 @@ from ..index.tables import FileRow, ForecastRow, OutcomeRow, PredictionRow, Prob
 from . import checks
 from .defaults import today
 from .ledger import Ledger
-from .select import PredictionHistory, PredictionState, Selection, prediction_history, select_predictions
+from .select import (
+    PredictionHistory,
+    PredictionState,
+    Selection,
+    count_matching,
+    prediction_history,
+    select_predictions,
+)
 
 
-def list_states(ledger: Ledger, selection: Selection = Selection()) -> tuple[list[PredictionState], int]:
-    """The selected predictions with their status, and how many file problems the ledger has."""
+def list_states(
+    ledger: Ledger, selection: Selection = Selection(), limit: int | None = None
+) -> tuple[list[PredictionState], int, int]:
+    """The selected predictions (at most `limit`), how many match in all, and how many problems the ledger has."""
     with ledger.connect() as conn:
-        states = select_predictions(conn, selection, today())
+        states = select_predictions(conn, selection, today(), limit)
+        total = len(states) if limit is None or selection.status else count_matching(conn, selection)
         problems = conn.execute(select(func.count()).select_from(ProblemRow.__table__)).scalar()
-    return states, problems
+    return states, total, problems
 
 
 def history(ledger: Ledger, prediction_id: str) -> PredictionHistory | None:

@@ -73,6 +73,12 @@ def resolve(
                 "pass --correct to record a correction (the old entry is kept)",
                 "--correct",
             )
+        if correct:
+            late = [i for i in resolved if on < standing[i].on]
+            if late:
+                raise UsageError(
+                    f"--on {on} is before the resolution it corrects ({late[0]!r}, on {standing[late[0]].on})", "--on"
+                )
         if correct and len(resolved) != len(ids):
             missing = [i for i in ids if i not in standing]
             raise UsageError(f"--correct: {missing[0]!r} has no outcome to correct yet; resolve it without --correct", "--correct")
@@ -93,8 +99,9 @@ def resolve(
 
 
 def _free_name(ledger: Ledger, on: dt.date, first_id: str) -> str:
+    """outcomes/DATE-ID.yaml, then DATE-ID_02.yaml ...: names that sort in the order written."""
     base = f"{OUTCOMES_DIR}/{on.isoformat()}-{first_id}"
     candidate, n = f"{base}.yaml", 2
     while (ledger.root / candidate).exists():
-        candidate, n = f"{base}-{n}.yaml", n + 1
+        candidate, n = f"{base}_{n:02d}.yaml", n + 1
     return candidate

@@ -25,6 +25,9 @@ O = OutcomeRow.__table__
 T = TagRow.__table__
 
 STATUSES = ("open", "due", "resolved", "annulled")
+# Outcome entries of a prediction, oldest first: by date; on the same day the
+# first resolution before its corrections; then by file and line.
+OUTCOME_ORDER = (O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +77,13 @@ class PredictionHistory:
     outcomes: list[Outcome] = field(default_factory=list)
 
 
-def select_predictions(conn: Connection, selection: Selection, today: dt.date) -> list[PredictionState]:
+def select_predictions(
+    conn: Connection, selection: Selection, today: dt.date, limit: int | None = None
+) -> list[PredictionState]:
+    """The selected predictions in ledger order; at most `limit` of them when given."""
     query = select(P).where(*_conditions(selection)).order_by(P.c.made, P.c.file, P.c.position, P.c.rowid)
+    if limit is not None and not selection.status:  # status is worked out in Python, after the query
+        query = query.limit(limit)
     rows = conn.execute(query).all()
     ids = [r.id for r in rows]
     outcomes = current_outcomes(conn, ids)
@@ -89,7 +97,13 @@ def select_predictions(conn: Connection, selection: Selection, today: dt.date) -
             continue
         latest_p, count = latest.get(r.id, (r.p, 1))
         states.append(PredictionState(prediction, status, outcome, latest_p, count))
+        if limit is not None and len(states) >= limit:
+            break
     return states
+
+
+def count_matching(conn: Connection, selection: Selection) -> int:
+    return conn.execute(select(func.count()).select_from(P).where(*_conditions(selection))).scalar()
 
 
 def prediction_history(conn: Connection, prediction_id: str, today: dt.date) -> PredictionHistory | None:
