@@ -166,7 +166,7 @@ def _fetch(conn: Connection, query, dtype: list[tuple[str, str]]) -> np.ndarray:
     connection's dialect): SQLAlchemy's Row objects cost more than the query
     itself at 100,000 rows. Dates arrive as ISO text (SQLite) or date objects.
     """
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.params
     if compiled.positiontup is not None:
         params = tuple(params[name] for name in compiled.positiontup)

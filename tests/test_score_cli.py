@@ -1,0 +1,193 @@
+"""`pledger score` through ledger.cli.main: output, --json, filters and usage errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ledger.cli import main
+from ledger.services.ledger import Ledger
+from ledger.services.scores import score
+from ledger.services.select import Selection
+
+REPO = Path(__file__).resolve().parents[1]
+
+TINY = {
+    "t.yaml": """\
+set: t
+title: Tiny
+by: Ann
+made: 2025-01-01
+tags: [x]
+predictions:
+  - id: a
+    claim: A happens
+    p: 0.6
+    forecasts:
+      - {p: 0.8, at: 2025-02-01}
+      - {by: Bob, p: 0.3, at: 2025-01-02}
+  - id: b
+    claim: B happens
+    p: 0.2
+    tags: [y]
+    forecasts:
+      - {by: Bob, p: 0.5, at: 2025-01-02}
+  - id: c
+    claim: C happens
+    p: 0.7
+  - id: d
+    claim: D happens
+    p: 0.4
+""",
+    "outcomes/2025-03-01.yaml": """\
+on: 2025-03-01
+by: Ann
+results:
+  a: yes
+  b: no
+  c: annulled
+""",
+}
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch):
+    monkeypatch.setenv("PLEDGER_TODAY", "2026-11-23")
+    monkeypatch.setenv("COLUMNS", "200")
+    for name in ("PLEDGER_ROOT", "PLEDGER_DATABASE_URL", "PLEDGER_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def run(capsys):
+    def call(*args):
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return call
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    root = tmp_path / "tiny"
+    for name, text in TINY.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def bundled(tmp_path):
+    root = tmp_path / "predictions"
+    shutil.copytree(REPO / "predictions", root, ignore=shutil.ignore_patterns(".pledger"))
+    return root
+
+
+def test_seed_post_gap_is_minus_074(run, bundled):
+    code, out, err = run("--root", bundled, "score", "--set", "anthropic-sae-2024")
+    assert code == 0, err
+    assert "total -0.74" in out
+    assert "10 resolved" in out and "0 annulled" in out and "0 pending" in out
+    assert "within what chance alone would give" in out
+    assert "Not a proper score" in out and "never ranks forecasters" in out
+    assert "Brier (0-1)" in out and "n=10" in out and "90% interval" in out
+    assert "Calibration (n=10)" in out and "Folded calibration" in out
+    assert "Rules: policy first" in out and "log clipped to [0.001, 0.999]: 0 clipped" in out
+    assert "bins distinct" in out
+
+
+def test_seed_post_json(run, bundled):
+    code, out, _ = run("--root", bundled, "score", "--set", "anthropic-sae-2024", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["report"]["gap"]["total"] == pytest.approx(-0.74, abs=1e-12)
+    assert data["counts"]["forecasts"] == 10
+
+
+def test_json_keys_and_values_equal_the_library(run, tiny):
+    code, out, _ = run("--root", tiny, "score", "--policy", "last", "--brier", "0-2", "--bins", "0,0.5,1",
+                       "--bootstrap", "200", "--seed", "7", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"selection", "policy", "scored", "counts", "rules", "report", "leaderboard"}
+    assert data["counts"] == {"predictions": 4, "resolved": 2, "annulled": 1, "pending": 1, "without_forecast": 0, "forecasts": 2}
+    for key in ("policy", "policy_rule", "scored", "scored_rule", "outcome_rule", "brier_scale", "brier", "eps", "clipped",
+                "bins", "folded_bins", "edge_rule", "folded_edge_rule", "fold", "wilson_level", "log", "gap", "bootstrap",
+                "bootstrap_resamples", "seed"):
+        assert key in data["rules"], key
+    for key in ("n", "rules", "gap", "brier", "log", "spherical", "calibration", "folded_calibration", "decomposition",
+                "bootstrap"):
+        assert key in data["report"], key
+    ledger = Ledger.open(tiny)
+    try:
+        lib = score(ledger, Selection(), "last", brier_scale="0-2", bins=[0.0, 0.5, 1.0], bootstrap=200, seed=7)
+    finally:
+        ledger.close()
+    assert data == json.loads(json.dumps(lib.to_dict()))
+    assert data["report"]["brier"]["score"] == pytest.approx(2 * ((1 - 0.8) ** 2 + 0.2 ** 2) / 2)
+
+
+def test_by_name(run, tiny):
+    code, out, _ = run("--root", tiny, "score", "--by", "Bob", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["scored"] == {"who": "forecaster", "name": "Bob"}
+    assert data["counts"]["forecasts"] == 2
+    assert data["report"]["gap"]["total"] == pytest.approx((1 - 0.3) + (0 - 0.5))
+    code, out, _ = run("--root", tiny, "score", "--by", "Bob")
+    assert code == 0 and "by Bob" in out
+
+
+def test_by_forecaster_leaderboard(run, tiny):
+    code, out, err = run("--root", tiny, "score", "--by-forecaster")
+    assert code == 0, err
+    assert "Leaderboard: 2 forecasters" in out and "n with peers" in out
+    code, out, _ = run("--root", tiny, "score", "--by-forecaster", "--json")
+    rows = {r["forecaster"]: r for r in json.loads(out)["leaderboard"]["rows"]}
+    assert {k: r["n"] for k, r in rows.items()} == {"Ann": 2, "Bob": 2}
+    assert json.loads(out)["report"] is None
+
+
+def test_filters_like_list(run, tiny):
+    code, out, _ = run("--root", tiny, "score", "--tag", "y", "--json")
+    assert code == 0 and json.loads(out)["counts"]["predictions"] == 1
+    code, out, _ = run("--root", tiny, "score", "--since", "2025-02-01", "--json")
+    assert json.loads(out)["counts"]["predictions"] == 0
+
+
+def test_nothing_to_score_exits_0(run, tiny):
+    code, out, _ = run("--root", tiny, "score", "--set", "nope")
+    assert code == 0 and "Nothing to score" in out
+
+
+@pytest.mark.parametrize(
+    "args, argument",
+    [
+        (["--policy", "bogus"], "--policy"),
+        (["--bins", "0.5,0.2"], "--bins"),
+        (["--bins", "0.2,0.5,1"], "--bins"),
+        (["--bins", "many"], "--bins"),
+        (["--brier", "0-100"], "--brier"),
+        (["--eps", "0.7"], "--eps"),
+        (["--bootstrap", "-1"], "--bootstrap"),
+        (["--by-forecaster", "--policy", "all"], "--policy"),
+    ],
+)
+def test_usage_errors_exit_2(run, tiny, args, argument):
+    code, out, err = run("--root", tiny, "score", *args)
+    assert code == 2
+    assert argument in err and out == ""
+
+
+def test_cli_import_stays_light():
+    import subprocess
+    import sys
+
+    code = "import sys, ledger.cli; bad = {'numpy', 'sqlalchemy', 'sqlmodel', 'ledger.scoring'} & set(sys.modules); print(sorted(bad))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
