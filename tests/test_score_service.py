@@ -17,7 +17,9 @@ REPO = Path(__file__).resolve().parents[1]
 # Ann publishes a, b, c, d and Bob publishes e, all on 2025-01-01. Everything
 # resolves on 2025-03-01 (c annulled, d left open); b's "no" is corrected to
 # "yes" on 2025-05-01. Ann updates a before the resolution (0.8) and after it
-# (0.99); Bob forecasts a twice and b once; Cy forecasts a only after it resolved.
+# (0.99), and b after its first resolution, before the correction (0.9: `last`
+# ignores it, the resolution date is the first entry's); Bob forecasts a twice
+# and b once; Cy forecasts a only after it resolved.
 TINY = {
     "t.yaml": """\
 set: t
@@ -39,6 +41,7 @@ predictions:
     p: 0.2
     forecasts:
       - {by: Bob, p: 0.5, at: 2025-01-02}
+      - {p: 0.9, at: 2025-04-01}
   - id: c
     claim: C happens
     p: 0.7
@@ -120,14 +123,15 @@ def test_authors_last_ignores_forecasts_after_the_resolution(tiny):
 def test_authors_all_is_every_forecast_in_date_order(tiny):
     t = select_forecasts(tiny, Selection(), "all")
     assert rows(t) == [
-        ("a", "Ann", 0.6, 1), ("a", "Ann", 0.8, 1), ("a", "Ann", 0.99, 1), ("b", "Ann", 0.2, 1), ("e", "Bob", 0.9, 1),
+        ("a", "Ann", 0.6, 1), ("a", "Ann", 0.8, 1), ("a", "Ann", 0.99, 1), ("b", "Ann", 0.2, 1), ("b", "Ann", 0.9, 1),
+        ("e", "Bob", 0.9, 1),
     ]
-    assert counts(t) == (5, 3, 1, 1, 0, 5)
+    assert counts(t) == (5, 3, 1, 1, 0, 6)
 
 
 def test_policies_give_different_arrays(tiny):
     ps = {pol: select_forecasts(tiny, Selection(), pol).p.tolist() for pol in ("first", "last", "all")}
-    assert ps == {"first": [0.6, 0.2, 0.9], "last": [0.8, 0.2, 0.9], "all": [0.6, 0.8, 0.99, 0.2, 0.9]}
+    assert ps == {"first": [0.6, 0.2, 0.9], "last": [0.8, 0.2, 0.9], "all": [0.6, 0.8, 0.99, 0.2, 0.9, 0.9]}
 
 
 def test_correction_stands_and_arrays_are_numpy(tiny):

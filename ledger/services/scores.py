@@ -196,27 +196,30 @@ def _predictions(conn: Connection, selection: Selection, want_dates: bool) -> np
     )
     rows = _fetch(conn, query, dtype)
 
-    # Predictions with more than one outcome entry (corrections, or resolved
-    # twice) appear once per entry: keep one row, with the current outcome
-    # (select.current_outcomes: the first entry or the last correction after it)
-    # and the first entry's date. A cheap grouped query; usually it finds none.
-    multi = dict(
-        conn.execute(
-            select(O.c.prediction_id, func.min(O.c.on)).group_by(O.c.prediction_id).having(func.count() > 1)
-        ).all()
-    )
-    if multi:
-        current = current_outcomes(conn, list(multi))
+    # A prediction with several outcome entries (corrections, or resolved twice)
+    # has one row per entry, adjacent (rows are in prediction order). Keep one,
+    # with the current outcome by select.current_outcomes' rule (the first entry
+    # or the last correction after it) and the first entry's date. Usually none.
+    ids = rows["id"]
+    repeat = np.flatnonzero(ids[1:] == ids[:-1]) + 1 if ids.size > 1 else np.empty(0, dtype=np.intp)
+    if repeat.size:
+        multi = sorted(set(ids[repeat].tolist()))
+        first_date: dict[str, str] = {}  # ISO text compares as dates do
+        if want_dates:
+            wanted = set(multi)
+            for pid, on in zip(ids.tolist(), rows["on"].tolist()):
+                if pid in wanted:
+                    first_date[pid] = min(str(on), first_date.get(pid, str(on)))
+        keep = np.ones(ids.size, dtype=bool)
+        keep[repeat] = False
+        rows = rows[keep]
+        current = current_outcomes(conn, multi)
         codes = {"yes": YES, "no": NO, "annulled": ANNULLED}
-        ids = rows["id"]
-        first_row = np.ones(rows.shape[0], dtype=bool)
-        first_row[1:] = ids[1:] != ids[:-1]  # an id's rows are adjacent (ordered by prediction)
-        rows = rows[first_row]
-        for i in np.flatnonzero(np.isin(rows["id"], list(multi))):
+        for i in np.flatnonzero(np.isin(rows["id"], multi)):
             pid = rows["id"][i]
             rows["code"][i] = codes[current[pid].result]
             if want_dates:
-                rows["on"][i] = multi[pid]
+                rows["on"][i] = first_date[pid]
     return rows
 
 
