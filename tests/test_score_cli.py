@@ -191,3 +191,32 @@ def test_cli_import_stays_light():
     code = "import sys, ledger.cli; bad = {'numpy', 'sqlalchemy', 'sqlmodel', 'ledger.scoring'} & set(sys.modules); print(sorted(bad))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def _leaf_names(value, out=None):
+    out = set() if out is None else out
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            out.add(key)
+            _leaf_names(inner, out)
+    elif isinstance(value, list):
+        for inner in value:
+            _leaf_names(inner, out)
+    return out
+
+
+def test_every_json_key_is_documented(run, bundled):
+    doc = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## pledger score"):]
+    section = section[: section.find("\n## ", 5)] if "\n## " in section[5:] else section
+    names = set()
+    for args in (["--set", "reading-group-2025"], ["--by-forecaster"]):
+        code, out, _ = run("--root", bundled, "score", *args, "--json")
+        assert code == 0
+        names |= _leaf_names(json.loads(out))
+    import re
+
+    # Each key appears in backticks, alone or as part of a dotted path (`gap.total`, `.reliability`).
+    missing = sorted(name for name in names if not re.search(r"[`.]" + re.escape(name) + r"[`.,\[ ]", section))
+    assert missing == []
+    assert re.search(r"[`.]no_such_key[`.,\[ ]", section) is None
