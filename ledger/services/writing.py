@@ -51,12 +51,17 @@ def read_text(path: Path) -> str | None:
         raise LedgerError(f"{path} is not UTF-8 text; fix it before adding to it") from None
 
 
-def slugify(text: str, max_words: int = 6) -> str:
-    """An id from free text: ascii, lowercase, a few words joined by '-'."""
+def slugify(text: str, max_length: int = 48) -> str:
+    """An id from free text: ascii, lowercase, whole words joined by '-', at most max_length long."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     words = re.findall(r"[a-z0-9]+", ascii_text)
-    slug = "-".join(words[:max_words])[:60].strip("-")
-    return slug or "prediction"
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or (words[0][:max_length] if words else "prediction")
 
 
 def unique_id(base: str, taken: set[str]) -> str:
