@@ -365,7 +365,7 @@ def test_subprocess_round(tmp_path):
     [p] = json.loads(listing.out)["predictions"]
     assert (p["id"], p["status"], p["points"]) == ("it-rains-tomorrow", "resolved", pytest.approx(-0.7))
     checked = run_pledger("--root", root, "check")
-    assert (checked.code, checked.out) == (0, "ok: 2 files, 1 predictions, 1 forecasts, 1 outcome entries, no problems\n")
+    assert (checked.code, checked.out) == (0, "ok: 2 files, 1 prediction, 1 forecast, 1 outcome entry, no problems\n")
 
 
 def test_subprocess_exit_codes_and_no_traceback(tmp_path):
@@ -377,4 +377,4 @@ def test_subprocess_exit_codes_and_no_traceback(tmp_path):
     bad = run_pledger("--root", ".", "check", cwd=tmp_path)
     assert bad.code == 1 and "Traceback" not in bad.err
     assert bad.out.startswith("bad.yaml:2:1: malformed YAML: ")
-    assert bad.err == "1 problem in 1 files, 0 predictions, 0 forecasts, 0 outcome entries\n"
+    assert bad.err == "1 problem in 1 file, 0 predictions, 0 forecasts, 0 outcome entries\n"

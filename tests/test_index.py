@@ -131,9 +131,18 @@ def test_a_damaged_index_is_rebuilt(cli, three_files):
 def test_an_index_from_another_schema_version_is_rebuilt(three_files, monkeypatch):
     ledger = Ledger.open(three_files)
     ledger.refresh()
-    monkeypatch.setattr(refresh_module, "SCHEMA_VERSION", "older")
+    monkeypatch.setattr(refresh_module, "INDEX_FORMAT", "older")
     stats = ledger.refresh()
     assert stats.read == 3 and ids(ledger) == ["a1", "a2", "b1"]
+
+
+def test_a_new_pledger_version_rebuilds_the_index(three_files, monkeypatch):
+    # Problem messages live in the index: a new version must not show stale ones.
+    ledger = Ledger.open(three_files)
+    ledger.refresh()
+    assert ledger.refresh().read == 0
+    monkeypatch.setattr(refresh_module, "INDEX_FORMAT", refresh_module.SCHEMA_VERSION + "/9.9.9")
+    assert ledger.refresh().read == 3
 
 
 def test_database_url_from_the_environment(three_files, tmp_path, monkeypatch, cli):
@@ -157,3 +166,12 @@ def test_an_unusable_database_url_is_a_clean_error(three_files, tmp_path, monkey
     assert result.code == 1
     assert result.err.startswith("pledger: error: the index database named by PLEDGER_DATABASE_URL cannot be used")
     assert junk.read_bytes() == b"not sqlite at all\n" * 100  # never deleted: it is not ours
+
+
+def test_package_version_matches_the_distribution():
+    # The index is rebuilt when the version changes, so the two must agree.
+    from importlib.metadata import version
+
+    from ledger.version import __version__
+
+    assert version("prediction-ledger") == __version__

@@ -46,8 +46,12 @@ class CheckReport:
     outcomes: int
 
     def summary(self) -> str:
-        counts = (
-            f"{self.files} files, {self.predictions} predictions, {self.forecasts} forecasts, {self.outcomes} outcome entries"
+        counts = ", ".join(
+            _count(n, word)
+            for n, word in (
+                (self.files, "file"), (self.predictions, "prediction"), (self.forecasts, "forecast"),
+                (self.outcomes, "outcome entry"),
+            )
         )
         if not self.problems:
             return f"ok: {counts}, no problems"
@@ -63,6 +67,11 @@ class CheckReport:
             "outcomes": self.outcomes,
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+def _count(n: int, word: str) -> str:
+    plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"{n} {word if n == 1 else plural}"
 
 
 def check_ledger(ledger: Ledger) -> CheckReport:
