@@ -185,10 +185,79 @@ class OutcomeHeaderIn(_Record):
     correction: bool = False
 
 
+VERDICTS = ("supported", "partly-supported", "overstated", "contested", "refuted", "open")
+
+
+def _verdict(value: Any) -> Any:
+    # "partly supported" and "Partly_Supported" are the same verdict, written by hand.
+    if isinstance(value, str):
+        word = re.sub(r"[\s_]+", "-", value.strip().lower())
+        if word in VERDICTS:
+            return word
+    raise ValueError(f"{value!r} is not a verdict; use one of {', '.join(VERDICTS)}")
+
+
+Verdict = Annotated[str, PlainValidator(_verdict)]
+Names = Annotated[list[Name], BeforeValidator(_list_of)]
+
+
+class SourceIn(_Record):
+    """Where a claim was made. Shared sources (in a `sources:` list) need an id."""
+
+    id: Id | None = None
+    title: Text | None = None
+    url: Url | None = None
+    date: Date | None = None
+    authors: Names = Field(default_factory=list)
+    locator: Text | None = None
+
+
+def _source(value: Any) -> Any:
+    # `source: https://...` is a source with only a link; `source: slug` refers to a
+    # shared source, which is a source mapping holding nothing but its id.
+    if isinstance(value, str):
+        return {"url": value} if value.startswith(("http://", "https://")) else {"id": value}
+    return value
+
+
+SourceRef = Annotated[SourceIn, BeforeValidator(_source)]
+
+
+class ClaimIn(_Record):
+    id: Id
+    quote: Text
+    source: SourceRef | None = None
+    locator: Text | None = None
+    claimant: Name | None = None
+    tags: Tags = Field(default_factory=list)
+    confidence: ProbabilityInput | None = None
+    note: Text | None = None
+
+
+class ClaimsHeaderIn(_Record):
+    """The keys of a claims file other than its lists: defaults for every claim in it."""
+
+    claimant: Name | None = None
+    source: SourceRef | None = None
+    tags: Tags = Field(default_factory=list)
+
+
+class AssessmentIn(_Record):
+    claim: Id
+    verdict: Verdict
+    on: Date
+    by: Name
+    evidence: list[EvidenceIn] = Field(default_factory=list)
+    note: Text | None = None
+
+
 PREDICTIONS_KEY = "predictions"
 FORECASTS_KEY = "forecasts"
 RESULTS_KEY = "results"
-FILE_KINDS = (PREDICTIONS_KEY, FORECASTS_KEY, RESULTS_KEY)
+CLAIMS_KEY = "claims"
+SOURCES_KEY = "sources"  # lives in a claims file; a file may hold only sources
+ASSESSMENTS_KEY = "assessments"
+FILE_KINDS = (PREDICTIONS_KEY, FORECASTS_KEY, RESULTS_KEY, CLAIMS_KEY, ASSESSMENTS_KEY)
 
 
 def is_finite_probability(p: Probability) -> bool:

@@ -82,6 +82,49 @@ class Outcome(NamedTuple):
     correction: bool = False
 
 
+class Source(NamedTuple):
+    """Where a claim was made. `id` is set for a shared source (a `sources:` entry)."""
+
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+    authors: tuple[str, ...] = ()
+    location: SourceLocation | None = None
+
+
+class Claim(NamedTuple):
+    """A research claim on record: the verbatim quote and where it was made.
+
+    `source_ref` names a shared source; otherwise `source` is the claim's own.
+    """
+
+    id: str
+    quote: str
+    location: SourceLocation
+    position: int
+    source: Source | None = None
+    source_ref: str | None = None
+    locator: str | None = None
+    claimant: str | None = None
+    tags: tuple[str, ...] = ()
+    confidence: float | None = None
+    confidence_typed: str | None = None
+    note: str | None = None
+
+
+class Assessment(NamedTuple):
+    """A judgement of a claim at a time. A later assessment supersedes an earlier one."""
+
+    claim_id: str
+    verdict: str
+    on: dt.date
+    by: str
+    location: SourceLocation
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+
+
 @dataclass(slots=True)
 class FileRecords:
     """Everything one ledger file holds, and what is wrong with it."""
@@ -92,4 +135,7 @@ class FileRecords:
     predictions: list[Prediction] = field(default_factory=list)
     forecasts: list[Forecast] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
     problems: list = field(default_factory=list)

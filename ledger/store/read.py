@@ -13,7 +13,10 @@ from yaml.nodes import ScalarNode
 from .. import yamlio
 from ..errors import Problem, SourceLocation
 from ..models import (
+    ASSESSMENTS_KEY,
+    CLAIMS_KEY,
     FILE_KINDS,
+    SOURCES_KEY,
     FORECASTS_KEY,
     PREDICTIONS_KEY,
     RESULTS_KEY,
@@ -27,7 +30,9 @@ from ..models import (
 )
 from ..records import Evidence, FileRecords, Forecast, Outcome, Prediction, PredictionSet
 
-KIND_HINT = "a ledger file holds one list: `predictions:`, `forecasts:` or `results:` (see docs/format.md)"
+KIND_HINT = (
+    "a ledger file holds one list: `predictions:`, `forecasts:`, `results:`, `claims:` or `assessments:` (see docs/format.md)"
+)
 
 
 def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecords:
@@ -86,6 +91,8 @@ def _read_document(doc: yamlio.Document, out: FileRecords) -> None:
         out.problems.append(_problem(out.path, 1, 1, f"the file is not a mapping; {KIND_HINT}", "kind"))
         return
     kinds = [k for k in FILE_KINDS if k in data]
+    if not kinds and SOURCES_KEY in data:
+        kinds = [CLAIMS_KEY]  # a file of shared sources only is a claims file with no claims yet
     if not kinds:
         out.problems.append(_problem(out.path, 1, 1, f"no list of records found; {KIND_HINT}", "kind"))
         return
@@ -96,6 +103,11 @@ def _read_document(doc: yamlio.Document, out: FileRecords) -> None:
         )
         return
     out.kind = kinds[0]
+    if out.kind in (CLAIMS_KEY, ASSESSMENTS_KEY):
+        from .read_claims import read_assessments, read_claims  # it imports this module's helpers
+
+        (read_claims if out.kind == CLAIMS_KEY else read_assessments)(doc, data, out)
+        return
     {PREDICTIONS_KEY: _read_predictions, FORECASTS_KEY: _read_forecasts, RESULTS_KEY: _read_outcomes}[out.kind](
         doc, data, out
     )
