@@ -22,6 +22,8 @@ from ..version import __version__
 from .tables import (
     PER_FILE_TABLES,
     SCHEMA_VERSION,
+    AssessmentRow,
+    ClaimRow,
     FileRow,
     ForecastRow,
     MetaRow,
@@ -29,6 +31,7 @@ from .tables import (
     PredictionRow,
     ProblemRow,
     SetRow,
+    SourceRow,
     TagRow,
 )
 
@@ -111,6 +114,9 @@ class _Batch:
         self.forecasts: list[dict] = []
         self.outcomes: list[dict] = []
         self.problems: list[dict] = []
+        self.sources: list[dict] = []
+        self.claims: list[dict] = []
+        self.assessments: list[dict] = []
 
     def add(self, rec: FileRecords) -> None:
         path = rec.path
@@ -139,15 +145,42 @@ class _Batch:
                  "correction": o.correction, "evidence": json.dumps([e.to_dict() for e in o.evidence]),
                  "file": path, "line": o.location.line, "col": o.location.column}
             )
+        if rec.sources or rec.claims or rec.assessments:
+            self._add_claims(rec)
         for pr in rec.problems:
             self.problems.append(
                 {"file": path, "line": pr.location.line, "col": pr.location.column, "code": pr.code, "message": pr.message}
+            )
+
+    def _add_claims(self, rec: FileRecords) -> None:
+        path = rec.path
+        for s in rec.sources:
+            self.sources.append(
+                {"id": s.id, "title": s.title, "url": s.url, "date": s.date, "authors": json.dumps(list(s.authors)),
+                 "file": path, "line": s.location.line, "col": s.location.column}
+            )
+        for c in rec.claims:
+            src = c.source
+            self.claims.append(
+                {"id": c.id, "quote": c.quote, "source_ref": c.source_ref,
+                 "source_title": src.title if src else None, "source_url": src.url if src else None,
+                 "source_date": src.date if src else None, "source_authors": json.dumps(list(src.authors) if src else []),
+                 "locator": c.locator, "claimant": c.claimant, "tags": json.dumps(list(c.tags)),
+                 "confidence": c.confidence, "confidence_typed": c.confidence_typed, "note": c.note,
+                 "file": path, "line": c.location.line, "col": c.location.column, "position": c.position}
+            )
+        for a in rec.assessments:
+            self.assessments.append(
+                {"claim_id": a.claim_id, "verdict": a.verdict, "on": a.on, "by": a.by, "note": a.note,
+                 "evidence": json.dumps([e.to_dict() for e in a.evidence]),
+                 "file": path, "line": a.location.line, "col": a.location.column}
             )
 
     def write(self, conn: Connection) -> None:
         for table, rows in (
             (FileRow, self.files), (SetRow, self.sets), (PredictionRow, self.predictions), (TagRow, self.tags),
             (ForecastRow, self.forecasts), (OutcomeRow, self.outcomes), (ProblemRow, self.problems),
+            (SourceRow, self.sources), (ClaimRow, self.claims), (AssessmentRow, self.assessments),
         ):
             if rows:
                 conn.execute(insert(table.__table__), rows)

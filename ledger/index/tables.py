@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: claims, sources, assessments
 
 
 class MetaRow(SQLModel, table=True):
@@ -117,4 +117,57 @@ class ProblemRow(SQLModel, table=True):
     message: str
 
 
-PER_FILE_TABLES = (SetRow, PredictionRow, TagRow, ForecastRow, OutcomeRow, ProblemRow)
+class SourceRow(SQLModel, table=True):
+    """A shared source (a `sources:` entry in a claims file)."""
+
+    __tablename__ = "sources"
+    rowid: int | None = Field(default=None, primary_key=True)
+    id: str = Field(index=True)
+    title: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+    authors: str = "[]"  # JSON list
+    file: str = Field(index=True)
+    line: int = 0
+    col: int = 0
+
+
+class ClaimRow(SQLModel, table=True):
+    """A claim; its own source inline (source_*), or a shared one by source_ref."""
+
+    __tablename__ = "claims"
+    rowid: int | None = Field(default=None, primary_key=True)
+    id: str = Field(index=True)
+    quote: str
+    source_ref: str | None = Field(default=None, index=True)
+    source_title: str | None = None
+    source_url: str | None = None
+    source_date: dt.date | None = None
+    source_authors: str = "[]"  # JSON list
+    locator: str | None = None
+    claimant: str | None = Field(default=None, index=True)
+    tags: str = "[]"  # JSON list
+    confidence: float | None = None
+    confidence_typed: str | None = None
+    note: str | None = None
+    file: str = Field(index=True)
+    line: int = 0
+    col: int = 0
+    position: int = 0
+
+
+class AssessmentRow(SQLModel, table=True):
+    __tablename__ = "assessments"
+    rowid: int | None = Field(default=None, primary_key=True)
+    claim_id: str = Field(index=True)
+    verdict: str
+    on: dt.date
+    by: str
+    note: str | None = None
+    evidence: str = "[]"  # JSON list of {url, quote, archived, title, stance}
+    file: str = Field(index=True)
+    line: int = 0
+    col: int = 0
+
+
+PER_FILE_TABLES = (SetRow, PredictionRow, TagRow, ForecastRow, OutcomeRow, ProblemRow, SourceRow, ClaimRow, AssessmentRow)

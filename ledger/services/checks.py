@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import Problem, SourceLocation
 from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, ProblemRow, SetRow
+from .claim_checks import CLAIM_CHECKS
 from .select import OUTCOME_ORDER
 
 P = PredictionRow.__table__
@@ -138,6 +139,7 @@ LEDGER_CHECKS: tuple[Callable[[Connection], list[Problem]], ...] = (
     unknown_prediction_references,
     dates_in_order,
     single_resolution,
+    *CLAIM_CHECKS,
 )
 
 
