@@ -1,0 +1,427 @@
+"""Research claims: add, assess, list and show them, and a claimant's track record.
+
+Writes append text (store.write.append_to_list) under the ledger lock, like
+services.add: a claim goes to the claims file that holds its shared source, else
+to claims.yaml; an assessment is appended to assessments.yaml, so the history is
+append-only and every diff is an addition.
+
+Order is deterministic: claims by (file, position in file); a claim's
+assessments by (on, file, line), the last one standing. The rule that decides a
+tested claim's outcome and the track record are documented in docs/claims.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from .. import yamlio
+from ..errors import SourceLocation, UsageError
+from ..index.tables import AssessmentRow, ClaimRow, PredictionRow, SourceRow
+from ..models import ASSESSMENTS_KEY, CLAIMS_KEY, VERDICTS, _url, _verdict
+from ..records import Assessment, Claim, Evidence, Source
+from ..store.write import append_to_list
+from .add import Added, _as_written, _probability, _slug
+from .defaults import default_by, today
+from .ledger import Ledger
+from .select import PredictionState, Selection, select_predictions
+from .writing import commit_text, read_text, slugify, unique_id
+
+CLAIMS_FILE = "claims.yaml"
+ASSESSMENTS_FILE = "assessments.yaml"
+STANCES = ("for", "against")
+UNASSESSED = "unassessed"
+# A tested claim's outcome (docs/claims.md, "When is a claim borne out").
+UNTESTED, PENDING, VOID, BORNE_OUT, NOT_BORNE_OUT = "untested", "pending", "void", "borne-out", "not-borne-out"
+TEST_RULE = (
+    "a claim is borne out when every prediction that tests it resolved yes (annulled ones left out), "
+    "not borne out when any resolved no; pending while any is unresolved"
+)
+POINTS_RULE = "post's rule: 1-p if it happened, -p if not"
+
+C = ClaimRow.__table__
+A = AssessmentRow.__table__
+S = SourceRow.__table__
+P = PredictionRow.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceArg:
+    url: str
+    quote: str | None = None
+    stance: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedPrediction:
+    """A prediction that tests a claim, with its standing and its points under the post's rule."""
+
+    state: PredictionState
+    points: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimState:
+    """A claim with its source, every assessment in order, and the predictions that test it."""
+
+    claim: Claim
+    source: Source | None  # the shared source it refers to, or its own
+    assessments: tuple[Assessment, ...] = ()
+    tests: tuple[LinkedPrediction, ...] = ()
+
+    @property
+    def current(self) -> Assessment | None:
+        return self.assessments[-1] if self.assessments else None
+
+    @property
+    def verdict(self) -> str:
+        return self.current.verdict if self.current else UNASSESSED
+
+    @property
+    def test_outcome(self) -> str:
+        """untested, pending, void (all annulled), borne-out or not-borne-out."""
+        if not self.tests:
+            return UNTESTED
+        if any(t.state.outcome is None for t in self.tests):
+            return PENDING
+        happened = [t.state.happened for t in self.tests if t.state.happened is not None]
+        if not happened:
+            return VOID
+        return BORNE_OUT if all(happened) else NOT_BORNE_OUT
+
+    @property
+    def verdict_changes(self) -> list[tuple[Assessment, Assessment]]:
+        """(before, after) for each assessment whose verdict differs from the one before it."""
+        a = self.assessments
+        return [(a[i - 1], a[i]) for i in range(1, len(a)) if a[i].verdict != a[i - 1].verdict]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredClaim:
+    claim_id: str
+    confidence: float
+    outcome: int  # 1 borne out, 0 not
+    points: float  # outcome - confidence (the post's rule)
+    brier: float  # (confidence - outcome)^2
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRecord:
+    """A claimant's record: current verdicts counted; claims with a stated confidence scored once tested."""
+
+    claimant: str
+    claims: int
+    verdicts: dict[str, int]
+    tested: dict[str, int]  # test outcome -> count
+    scored: tuple[ScoredClaim, ...] = ()
+    awaiting: int = 0  # claims with a confidence whose tests are pending or untested
+    brier: float | None = None
+    points: float | None = None
+    rules: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.scored)
+
+    def to_dict(self) -> dict:
+        return {
+            "claimant": self.claimant, "claims": self.claims, "verdicts": self.verdicts, "tested": self.tested,
+            "scored": {"n": self.n, "brier": self.brier, "points": self.points, "awaiting": self.awaiting,
+                       "claims": [{"id": s.claim_id, "confidence": s.confidence, "outcome": s.outcome,
+                                   "points": s.points, "brier": s.brier} for s in self.scored]},
+            "rules": self.rules,
+        }
+
+
+# -- writing -----------------------------------------------------------------
+
+
+def add_claim(
+    ledger: Ledger,
+    quote: str,
+    *,
+    source_url: str,
+    title: str | None = None,
+    claimant: str | None = None,
+    locator: str | None = None,
+    tags: Iterable[str] = (),
+    id: str | None = None,
+    confidence: str | float | None = None,
+) -> Added:
+    """Record a claim, quoted verbatim. Raises UsageError for a bad argument, LedgerError for bad data."""
+    if not quote or not quote.strip():
+        raise UsageError("the quote is empty; give the claim's exact words, in quotes", "QUOTE")
+    if not source_url:
+        raise UsageError("--source URL is required: the page where the claim was made", "--source")
+    _check_url(source_url, "--source")
+    if id is not None:
+        _slug(id, "--id")
+    tags = list(dict.fromkeys(tags))
+    for tag in tags:
+        _slug(tag, "--tag", "tag")
+    prob = _probability(confidence, "--confidence") if confidence is not None else None
+    for value, arg in ((title, "--title"), (claimant, "--claimant"), (locator, "--locator")):
+        if value is not None and not value.strip():
+            raise UsageError(f"{arg} is empty; give some text or leave it out", arg)
+    with ledger.lock():
+        with ledger.connect() as conn:
+            taken = set(conn.execute(select(C.c.id)).scalars())
+            shared = conn.execute(
+                select(S.c.id, S.c.title, S.c.file, S.c.line).where(S.c.url.in_(_url_variants(source_url))).order_by(S.c.file, S.c.line)
+            ).first()
+        if id is not None and id in taken:
+            raise UsageError(f"--id {id!r} is already used by a claim; pick another id", "--id")
+        new_id = id or unique_id(slugify(quote), taken)
+        item: dict = {"id": new_id, "quote": quote}
+        if shared is not None:
+            if title is not None and title != shared.title:
+                raise UsageError(
+                    f"--title: this source is on record as {shared.title!r} ({shared.file}:{shared.line}); "
+                    "leave --title out, or edit the source there", "--title",
+                )
+            item["source"] = shared.id  # written once, referred to by id
+            rel = shared.file
+        else:
+            item["source"] = {"url": source_url, **({"title": title} if title else {})}
+            rel = CLAIMS_FILE
+        for key, value in (("locator", locator), ("claimant", claimant)):
+            if value is not None:
+                item[key] = value
+        if tags:
+            item["tags"] = tags
+        if prob is not None:
+            item["confidence"] = _as_written(prob)
+        path = ledger.root / rel
+        old = read_text(path)
+        new_text = append_to_list(old or "", CLAIMS_KEY, yamlio.dump(item), rel)
+        commit_text(ledger.root, rel, old, new_text)
+    return Added(new_id, rel)
+
+
+def assess_claim(
+    ledger: Ledger,
+    claim_id: str,
+    verdict: str,
+    *,
+    on: dt.date | None = None,
+    by: str | None = None,
+    evidence: Iterable[EvidenceArg] = (),
+    note: str | None = None,
+) -> Added:
+    """Append an assessment of a claim. Earlier assessments are kept; the latest stands."""
+    try:
+        verdict = _verdict(verdict)
+    except ValueError as exc:
+        raise UsageError(f"VERDICT: {exc}", "VERDICT") from None
+    evidence = list(evidence)
+    for e in evidence:
+        _check_url(e.url, "--evidence")
+        if e.stance is not None and e.stance not in STANCES:
+            raise UsageError(f"--stance must be for or against, not {e.stance!r}", "--stance")
+    if note is not None and not note.strip():
+        raise UsageError("--note is empty; give some text or leave it out", "--note")
+    on = on or today()
+    by = by or default_by()
+    with ledger.lock():
+        with ledger.connect() as conn:
+            known = conn.execute(select(C.c.id).where(C.c.id == claim_id)).first()
+        if known is None:
+            raise UsageError(f"no claim with id {claim_id!r}; `pledger claim list` shows the ids", "ID")
+        entry: dict = {"claim": claim_id, "verdict": verdict, "on": on, "by": by}
+        if evidence:
+            entry["evidence"] = [
+                {k: v for k, v in (("url", e.url), ("quote", e.quote), ("stance", e.stance)) if v is not None}
+                for e in evidence
+            ]
+        if note:
+            entry["note"] = note
+        path = ledger.root / ASSESSMENTS_FILE
+        old = read_text(path)
+        new_text = append_to_list(old or "", ASSESSMENTS_KEY, yamlio.dump(entry), ASSESSMENTS_FILE)
+        commit_text(ledger.root, ASSESSMENTS_FILE, old, new_text)
+    return Added(claim_id, ASSESSMENTS_FILE)
+
+
+# -- reading -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFilter:
+    """Which claims a command works on. Empty fields select everything."""
+
+    source: str | None = None  # a source's url or a shared source's id
+    claimant: str | None = None  # matched ignoring case
+    tags: tuple[str, ...] = ()
+    verdict: str | None = None  # a current verdict, or "unassessed"
+
+    def describe(self) -> str:
+        parts = [f"{k}={v}" for k, v in (
+            ("source", self.source), ("claimant", self.claimant), ("tag", ",".join(self.tags) or None),
+            ("verdict", self.verdict),
+        ) if v]
+        return " ".join(parts) or "everything"
+
+
+def check_verdict_filter(verdict: str | None, argument: str = "--verdict") -> str | None:
+    if verdict is None or verdict.strip().lower() == UNASSESSED:
+        return None if verdict is None else UNASSESSED
+    try:
+        return _verdict(verdict)
+    except ValueError as exc:
+        raise UsageError(f"{argument}: {exc}, or {UNASSESSED}", argument) from None
+
+
+def list_claims(ledger: Ledger, selection: ClaimFilter = ClaimFilter()) -> list[ClaimState]:
+    with ledger.connect() as conn:
+        return claim_states(conn, selection)
+
+
+def claim_detail(ledger: Ledger, claim_id: str) -> ClaimState | None:
+    with ledger.connect() as conn:
+        states = claim_states(conn, ClaimFilter(), ids=(claim_id,))
+    return states[0] if states else None
+
+
+def claim_states(conn: Connection, selection: ClaimFilter, ids: tuple[str, ...] = ()) -> list[ClaimState]:
+    query = select(C).order_by(C.c.file, C.c.position, C.c.rowid)
+    if ids:
+        query = query.where(C.c.id.in_(ids))
+    claims = [_claim_from_row(r) for r in conn.execute(query)]
+    shared: dict[str, Source] = {}
+    for r in conn.execute(select(S).order_by(S.c.file, S.c.line)):
+        shared.setdefault(r.id, _source_from_row(r))  # a duplicate id is a check problem; the first one stands
+    wanted = [c for c in claims if _matches(c, shared, selection)]
+    if not wanted:
+        return []
+    claim_ids = [c.id for c in wanted]
+    history = _assessments(conn, claim_ids)
+    tests = _linked_predictions(conn, set(claim_ids))
+    states = [
+        ClaimState(c, shared.get(c.source_ref) if c.source_ref else c.source, tuple(history.get(c.id, ())),
+                   tuple(tests.get(c.id, ())))
+        for c in wanted
+    ]
+    if selection.verdict:
+        states = [s for s in states if s.verdict == selection.verdict]
+    return states
+
+
+def track_record(states: Iterable[ClaimState], claimant: str) -> TrackRecord:
+    """The record of the claims whose claimant is `claimant` (ignoring case). See docs/claims.md."""
+    mine = [s for s in states if (s.claim.claimant or "").lower() == claimant.lower()]
+    verdicts = {v: 0 for v in (*VERDICTS, UNASSESSED)}
+    tested = {k: 0 for k in (BORNE_OUT, NOT_BORNE_OUT, PENDING, VOID, UNTESTED)}
+    scored, awaiting = [], 0
+    for s in mine:
+        verdicts[s.verdict] += 1
+        outcome = s.test_outcome
+        tested[outcome] += 1
+        c = s.claim.confidence
+        if c is None:
+            continue
+        if outcome in (BORNE_OUT, NOT_BORNE_OUT):
+            o = 1 if outcome == BORNE_OUT else 0
+            scored.append(ScoredClaim(s.claim.id, c, o, o - c, (c - o) ** 2))
+        elif outcome != VOID:
+            awaiting += 1
+    brier = points = None
+    if scored:
+        from ..scoring import brier as brier_score, gap
+
+        p = [s.confidence for s in scored]
+        o = [s.outcome for s in scored]
+        brier, points = brier_score(p, o).score, gap(p, o).total
+    name = mine[0].claim.claimant if mine else claimant
+    rules = {
+        "outcome": TEST_RULE,
+        "brier": "mean (confidence - outcome)^2 over scored claims, 0-1 scale, lower is better",
+        "points": f"sum of outcome - confidence over scored claims ({POINTS_RULE}); not a proper score",
+        "verdicts": "each claim's current (latest) assessment",
+    }
+    return TrackRecord(name, len(mine), verdicts, tested, tuple(scored), awaiting, brier, points, rules)
+
+
+def points(state: PredictionState) -> float | None:
+    """The post's rule on the published p: (1 - p) if it happened, -p if not."""
+    happened = state.happened
+    if happened is None:
+        return None
+    return (1.0 - state.prediction.p) if happened else -state.prediction.p
+
+
+# -- helpers -----------------------------------------------------------------
+
+
+def _matches(c: Claim, shared: dict[str, Source], f: ClaimFilter) -> bool:
+    if f.claimant and (c.claimant or "").lower() != f.claimant.lower():
+        return False
+    if f.tags and not set(f.tags) <= set(c.tags):
+        return False
+    if f.source:
+        src = shared.get(c.source_ref) if c.source_ref else c.source
+        if c.source_ref != f.source and not (src and src.url and src.url in _url_variants(f.source)):
+            return False
+    return True
+
+
+def _url_variants(url: str) -> list[str]:
+    # A trailing slash is not a different page to a reader.
+    base = url.rstrip("/")
+    return [base, base + "/"]
+
+
+def _assessments(conn: Connection, claim_ids: list[str]) -> dict[str, list[Assessment]]:
+    query = select(A).order_by(A.c.claim_id, A.c.on, A.c.file, A.c.line)
+    if len(claim_ids) <= 500:
+        query = query.where(A.c.claim_id.in_(claim_ids))
+    out: dict[str, list[Assessment]] = {}
+    for r in conn.execute(query):
+        evidence = tuple(Evidence(**e) for e in json.loads(r.evidence))
+        out.setdefault(r.claim_id, []).append(
+            Assessment(r.claim_id, r.verdict, r.on, r.by, SourceLocation(r.file, r.line, r.col), evidence, r.note)
+        )
+    return out
+
+
+def _linked_predictions(conn: Connection, claim_ids: set[str]) -> dict[str, list[LinkedPrediction]]:
+    links: dict[str, list[str]] = {}
+    for r in conn.execute(select(P.c.id, P.c.tests).where(P.c.tests != "[]")):
+        for claim_id in json.loads(r.tests):
+            if claim_id in claim_ids:
+                links.setdefault(claim_id, []).append(r.id)
+    if not links:
+        return {}
+    pred_ids = sorted({i for ids in links.values() for i in ids})
+    states = {s.prediction.id: s for s in select_predictions(conn, Selection(ids=tuple(pred_ids)), today())}
+    order = {pid: i for i, pid in enumerate(states)}  # ledger order (made, file, position)
+    return {
+        claim_id: [LinkedPrediction(states[i], points(states[i])) for i in sorted(set(ids) & states.keys(), key=order.get)]
+        for claim_id, ids in links.items()
+    }
+
+
+def _claim_from_row(r) -> Claim:
+    source = None
+    if r.source_ref is None:
+        source = Source(None, r.source_title, r.source_url, r.source_date, tuple(json.loads(r.source_authors)))
+    return Claim(
+        id=r.id, quote=r.quote, location=SourceLocation(r.file, r.line, r.col), position=r.position, source=source,
+        source_ref=r.source_ref, locator=r.locator, claimant=r.claimant, tags=tuple(json.loads(r.tags)),
+        confidence=r.confidence, confidence_typed=r.confidence_typed, note=r.note,
+    )
+
+
+def _source_from_row(r) -> Source:
+    return Source(r.id, r.title, r.url, r.date, tuple(json.loads(r.authors)), SourceLocation(r.file, r.line, r.col))
+
+
+def _check_url(url: str, argument: str) -> None:
+    try:
+        _url(url)
+    except ValueError as exc:
+        raise UsageError(f"{argument}: {exc}", argument) from None
