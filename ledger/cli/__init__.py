@@ -12,6 +12,7 @@ import sys
 import typer
 
 from . import reading, recording, scoring
+from . import claims
 from .common import ROOT_HELP, State
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ def _global(
 recording.register(app)
 reading.register(app)
 scoring.register(app)
+claims.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,160 @@
+"""Terminal rendering (rich) and JSON shapes for claims. No logic beyond presentation."""
+
+from __future__ import annotations
+
+from ..records import Assessment, Source
+from ..services.claims import ClaimState, LinkedPrediction, TrackRecord
+from .common import console
+from .render import _escape, mark
+
+VERDICT_MARKS = {
+    "supported": "✅ supported", "partly-supported": "◐ partly-supported", "overstated": "⚠️ overstated",
+    "contested": "⚖️ contested", "refuted": "❌ refuted", "open": "⏳ open", "unassessed": "· unassessed",
+}
+
+
+def source_dict(source: Source | None) -> dict | None:
+    if source is None:
+        return None
+    return {"id": source.id, "title": source.title, "url": source.url, "date": source.date, "authors": list(source.authors)}
+
+
+def assessment_dict(a: Assessment) -> dict:
+    return {"verdict": a.verdict, "on": a.on, "by": a.by, "note": a.note, "evidence": [e.to_dict() for e in a.evidence],
+            "file": a.location.path, "line": a.location.line}
+
+
+def linked_dict(t: LinkedPrediction) -> dict:
+    pr, o = t.state.prediction, t.state.outcome
+    return {"id": pr.id, "claim": pr.claim, "p": pr.p, "p_typed": pr.p_typed, "by": pr.by, "status": t.state.status,
+            "result": o.result if o else None, "points": t.points}
+
+
+def claim_dict(s: ClaimState, full: bool = False) -> dict:
+    c = s.claim
+    data = {
+        "id": c.id, "quote": c.quote, "source": source_dict(s.source), "locator": c.locator, "claimant": c.claimant,
+        "tags": list(c.tags), "confidence": c.confidence, "confidence_typed": c.confidence_typed, "note": c.note,
+        "verdict": s.verdict, "assessed_on": s.current.on if s.current else None, "assessments_count": len(s.assessments),
+        "test_outcome": s.test_outcome, "tested_by": [t.state.prediction.id for t in s.tests],
+        "file": c.location.path, "line": c.location.line,
+    }
+    if full:
+        data["assessments"] = [assessment_dict(a) for a in s.assessments]
+        data["tests"] = [linked_dict(t) for t in s.tests]
+    return data
+
+
+def claims_table(states: list[ClaimState]) -> None:
+    from rich.table import Table
+
+    out = console()
+    if not states:
+        out.print("No claims match.")
+        return
+    # The quote takes what the other columns leave; they stay on one line, and on a
+    # narrow terminal the date and then the claimant give way to it.
+    widths = {
+        "id": min(max(len(s.claim.id) for s in states), 30),
+        "claimant": min(max(len(s.claim.claimant or "") for s in states), 16),
+        "verdict": max(len(VERDICT_MARKS[s.verdict]) for s in states) + 1,
+        "since": 10,
+        "tested": max(len(s.test_outcome) for s in states),
+    }
+    for drop in ("since", "claimant"):
+        if out.width - sum(widths.values()) - 3 * (len(widths) + 1) >= 24:
+            break
+        del widths[drop]
+    table = Table(header_style="bold", expand=True)
+    table.add_column("id", no_wrap=True, max_width=widths["id"], overflow="ellipsis")
+    table.add_column("quote", ratio=1, min_width=12)
+    for col in ("claimant", "verdict", "since", "tested"):
+        if col in widths:
+            table.add_column(col, no_wrap=True, max_width=widths[col], overflow="ellipsis")
+    for s in states:
+        cells = {"claimant": _escape(s.claim.claimant or ""), "verdict": VERDICT_MARKS[s.verdict],
+                 "since": str(s.current.on) if s.current else "", "tested": s.test_outcome}
+        table.add_row(s.claim.id, _escape(_short(s.claim.quote, 120)), *(cells[c] for c in cells if c in widths))
+    out.print(table)
+    out.print(f"{len(states)} claim{'' if len(states) == 1 else 's'}")
+
+
+def track_record(r: TrackRecord) -> None:
+    out = console()
+    out.print(f"[bold]Track record of {_escape(r.claimant)}[/]: {r.claims} claim{'' if r.claims == 1 else 's'}")
+    verdicts = ", ".join(f"{v} {n}" for v, n in r.verdicts.items() if n)
+    out.print(f"  current verdicts: {verdicts or 'none'}")
+    tested = ", ".join(f"{k} {n}" for k, n in r.tested.items() if n)
+    out.print(f"  tested by predictions: {tested or 'none'} ({r.rules['outcome']})")
+    if r.n:
+        out.print(
+            f"  stated confidence, scored: n={r.n}, Brier {r.brier:.3f} (0-1 scale, lower is better), "
+            f"points {r.points:+.2f} (outcome - confidence, the post's rule)"
+        )
+    else:
+        out.print("  stated confidence, scored: n=0 (no claim with a stated confidence has been tested)")
+    if r.awaiting:
+        out.print(f"  {r.awaiting} claim{'' if r.awaiting == 1 else 's'} with a stated confidence await their predictions")
+
+
+def claim_detail(s: ClaimState) -> None:
+    from rich.table import Table
+
+    out = console()
+    c, src = s.claim, s.source
+    out.print(f"[bold]{_escape(c.id)}[/]: “{_escape(c.quote)}”")
+    rows = [
+        ("claimant", c.claimant or ""), ("source", _source_text(src)), ("url", (src.url if src else None) or ""),
+        ("date", str(src.date) if src and src.date else ""), ("authors", ", ".join(src.authors) if src else ""),
+        ("locator", c.locator or ""), ("tags", ", ".join(c.tags)),
+        ("confidence", f"{c.confidence_typed} ({c.confidence:.4g})" if c.confidence is not None else ""),
+        ("note", c.note or ""), ("verdict", VERDICT_MARKS[s.verdict]), ("tested", _tested(s)),
+        ("file", f"{c.location.path}:{c.location.line}"),
+    ]
+    for key, value in rows:
+        if value:
+            out.print(f"  [dim]{key:>10}[/]  {_escape(value)}")
+    if s.assessments:
+        # A list, not a table: evidence quotes are long and read badly in narrow cells.
+        out.print("[bold]Assessments[/], oldest first (the last one stands):")
+        for a in s.assessments:
+            out.print(f"  {a.on}  {VERDICT_MARKS[a.verdict]}  by {_escape(a.by)}  [dim]({a.location.path}:{a.location.line})[/]")
+            if a.note:
+                out.print(f"      note: {_escape(a.note)}")
+            for e in a.evidence:
+                quote = f" “{_escape(e.quote)}”" if e.quote else ""
+                out.print(f"      {e.stance or 'evidence'}: {_escape(e.url or '')}{quote}")
+    else:
+        out.print("No assessment yet: `pledger claim assess ID VERDICT` records one.")
+    if s.tests:
+        table = Table(title="Predictions that test it (points: 1-p if it happened, -p if not)", header_style="bold",
+                      expand=True)
+        for col in ("id", "prediction", "p", "by", "outcome", "points"):
+            wide = col == "prediction"
+            table.add_column(col, justify="right" if col in ("p", "points") else "left", no_wrap=not wide,
+                             ratio=1 if wide else None, min_width=16 if wide else None)
+        for t in s.tests:
+            pr = t.state.prediction
+            table.add_row(pr.id, _escape(pr.claim), pr.p_typed, _escape(pr.by), mark(t.state),
+                          "" if t.points is None else f"{t.points:+.2f}")
+        out.print(table)
+        pts = [t.points for t in s.tests if t.points is not None]
+        out.print(f"{len(pts)} of {len(s.tests)} resolved yes/no, points {sum(pts):+.2f}; claim {s.test_outcome}")
+    else:
+        out.print("No prediction tests it yet: name it under a prediction's `tests:`.")
+
+
+def _tested(s: ClaimState) -> str:
+    n = len(s.tests)
+    return s.test_outcome if not n else f"{s.test_outcome} ({n} prediction{'' if n == 1 else 's'})"
+
+
+def _source_text(src: Source | None) -> str:
+    if src is None:
+        return ""
+    return src.title or src.url or ""
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,1 @@
+"""Markdown reports for posts: the scorecard and the claims report."""
