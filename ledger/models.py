@@ -216,7 +216,7 @@ def _source(value: Any) -> Any:
     # `source: https://...` is a source with only a link; `source: slug` refers to a
     # shared source, which is a source mapping holding nothing but its id.
     if isinstance(value, str):
-        return {"url": value} if value.startswith(("http://", "https://")) else {"id": value}
+        return {"url": value} if "://" in value or value.startswith(("http:", "https:")) else {"id": value}
     return value
 
 
