@@ -166,9 +166,11 @@ def _tests(states: list[ClaimState]) -> list[str]:
             pts = "" if t.points is None else f"{t.points:+.2f}"
             out.append(f"| **{text(pr.id)}**: {text(pr.claim)} | {text(pr.p_typed)} | {text(pr.by)} | {outcome} | {pts} |")
         pts = [t.points for t in s.tests if t.points is not None]
-        total = f"{sum(pts):+.2f}" if pts else "—"
         out.append("")
-        out.append(f"Total: {total} points over n={len(pts)} resolved yes/no (of {len(s.tests)}).")
+        if pts:
+            out.append(f"Total: {sum(pts):+.2f} points over n={len(pts)} resolved yes/no (of {len(s.tests)}).")
+        else:
+            out.append(f"Total: no points yet, n=0 resolved yes/no (of {len(s.tests)}).")
         out.append("")
     return out
 
