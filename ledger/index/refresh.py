@@ -18,10 +18,9 @@ from sqlalchemy.engine import Connection, Engine
 from ..records import FileRecords
 from ..store.discover import ledger_files
 from ..store.read import read_file
-from ..version import __version__
+from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
 from .tables import (
     PER_FILE_TABLES,
-    SCHEMA_VERSION,
     AssessmentRow,
     ClaimRow,
     FileRow,
@@ -79,20 +78,15 @@ def refresh(engine: Engine, root: Path) -> RefreshStats:
     return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed))
 
 
-# Problem messages are stored in the index, so a new version of pledger (new
-# wording, new checks) rebuilds it as a schema change would.
-INDEX_FORMAT = f"{SCHEMA_VERSION}/{__version__}"
-
-
 def _ensure_schema(conn: Connection) -> None:
     meta = MetaRow.__table__
-    version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+    version = conn.execute(select(meta.c.value).where(meta.c.key == FORMAT_KEY)).scalar()
     if version == INDEX_FORMAT:
         return
     for table in (*PER_FILE_TABLES, FileRow):
         conn.execute(delete(table.__table__))
     conn.execute(delete(meta))
-    conn.execute(insert(meta), [{"key": "schema_version", "value": INDEX_FORMAT}])
+    conn.execute(insert(meta), [{"key": FORMAT_KEY, "value": INDEX_FORMAT}])
 
 
 def _delete_files(conn: Connection, paths: list[str]) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = "2"  # 2: claims, sources, assessments
+from .format import SCHEMA_VERSION  # noqa: F401  (bump it in format.py: the warm read checks it too)
 
 
 class MetaRow(SQLModel, table=True):

@@ -1,0 +1,17 @@
+"""The index's format, in one place: what the refresh writes and the warm read checks.
+
+Light on purpose (no SQLAlchemy): `ledger.index.warm` imports it on every read.
+"""
+
+from __future__ import annotations
+
+from ..version import __version__
+
+SCHEMA_VERSION = "2"  # 2: claims, sources, assessments
+
+# Problem messages are stored in the index, so a new version of pledger (new
+# wording, new checks) rebuilds it as a schema change would.
+INDEX_FORMAT = f"{SCHEMA_VERSION}/{__version__}"
+
+# The meta table's key holding INDEX_FORMAT.
+FORMAT_KEY = "schema_version"
