@@ -85,7 +85,8 @@ def track_record(r: TrackRecord) -> None:
     verdicts = ", ".join(f"{v} {n}" for v, n in r.verdicts.items() if n)
     out.print(f"  current verdicts: {verdicts or 'none'}")
     tested = ", ".join(f"{k} {n}" for k, n in r.tested.items() if n)
-    out.print(f"  tested by predictions: {tested or 'none'} ({r.rules['outcome']})")
+    out.print(f"  tested by predictions: {tested or 'none'}")
+    out.print(f"  [dim]rule: {r.rules['outcome']}[/]")
     if r.n:
         out.print(
             f"  stated confidence, scored: n={r.n}, Brier {r.brier:.3f} (0-1 scale, lower is better), "
