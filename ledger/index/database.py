@@ -10,9 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
 from ..store.discover import INDEX_DIR
-
-DATABASE_URL_ENV = "PLEDGER_DATABASE_URL"
-INDEX_FILE = "index.sqlite"
+from .warm import DATABASE_URL_ENV, INDEX_FILE  # noqa: F401  (defined where the light warm read needs them)
 
 
 def database_url(root: Path) -> str:

@@ -1,4 +1,9 @@
-"""A ledger on disk: its root, its index, and the lock that keeps writers apart."""
+"""A ledger on disk: its root, its index, and the lock that keeps writers apart.
+
+SQLAlchemy, PyYAML and, through the refresh, pydantic are imported only when
+needed: `Ledger.reader()` reads a current SQLite index without them
+(ledger.index.warm).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,17 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError
+from typing import TYPE_CHECKING
 
 from ..errors import LedgerError, Problem
-from ..index import database
-from ..index.refresh import RefreshStats, refresh
+from ..index.sql import AlchemyDb, Db, SqliteDb
+from ..index.warm import DATABASE_URL_ENV, INDEX_FILE, open_warm
 from ..store.discover import INDEX_DIR
-from ..store.write import ledger_lock
-from . import checks
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from ..index.refresh import RefreshStats
 
 ROOT_ENV = "PLEDGER_ROOT"
 DEFAULT_ROOT = "predictions"
@@ -79,12 +85,18 @@ class Ledger:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from ..index import database
+
             url = self._database_url or database.database_url(self.root)
             self._engine = database.open_engine(url)
         return self._engine
 
     def refresh(self) -> RefreshStats:
         """Bring the index up to date (only changed files are re-read)."""
+        from sqlalchemy.exc import DatabaseError
+
+        from ..index.refresh import refresh
+
         with self.lock():
             try:
                 return refresh(self.engine, self.root)
@@ -95,10 +107,14 @@ class Ledger:
 
     def _reset_index(self) -> None:
         """Start the index afresh. Our own SQLite file may be garbage, so it is removed, not reopened."""
-        own_file = self._database_url is None and not os.environ.get(database.DATABASE_URL_ENV)
+        from sqlalchemy.exc import DatabaseError
+
+        from ..index import database
+
+        own_file = self._database_url is None and not os.environ.get(DATABASE_URL_ENV)
         self.close()
         if own_file:
-            index = self.root / INDEX_DIR / database.INDEX_FILE
+            index = self.root / INDEX_DIR / INDEX_FILE
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(f"{index}{suffix}")
@@ -108,7 +124,7 @@ class Ledger:
         except DatabaseError as exc:
             self.close()
             raise LedgerError(
-                f"the index database named by {database.DATABASE_URL_ENV} cannot be used ({exc.orig}); "
+                f"the index database named by {DATABASE_URL_ENV} cannot be used ({exc.orig}); "
                 "clear it or point the variable at another database"
             ) from None
 
@@ -120,12 +136,34 @@ class Ledger:
             yield conn
 
     @contextmanager
+    def reader(self) -> Iterator[Db]:
+        """A read-only view of an up-to-date index, for SQL text (ledger.index.sql).
+
+        The SQLite index file directly when it is already current (no refresh,
+        no lock, no SQLAlchemy: see ledger.index.warm), else a connection on a
+        freshly refreshed index, as `connect()` gives.
+        """
+        warm = open_warm(self.root) if self._database_url is None else None
+        if warm is None:
+            with self.connect() as conn:
+                yield AlchemyDb(conn)
+            return
+        try:
+            yield SqliteDb(warm)
+        finally:
+            warm.close()
+
+    @contextmanager
     def lock(self) -> Iterator[None]:
+        from ..store.write import ledger_lock  # with PyYAML: not needed by a warm read
+
         with ledger_lock(self.root):
             yield
 
     def problems(self) -> list[Problem]:
         """Every problem in the ledger, in file order."""
+        from . import checks
+
         with self.connect() as conn:
             return checks.all_problems(conn)
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
 from ..errors import Problem
-from ..index.tables import FileRow, ForecastRow, OutcomeRow, PredictionRow, ProblemRow
-from . import checks
 from .defaults import today
 from .ledger import Ledger
 from .select import (
@@ -24,17 +20,20 @@ from .select import (
 def list_states(
     ledger: Ledger, selection: Selection = Selection(), limit: int | None = None
 ) -> tuple[list[PredictionState], int, int]:
-    """The selected predictions (at most `limit`), how many match in all, and how many problems the ledger has."""
-    with ledger.connect() as conn:
-        states = select_predictions(conn, selection, today(), limit)
-        total = len(states) if limit is None or selection.status else count_matching(conn, selection)
-        problems = conn.execute(select(func.count()).select_from(ProblemRow.__table__)).scalar()
+    """The selected predictions (at most `limit`), how many match in all, and how many problems the ledger has.
+
+    Reads the index warm when it is current (Ledger.reader).
+    """
+    with ledger.reader() as db:
+        states = select_predictions(db, selection, today(), limit)
+        total = len(states) if limit is None or selection.status else count_matching(db, selection)
+        problems = db.rows("SELECT count(*) FROM problems")[0][0]
     return states, total, problems
 
 
 def history(ledger: Ledger, prediction_id: str) -> PredictionHistory | None:
-    with ledger.connect() as conn:
-        return prediction_history(conn, prediction_id, today())
+    with ledger.reader() as db:
+        return prediction_history(db, prediction_id, today())
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +74,11 @@ def _count(n: int, word: str) -> str:
 
 
 def check_ledger(ledger: Ledger) -> CheckReport:
+    from sqlalchemy import func, select
+
+    from ..index.tables import FileRow, ForecastRow, OutcomeRow, PredictionRow
+    from . import checks
+
     with ledger.connect() as conn:
         problems = checks.all_problems(conn)
 

@@ -37,10 +37,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import case, func, select
-from sqlalchemy.engine import Connection
 
-from .select import F, O, P, Selection, _conditions, current_outcomes
+from ..index.sql import Db, as_db
+from .ledger import Ledger
+from .select import PREDICTION_ORDER_SQL, Selection, current_outcomes, where_sql
 
 POLICIES = ("first", "last", "all")
 POLICY_RULES = {
@@ -152,49 +152,36 @@ def check_policy(policy: str) -> str:
     return policy
 
 
-def _result_code():
-    return func.coalesce(
-        case((O.c.result == "yes", YES), (O.c.result == "no", NO), (O.c.result == "annulled", ANNULLED)),
-        PENDING,
-    )
+# The outcome code of a prediction's outcome entry (PENDING: it has none).
+RESULT_CODE_SQL = (
+    f"CASE o.result WHEN 'yes' THEN {YES} WHEN 'no' THEN {NO} WHEN 'annulled' THEN {ANNULLED} ELSE {PENDING} END"
+)
 
 
-def _fetch(conn: Connection, query, dtype: list[tuple[str, str]]) -> np.ndarray:
-    """Run a Core query and return its rows as a numpy structured array.
+def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.ndarray:
+    """Run a query and return its rows as a numpy structured array.
 
-    Rows come straight from the driver's cursor (the statement compiled for the
-    connection's dialect): SQLAlchemy's Row objects cost more than the query
-    itself at 100,000 rows. Dates arrive as ISO text (SQLite) or date objects.
+    Dates arrive as ISO text (SQLite) or date objects (other databases).
     """
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    if compiled.positiontup is not None:
-        params = tuple(params[name] for name in compiled.positiontup)
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    rows = db.rows(sql, params)
     return np.array(rows, dtype=dtype) if rows else np.empty(0, dtype=dtype)
 
 
-def _predictions(conn: Connection, selection: Selection, want_dates: bool) -> np.ndarray:
+def _predictions(db: Db, selection: Selection, want_dates: bool) -> np.ndarray:
     """Per selected prediction, in ledger order: id, author, published p, outcome
     code and (if wanted) the resolution date. One query; the current-outcome rule
     of services.select applies to predictions with several outcome entries."""
-    cols = [P.c.id, P.c.by, P.c.p, _result_code().label("code")]
+    cols = f'p.id, p."by", p.p, {RESULT_CODE_SQL}'
     dtype = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i1")]
     if want_dates:
-        cols.append(O.c.on)
+        cols += ', o."on"'
         dtype.append(("on", "O"))
-    query = (
-        select(*cols)
-        .select_from(P.outerjoin(O, O.c.prediction_id == P.c.id))
-        .where(*_conditions(selection))
-        .order_by(P.c.made, P.c.file, P.c.position, P.c.rowid)
+    where, params = where_sql(selection)
+    sql = (
+        f"SELECT {cols} FROM predictions p LEFT OUTER JOIN outcomes o ON o.prediction_id = p.id "
+        f"WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}"
     )
-    rows = _fetch(conn, query, dtype)
+    rows = _fetch(db, sql, params, dtype)
 
     # A prediction with several outcome entries (corrections, or resolved twice)
     # has one row per entry, adjacent (rows are in prediction order). Keep one,
@@ -213,7 +200,7 @@ def _predictions(conn: Connection, selection: Selection, want_dates: bool) -> np
         keep = np.ones(ids.size, dtype=bool)
         keep[repeat] = False
         rows = rows[keep]
-        current = current_outcomes(conn, multi)
+        current = current_outcomes(db, multi)
         codes = {"yes": YES, "no": NO, "annulled": ANNULLED}
         for i in np.flatnonzero(np.isin(rows["id"], multi)):
             pid = rows["id"][i]
@@ -227,20 +214,21 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
                      everyone: bool = False) -> ForecastTable:
     """The forecasts to score for `selection` under `policy`, as numpy arrays.
 
-    conn_or_ledger -- a Connection on the index, or a Ledger (refreshed first)
+    conn_or_ledger -- a connection on the index (sqlite3 or SQLAlchemy), or a
+                      Ledger (read warm when its index is current, else refreshed first)
     everyone       -- every forecaster's forecasts (for a leaderboard); otherwise
                       the authors', or Selection.by's when it is set
     Raises ValueError for an unknown policy.
     """
     check_policy(policy)
-    if not isinstance(conn_or_ledger, Connection):
-        with conn_or_ledger.connect() as conn:
-            return select_forecasts(conn, selection, policy, everyone=everyone)
-    conn = conn_or_ledger
+    if isinstance(conn_or_ledger, Ledger):
+        with conn_or_ledger.reader() as db:
+            return select_forecasts(db, selection, policy, everyone=everyone)
+    db = as_db(conn_or_ledger)
     name = None if everyone else selection.by
     scored = "everyone" if everyone else ("forecaster" if name else "authors")
 
-    rows = _predictions(conn, selection, want_dates=policy == "last")
+    rows = _predictions(db, selection, want_dates=policy == "last")
     code = rows["code"]
     resolved_mask = (code == YES) | (code == NO)
     counts = dict(
@@ -260,29 +248,26 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
             outcome=chosen["code"],
             policy=policy, scored=scored, name=name, without_forecast=0, **counts,
         )
-    return _from_forecasts(conn, selection, policy, scored, name, rows, resolved_mask, counts)
+    return _from_forecasts(db, selection, policy, scored, name, rows, resolved_mask, counts)
 
 
-def _from_forecasts(conn, selection, policy, scored, name, rows, resolved_mask, counts) -> ForecastTable:
+def _from_forecasts(db: Db, selection, policy, scored, name, rows, resolved_mask, counts) -> ForecastTable:
     """Forecast rows of the selected predictions, then the policy, vectorised."""
     first = policy == "first"
-    conds = list(_conditions(selection))
+    where, params = where_sql(selection)
     if scored == "authors":
-        conds.append(F.c.by == P.c.by)
+        where += ' AND f."by" = p."by"'
     elif scored == "forecaster":
-        conds.append(func.lower(F.c.by) == name.lower())
-    order = [P.c.made, P.c.file, P.c.position, P.c.rowid, F.c.by]
+        where += ' AND lower(f."by") = :name'
+        params["name"] = name.lower()
     # `first` puts the published p first whatever its date; otherwise date order,
     # with the published p first among forecasts of the same day.
-    order += [F.c.initial.desc(), F.c.at] if first else [F.c.at, F.c.initial.desc()]
-    order += [F.c.file, F.c.line]
-    query = (
-        select(F.c.prediction_id, F.c.by, F.c.p, F.c.at)
-        .select_from(F.join(P, P.c.id == F.c.prediction_id))
-        .where(*conds)
-        .order_by(*order)
+    within = "f.initial DESC, f.at" if first else "f.at, f.initial DESC"
+    sql = (
+        'SELECT f.prediction_id, f."by", f.p, f.at FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
+        f'WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}, f."by", {within}, f.file, f.line'
     )
-    f = _fetch(conn, query, [("id", "O"), ("by", "O"), ("p", "f8"), ("at", "O")])
+    f = _fetch(db, sql, params, [("id", "O"), ("by", "O"), ("p", "f8"), ("at", "O")])
 
     # Each forecast's prediction, as a row index into `rows` (both are in ledger order).
     position = {pid: i for i, pid in enumerate(rows["id"].tolist())}
@@ -345,7 +330,8 @@ def score(
 ) -> ScoreRun:
     """Select the forecasts and score them.
 
-    ledger        -- a Ledger (refreshed first) or a Connection on the index
+    ledger        -- a Ledger (read warm when its index is current, else refreshed
+                     first) or a connection on the index (sqlite3 or SQLAlchemy)
     by_forecaster -- a leaderboard of every forecaster (policy first or last)
                      instead of one report
     brier_scale   -- "0-1" or "0-2"; eps -- log-score clipping (default

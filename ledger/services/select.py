@@ -4,6 +4,10 @@ Order is deterministic: predictions sort by (made, file, position in file), so a
 set reads in the order it was published. A prediction's current outcome is its
 first outcome entry, or the latest correction after it (entries sort by date,
 then corrections after plain entries of the same day, then file, then line).
+
+The queries are SQL text (ledger.index.sql), one copy each, run on the warm
+sqlite3 connection or on a SQLAlchemy one: this module imports no SQLAlchemy,
+so `pledger score` and `list` can read a current index without loading it.
 """
 
 from __future__ import annotations
@@ -11,23 +15,30 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.engine import Connection
+from typing import Any
 
 from ..errors import SourceLocation
-from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, TagRow
+from ..index.sql import as_date, as_db, in_list
 from ..records import Evidence, Forecast, Outcome, Prediction
-
-P = PredictionRow.__table__
-F = ForecastRow.__table__
-O = OutcomeRow.__table__
-T = TagRow.__table__
 
 STATUSES = ("open", "due", "resolved", "annulled")
 # Outcome entries of a prediction, oldest first: by date; on the same day the
 # first resolution before its corrections; then by file and line.
-OUTCOME_ORDER = (O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line)
+OUTCOME_ORDER_COLUMNS = ("prediction_id", "on", "correction", "file", "line")
+OUTCOME_ORDER_SQL = ", ".join(f'o."{c}"' for c in OUTCOME_ORDER_COLUMNS)
+# A prediction's forecasts, oldest first: by date, the published p first on its day, then file and line.
+FORECAST_ORDER_SQL = "f.at, f.initial DESC, f.file, f.line"
+# Ledger order of predictions (rowid last: two records at the same place, a problem, still sort stably).
+PREDICTION_ORDER_SQL = "p.made, p.file, p.position, p.rowid"
+# More than this many ids: read every row and filter in Python (SQLite caps the parameters of a statement).
+MAX_IDS = 500
+
+_PREDICTION_COLUMNS = (
+    'p.id, p.claim, p.p, p.p_typed, p."by", p.made, p.due, p.set_id, p.about, p.criteria, p.source, '
+    "p.note, p.tags, p.tests, p.file, p.line, p.col, p.position"
+)
+_OUTCOME_COLUMNS = 'o.prediction_id, o.result, o."on", o."by", o.file, o.line, o.col, o.evidence, o.note, o.correction'
+_FORECAST_COLUMNS = 'f.prediction_id, f.p, f.p_typed, f."by", f.at, f.file, f.line, f.col, f.note, f.initial'
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +60,40 @@ class Selection:
             ("status", self.status), ("since", self.since), ("until", self.until),
         ) if v]
         return " ".join(parts) or "everything"
+
+
+def where_sql(s: Selection) -> tuple[str, dict[str, Any]]:
+    """The selection as an SQL condition on `predictions p`, and its parameters (named s_*).
+
+    The one implementation of the filters (status is not one: it is worked out
+    in Python from the current outcome).
+    """
+    conds: list[str] = []
+    params: dict[str, Any] = {}
+    if s.ids:
+        conds.append(f"p.id IN {in_list('s_id', s.ids, params)}")
+    if s.set_id:
+        conds.append("p.set_id = :s_set")
+        params["s_set"] = s.set_id
+    if s.by:
+        # A forecaster "takes part" in a prediction by authoring it or forecasting on it.
+        conds.append('(lower(p."by") = :s_by OR p.id IN (SELECT fb.prediction_id FROM forecasts fb WHERE lower(fb."by") = :s_by))')
+        params["s_by"] = s.by.lower()
+    for i, tag in enumerate(s.tags):
+        conds.append(f"p.id IN (SELECT tg.prediction_id FROM tags tg WHERE tg.tag = :s_tag{i})")
+        params[f"s_tag{i}"] = tag
+    if s.about:
+        # Substring match ignoring case; the text's own % and _ are escaped.
+        conds.append("lower(p.about) LIKE :s_about ESCAPE '/'")
+        text = s.about.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+        params["s_about"] = f"%{text}%"
+    if s.since:
+        conds.append("p.made >= :s_since")
+        params["s_since"] = s.since.isoformat()
+    if s.until:
+        conds.append("p.made <= :s_until")
+        params["s_until"] = s.until.isoformat()
+    return (" AND ".join(conds) if conds else "1 = 1"), params
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,105 +122,98 @@ class PredictionHistory:
     outcomes: list[Outcome] = field(default_factory=list)
 
 
-def select_predictions(
-    conn: Connection, selection: Selection, today: dt.date, limit: int | None = None
-) -> list[PredictionState]:
-    """The selected predictions in ledger order; at most `limit` of them when given."""
-    query = select(P).where(*_conditions(selection)).order_by(P.c.made, P.c.file, P.c.position, P.c.rowid)
+def select_predictions(conn, selection: Selection, today: dt.date, limit: int | None = None) -> list[PredictionState]:
+    """The selected predictions in ledger order; at most `limit` of them when given.
+
+    conn -- a sqlite3 or SQLAlchemy connection on the index (ledger.index.sql)
+    """
+    db = as_db(conn)
+    where, params = where_sql(selection)
+    sql = f"SELECT {_PREDICTION_COLUMNS} FROM predictions p WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}"
     if limit is not None and not selection.status:  # status is worked out in Python, after the query
-        query = query.limit(limit)
-    rows = conn.execute(query).all()
-    ids = [r.id for r in rows]
-    outcomes = current_outcomes(conn, ids)
-    latest = _latest_author_forecasts(conn, ids)
+        sql += f" LIMIT {int(limit)}"
+    rows = db.rows(sql, params)
+    ids = [r[0] for r in rows]
+    outcomes = current_outcomes(db, ids)
+    latest = _latest_author_forecasts(db, ids)
     states = []
     for r in rows:
         prediction = prediction_from_row(r)
-        outcome = outcomes.get(r.id)
+        outcome = outcomes.get(prediction.id)
         status = _status(prediction, outcome, today)
         if selection.status and status != selection.status:
             continue
-        latest_p, count = latest.get(r.id, (r.p, 1))
+        latest_p, count = latest.get(prediction.id, (prediction.p, 1))
         states.append(PredictionState(prediction, status, outcome, latest_p, count))
         if limit is not None and len(states) >= limit:
             break
     return states
 
 
-def count_matching(conn: Connection, selection: Selection) -> int:
-    return conn.execute(select(func.count()).select_from(P).where(*_conditions(selection))).scalar()
+def count_matching(conn, selection: Selection) -> int:
+    where, params = where_sql(selection)
+    return as_db(conn).rows(f"SELECT count(*) FROM predictions p WHERE {where}", params)[0][0]
 
 
-def prediction_history(conn: Connection, prediction_id: str, today: dt.date) -> PredictionHistory | None:
-    states = select_predictions(conn, Selection(ids=(prediction_id,)), today)
+def prediction_history(conn, prediction_id: str, today: dt.date) -> PredictionHistory | None:
+    db = as_db(conn)
+    states = select_predictions(db, Selection(ids=(prediction_id,)), today)
     if not states:
         return None
+    params = {"id": prediction_id}
     forecasts = [
         forecast_from_row(r)
-        for r in conn.execute(
-            select(F).where(F.c.prediction_id == prediction_id).order_by(F.c.at, F.c.initial.desc(), F.c.file, F.c.line)
+        for r in db.rows(
+            f"SELECT {_FORECAST_COLUMNS} FROM forecasts f WHERE f.prediction_id = :id "
+            f"ORDER BY {FORECAST_ORDER_SQL}",
+            params,
         )
     ]
-    outcomes = [outcome_from_row(r) for r in conn.execute(_outcomes_query([prediction_id]))]
+    outcomes = [outcome_from_row(r) for r in _outcome_rows(db, [prediction_id])]
     return PredictionHistory(states[0], forecasts, outcomes)
 
 
-def current_outcomes(conn: Connection, ids: list[str] | None = None) -> dict[str, Outcome]:
-    """The outcome that stands for each prediction: the first entry, or the last correction after it."""
+def current_outcomes(conn, ids: list[str] | None = None) -> dict[str, Outcome]:
+    """The outcome that stands for each prediction: the first entry, or the last correction after it.
+
+    The one implementation of that rule (services.scores uses it too).
+    """
+    if ids is not None and not ids:
+        return {}
+    few = ids is None or len(ids) <= MAX_IDS
+    wanted = None if few else set(ids)
     current: dict[str, Outcome] = {}
-    rows = conn.execute(_outcomes_query(ids)) if ids is None or len(ids) <= 500 else conn.execute(_outcomes_query(None))
-    wanted = None if ids is None or len(ids) <= 500 else set(ids)
-    for r in rows:
-        if wanted is not None and r.prediction_id not in wanted:
+    for r in _outcome_rows(as_db(conn), ids if few else None):
+        pid, correction = r[0], r[-1]
+        if wanted is not None and pid not in wanted:
             continue
-        if r.prediction_id not in current or r.correction:
-            current[r.prediction_id] = outcome_from_row(r)
+        if pid not in current or correction:
+            current[pid] = outcome_from_row(r)
     return current
 
 
-def _outcomes_query(ids: list[str] | None):
-    query = select(O).order_by(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line)
-    if ids is not None:
-        query = query.where(O.c.prediction_id.in_(ids))
-    return query
+def _outcome_rows(db, ids: list[str] | None) -> list[tuple]:
+    """Outcome entries (of `ids`, or all), in OUTCOME_ORDER."""
+    params: dict[str, Any] = {}
+    where = "" if ids is None else f"WHERE o.prediction_id IN {in_list('id', ids, params)} "
+    return db.rows(f"SELECT {_OUTCOME_COLUMNS} FROM outcomes o {where}ORDER BY {OUTCOME_ORDER_SQL}", params)
 
 
-def _latest_author_forecasts(conn: Connection, ids: list[str]) -> dict[str, tuple[float, int]]:
+def _latest_author_forecasts(db, ids: list[str]) -> dict[str, tuple[float, int]]:
     """Each prediction's latest forecast by its own author, and how many forecasts it has."""
-    query = (
-        select(F.c.prediction_id, F.c.p, F.c.by, F.c.initial, P.c.by.label("author"))
-        .join(P, P.c.id == F.c.prediction_id)
-        .order_by(F.c.prediction_id, F.c.at, F.c.initial.desc(), F.c.file, F.c.line)
+    if not ids:
+        return {}
+    params: dict[str, Any] = {}
+    where = f"WHERE f.prediction_id IN {in_list('id', ids, params)} " if len(ids) <= MAX_IDS else ""
+    sql = (
+        'SELECT f.prediction_id, f.p, f."by", p."by" FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
+        f"{where}ORDER BY f.prediction_id, {FORECAST_ORDER_SQL}"
     )
-    if len(ids) <= 500:
-        query = query.where(F.c.prediction_id.in_(ids))
     out: dict[str, tuple[float, int]] = {}
-    for r in conn.execute(query):
-        p, n = out.get(r.prediction_id, (r.p, 0))
-        out[r.prediction_id] = (r.p if r.by == r.author else p, n + 1)
+    for pid, p_value, by, author in db.rows(sql, params):
+        p, n = out.get(pid, (p_value, 0))
+        out[pid] = (p_value if by == author else p, n + 1)
     return out
-
-
-def _conditions(s: Selection) -> list:
-    conds = []
-    if s.ids:
-        conds.append(P.c.id.in_(s.ids))
-    if s.set_id:
-        conds.append(P.c.set_id == s.set_id)
-    if s.by:
-        # A forecaster "takes part" in a prediction by authoring it or forecasting on it.
-        conds.append(
-            or_(func.lower(P.c.by) == s.by.lower(), P.c.id.in_(select(F.c.prediction_id).where(func.lower(F.c.by) == s.by.lower())))
-        )
-    for tag in s.tags:
-        conds.append(P.c.id.in_(select(T.c.prediction_id).where(T.c.tag == tag)))
-    if s.about:
-        conds.append(func.lower(P.c.about).contains(s.about.lower(), autoescape=True))
-    if s.since:
-        conds.append(P.c.made >= s.since)
-    if s.until:
-        conds.append(P.c.made <= s.until)
-    return [and_(*conds)] if conds else []
 
 
 def _status(prediction: Prediction, outcome: Outcome | None, today: dt.date) -> str:
@@ -187,18 +225,42 @@ def _status(prediction: Prediction, outcome: Outcome | None, today: dt.date) -> 
 
 
 def prediction_from_row(r) -> Prediction:
+    """A Prediction from a row of _PREDICTION_COLUMNS."""
+    (id_, claim, p, p_typed, by, made, due, set_id, about, criteria, source, note, tags, tests,
+     file, line, col, position) = r
     return Prediction(
-        id=r.id, claim=r.claim, p=r.p, p_typed=r.p_typed, by=r.by, made=r.made,
-        location=SourceLocation(r.file, r.line, r.col), position=r.position, set_id=r.set_id, due=r.due,
-        about=r.about, criteria=r.criteria, tags=tuple(json.loads(r.tags)), source=r.source,
-        tests=tuple(json.loads(r.tests)), note=r.note,
+        id=id_, claim=claim, p=p, p_typed=p_typed, by=by, made=as_date(made),
+        location=SourceLocation(file, line, col), position=position, set_id=set_id, due=as_date(due),
+        about=about, criteria=criteria, tags=tuple(json.loads(tags)), source=source,
+        tests=tuple(json.loads(tests)), note=note,
     )
 
 
 def forecast_from_row(r) -> Forecast:
-    return Forecast(r.prediction_id, r.p, r.p_typed, r.by, r.at, SourceLocation(r.file, r.line, r.col), r.note, r.initial)
+    """A Forecast from a row of _FORECAST_COLUMNS."""
+    prediction_id, p, p_typed, by, at, file, line, col, note, initial = r
+    return Forecast(prediction_id, p, p_typed, by, as_date(at), SourceLocation(file, line, col), note, bool(initial))
 
 
 def outcome_from_row(r) -> Outcome:
-    evidence = tuple(Evidence(**e) for e in json.loads(r.evidence))
-    return Outcome(r.prediction_id, r.result, r.on, r.by, SourceLocation(r.file, r.line, r.col), evidence, r.note, r.correction)
+    """An Outcome from a row of _OUTCOME_COLUMNS."""
+    prediction_id, result, on, by, file, line, col, evidence, note, correction = r
+    evidence = tuple(Evidence(**e) for e in json.loads(evidence))
+    return Outcome(prediction_id, result, as_date(on), by, SourceLocation(file, line, col), evidence, note, bool(correction))
+
+
+def __getattr__(name: str):
+    # The SQLAlchemy table objects and OUTCOME_ORDER as Core columns, for code
+    # that builds Core queries (services.checks); made on first use so that
+    # importing this module never loads SQLAlchemy.
+    if name in ("P", "F", "O", "T", "OUTCOME_ORDER"):
+        from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, TagRow
+
+        outcomes = OutcomeRow.__table__
+        values = {
+            "P": PredictionRow.__table__, "F": ForecastRow.__table__, "O": outcomes, "T": TagRow.__table__,
+            "OUTCOME_ORDER": tuple(outcomes.c[c] for c in OUTCOME_ORDER_COLUMNS),
+        }
+        globals().update(values)
+        return values[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

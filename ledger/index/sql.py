@@ -1,0 +1,82 @@
+"""SQL text run on either kind of index connection.
+
+The read queries (ledger.services.select, ledger.services.scores) are written
+once, as SQL text with `:name` parameters, and run on
+
+  * a stdlib sqlite3 connection -- the warm read (ledger.index.warm), which
+    never imports SQLAlchemy; or
+  * a SQLAlchemy Connection -- after a refresh, on any database
+    PLEDGER_DATABASE_URL names. The text is compiled for the connection's
+    dialect (its parameter style), then run on the driver's cursor.
+
+So the SQL must be plain standard SQL: identifiers that are keywords ("on",
+"by") in double quotes, dates compared as ISO text parameters (how SQLAlchemy
+stores them in SQLite; other databases cast the text). Rows come back as the
+driver gives them: dates as ISO text in SQLite, booleans as 0/1 -- use
+`as_date` and `bool()` when making records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Any, Protocol
+
+
+class Db(Protocol):
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]: ...
+
+
+class SqliteDb:
+    """A stdlib sqlite3 connection (the warm read)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        return self.conn.execute(sql, params or {}).fetchall()
+
+
+class AlchemyDb:
+    """A SQLAlchemy Connection. Rows come straight from the driver's cursor:
+    SQLAlchemy's Row objects cost more than the query itself at 100,000 rows."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        from sqlalchemy import text
+
+        compiled = text(sql).bindparams(**(params or {})).compile(dialect=self.conn.dialect)
+        values: Any = compiled.params
+        if compiled.positiontup is not None:
+            values = tuple(values[name] for name in compiled.positiontup)
+        cursor = self.conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(str(compiled), values)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+def as_db(conn) -> Db:
+    """A Db for a sqlite3 connection, a SQLAlchemy Connection, or a Db already."""
+    if isinstance(conn, (SqliteDb, AlchemyDb)):
+        return conn
+    if isinstance(conn, sqlite3.Connection):
+        return SqliteDb(conn)
+    return AlchemyDb(conn)
+
+
+def as_date(value) -> dt.date | None:
+    """A date column's value as a date (SQLite gives ISO text, other drivers dates)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def in_list(name: str, values, params: dict[str, Any]) -> str:
+    """`(:name0, :name1, ...)` for an IN test, adding the values to params."""
+    keys = [f"{name}{i}" for i in range(len(values))]
+    params.update(zip(keys, values))
+    return "(" + ", ".join(f":{k}" for k in keys) + ")"
