@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import SQLModel
 
 from ..records import FileRecords
 from ..store.discover import ledger_files
@@ -83,9 +84,10 @@ def _ensure_schema(conn: Connection) -> None:
     version = conn.execute(select(meta.c.value).where(meta.c.key == FORMAT_KEY)).scalar()
     if version == INDEX_FORMAT:
         return
-    for table in (*PER_FILE_TABLES, FileRow):
-        conn.execute(delete(table.__table__))
-    conn.execute(delete(meta))
+    # Another format: start afresh, tables and indexes too (create_all never
+    # adds an index or a column to a table that exists).
+    SQLModel.metadata.drop_all(conn)
+    SQLModel.metadata.create_all(conn)
     conn.execute(insert(meta), [{"key": FORMAT_KEY, "value": INDEX_FORMAT}])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from .format import SCHEMA_VERSION  # noqa: F401  (bump it in format.py: the warm read checks it too)
@@ -46,6 +47,8 @@ class SetRow(SQLModel, table=True):
 
 class PredictionRow(SQLModel, table=True):
     __tablename__ = "predictions"
+    # Ledger order with what scoring reads: `pledger score` scans this index alone, already sorted.
+    __table_args__ = (Index("ix_predictions_ledger_order", "made", "file", "position", "rowid", "id", "by", "p"),)
     rowid: int | None = Field(default=None, primary_key=True)
     id: str = Field(index=True)
     claim: str
@@ -92,6 +95,8 @@ class ForecastRow(SQLModel, table=True):
 
 class OutcomeRow(SQLModel, table=True):
     __tablename__ = "outcomes"
+    # A prediction's result without reading the row (scoring joins every prediction to it).
+    __table_args__ = (Index("ix_outcomes_prediction_result", "prediction_id", "result"),)
     rowid: int | None = Field(default=None, primary_key=True)
     prediction_id: str = Field(index=True)
     result: str
