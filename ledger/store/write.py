@@ -74,16 +74,16 @@ def _unlock_fd(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace path's content with text: temp file, fsync, rename, fsync the directory."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Replace path's content with text (UTF-8) or bytes: temp file, fsync, rename, fsync the directory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _new_file_mode()  # mkstemp makes 0600 files; a new file gets what an editor would give it
     with contextlib.suppress(FileNotFoundError):
         mode = os.stat(path).st_mode & 0o777
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
