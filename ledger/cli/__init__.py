@@ -12,7 +12,7 @@ import sys
 import typer
 
 from . import reading, recording, scoring
-from . import claims
+from . import claims, scorecard
 from .common import ROOT_HELP, State
 
 app = typer.Typer(
@@ -39,6 +39,7 @@ recording.register(app)
 reading.register(app)
 scoring.register(app)
 claims.register(app)
+scorecard.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

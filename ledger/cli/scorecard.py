@@ -1,0 +1,175 @@
+"""`pledger scorecard`: a blog-ready markdown scorecard of the selected predictions.
+
+Everything is rendered in memory first; only then are the chart files and the
+markdown written, each atomically, so a failed command writes nothing.
+No numpy, sqlmodel or matplotlib at module level: `pledger --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import open_ledger, parse_date
+from .reading import AboutOpt, SetOpt, SinceOpt, TagOpt, UntilOpt, build_selection
+from .score_options import BinsOpt, BootstrapOpt, BrierOpt, EpsOpt, PolicyOpt, ScoreByOpt, SeedOpt, check_options, parse_bins
+
+FLAVOR_HELP = (
+    "github (GFM tables, emoji marks, notes in the table), lesswrong (notes as footnotes; give the chart a URL "
+    "with --image-base), plain (CommonMark only: lists instead of tables, words instead of emoji)."
+)
+CHART_SUFFIX = "-calibration"
+STDOUT_STEM = "scorecard"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scorecard")(scorecard)
+
+
+def _no(name: str, what: str):
+    return Annotated[bool, typer.Option(f"--no-{name}", help=f"Leave out {what}.")]
+
+
+def scorecard(
+    ctx: typer.Context,
+    set_id: SetOpt = None,
+    by: ScoreByOpt = None,
+    tag: TagOpt = None,
+    about: AboutOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    policy: PolicyOpt = "first",
+    brier: BrierOpt = "0-1",
+    eps: EpsOpt = None,
+    bins: BinsOpt = None,
+    bootstrap: BootstrapOpt = None,
+    seed: SeedOpt = 0,
+    title: Annotated[Optional[str], typer.Option("--title", help="The post's title (default: the set's title, or the selection).")] = None,
+    flavor: Annotated[str, typer.Option("--flavor", help=FLAVOR_HELP, metavar="github|lesswrong|plain")] = "github",
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg).", metavar="FILE")] = None,
+    chart_dir: Annotated[Optional[str], typer.Option("--chart-dir", help="Write the chart files here (without -o: the only way to get a chart).", metavar="DIR")] = None,
+    image_base: Annotated[Optional[str], typer.Option("--image-base", help="Link the chart as URL/FILE-calibration.png (where you upload it) instead of by relative path.", metavar="URL")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="Print 'Scored on DATE' (YYYY-MM-DD or today); without it the file has no date.")] = None,
+    no_table: _no("table", "the prediction table") = False,
+    no_scores: _no("scores", "the scores (gap, Brier, log)") = False,
+    no_calibration: _no("calibration", "the calibration table and chart") = False,
+    no_chart: _no("chart", "the chart (no chart files are written)") = False,
+    no_tags: _no("tags", "the per-tag section") = False,
+    no_forecasters: _no("forecasters", "the per-forecaster section (leaderboard)") = False,
+    no_claims: _no("claims", "the research claims the predictions test") = False,
+) -> None:
+    """Write a markdown scorecard for a post: the predictions with marks and points, the scores, calibration and a chart.
+
+    Takes the filters and scoring options of `pledger score`. Without -o the markdown
+    goes to standard output and no chart is drawn unless --chart-dir is given.
+    The same ledger and options give byte-identical files.
+
+    Example: pledger scorecard --set anthropic-sae-2024 -o posts/sae-scorecard.md
+    """
+    from ..errors import UsageError
+    from ..report.escape import safe_url
+    from ..report.scorecard import FLAVORS, PARTS, Options
+
+    check_options(policy, brier, eps, bootstrap)
+    bin_spec = parse_bins(bins)
+    if flavor not in FLAVORS:
+        raise UsageError(f"--flavor must be one of {', '.join(FLAVORS)}, not {flavor!r}", "--flavor")
+    if title is not None and (not title.strip() or "\n" in title or "\r" in title):
+        raise UsageError("--title must be one non-empty line", "--title")
+    if image_base is not None and safe_url(image_base) is None:
+        raise UsageError(f"--image-base must be an http(s) URL, not {image_base!r}", "--image-base")
+    out_path = Path(output) if output is not None else None
+    if out_path is not None and (not output.strip() or out_path.is_dir()):
+        raise UsageError(f"-o: {output!r} is a folder; name the markdown file to write", "-o")
+    if chart_dir is not None and Path(chart_dir).exists() and not Path(chart_dir).is_dir():
+        raise UsageError(f"--chart-dir: {chart_dir!r} exists and is not a folder", "--chart-dir")
+    scored_on = parse_date(date, "--date")
+    selection = build_selection(set_id, by, tag, about, since, until)
+    dropped = {"table": no_table, "scores": no_scores, "calibration": no_calibration, "chart": no_chart,
+               "tags": no_tags, "forecasters": no_forecasters, "claims": no_claims}
+    parts = frozenset(p for p in PARTS if not dropped[p])
+    chart_wanted = "chart" in parts and "calibration" in parts and (out_path is not None or chart_dir is not None)
+
+    from ..report.scorecard import collect, render
+
+    ledger = open_ledger(ctx)
+    try:
+        data = collect(ledger, selection, policy, brier_scale=brier, eps=eps, bins=bin_spec,
+                       bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, parts=parts)
+    except ValueError as exc:  # an argument the engine refused (the checks above come first: a safety net)
+        raise UsageError(str(exc)) from None
+
+    charts = None
+    files: dict[Path, bytes] = {}
+    png_link = svg_link = None
+    if chart_wanted and data.run.n and data.run.report is not None:
+        from ..report.charts import calibration_chart
+
+        stem = (out_path.stem if out_path is not None else STDOUT_STEM) + CHART_SUFFIX
+        folder = Path(chart_dir) if chart_dir is not None else out_path.parent
+        charts = calibration_chart(data.run.report.calibration, f"Calibration (n={data.run.report.calibration.n})")
+        files[folder / f"{stem}.png"] = charts.png
+        files[folder / f"{stem}.svg"] = charts.svg
+        png_link, svg_link = (_link(folder / f"{stem}{ext}", out_path, image_base) for ext in (".png", ".svg"))
+
+    command = _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, output, chart_dir,
+                       image_base, scored_on, dropped)
+    options = Options(title=title, flavor=flavor, parts=parts, chart_png=png_link, chart_svg=svg_link,
+                      date=scored_on, command=command)
+    markdown = render(data, options)
+
+    from ..store.write import write_atomic
+
+    for path, content in files.items():
+        write_atomic(path, content)
+    if out_path is None:
+        sys.stdout.write(markdown)
+    else:
+        write_atomic(out_path, markdown)
+        written = ", ".join(os.fspath(p) for p in [out_path, *files])
+        typer.echo(f"Wrote {written}", err=True)
+    if charts is not None and flavor == "lesswrong" and image_base is None:
+        typer.echo(
+            "note: a LessWrong post cannot read the chart from a file beside it: upload the PNG and pass "
+            "--image-base URL (or replace its link after pasting).",
+            err=True,
+        )
+
+
+def _link(path: Path, markdown: Path | None, image_base: str | None) -> str:
+    """How the markdown refers to a chart file: URL/name, or its path relative to the markdown's folder."""
+    if image_base is not None:
+        return image_base.rstrip("/") + "/" + path.name
+    start = markdown.parent if markdown is not None else Path(".")
+    return Path(os.path.relpath(path, start)).as_posix()
+
+
+def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, output, chart_dir,
+             image_base, scored_on, dropped) -> str:
+    """The command that reproduces this file: the options as they took effect (dates resolved)."""
+    args = ["pledger"]
+    root = getattr(ctx.obj, "root", None)
+    if root:
+        args += ["--root", root]
+    args.append("scorecard")
+    s = selection
+    for flag, value in (("--set", s.set_id), ("--by", s.by), ("--about", s.about),
+                        ("--since", s.since and s.since.isoformat()), ("--until", s.until and s.until.isoformat())):
+        if value:
+            args += [flag, value]
+    for t in s.tags:
+        args += ["--tag", t]
+    for flag, value, default in (("--policy", policy, "first"), ("--brier", brier, "0-1"), ("--eps", eps, None),
+                                 ("--bins", bins, None), ("--bootstrap", bootstrap, None), ("--seed", seed, 0),
+                                 ("--title", title, None), ("--flavor", flavor, "github"), ("-o", output, None),
+                                 ("--chart-dir", chart_dir, None), ("--image-base", image_base, None),
+                                 ("--date", scored_on and scored_on.isoformat(), None)):
+        if value is not None and value != default:
+            args += [flag, str(value)]
+    args += [f"--no-{name}" for name, off in dropped.items() if off]
+    return shlex.join(args)

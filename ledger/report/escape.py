@@ -1,0 +1,114 @@
+"""Making user text and links safe in published markdown.
+
+Every piece of text that comes from a record (claims, notes, names, titles,
+probabilities as typed) goes through `text()`; every link through `link()` or
+`safe_url()`. The output is inert inline markdown on one line: it can end
+neither a table row nor a paragraph, open no block (heading, list, quote, code),
+make no emphasis, code span, link, image, footnote, math or HTML. Renderers
+differ (GitHub's GFM, LessWrong's markdown-it with math, footnotes, sub- and
+superscript, CommonMark), so the rules cover the union of their syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote as _percent, urlsplit
+
+# Backslash-escapable ASCII punctuation that opens syntax in one of the target
+# renderers: code (`), emphasis (* _), links and footnotes ([ ] ^), tables (|),
+# headings (#), strikethrough and subscript (~), math ($), images (!), escapes (\).
+# `(` and `)` need no escape: with `[` and `]` escaped no link can form around them.
+_PUNCT = re.compile(r"([\\`*_\[\]{}#~|!$^])")
+# At the start of a line: a list item ("- x", "+ x", "1. x", "1) x") or a setext underline ("=").
+_LEADING = re.compile(r"^(?:([-+])(?=\s|$)|(=)|(\d{1,9})([.)])(?=\s|$))")
+# Characters that change how text displays without being seen: bidi overrides
+# and isolates (text that reads differently from what it is), zero-width joiners aside.
+_INVISIBLE = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+SCHEMES = ("http", "https")
+
+
+def _drop_controls(value: str) -> str:
+    """Control characters (C0, DEL, C1) become spaces; bidi controls are removed."""
+    value = value.translate(_INVISIBLE)
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
+
+
+def one_line(value: str | None) -> str:
+    """Whitespace runs (newlines included) collapsed to one space: a newline would end a table row."""
+    if not value:
+        return ""
+    return " ".join(_drop_controls(value).split())
+
+
+def text(value: str | None) -> str:
+    """User text as inert inline markdown on one line, safe in a table cell and in a paragraph.
+
+    `<`, `>` and `&` become entities (no HTML, no entity tricks such as
+    `&#60;script&#62;`); markdown punctuation is backslash-escaped, which also
+    defuses a leading `#` or `>`; a leading `-`, `+`, `=`, `1.` or `1)` is escaped
+    too, so the text opens no block even where it starts a line.
+    """
+    flat = one_line(value)
+    if not flat:
+        return ""
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = _PUNCT.sub(r"\\\1", flat)
+    return _LEADING.sub(lambda m: f"{m[3]}\\{m[4]}" if m[3] else f"\\{m[1] or m[2]}", flat)
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL made safe as a link destination, or None.
+
+    Only absolute http and https URLs with a host pass: `javascript:`, `data:`,
+    `vbscript:`, `file:`, mail and relative links from records never reach a post.
+    What could end the destination or the table cell (spaces, `)`, `|`, `<`,
+    `>`, quotes, backticks) is percent-encoded; the rest is kept as written.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if any(unicodedata.category(ch) == "Cc" for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SCHEMES or not parts.netloc:
+        return None
+    return _percent(url, safe="/:?#[]@!$&*+,;=%~-._")
+
+
+def link(label: str | None, url: str | None) -> str:
+    """[label](url) with the label escaped; the escaped label (or nothing) when the URL is not http(s)."""
+    target = safe_url(url)
+    shown = text(label) or (text(host(url)) if target else "")
+    if not target:
+        return shown
+    return f"[{shown or 'link'}]({target})"
+
+
+def host(url: str | None) -> str | None:
+    """The host name of a URL without `www.`, for a short link label."""
+    if not url:
+        return None
+    try:
+        name = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return name.removeprefix("www.") if name else None
+
+
+def code_span(value: str) -> str:
+    """`value` as an inline code span, whatever backticks it holds (CommonMark's rule:
+    a fence longer than any backtick run inside, padded with spaces)."""
+    flat = one_line(value)
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") or longest else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def relative_link(path: str) -> str:
+    """A relative file path (the chart beside the post) as a link destination."""
+    return _percent(path.replace("\\", "/"), safe="/-._~")

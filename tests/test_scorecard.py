@@ -1,0 +1,306 @@
+"""The markdown scorecard: escaping, the parsed table, hostile records, flavours, the chart files.
+
+Markdown is checked by parsing it with markdown-it-py: "js-default" is markdown-it's
+default preset (tables, no raw HTML: what LessWrong runs), "commonmark" lets raw
+HTML through as html tokens, so a test can see that none reached the page.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from markdown_it import MarkdownIt
+
+from ledger.report.escape import code_span, link, safe_url, text
+from support import EXAMPLE_LEDGER
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def tables(markdown: str) -> list[list[list[str]]]:
+    """Every table in the markdown as rows of cells' rendered inline text (header row first)."""
+    tokens = MarkdownIt("js-default").parse(markdown)
+    out, rows, row, in_table = [], [], None, False
+    for tok in tokens:
+        if tok.type == "table_open":
+            rows, in_table = [], True
+        elif tok.type == "table_close":
+            out.append(rows)
+            in_table = False
+        elif in_table and tok.type == "tr_open":
+            row = []
+        elif in_table and tok.type == "tr_close":
+            rows.append(row)
+        elif in_table and tok.type == "inline":
+            row.append(_inline_text(tok))
+    return out
+
+
+def _inline_text(tok) -> str:
+    parts = []
+    for child in tok.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+    return "".join(parts)
+
+
+def raw_html_tokens(markdown: str) -> list[str]:
+    """Raw HTML a CommonMark renderer would pass through (block or inline)."""
+    found = []
+    for tok in MarkdownIt("commonmark").parse(markdown):
+        if tok.type == "html_block":
+            found.append(tok.content)
+        for child in tok.children or []:
+            if child.type == "html_inline":
+                found.append(child.content)
+    return found
+
+
+def hrefs(markdown: str) -> list[str]:
+    out = []
+    for tok in MarkdownIt("js-default").parse(markdown):
+        for child in tok.children or []:
+            if child.type == "link_open":
+                out.append(child.attrs["href"])
+            if child.type == "image":
+                out.append(child.attrs["src"])
+    return out
+
+
+# -- escape --------------------------------------------------------------------
+
+HOSTILE_TEXTS = [
+    "a | b || c",
+    "<script>alert(1)</script>",
+    "<b>bold</b> &lt;i&gt; &#60;script&#62;",
+    "[x](javascript:alert(1))",
+    "![img](https://evil.example/track.png)",
+    "`code` ``more``",
+    "# not a heading",
+    "- not a list",
+    "+ not a list",
+    "> not a quote",
+    "1. not a list",
+    "*em* _em_ **strong** ~~strike~~ ~sub~ ^sup^ $x^2$",
+    "line one\nline two\r\n\n| --- | --- |",
+    "[^1] footnote",
+    "<https://autolink.example>",
+    "Ünïcödé — 日本語 ✅ \u202eevil",
+    "x" * 5000,
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_TEXTS)
+def test_text_is_one_inert_table_cell_showing_what_was_written(hostile):
+    cell = text(hostile)
+    assert "\n" not in cell and "\r" not in cell
+    md = f"| a | b |\n| --- | --- |\n| {cell} | end |\n"
+    (table,) = tables(md)
+    assert len(table) == 2 and len(table[1]) == 2 and table[1][1] == "end"
+    shown = " ".join(hostile.replace("\u202e", "").split())
+    assert table[1][0] == shown  # what a reader sees is what was written, as text
+    assert raw_html_tokens(md) == []
+    assert hrefs(md) == []
+    # And as a paragraph on its own line: no block opens, the text comes back as written.
+    tokens = MarkdownIt("js-default").parse(cell + "\n")
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    assert _inline_text(tokens[1]) == shown
+
+
+def test_safe_url_keeps_http_and_drops_other_schemes():
+    assert safe_url("https://example.org/a b)|c") == "https://example.org/a%20b%29%7Cc"
+    assert safe_url(" http://example.org/x ") == "http://example.org/x"
+    for bad in ("javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>", "vbscript:x", "file:///etc/passwd",
+                "//example.org/x", "/relative", "mailto:a@b.c", "https://", "https://ex.org/\nx", "", None):
+        assert safe_url(bad) is None, bad
+
+
+def test_link_drops_unsafe_targets_and_escapes_labels():
+    assert link("[x](y)", "javascript:alert(1)") == "\\[x\\](y)"
+    assert link(None, "https://www.example.org/p") == "[example.org](https://www.example.org/p)"
+    md = link("a <b> | c", "https://example.org") + "\n"
+    assert hrefs(md) == ["https://example.org"] and raw_html_tokens(md) == []
+
+
+def test_code_span_holds_backticks():
+    span = code_span("pledger scorecard --title 'a ` b ``'")
+    (tok,) = [c for t in MarkdownIt("commonmark").parse(span) for c in t.children or [] if c.type == "code_inline"]
+    assert tok.content == "pledger scorecard --title 'a ` b ``'"
+
+
+# -- the scorecard from the bundled ledger -----------------------------------------
+
+
+@pytest.fixture
+def bundled(tmp_path):
+    root = tmp_path / "predictions"
+    shutil.copytree(EXAMPLE_LEDGER, root, ignore=shutil.ignore_patterns(".pledger"))
+    return root
+
+
+def _render(root, flavor="github", selection=None, **options):
+    from ledger.report.scorecard import Options, collect, render
+    from ledger.services.ledger import Ledger
+    from ledger.services.select import Selection
+
+    data = collect(Ledger.open(root), selection or Selection(set_id="anthropic-sae-2024"))
+    return data, render(data, Options(flavor=flavor, **options))
+
+
+def test_one_row_per_prediction_in_published_order_with_the_right_cells(bundled):
+    _, md = _render(bundled)
+    predictions = tables(md)[0]
+    assert predictions[0] == ["#", "prediction", "p", "outcome", "points", "note"]
+    rows = predictions[1:]
+    assert [r[0] for r in rows] == [str(i) for i in range(1, 11)]
+    # The seed post: "Anthropic did 1-3 but not 4-10"; points by hand: 1 - p, or -p.
+    assert [r[3] for r in rows] == ["✅"] * 3 + ["❌"] * 7
+    assert [r[2] for r in rows] == ["0.99", "0.95", "0.8", "0.2", "0.2", "0.25", "0.05", "0.15", "0.1", "0.05"]
+    assert [r[4] for r in rows] == ["+0.01", "+0.05", "+0.20", "-0.20", "-0.20", "-0.25", "-0.05", "-0.15", "-0.10", "-0.05"]
+    assert rows[3][1] == "PEFT by training sparse weights/biases on SAE embeddings that beats baselines such as LoRA"
+    assert rows[0][5] == "Casper: 'obviously did'."
+    # The seed post's figure: "the paper would score -0.74".
+    assert "3 of 10 happened. Against the forecaster's expectations the subject scored -0.74 (z = -0.7: within" in md
+    # The evidence both resolutions share is listed once, as links.
+    assert "Evidence for every resolution above: [transformer-circuits.pub](https://transformer-circuits.pub/" in md
+
+
+def test_scores_and_calibration_tables_carry_n(bundled):
+    data, md = _render(bundled)
+    found = tables(md)
+    scores = next(t for t in found if t[0][0] == "score")
+    assert scores[0] == ["score", "value", "n", "90% interval", "better"]
+    assert all(row[2] == "10" for row in scores[1:])
+    assert scores[1][1] == f"{data.run.report.brier.score:.4f}"
+    calibration = next(t for t in found if t[0][0] == "stated p")
+    assert sum(int(r[1]) for r in calibration[1:]) == 10 and sum(int(r[2]) for r in calibration[1:]) == 3
+
+
+def test_lesswrong_notes_are_footnotes_and_plain_has_no_tables_or_emoji(bundled):
+    _, lw = _render(bundled, "lesswrong")
+    assert "| Casper: 'obviously did'. |" not in lw and "[^note-1]: Casper: 'obviously did'." in lw
+    assert lw.count("[^note-1]:") == 1  # the same note twice is one footnote
+    _, plain = _render(bundled, "plain")
+    assert tables(plain) == [] and not any(m in plain for m in "✅❌➖⏳")
+    assert "- **#4**: prediction: PEFT by training" in plain and "outcome: did not happen; points: -0.20" in plain
+    for md in (lw, plain):
+        assert raw_html_tokens(md) == []
+
+
+def test_parts_can_be_dropped(bundled):
+    _, md = _render(bundled, parts=frozenset({"table"}))
+    assert "## Predictions" in md
+    for heading in ("## Scores", "## Calibration", "## By tag", "## Research claims"):
+        assert heading not in md
+    assert md.rstrip().splitlines()[-1].startswith("- ")  # the rules footer is always there
+
+
+def test_claims_section_links_the_seed_posts_claims(bundled):
+    _, md = _render(bundled)
+    claims = next(t for t in tables(md) if t[0][0] == "claim")
+    assert len(claims) == 3
+    assert claims[1][-1] == "not borne out (#1, #10)" and claims[2][-1] == "borne out (#2)"
+
+
+def test_several_forecasters_get_a_leaderboard_and_several_sets_a_heading_each(bundled):
+    from ledger.services.select import Selection
+
+    _, md = _render(bundled, selection=Selection())
+    assert "### What Anthropic's next SAE paper will and won't do" in md
+    assert "### Our reading group's interpretability predictions for 2025" in md
+    board = next(t for t in tables(md) if t[0][0] == "rank")
+    assert [r[1] for r in board[1:]] == ["Stephen Casper", "Chen", "Ada", "Ben"]
+    assert "against the forecasters' expectations" in md.lower()
+
+
+# -- hostile records -------------------------------------------------------------
+
+HOSTILE = {
+    "p.yaml": """
+        set: hostile
+        title: "<script>alert('title')</script> | # Title"
+        by: "Eve | <b>Mallory</b>"
+        made: 2025-01-01
+        tags: [all]
+        predictions:
+          - id: h1
+            claim: "Pipes | in | the claim\\n# and a heading\\n- and a list"
+            p: 80%
+          - id: h2
+            claim: "[click](javascript:alert(1)) <img src=x onerror=alert(2)> `tick` ``two``"
+            p: 0.3
+            tags: [x]
+          - id: h3
+            claim: "Ünïcödé — 日本語 \\u202e reversed"
+            p: 1 in 5
+          - id: h4
+            claim: "LONG"
+            p: 50%
+          - id: h5
+            claim: "1. starts like a list > and a quote $x$"
+            p: 3:1
+    """.replace("LONG", "word " * 400),
+    "outcomes/o.yaml": """
+        on: 2025-06-01
+        by: "judge | <i>x</i>"
+        evidence:
+          - url: https://example.org/a?x=1&y=(2)|3
+            title: "](javascript:alert(3))"
+        results:
+          h1:
+            result: yes
+            note: "note with\\n| --- | --- |\\na table injection <script>alert(5)</script>"
+          h2: no
+          h3: annulled
+    """,
+}
+
+
+@pytest.fixture
+def hostile(make_ledger):
+    return make_ledger(HOSTILE)
+
+
+@pytest.mark.parametrize("flavor", ["github", "lesswrong", "plain"])
+def test_hostile_records_break_neither_the_table_nor_the_page(hostile, flavor):
+    from ledger.services.select import Selection
+
+    _, md = _render(hostile, flavor, selection=Selection(), chart_png="card-calibration.png")
+    assert raw_html_tokens(md) == []
+    assert all(h.startswith("https://") or h == "card-calibration.png" for h in hrefs(md)), hrefs(md)
+    assert "javascript:alert" not in "".join(hrefs(md))
+    tokens = MarkdownIt("js-default").parse(md)
+    headings = [_inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings[0] == "Scorecard: <script>alert('title')</script> | # Title"  # shown as text
+    assert not any("and a heading" in h for h in headings)
+    if flavor == "plain":
+        return
+    predictions = tables(md)[0]
+    assert len(predictions) == 1 + 5 and all(len(r) == len(predictions[0]) for r in predictions)
+    cells = {r[0]: r for r in predictions[1:]}
+    assert cells["1"][1] == "Pipes | in | the claim # and a heading - and a list"
+    assert cells["2"][1] == "[click](javascript:alert(1)) <img src=x onerror=alert(2)> `tick` ``two``"
+    assert cells["3"][1] == "Ünïcödé — 日本語 reversed"
+    assert cells["4"][1] == ("word " * 400).strip()
+    assert cells["5"][1] == "1. starts like a list > and a quote $x$"
+    assert [cells[k][3] for k in "12345"] == ["✅", "❌", "➖", "⏳", "⏳"]
+
+
+# -- the chart ----------------------------------------------------------------------
+
+
+def test_chart_is_a_valid_png_and_svg_and_deterministic(bundled):
+    from ledger.report.charts import calibration_chart
+
+    data, _ = _render(bundled)
+    first = calibration_chart(data.run.report.calibration, "Calibration (n=10) <b>$x$</b>")
+    second = calibration_chart(data.run.report.calibration, "Calibration (n=10) <b>$x$</b>")
+    assert first.png.startswith(PNG_SIGNATURE) and first == second
+    root = ET.parse(io.BytesIO(first.svg)).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert b"<script" not in first.svg and b"Date" not in first.svg
