@@ -18,7 +18,6 @@ from sqlmodel import SQLModel
 
 from ..records import FileRecords
 from ..store.discover import ledger_files
-from ..store.read import read_file
 from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
 from .tables import (
     PER_FILE_TABLES,
@@ -41,6 +40,14 @@ class RefreshStats:
     files: int
     read: int
     removed: int
+
+
+def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecords:
+    """store.read.read_file, imported when a file needs reading: its pydantic models
+    and PyYAML cost more than a refresh that finds nothing changed."""
+    from ..store.read import read_file as read
+
+    return read(root, rel_path, data)
 
 
 def refresh(engine: Engine, root: Path) -> RefreshStats:
