@@ -1,0 +1,187 @@
+"""`pledger scorecard` through ledger.cli.main: golden files per flavour, chart files,
+determinism, where things are written, flags and errors."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shlex
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from support import EXAMPLE_LEDGER, REPO, assert_clean_error, snapshot
+
+GOLDEN = REPO / "tests" / "golden"
+UPDATE = os.environ.get("PLEDGER_UPDATE_GOLDEN") == "1"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+# One selection per flavour, so the goldens between them cover a single set, a
+# group set with several forecasters, annulled and pending predictions, and two sets.
+GOLDEN_CASES = {
+    "github": ["--set", "anthropic-sae-2024"],
+    "lesswrong": ["--set", "reading-group-2025"],
+    "plain": [],
+}
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    """tmp_path as the current folder, with a copy of the bundled ledger at ./predictions."""
+    shutil.copytree(EXAMPLE_LEDGER, tmp_path / "predictions", ignore=shutil.ignore_patterns(".pledger"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _golden(name: str, content: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(content, encoding="utf-8", newline="")
+    assert content == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("flavor", sorted(GOLDEN_CASES))
+def test_golden_scorecard_per_flavour_with_its_chart(cli, workdir, flavor):
+    out = f"posts/card-{flavor}.md"
+    r = cli("--root", "predictions", "scorecard", *GOLDEN_CASES[flavor], "--flavor", flavor, "-o", out)
+    assert r.code == 0, r.err
+    assert r.out == ""  # the file is the output; stderr says what was written
+    markdown = (workdir / out).read_text(encoding="utf-8")
+    _golden(f"scorecard-{flavor}.md", markdown)
+    png = (workdir / f"posts/card-{flavor}-calibration.png").read_bytes()
+    svg = (workdir / f"posts/card-{flavor}-calibration.svg").read_bytes()
+    assert png.startswith(PNG_SIGNATURE)
+    assert ET.parse(io.BytesIO(svg)).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+    # Linked by a path relative to the markdown file.
+    assert f"](card-{flavor}-calibration.png)" in markdown and f"](card-{flavor}-calibration.svg)" in markdown
+    # The footer's command reproduces the file byte for byte.
+    command = re.search(r"reproduce this file with `(pledger [^`]+)`", markdown)[1]
+    (workdir / out).unlink()
+    assert cli(*shlex.split(command)[1:]).code == 0
+    assert (workdir / out).read_text(encoding="utf-8") == markdown
+
+
+def test_same_ledger_gives_identical_bytes(cli, workdir):
+    def run(name):
+        assert cli("--root", "predictions", "scorecard", "-o", f"{name}.md").code == 0
+        return [(workdir / f"{name}{suffix}").read_bytes() for suffix in (".md", "-calibration.png", "-calibration.svg")]
+
+    first, second = run("a"), run("a")
+    assert first == second
+    os.utime(workdir / "predictions" / "anthropic-sae-2024.yaml")  # a touched file: the index refreshes, same bytes
+    assert run("a") == first
+
+
+def test_stdout_without_chart_unless_chart_dir(cli, workdir):
+    before = sorted(p.name for p in workdir.iterdir())
+    r = cli("--root", "predictions", "scorecard", "--set", "anthropic-sae-2024")
+    assert r.code == 0 and r.out.startswith("# Scorecard: What Anthropic's next SAE paper will and won't do\n")
+    assert "![" not in r.out and "## Calibration" in r.out
+    assert sorted(p.name for p in workdir.iterdir()) == before  # nothing written
+
+    r = cli("--root", "predictions", "scorecard", "--set", "anthropic-sae-2024", "--chart-dir", "charts")
+    assert r.code == 0
+    assert "](charts/scorecard-calibration.png)" in r.out
+    assert (workdir / "charts" / "scorecard-calibration.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_chart_dir_with_output_links_relative_to_the_markdown(cli, workdir):
+    r = cli("--root", "predictions", "scorecard", "-o", "posts/2026/card.md", "--chart-dir", "images")
+    assert r.code == 0, r.err
+    markdown = (workdir / "posts/2026/card.md").read_text(encoding="utf-8")
+    assert "](../../images/card-calibration.png)" in markdown
+    assert (workdir / "images" / "card-calibration.svg").exists()
+
+
+def test_image_base_links_the_uploaded_chart(cli, workdir):
+    r = cli("--root", "predictions", "scorecard", "--flavor", "lesswrong", "-o", "card.md",
+            "--image-base", "https://img.example.org/2026/")
+    assert r.code == 0 and "note: a LessWrong post" not in r.err
+    markdown = (workdir / "card.md").read_text(encoding="utf-8")
+    assert "](https://img.example.org/2026/card-calibration.png)" in markdown
+    r = cli("--root", "predictions", "scorecard", "--flavor", "lesswrong", "-o", "card.md")
+    assert "note: a LessWrong post cannot read the chart" in r.err
+
+
+def test_date_only_when_asked(cli, workdir):
+    plain = cli("--root", "predictions", "scorecard").out
+    assert "Scored on" not in plain and "2026-11-23" not in plain
+    dated = cli("--root", "predictions", "scorecard", "--date", "today").out
+    assert "*Scored on 2026-11-23.*" in dated  # PLEDGER_TODAY in the tests
+    assert "--date 2026-11-23`" in dated  # the reproducing command names the date, not "today"
+
+
+def test_flags_drop_parts(cli, workdir):
+    full = cli("--root", "predictions", "scorecard").out
+    for heading in ("## Predictions", "## Scores", "## Calibration", "## By tag", "## Forecasters",
+                    "## Research claims these predictions test", "## How this was scored"):
+        assert heading in full
+    r = cli("--root", "predictions", "scorecard", "--no-table", "--no-scores", "--no-calibration", "--no-tags",
+            "--no-forecasters", "--no-claims", "-o", "bare.md")
+    assert r.code == 0
+    bare = (workdir / "bare.md").read_text(encoding="utf-8")
+    assert [line for line in bare.splitlines() if line.startswith("## ")] == ["## How this was scored"]
+    assert not (workdir / "bare-calibration.png").exists()  # no calibration section, no chart
+    assert "--no-table --no-scores --no-calibration --no-tags --no-forecasters --no-claims`" in bare
+    cli("--root", "predictions", "scorecard", "--no-chart", "-o", "nochart.md")
+    assert not (workdir / "nochart-calibration.png").exists()
+    assert "## Calibration" in (workdir / "nochart.md").read_text(encoding="utf-8")
+
+
+def test_score_options_are_those_of_score(cli, workdir):
+    r = cli("--root", "predictions", "scorecard", "--set", "reading-group-2025", "--by", "Ben", "--policy", "last",
+            "--brier", "0-2", "--bins", "uniform", "--bootstrap", "0")
+    assert r.code == 0, r.err
+    assert "Against Ben's expectations" in r.out
+    assert "scored: Ben, policy last" in r.out
+    assert "| Brier (0-2) |" in r.out and "| bin | n | hits |" in r.out
+    assert "Score intervals: none (bootstrap off)." in r.out
+
+
+def test_nothing_resolved_says_so(cli, make_ledger):
+    root = make_ledger({"a.yaml": """
+        by: ana
+        made: 2026-01-01
+        predictions:
+          - {id: one, claim: Open question, p: 0.4}
+    """})
+    r = cli("--root", root, "scorecard")
+    assert r.code == 0
+    assert "Nothing to score yet: none of the 1 selected predictions is resolved yes or no (1 pending, not scored)." in r.out
+    assert "## Scores" not in r.out and "| 1 | Open question | 0.4 | ⏳ | — |" in r.out
+
+
+@pytest.mark.parametrize("args, argument", [
+    (["--flavor", "html"], "--flavor"),
+    (["--policy", "best"], "--policy"),
+    (["--brier", "0-3"], "--brier"),
+    (["--bins", "0,0.7,0.5,1"], "--bins"),
+    (["--eps", "0.6"], "--eps"),
+    (["--title", ""], "--title"),
+    (["--title", "two\nlines"], "--title"),
+    (["--image-base", "javascript:alert(1)"], "--image-base"),
+    (["--date", "yesterday-ish"], "--date"),
+    (["--since", "2025-13-01"], "--since"),
+    (["-o", "."], "-o"),
+])
+def test_usage_errors_name_the_argument_and_write_nothing(cli, workdir, args, argument):
+    before = snapshot(workdir)
+    r = cli("--root", "predictions", "scorecard", *args)
+    assert_clean_error(r, 2, argument)
+    assert snapshot(workdir) == before
+
+
+def test_missing_ledger_is_a_data_error(cli, workdir):
+    r = cli("--root", "nowhere", "scorecard", "-o", "card.md")
+    assert_clean_error(r, 1, "nowhere")
+    assert not (workdir / "card.md").exists()
+
+
+def test_help_lists_the_flags(cli):
+    r = cli("scorecard", "--help")
+    assert r.code == 0
+    for flag in ("--flavor", "--output", "--chart-dir", "--image-base", "--date", "--title", "--no-chart",
+                 "--no-calibration", "--no-tags", "--no-forecasters", "--no-scores", "--policy", "--bins"):
+        assert flag in r.out
