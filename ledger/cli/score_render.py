@@ -153,6 +153,33 @@ def rules_line(run) -> str:
     return "[dim]Rules: " + " · ".join(_esc(p) for p in parts) + "[/]"
 
 
+CHART_WIDTH = 41  # columns from p = 0 to p = 1: 0.025 per column
+
+
+def calibration_chart_lines(table) -> list[str]:
+    """The calibration chart as text, one row per non-empty bin: ● observed frequency,
+    ─ its Wilson interval, │ the diagonal (where the bin's mean stated p would put it)."""
+    col = lambda x: round(x * (CHART_WIDTH - 1))  # noqa: E731
+    axis = "0" + " " * (CHART_WIDTH // 2 - 2) + "0.5" + " " * (CHART_WIDTH - CHART_WIDTH // 2 - 3) + "1"
+    level = round(100 * table.wilson_level)
+    lines = [
+        f"[bold]Calibration chart[/] (n={table.n}): ● observed, ─ {level}% Wilson interval, "
+        "│ perfect calibration (the bin's mean stated p)",
+        f"  {'mean p':>6} {'n':>5}  {axis}",
+    ]
+    for row in table.bins:
+        if not row.n:
+            continue
+        cells = [" "] * CHART_WIDTH
+        cells[0] = cells[-1] = "·"
+        for i in range(col(row.wilson_lo), col(row.wilson_hi) + 1):
+            cells[i] = "─"
+        cells[col(row.mean_p)] = "│"
+        cells[col(row.observed)] = "●"
+        lines.append(f"  {row.mean_p:>6.3f} {row.n:>5}  {''.join(cells)}  observed {row.observed:.2f}")
+    return lines
+
+
 def leaderboard_table(board):
     from rich.table import Table
 
@@ -171,7 +198,7 @@ def leaderboard_table(board):
     return t
 
 
-def render(run) -> None:
+def render(run, chart: bool = False) -> None:
     out = console()
     for line in header_lines(run):
         out.print(line)
@@ -200,6 +227,10 @@ def render(run) -> None:
     out.print()
     cal = report.calibration
     out.print(calibration_table(cal, f"Calibration (n={cal.n})"))
+    if chart:
+        for line in calibration_chart_lines(cal):
+            out.print(line)
+        out.print()
     fc = report.folded_calibration
     out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)"))
     for line in calibration_lines(report):

@@ -33,6 +33,7 @@ def score(
     bins: BinsOpt = None,
     bootstrap: BootstrapOpt = None,
     seed: SeedOpt = 0,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw the calibration chart in the terminal (observed frequency per bin, with its interval, against the diagonal).")] = False,
     by_forecaster: Annotated[bool, typer.Option("--by-forecaster", help="A leaderboard of every forecaster on the selected predictions (policy first or last).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -65,4 +66,4 @@ def score(
         return
     from . import score_render
 
-    score_render.render(run)
+    score_render.render(run, chart=chart)
