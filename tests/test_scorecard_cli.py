@@ -185,3 +185,14 @@ def test_help_lists_the_flags(cli):
     for flag in ("--flavor", "--output", "--chart-dir", "--image-base", "--date", "--title", "--no-chart",
                  "--no-calibration", "--no-tags", "--no-forecasters", "--no-scores", "--policy", "--bins"):
         assert flag in r.out
+
+
+def test_docs_example_is_current(cli, workdir):
+    """docs/scorecard.md shows the bundled ledger's scorecard as the command makes it today."""
+    doc = (REPO / "docs" / "scorecard.md").read_text(encoding="utf-8")
+    shown = re.search(r"<!-- scorecard-example:start -->\n````markdown\n(.*?)````\n<!-- scorecard-example:end -->",
+                      doc, re.S)[1]
+    command = re.search(r"reproduce this file with `(pledger [^`]+)`", shown)[1]
+    assert command == "pledger scorecard --set anthropic-sae-2024 -o scorecard.md"
+    assert cli(*shlex.split(command)[1:]).code == 0  # ./predictions is the default root
+    assert (workdir / "scorecard.md").read_text(encoding="utf-8") == shown
