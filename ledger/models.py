@@ -171,6 +171,7 @@ class ForecastIn(_Record):
 
 class ResultDetailIn(_Record):
     result: Result
+    on: Date | None = None  # when this result differs from the entry's date (imports carry one per question)
     note: Text | None = None
     evidence: list[EvidenceIn] = Field(default_factory=list)
 

@@ -222,7 +222,7 @@ def _read_outcomes(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
             continue
         evidence = base_evidence + tuple(Evidence(**e.model_dump()) for e in detail.evidence)
         out.outcomes.append(
-            Outcome(pid, detail.result, header.on, header.by, loc, evidence, detail.note or header.note, header.correction)
+            Outcome(pid, detail.result, detail.on or header.on, header.by, loc, evidence, detail.note or header.note, header.correction)
         )
 
 
