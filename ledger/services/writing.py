@@ -20,12 +20,24 @@ from ..store.write import create_exclusive, write_atomic
 
 def commit_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> FileRecords:
     """Write new_text to rel_path if it reads back with no more problems than before."""
+    after = check_text(root, rel_path, old_text, new_text)
+    write_text(root, rel_path, old_text, new_text)
+    return after
+
+
+def check_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> FileRecords:
+    """new_text read back; LedgerError if it has a problem old_text did not have. Writes nothing."""
     before = read_file(root, rel_path, old_text.encode("utf-8")) if old_text is not None else None
     after = read_file(root, rel_path, new_text.encode("utf-8"))
     old_problems = set(_keyless(before.problems)) if before else set()
     new_problems = [p for p in after.problems if _keyless([p])[0] not in old_problems]
     if new_problems:
         raise LedgerError(f"the new record would make {rel_path} invalid; nothing was written", new_problems)
+    return after
+
+
+def write_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> None:
+    """The atomic write of commit_text, for callers that checked several files first (check_text)."""
     path = root / rel_path
     if old_text is None:
         try:
@@ -34,7 +46,6 @@ def commit_text(root: Path, rel_path: str, old_text: str | None, new_text: str) 
             raise LedgerError(f"{rel_path} appeared while writing; run the command again") from None
     else:
         write_atomic(path, new_text)
-    return after
 
 
 def _keyless(problems: list[Problem]) -> list[tuple[str, str]]:

@@ -123,6 +123,13 @@ def append_to_list(text: str, key: str, item_yaml: str, rel_path: str) -> str:
     Everything else in the text is kept byte for byte. Creates the key at the
     end of the file when it is missing or empty.
     """
+    return append_items_to_list(text, key, [item_yaml], rel_path)
+
+
+def append_items_to_list(text: str, key: str, items_yaml: list[str], rel_path: str) -> str:
+    """append_to_list for many items at once: one parse and one insertion, so a batch is linear."""
+    if not items_yaml:
+        return text
     try:
         doc = yamlio.parse(text)
     except yamlio.YamlProblemError as exc:
@@ -139,7 +146,7 @@ def append_to_list(text: str, key: str, item_yaml: str, rel_path: str) -> str:
         )
     seq = yamlio.child(root, key)
     if seq is None or (isinstance(seq, ScalarNode) and seq.value == ""):
-        return _add_key_at_end(text, root, seq, key, item_yaml)
+        return _add_key_at_end(text, root, seq, key, items_yaml)
     if not isinstance(seq, SequenceNode):
         raise LedgerError(
             f"cannot add to {rel_path}",
@@ -156,19 +163,19 @@ def append_to_list(text: str, key: str, item_yaml: str, rel_path: str) -> str:
         # `key: []`: replace the empty brackets by a block list.
         start, end = seq.start_mark.index, seq.end_mark.index
         indent = _line_indent(text, start) + 2
-        block = "\n" + _indent_item(item_yaml, indent)
+        block = "\n" + "".join(_indent_item(item, indent) for item in items_yaml)
         return text[:start].rstrip(" ") + block.rstrip("\n") + text[end:]
     first = seq.value[0]
     dash_col = _dash_column(text, first)
     content_offset = first.start_mark.column - dash_col
     insert_at = _end_of_line(text, _last_mark_index(seq.value[-1]))
-    item = _indent_item(item_yaml, dash_col, content_offset)
+    item = "".join(_indent_item(i, dash_col, content_offset) for i in items_yaml)
     prefix = "" if insert_at == 0 or text[insert_at - 1] == "\n" else "\n"
     return text[:insert_at] + prefix + item + text[insert_at:]
 
 
-def _add_key_at_end(text: str, root: Node | None, existing: Node | None, key: str, item_yaml: str) -> str:
-    item = _indent_item(item_yaml, 2)
+def _add_key_at_end(text: str, root: Node | None, existing: Node | None, key: str, items_yaml: list[str]) -> str:
+    item = "".join(_indent_item(i, 2) for i in items_yaml)
     if existing is not None:
         # `key:` present with no value: put the list right after it.
         key_node = yamlio.key_node(root, key)
