@@ -1,0 +1,141 @@
+"""Commands that move records in and out: import, export."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .common import open_ledger, print_json
+from .reading import AboutOpt, ByOpt, SinceOpt, SetOpt, TagOpt, UntilOpt, build_selection
+
+FORMAT_NAMES = "fatebook, predictionbook, predictionbook-json, metaculus, manifold, csv, json, yaml"
+PROGRESS_MIN_BYTES = 1_000_000  # below this an import is over before a bar would be worth drawing
+MAX_LISTED = 50  # rejected/skipped rows listed on the terminal; --json lists them all
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_file)
+    app.command("export")(export)
+
+
+def import_file(
+    ctx: typer.Context,
+    format_name: Annotated[str, typer.Argument(help=f"One of: {FORMAT_NAMES}.", metavar="FORMAT")],
+    file: Annotated[str, typer.Argument(help="The exported file to read.", metavar="FILE")],
+    set_id: Annotated[Optional[str], typer.Option("--set", help="Put new predictions in this set (default: the format's name).")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Your name for forecasts the source does not name (default: $PLEDGER_BY).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be imported; write nothing.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Write nothing if any row is rejected.")] = False,
+    mapping: Annotated[Optional[str], typer.Option("--map", help="csv: field=Column pairs, e.g. claim=Question,p=Prob,made=Date.")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Read the file in this encoding (default: UTF-8).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON (keys in docs/import.md).")] = False,
+) -> None:
+    """Import predictions, forecasts and resolutions from another tool's export. Importing twice adds nothing.
+
+    Example: pledger import fatebook fatebook-export.csv --dry-run
+    """
+    import os
+
+    from ..importers import run_import
+
+    ledger = open_ledger(ctx)
+    bar = _progress_bar(file) if not json_out else None
+    try:
+        report = run_import(
+            ledger, format_name, file, set_id=set_id, by=by, dry_run=dry_run, strict=strict,
+            mapping=mapping, encoding=encoding, progress=bar.update if bar else None,
+        )
+    finally:
+        if bar:
+            bar.close()
+    if json_out:
+        print_json(report.to_dict())
+        return
+    shown = os.fspath(file)
+    verb = "would add" if dry_run else "added"
+    typer.echo(
+        f"{shown}: {report.rows} records read; {verb} {len(report.added)} predictions, "
+        f"{report.forecasts_added} more forecasts, {report.outcomes_added} outcomes; "
+        f"{len(report.skipped)} skipped, {len(report.rejected)} rejected."
+    )
+    for label, notes in (("rejected", report.rejected), ("skipped", report.skipped)):
+        for note in notes[:MAX_LISTED]:
+            typer.echo(f"  {label} {shown}:{note.row}: {note.reason}", err=label == "rejected")
+        if len(notes) > MAX_LISTED:
+            typer.echo(f"  ... and {len(notes) - MAX_LISTED} more {label} (--json lists them all)", err=label == "rejected")
+    if report.files:
+        typer.echo(("Would write " if dry_run else "Wrote ") + ", ".join(report.files))
+    if dry_run:
+        typer.echo("Dry run: nothing was written.")
+
+
+class _Bar:
+    """A rich progress bar on stderr, drawn only on a terminal and for a large file."""
+
+    def __init__(self):
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+        from .common import console
+
+        self._progress = Progress(TextColumn("reading"), BarColumn(), TaskProgressColumn(), console=console(stderr=True), transient=True)
+        self._task = self._progress.add_task("import", total=None)
+        self._progress.start()
+
+    def update(self, done: int, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+def _progress_bar(file: str) -> _Bar | None:
+    import os
+
+    try:
+        large = os.path.getsize(file) >= PROGRESS_MIN_BYTES
+    except OSError:
+        return None
+    return _Bar() if large and sys.stderr.isatty() else None
+
+
+def export(
+    ctx: typer.Context,
+    format_name: Annotated[str, typer.Argument(help="csv, json or yaml.", metavar="FORMAT")],
+    set_id: SetOpt = None,
+    by: ByOpt = None,
+    tag: TagOpt = None,
+    about: AboutOpt = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="open, due, resolved or annulled.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file instead of stdout.", metavar="FILE")] = None,
+) -> None:
+    """Export the selected predictions with every forecast and outcome (columns and keys: docs/import.md).
+
+    Example: pledger export csv --set anthropic-sae-2024 -o sae.csv
+    """
+    from ..errors import UsageError
+    from ..services.export import FORMATS, export_predictions, render
+
+    if format_name not in FORMATS:
+        raise UsageError(f"FORMAT must be one of {', '.join(FORMATS)}, not {format_name!r}", "FORMAT")
+    selection = build_selection(set_id, by, tag, about, since, until, status)
+    ledger = open_ledger(ctx)
+    text = render(format_name, export_predictions(ledger, selection), selection)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from pathlib import Path
+
+    from ..store.write import write_atomic
+
+    target = Path(output)
+    if target.is_dir():
+        raise UsageError(f"-o: {output!r} is a folder; name a file", "-o")
+    try:
+        write_atomic(target, text)
+    except OSError as exc:
+        raise UsageError(f"-o: cannot write {output!r}: {exc.strerror}", "-o") from None
+    typer.echo(f"Wrote {output}", err=True)

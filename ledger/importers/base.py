@@ -1,0 +1,322 @@
+"""What every importer returns: neutral records, and the rows it could not take.
+
+An importer is a pure function from a file's bytes to a `Parsed`: it touches no
+ledger and writes nothing (services.imports does that). Row numbers are the
+line a row starts on in the file (the header is line 1), so `file:row` opens
+in an editor; for JSON they are the item's position in its list (1-based).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from ..errors import LedgerError, Problem, SourceLocation
+from ..models import check_slug
+from ..probability import Probability, parse_probability
+
+Progress = Callable[[int, int], None]  # (records done, records in all)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedForecast:
+    p: float
+    p_typed: str
+    at: dt.date
+    by: str | None = None  # None: the item's author
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedOutcome:
+    result: str  # yes | no | annulled
+    on: dt.date
+    by: str
+    evidence: tuple[dict, ...] = ()  # Evidence fields: url, quote, archived, title, stance
+    note: str | None = None
+    correction: bool = False
+
+
+@dataclass(slots=True)
+class ImportedItem:
+    """One prediction as the source has it: claim, forecasts oldest first, resolution."""
+
+    id: str
+    claim: str
+    row: int
+    by: str
+    made: dt.date
+    forecasts: list[ImportedForecast]  # the first is the prediction's own p
+    outcomes: list[ImportedOutcome] = field(default_factory=list)
+    set_id: str | None = None  # only formats that carry a set (the ledger's own exports)
+    due: dt.date | None = None
+    about: str | None = None
+    criteria: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    tests: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    row: int
+    id: str | None
+    reason: str
+
+
+@dataclass(slots=True)
+class Parsed:
+    items: list[ImportedItem] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    rows: int = 0  # records read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    by: str  # the name for forecasts the source does not attribute (your own)
+    mapping: dict[str, str] | None = None  # generic CSV: field -> column
+    encoding: str | None = None
+
+
+class RowError(ValueError):
+    """A row cannot be imported; the message says why."""
+
+
+# -- text ------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def decode(data: bytes, path: str, encoding: str | None) -> str:
+    """The file's text. Undecodable bytes are kept as surrogates so the row holding them is rejected alone."""
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except LookupError:
+            raise LedgerError(f"{encoding!r} is not a text encoding Python knows (try cp1252 or latin-1)") from None
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise LedgerError(
+                f"{path} cannot be read as {encoding}",
+                [Problem(SourceLocation(path, line), f"byte 0x{data[exc.start]:02x} is not {encoding} text", "encoding")],
+            ) from None
+    else:
+        text = data.decode("utf-8", errors="surrogateescape")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def check_utf8(value: str) -> None:
+    """Reject a row holding bytes that were not UTF-8 (decode() kept them as surrogates)."""
+    m = _SURROGATE.search(value)
+    if m:
+        byte = ord(m.group()) - 0xDC00
+        raise RowError(
+            f"not UTF-8 text (byte 0x{byte:02x} in {value[max(0, m.start() - 12):m.start()]!r}...); "
+            "save the file as UTF-8, or pass --encoding (e.g. cp1252)"
+        )
+
+
+def load_json(data: bytes, path: str, encoding: str | None):
+    text = decode(data, path, encoding)
+    if _SURROGATE.search(text):
+        m = _SURROGATE.search(text)
+        line = text.count("\n", 0, m.start()) + 1
+        raise LedgerError(
+            f"{path} is not UTF-8 text",
+            [Problem(SourceLocation(path, line), "JSON must be UTF-8; save it as UTF-8 or pass --encoding", "encoding")],
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LedgerError(
+            f"{path} is not valid JSON",
+            [Problem(SourceLocation(path, exc.lineno, exc.colno), exc.msg, "syntax")],
+        ) from None
+
+
+def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line the row starts on, {header: value}) for each data row. Blank rows are left out."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise LedgerError(f"{path} is not CSV", [Problem(SourceLocation(path, 1), str(exc), "syntax")]) from None
+    header = [h.strip() for h in header]
+    line = reader.line_num + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise LedgerError(f"{path} is not CSV", [Problem(SourceLocation(path, line), str(exc), "syntax")]) from None
+        if any(v.strip() for v in values):
+            yield line, dict(zip(header, values + [""] * (len(header) - len(values))))
+        line = reader.line_num + 1
+
+
+def csv_header(text: str) -> list[str]:
+    try:
+        return [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")))]
+    except (StopIteration, csv.Error):
+        return []
+
+
+def count_lines(text: str) -> int:
+    return text.count("\n") + 1
+
+
+# -- values ----------------------------------------------------------------
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])")
+
+
+def parse_day(value: object, what: str) -> dt.date:
+    """A date from ISO text (a time after it is dropped), or Unix seconds / milliseconds (UTC)."""
+    if isinstance(value, bool) or value is None or value == "":
+        raise RowError(f"{what} is missing")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 1e11 else value  # JavaScript timestamps are milliseconds
+        try:
+            return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            raise RowError(f"{what} {value!r} is not a timestamp") from None
+    if isinstance(value, str):
+        text = value.strip()
+        m = _ISO_DAY.match(text)
+        if m:
+            try:
+                day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                raise RowError(f"{what} {text!r} is not a date") from None
+            if text.endswith("Z") or "+" in text[10:] or re.search(r"T.*-\d\d:?\d\d$", text):
+                return _utc_day(text, day)
+            return day
+        raise RowError(f"{what} {text!r} is not a date; write it as YYYY-MM-DD")
+    raise RowError(f"{what} {value!r} is not a date")
+
+
+def _utc_day(text: str, day: dt.date) -> dt.date:
+    # A time with an offset: the day it was in UTC, as the sources' own timestamps are.
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.timezone.utc).date()
+    except ValueError:
+        return day
+
+
+def optional_day(value: object, what: str) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_day(value, what)
+
+
+def probability(value: object, what: str = "probability") -> Probability:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RowError(f"no {what}")
+    try:
+        return parse_probability(value.strip() if isinstance(value, str) else value)
+    except ValueError as exc:
+        raise RowError(f"{what}: {exc}") from None
+
+
+_YES = {"yes", "y", "true", "1", "right", "happened"}
+_NO = {"no", "n", "false", "0", "wrong", "did not happen"}
+_ANNULLED = {"annulled", "ambiguous", "n/a", "na", "cancel", "cancelled", "canceled", "void", "mkt"}
+
+
+def result_of(value: object) -> str | None:
+    """yes / no / annulled, or None when unresolved (empty, 'unknown', 'open')."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in ("", "unknown", "open", "unresolved", "pending", "none", "null"):
+        return None
+    if text in _YES:
+        return "yes"
+    if text in _NO:
+        return "no"
+    if text in _ANNULLED:
+        return "annulled"
+    raise RowError(f"result {value!r} is not one of yes, no, annulled (or empty when unresolved)")
+
+
+def text_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def short_hash(*parts: str) -> str:
+    """A stable id part from text: the same row always gives the same id."""
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def source_id(prefix: str, raw: object) -> str:
+    """`prefix-<source id>` as a slug; the source's id must be letters, digits, '.', '_' or '-'."""
+    text = str(raw).strip().lower()
+    if not text:
+        raise RowError("the source's id is missing")
+    candidate = f"{prefix}-{text}"
+    try:
+        return check_slug(candidate)
+    except ValueError:
+        raise RowError(f"the source's id {raw!r} cannot make a ledger id") from None
+
+
+def slug_tags(values: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """Tags that are slugs (lowercased, spaces to '-'), and the ones that could not be made so."""
+    from ..services.writing import slugify  # pure text helper
+
+    tags, dropped = [], []
+    for value in values:
+        value = value.strip()
+        if not value:
+            continue
+        tag = slugify(value, 48) if not _is_slug(value) else value
+        (tags if _is_slug(tag) else dropped).append(tag if _is_slug(tag) else value)
+    return tuple(dict.fromkeys(tags)), dropped
+
+
+def _is_slug(value: str) -> bool:
+    try:
+        check_slug(value, "tag")
+        return True
+    except ValueError:
+        return False
+
+
+def forecast(p: Probability, at: dt.date, by: str | None = None, note: str | None = None) -> ImportedForecast:
+    return ImportedForecast(p.value, p.typed, at, by, note)
+
+
+def finish_item(item: ImportedItem) -> ImportedItem:
+    """Forecasts oldest first; the prediction is made on its first forecast's day at the latest."""
+    item.forecasts.sort(key=lambda f: f.at)
+    if item.forecasts and item.forecasts[0].at < item.made:
+        item.made = item.forecasts[0].at
+    return item

@@ -1,0 +1,116 @@
+"""The ledger's own `pledger export json|yaml` document, read back (another ledger, or after a move).
+
+The document is described in docs/import.md (Export): a list of predictions,
+each with its fields, its later forecasts and every outcome entry. Ids, sets,
+dates and probabilities as typed are kept as they were.
+"""
+
+from __future__ import annotations
+
+from ..errors import LedgerError, Problem, SourceLocation
+from ..models import check_slug
+from .base import (
+    ImportedItem,
+    ImportedOutcome,
+    Options,
+    Parsed,
+    Rejected,
+    RowError,
+    forecast,
+    load_json,
+    optional_day,
+    parse_day,
+    probability,
+    result_of,
+    text_or_none,
+)
+
+FORMAT_NAME = "prediction-ledger"
+EVIDENCE_KEYS = ("url", "quote", "archived", "title", "stance")
+
+
+def parse_json(data: bytes, path: str, options: Options, progress=None) -> Parsed:
+    return _parse(load_json(data, path, options.encoding), path, options, progress)
+
+
+def parse_yaml(data: bytes, path: str, options: Options, progress=None) -> Parsed:
+    from .. import yamlio
+    from .base import decode
+
+    try:
+        doc = yamlio.parse(decode(data, path, options.encoding)).data
+    except yamlio.YamlProblemError as exc:
+        p = exc.problem
+        raise LedgerError(f"{path} is not valid YAML", [Problem(SourceLocation(path, p.line, p.column), p.message, p.code)]) from None
+    return _parse(doc, path, options, progress)
+
+
+def _parse(doc: object, path: str, options: Options, progress) -> Parsed:
+    if not isinstance(doc, dict) or not isinstance(doc.get("predictions"), list):
+        raise LedgerError(
+            f"{path} is not a pledger export",
+            [Problem(SourceLocation(path, 1), "expected a mapping with a `predictions:` list (made by `pledger export json|yaml`)", "format")],
+        )
+    out = Parsed()
+    seen: dict[str, int] = {}
+    records = doc["predictions"]
+    for n, record in enumerate(records, 1):
+        out.rows += 1
+        if progress and n % 1000 == 0:
+            progress(n, len(records))
+        try:
+            item = _item(record, n, options)
+            if item.id in seen:
+                raise RowError(f"id {item.id!r} appears twice (first as item {seen[item.id]})")
+            seen[item.id] = n
+            out.items.append(item)
+        except RowError as exc:
+            out.rejected.append(Rejected(n, str(exc)))
+    return out
+
+
+def _item(record: object, n: int, options: Options) -> ImportedItem:
+    if not isinstance(record, dict):
+        raise RowError("a prediction must be a mapping")
+    pid = _slug(record.get("id"), "id")
+    claim = text_or_none(record.get("claim"))
+    if pid is None or claim is None:
+        raise RowError("a prediction needs an id and a claim")
+    by = text_or_none(record.get("by")) or options.by
+    made = parse_day(record.get("made"), "made")
+    item = ImportedItem(
+        id=pid, claim=claim, row=n, by=by, made=made,
+        forecasts=[forecast(probability(record.get("p")), made, note=None)],
+        set_id=_slug(record.get("set"), "set"), due=optional_day(record.get("due"), "due"),
+        about=text_or_none(record.get("about")), criteria=text_or_none(record.get("criteria")),
+        tags=tuple(_slug(t, "tag") for t in record.get("tags") or ()),
+        source=text_or_none(record.get("source")), tests=tuple(_slug(t, "id") for t in record.get("tests") or ()),
+        note=text_or_none(record.get("note")),
+    )
+    for f in record.get("forecasts") or ():
+        if not isinstance(f, dict):
+            raise RowError("a forecast must be a mapping")
+        who = text_or_none(f.get("by"))
+        item.forecasts.append(forecast(probability(f.get("p")), parse_day(f.get("at"), "forecast at"),
+                                       None if who in (None, by) else who, text_or_none(f.get("note"))))
+    for o in record.get("outcomes") or ():
+        if not isinstance(o, dict):
+            raise RowError("an outcome must be a mapping")
+        result = result_of(o.get("result"))
+        if result is None:
+            raise RowError("an outcome needs a result: yes, no or annulled")
+        evidence = tuple({k: e[k] for k in EVIDENCE_KEYS if e.get(k)} for e in o.get("evidence") or () if isinstance(e, dict))
+        item.outcomes.append(ImportedOutcome(
+            result, parse_day(o.get("on"), "outcome on"), text_or_none(o.get("by")) or by, evidence,
+            text_or_none(o.get("note")), bool(o.get("correction")),
+        ))
+    return item
+
+
+def _slug(value: object, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return check_slug(str(value), what)
+    except ValueError as exc:
+        raise RowError(str(exc)) from None

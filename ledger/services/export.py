@@ -1,0 +1,167 @@
+"""Taking everything out: the selected predictions with every forecast and outcome entry, as CSV, JSON or YAML.
+
+The keys and columns are documented in docs/import.md (Export). Output is
+deterministic: predictions in ledger order (made, file, position), forecasts by
+date, outcome entries in the order services.select defines. `pledger import
+csv|json|yaml` reads each format back into the same records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ..records import Forecast, Outcome
+from .defaults import today
+from .ledger import Ledger
+from .select import (
+    _FORECAST_COLUMNS,
+    FORECAST_ORDER_SQL,
+    PredictionState,
+    Selection,
+    _outcome_rows,
+    forecast_from_row,
+    outcome_from_row,
+    select_predictions,
+)
+
+FORMATS = ("csv", "json", "yaml")
+DOCUMENT_FORMAT = "prediction-ledger"
+DOCUMENT_VERSION = 1
+CSV_COLUMNS = (
+    "id", "set", "claim", "by", "made", "due", "about", "criteria", "tags", "source", "tests", "note",
+    "p", "forecast_by", "at", "forecast_note",
+    "result", "resolved_on", "resolved_by", "correction", "outcome_note", "evidence",
+    "status",
+)
+
+
+def export_predictions(ledger: Ledger, selection: Selection = Selection()) -> list[dict]:
+    """One dict per selected prediction (the document's `predictions` items), in ledger order."""
+    with ledger.reader() as db:
+        states = select_predictions(db, selection, today())
+        wanted = {s.prediction.id for s in states}
+        forecasts: dict[str, list[Forecast]] = {}
+        for r in db.rows(f"SELECT {_FORECAST_COLUMNS} FROM forecasts f ORDER BY f.prediction_id, {FORECAST_ORDER_SQL}"):
+            if r[0] in wanted and not r[-1]:  # the prediction's own p is its `p`, not a later forecast
+                forecasts.setdefault(r[0], []).append(forecast_from_row(r))
+        outcomes: dict[str, list[Outcome]] = {}
+        for r in _outcome_rows(db, None):
+            if r[0] in wanted:
+                outcomes.setdefault(r[0], []).append(outcome_from_row(r))
+    return [_prediction_dict(s, forecasts.get(s.prediction.id, []), outcomes.get(s.prediction.id, [])) for s in states]
+
+
+def _prediction_dict(state: PredictionState, forecasts: list[Forecast], outcomes: list[Outcome]) -> dict:
+    p = state.prediction
+    data = {
+        "id": p.id, "set": p.set_id, "claim": p.claim, "p": p.p_typed, "p_value": p.p, "by": p.by,
+        "made": p.made.isoformat(), "due": p.due.isoformat() if p.due else None, "about": p.about,
+        "criteria": p.criteria, "tags": list(p.tags), "source": p.source, "tests": list(p.tests), "note": p.note,
+        "status": state.status,
+        "forecasts": [
+            _drop_empty({"p": f.p_typed, "p_value": f.p, "by": f.by, "at": f.at.isoformat(), "note": f.note})
+            for f in forecasts
+        ],
+        "outcomes": [
+            _drop_empty({
+                "result": o.result, "on": o.on.isoformat(), "by": o.by,
+                "evidence": [e.to_dict() for e in o.evidence], "note": o.note, "correction": o.correction,
+            })
+            for o in outcomes
+        ],
+    }
+    keep = ("forecasts", "outcomes", "tags")
+    return {k: v for k, v in data.items() if v is not None and (v != [] or k in keep)}
+
+
+def _drop_empty(d: dict) -> dict:
+    return {k: v for k, v in d.items() if v not in (None, [], False)}
+
+
+def document(predictions: list[dict], selection: Selection) -> dict:
+    return {
+        "format": DOCUMENT_FORMAT,
+        "version": DOCUMENT_VERSION,
+        "selection": selection.describe(),
+        "count": len(predictions),
+        "predictions": predictions,
+    }
+
+
+def to_json(predictions: list[dict], selection: Selection) -> str:
+    return json.dumps(document(predictions, selection), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_yaml(predictions: list[dict], selection: Selection) -> str:
+    from .. import yamlio
+
+    return yamlio.dump(document(predictions, selection))
+
+
+def to_csv(predictions: list[dict]) -> str:
+    """One row per forecast (the first is the prediction's own p); row k also carries outcome entry k."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for d in predictions:
+        base = [
+            d["id"], d.get("set", ""), d["claim"], d["by"], d["made"], d.get("due", ""), d.get("about", ""),
+            d.get("criteria", ""), ";".join(d["tags"]), d.get("source", ""), ";".join(d.get("tests", [])),
+            d.get("note", ""),
+        ]
+        forecasts = [(d["p"], d["by"], d["made"], "")] + [
+            (f["p"], f["by"], f["at"], f.get("note", "")) for f in d["forecasts"]
+        ]
+        outcomes = [
+            (o["result"], o["on"], o["by"], "true" if o.get("correction") else "", o.get("note", ""),
+             json.dumps(o["evidence"], ensure_ascii=False) if o.get("evidence") else "")
+            for o in d["outcomes"]
+        ]
+        for k in range(max(len(forecasts), len(outcomes))):
+            f = forecasts[k] if k < len(forecasts) else ("", "", "", "")
+            o = outcomes[k] if k < len(outcomes) else ("", "", "", "", "", "")
+            writer.writerow([*base, *f, *o, d["status"]])
+    return buf.getvalue()
+
+
+def render(fmt: str, predictions: list[dict], selection: Selection) -> str:
+    if fmt == "csv":
+        return to_csv(predictions)
+    if fmt == "json":
+        return to_json(predictions, selection)
+    return to_yaml(predictions, selection)
+
+
+FORECAST_ROW_KEYS = (
+    "prediction_id", "claim", "set", "author", "forecaster", "p", "p_typed", "at", "initial", "made", "due",
+    "tags", "status", "result", "resolved_on", "outcome",
+)
+
+
+def forecast_rows(ledger: Ledger, selection: Selection = Selection()) -> list[dict]:
+    """One dict per forecast (the prediction's own p first) with its prediction's current outcome.
+
+    outcome is 1 if it happened, 0 if not, None when open or annulled: the
+    table a notebook scores or plots (ledger.api's forecasts_frame).
+    """
+    with ledger.reader() as db:
+        states = {s.prediction.id: s for s in select_predictions(db, selection, today())}
+        rows = []
+        for r in db.rows(f"SELECT {_FORECAST_COLUMNS} FROM forecasts f ORDER BY f.prediction_id, {FORECAST_ORDER_SQL}"):
+            state = states.get(r[0])
+            if state is not None:
+                rows.append((state, forecast_from_row(r)))
+    order = {pid: i for i, pid in enumerate(states)}
+    rows.sort(key=lambda sf: order[sf[0].prediction.id])  # ledger order; stable, so forecasts stay by date
+    out = []
+    for state, f in rows:
+        p, o = state.prediction, state.outcome
+        out.append({
+            "prediction_id": p.id, "claim": p.claim, "set": p.set_id, "author": p.by, "forecaster": f.by,
+            "p": f.p, "p_typed": f.p_typed, "at": f.at, "initial": f.initial, "made": p.made, "due": p.due,
+            "tags": ";".join(p.tags), "status": state.status, "result": o.result if o else None,
+            "resolved_on": o.on if o else None, "outcome": None if state.happened is None else int(state.happened),
+        })
+    return out

@@ -1,0 +1,301 @@
+"""Importing records from another tool: idempotent, batched, all or nothing per run.
+
+Takes the neutral records an importer made (ledger.importers.base: items with
+forecasts and outcomes) and writes them the way `add` and `resolve` do, but in
+one write per file for the whole batch:
+
+  new predictions      -> appended to their set's file (one per set), with the
+                          later forecasts inline under each prediction
+  new forecasts on predictions already in the ledger -> forecasts.yaml
+  new outcome entries  -> a new file outcomes/<today>-import-<name>.yaml per
+                          judge (each result carries its own `on:` date)
+
+Ids come from the source's own ids, so a second import of the same file finds
+every prediction, forecast and outcome already there and adds nothing. Every
+new file text is read back and checked before any file is written; a failure
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .. import yamlio
+from ..errors import LedgerError, Problem, SourceLocation
+from ..index.sql import as_date, as_db
+from ..models import FORECASTS_KEY, PREDICTIONS_KEY
+from ..store.write import append_items_to_list
+from .add import FORECASTS_FILE
+from .defaults import today
+from .ledger import Ledger
+from .resolve import OUTCOMES_DIR
+from .writing import check_text, read_text, write_text
+
+if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
+    from ..importers.base import ImportedForecast, ImportedItem, ImportedOutcome, Parsed
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A row that was skipped or rejected, and why. row is the file's line (CSV) or item number (JSON)."""
+
+    row: int
+    reason: str
+    id: str | None = None
+
+    def to_dict(self, path: str) -> dict:
+        return {"where": f"{path}:{self.row}", "row": self.row, "id": self.id, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class ImportReport:
+    format: str
+    path: str  # the imported file, as given
+    dry_run: bool
+    rows: int = 0
+    added: list[str] = field(default_factory=list)  # ids of new predictions
+    forecasts_added: int = 0  # forecasts beyond each new prediction's own p, and on existing predictions
+    outcomes_added: int = 0
+    skipped: list[Note] = field(default_factory=list)
+    rejected: list[Note] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # written (or, with dry_run, that would be)
+
+    def to_dict(self) -> dict:
+        return {
+            "format": self.format,
+            "file": self.path,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "added": len(self.added),
+            "forecasts_added": self.forecasts_added,
+            "outcomes_added": self.outcomes_added,
+            "skipped": [n.to_dict(self.path) for n in self.skipped],
+            "rejected": [n.to_dict(self.path) for n in self.rejected],
+            "files": self.files,
+            "ids": self.added,
+        }
+
+
+def apply_import(
+    ledger: Ledger,
+    parsed: Parsed,
+    *,
+    path: str,
+    format_name: str,
+    default_set: str,
+    set_id: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+) -> ImportReport:
+    """Write what `parsed` holds that the ledger lacks. With strict, any rejected row stops everything."""
+    report = ImportReport(format_name, path, dry_run, parsed.rows)
+    report.rejected = [Note(r.row, r.reason) for r in parsed.rejected]
+    report.skipped = [Note(s.row, s.reason, s.id) for s in parsed.skipped]
+    if strict and report.rejected:
+        raise LedgerError(
+            f"{len(report.rejected)} of {parsed.rows} records in {path} cannot be imported; nothing was written (--strict)",
+            [Problem(SourceLocation(path, n.row), n.reason, "import") for n in report.rejected],
+        )
+    with ledger.lock():
+        with ledger.connect() as conn:
+            state = _LedgerState.read(as_db(conn))
+        plan = _Plan(state, set_id, default_set, format_name)
+        for item in parsed.items:
+            plan.take(item, report)
+        if strict and report.rejected:
+            raise LedgerError(
+                f"{len(report.rejected)} records in {path} conflict with the ledger; nothing was written (--strict)",
+                [Problem(SourceLocation(path, n.row), n.reason, "import") for n in report.rejected],
+            )
+        texts = plan.texts(ledger)
+        for rel, (old, new) in texts.items():
+            check_text(ledger.root, rel, old, new)
+        report.files = sorted(texts)
+        if not dry_run:
+            for rel, (old, new) in texts.items():
+                write_text(ledger.root, rel, old, new)
+    report.rejected.sort(key=lambda n: n.row)
+    report.skipped.sort(key=lambda n: n.row)
+    return report
+
+
+@dataclass(slots=True)
+class _LedgerState:
+    claims: dict[str, tuple[str, str, int]]  # id -> (claim, file, line)
+    set_files: dict[str, str]
+    forecasts: set[tuple]
+    outcomes: dict[str, list[tuple[str, dt.date, bool]]]  # id -> [(result, on, correction)] oldest first
+
+    @classmethod
+    def read(cls, db) -> _LedgerState:
+        claims = {pid: (claim, file, line) for pid, claim, file, line in db.rows("SELECT id, claim, file, line FROM predictions")}
+        set_files: dict[str, str] = {}
+        for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
+            set_files.setdefault(sid, file)
+        forecasts = {
+            _forecast_key(pid, by, as_date(at), p)
+            for pid, by, at, p in db.rows('SELECT prediction_id, "by", at, p FROM forecasts')
+        }
+        outcomes: dict[str, list] = {}
+        for pid, result, on, correction in db.rows(
+            'SELECT prediction_id, result, "on", correction FROM outcomes ORDER BY prediction_id, "on", correction, file, line'
+        ):
+            outcomes.setdefault(pid, []).append((result, as_date(on), bool(correction)))
+        return cls(claims, set_files, forecasts, outcomes)
+
+
+def _forecast_key(pid: str, by: str, at: dt.date, p: float) -> tuple:
+    # The same forecast: same prediction, person (any case), day and probability.
+    return (pid, by.strip().lower(), at, round(p, 9))
+
+
+class _Plan:
+    """The items to append, file by file."""
+
+    def __init__(self, state: _LedgerState, set_id: str | None, default_set: str, format_name: str):
+        self.state = state
+        self.set_id = set_id
+        self.default_set = default_set
+        self.name = set_id or default_set or format_name
+        self.predictions: dict[str, list[str]] = {}  # set id -> item YAML texts
+        self.forecasts: list[str] = []
+        self.outcomes: dict[tuple, list[tuple[str, ImportedOutcome]]] = {}  # (by, correction, n) -> entries
+
+    def take(self, item: ImportedItem, report: ImportReport) -> None:
+        known = self.state.claims.get(item.id)
+        if known is None:
+            sid = self.set_id or item.set_id or self.default_set
+            self.predictions.setdefault(sid, []).append(_prediction_yaml(item))
+            self.state.claims[item.id] = (item.claim, "", 0)
+            report.added.append(item.id)
+            report.forecasts_added += len(item.forecasts) - 1
+            self._outcomes(item, item.outcomes, report)
+            return
+        claim, file, line = known
+        if claim != item.claim:
+            where = f" ({file}:{line})" if file else ""
+            report.rejected.append(Note(item.row, f"id {item.id!r} is already in the ledger{where} for another claim: {claim[:60]!r}", item.id))
+            return
+        new = [f for f in item.forecasts if _forecast_key(item.id, f.by or item.by, f.at, f.p) not in self.state.forecasts]
+        for f in new:
+            self.forecasts.append(yamlio.dump(_forecast_entry(item.id, f, item.by)))
+            self.state.forecasts.add(_forecast_key(item.id, f.by or item.by, f.at, f.p))
+        report.forecasts_added += len(new)
+        standing = self.state.outcomes.get(item.id)
+        if standing:
+            ours = item.outcomes[-1].result if item.outcomes else None
+            theirs = standing[-1][0]
+            if ours is not None and ours != theirs:
+                report.skipped.append(Note(item.row, f"the ledger has {item.id!r} resolved {theirs}; the source says {ours}. "
+                                           "Record a correction with `pledger resolve --correct` if the source is right", item.id))
+                return
+            if not new:
+                report.skipped.append(Note(item.row, "already in the ledger", item.id))
+            return
+        if item.outcomes:
+            self._outcomes(item, item.outcomes, report)
+        elif not new:
+            report.skipped.append(Note(item.row, "already in the ledger", item.id))
+
+    def _outcomes(self, item: ImportedItem, outcomes: list[ImportedOutcome], report: ImportReport) -> None:
+        counts: dict[tuple, int] = {}
+        for o in outcomes:
+            key = (o.by, o.correction)
+            n = counts.get(key, 0)  # one file holds one entry per prediction
+            counts[key] = n + 1
+            self.outcomes.setdefault((o.by, o.correction, n), []).append((item.id, o))
+            self.state.outcomes.setdefault(item.id, []).append((o.result, o.on, o.correction))
+        report.outcomes_added += len(outcomes)
+
+    def texts(self, ledger: Ledger) -> dict[str, tuple[str | None, str]]:
+        """{file: (old text or None, new text)} for every file the import changes."""
+        out: dict[str, tuple[str | None, str]] = {}
+        for sid in sorted(self.predictions):
+            rel = self.state.set_files.get(sid) or f"{sid}.yaml"
+            old = read_text(ledger.root / rel)
+            base = old if old is not None else yamlio.dump({"set": sid})
+            out[rel] = (old, append_items_to_list(base, PREDICTIONS_KEY, self.predictions[sid], rel))
+        if self.forecasts:
+            old = read_text(ledger.root / FORECASTS_FILE)
+            out[FORECASTS_FILE] = (old, append_items_to_list(old or "", FORECASTS_KEY, self.forecasts, FORECASTS_FILE))
+        taken = set(out)
+        for key in sorted(self.outcomes, key=lambda k: (k[1], k[2], k[0])):
+            rel = _free_name(ledger, f"{OUTCOMES_DIR}/{today().isoformat()}-import-{self.name}", taken)
+            taken.add(rel)
+            out[rel] = (None, _outcome_text(key[0], key[1], self.outcomes[key]))
+        return out
+
+
+def _free_name(ledger: Ledger, base: str, taken: set[str]) -> str:
+    candidate, n = f"{base}.yaml", 2
+    while candidate in taken or (ledger.root / candidate).exists():
+        candidate, n = f"{base}_{n:02d}.yaml", n + 1
+    return candidate
+
+
+def _p(typed: str, value: float) -> float | str:
+    """p as typed: a plain number stays a number when YAML gives the same text back, else quoted text."""
+    try:
+        number = float(typed)
+    except ValueError:
+        return typed
+    if repr(number) == typed:
+        return number
+    if typed.isdigit():
+        return int(typed)  # 0 and 1 as typed, not 0.0 and 1.0
+    return typed
+
+
+def _prediction_yaml(item: ImportedItem) -> str:
+    first = item.forecasts[0]
+    data: dict = {"id": item.id, "claim": item.claim, "p": _p(first.p_typed, first.p), "by": item.by, "made": item.made}
+    for key in ("due", "about", "criteria", "source", "note"):
+        value = getattr(item, key)
+        if value is not None:
+            data[key] = value
+    if item.tags:
+        data["tags"] = list(item.tags)
+    if item.tests:
+        data["tests"] = list(item.tests)
+    later = [_inline_forecast(f, item.by) for f in item.forecasts[1:]]
+    if later:
+        data["forecasts"] = later
+    return yamlio.dump(data)
+
+
+def _inline_forecast(f: ImportedForecast, author: str) -> dict:
+    entry: dict = {"p": _p(f.p_typed, f.p)}
+    if f.by and f.by != author:
+        entry["by"] = f.by
+    entry["at"] = f.at
+    if f.note:
+        entry["note"] = f.note
+    return entry
+
+
+def _forecast_entry(pid: str, f: ImportedForecast, author: str) -> dict:
+    entry = {"prediction": pid, "p": _p(f.p_typed, f.p), "by": f.by or author, "at": f.at}
+    if f.note:
+        entry["note"] = f.note
+    return entry
+
+
+def _outcome_text(by: str, correction: bool, entries: list[tuple[str, ImportedOutcome]]) -> str:
+    on = min(o.on for _, o in entries)
+    header: dict = {"on": on, "by": by}
+    if correction:
+        header["correction"] = True
+    results: dict = {}
+    for pid, o in entries:
+        detail: dict = {"result": o.result}
+        if o.on != on:
+            detail["on"] = o.on
+        if o.note:
+            detail["note"] = o.note
+        if o.evidence:
+            detail["evidence"] = [dict(e) for e in o.evidence]
+        results[pid] = detail if len(detail) > 1 else o.result
+    header["results"] = results
+    return yamlio.dump(header)
