@@ -13,6 +13,7 @@ import typer
 
 from . import reading, recording, scoring
 from . import claims, scorecard
+from . import transfer
 from .common import ROOT_HELP, State
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ reading.register(app)
 scoring.register(app)
 claims.register(app)
 scorecard.register(app)
+transfer.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
