@@ -271,6 +271,14 @@ def text_or_none(value: object) -> str | None:
     return text or None
 
 
+def text_kept(value: object) -> str | None:
+    """Text exactly as written (the ledger's own exports round-trip byte for byte); None when blank."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
 def short_hash(*parts: str) -> str:
     """A stable id part from text: the same row always gives the same id."""
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]

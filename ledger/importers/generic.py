@@ -33,7 +33,7 @@ from .base import (
     probability,
     result_of,
     short_hash,
-    text_or_none,
+    text_kept,
 )
 
 # field -> what it holds (docs/import.md repeats this table)
@@ -137,20 +137,20 @@ def parse(data: bytes, path: str, options: Options, progress=None) -> Parsed:
 
 
 def _take(got: dict[str, str], line: int, options: Options, items: dict[str, ImportedItem]) -> None:
-    claim = text_or_none(got.get("claim"))
+    claim = text_kept(got.get("claim"))
     made_raw = (got.get("made") or got.get("at") or "").strip()
     pid = _id(got, claim, made_raw)
     item = items.get(pid)
     if item is None:
         if claim is None:
             raise RowError("the claim is empty")
-        by = text_or_none(got.get("by")) or options.by
+        by = text_kept(got.get("by")) or options.by
         item = ImportedItem(
             id=pid, claim=claim, row=line, by=by, made=parse_day(made_raw, "made"), forecasts=[],
             set_id=_slug(got.get("set"), "set"), due=optional_day(got.get("due"), "due"),
-            about=text_or_none(got.get("about")), criteria=text_or_none(got.get("criteria")),
-            tags=_slugs(got.get("tags"), "tag"), source=text_or_none(got.get("source")),
-            tests=_slugs(got.get("tests"), "id"), note=text_or_none(got.get("note")),
+            about=text_kept(got.get("about")), criteria=text_kept(got.get("criteria")),
+            tags=_slugs(got.get("tags"), "tag"), source=text_kept(got.get("source")),
+            tests=_slugs(got.get("tests"), "id"), note=text_kept(got.get("note")),
         )
         fresh = True
     else:
@@ -163,16 +163,16 @@ def _take(got: dict[str, str], line: int, options: Options, items: dict[str, Imp
         raise RowError("no probability (and no result)")
     if p_text:
         at = optional_day(got.get("at"), "at") or item.made
-        who = text_or_none(got.get("forecast_by"))
+        who = text_kept(got.get("forecast_by"))
         item.forecasts.append(forecast(probability(p_text), at, None if who in (None, item.by) else who,
-                                       text_or_none(got.get("forecast_note"))))
+                                       text_kept(got.get("forecast_note"))))
     elif fresh:
         raise RowError("no probability on the prediction's first row")
     if result is not None:
         outcome = ImportedOutcome(
             result, optional_day(got.get("resolved_on"), "resolved_on") or _LATER,
-            text_or_none(got.get("resolved_by")) or item.by, _evidence(got.get("evidence")),
-            text_or_none(got.get("outcome_note")),
+            text_kept(got.get("resolved_by")) or item.by, _evidence(got.get("evidence")),
+            text_kept(got.get("outcome_note")),
             (got.get("correction") or "").strip().lower() in ("true", "yes", "1"),
         )
         if outcome not in item.outcomes:  # a result repeated on every forecast row is one entry
@@ -204,17 +204,17 @@ def _id(got: dict[str, str], claim: str | None, made_raw: str) -> str:
 
 
 def _slug(value: str | None, what: str) -> str | None:
-    text = text_or_none(value)
+    text = text_kept(value)
     if text is None:
         return None
     try:
-        return check_slug(text, what)
+        return check_slug(text.strip(), what)
     except ValueError as exc:
         raise RowError(str(exc)) from None
 
 
 def _slugs(value: str | None, what: str) -> tuple[str, ...]:
-    text = text_or_none(value)
+    text = text_kept(value)
     if text is None:
         return ()
     parts = [p.strip() for p in text.replace(",", ";").split(";")]
@@ -222,9 +222,10 @@ def _slugs(value: str | None, what: str) -> tuple[str, ...]:
 
 
 def _evidence(value: str | None) -> tuple[dict, ...]:
-    text = text_or_none(value)
+    text = text_kept(value)
     if text is None:
         return ()
+    text = text.strip()
     if text.startswith("["):
         try:
             data = json.loads(text)

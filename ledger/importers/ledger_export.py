@@ -22,7 +22,7 @@ from .base import (
     parse_day,
     probability,
     result_of,
-    text_or_none,
+    text_kept,
 )
 
 FORMAT_NAME = "prediction-ledger"
@@ -73,26 +73,26 @@ def _item(record: object, n: int, options: Options) -> ImportedItem:
     if not isinstance(record, dict):
         raise RowError("a prediction must be a mapping")
     pid = _slug(record.get("id"), "id")
-    claim = text_or_none(record.get("claim"))
+    claim = text_kept(record.get("claim"))
     if pid is None or claim is None:
         raise RowError("a prediction needs an id and a claim")
-    by = text_or_none(record.get("by")) or options.by
+    by = text_kept(record.get("by")) or options.by
     made = parse_day(record.get("made"), "made")
     item = ImportedItem(
         id=pid, claim=claim, row=n, by=by, made=made,
         forecasts=[forecast(probability(record.get("p")), made, note=None)],
         set_id=_slug(record.get("set"), "set"), due=optional_day(record.get("due"), "due"),
-        about=text_or_none(record.get("about")), criteria=text_or_none(record.get("criteria")),
+        about=text_kept(record.get("about")), criteria=text_kept(record.get("criteria")),
         tags=tuple(_slug(t, "tag") for t in record.get("tags") or ()),
-        source=text_or_none(record.get("source")), tests=tuple(_slug(t, "id") for t in record.get("tests") or ()),
-        note=text_or_none(record.get("note")),
+        source=text_kept(record.get("source")), tests=tuple(_slug(t, "id") for t in record.get("tests") or ()),
+        note=text_kept(record.get("note")),
     )
     for f in record.get("forecasts") or ():
         if not isinstance(f, dict):
             raise RowError("a forecast must be a mapping")
-        who = text_or_none(f.get("by"))
+        who = text_kept(f.get("by"))
         item.forecasts.append(forecast(probability(f.get("p")), parse_day(f.get("at"), "forecast at"),
-                                       None if who in (None, by) else who, text_or_none(f.get("note"))))
+                                       None if who in (None, by) else who, text_kept(f.get("note"))))
     for o in record.get("outcomes") or ():
         if not isinstance(o, dict):
             raise RowError("an outcome must be a mapping")
@@ -101,8 +101,8 @@ def _item(record: object, n: int, options: Options) -> ImportedItem:
             raise RowError("an outcome needs a result: yes, no or annulled")
         evidence = tuple({k: e[k] for k in EVIDENCE_KEYS if e.get(k)} for e in o.get("evidence") or () if isinstance(e, dict))
         item.outcomes.append(ImportedOutcome(
-            result, parse_day(o.get("on"), "outcome on"), text_or_none(o.get("by")) or by, evidence,
-            text_or_none(o.get("note")), bool(o.get("correction")),
+            result, parse_day(o.get("on"), "outcome on"), text_kept(o.get("by")) or by, evidence,
+            text_kept(o.get("note")), bool(o.get("correction")),
         ))
     return item
 
