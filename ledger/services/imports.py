@@ -22,10 +22,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import yamlio
 from ..errors import LedgerError, Problem, SourceLocation
 from ..index.sql import as_date, as_db
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY
+from ..store.emit import mapping as emit_mapping
 from ..store.write import append_items_to_list
 from .add import FORECASTS_FILE
 from .defaults import today
@@ -180,7 +180,7 @@ class _Plan:
             return
         new = [f for f in item.forecasts if _forecast_key(item.id, f.by or item.by, f.at, f.p) not in self.state.forecasts]
         for f in new:
-            self.forecasts.append(yamlio.dump(_forecast_entry(item.id, f, item.by)))
+            self.forecasts.append(emit_mapping(_forecast_entry(item.id, f, item.by)))
             self.state.forecasts.add(_forecast_key(item.id, f.by or item.by, f.at, f.p))
         report.forecasts_added += len(new)
         standing = self.state.outcomes.get(item.id)
@@ -215,7 +215,7 @@ class _Plan:
         for sid in sorted(self.predictions):
             rel = self.state.set_files.get(sid) or f"{sid}.yaml"
             old = read_text(ledger.root / rel)
-            base = old if old is not None else yamlio.dump({"set": sid})
+            base = old if old is not None else emit_mapping({"set": sid})
             out[rel] = (old, append_items_to_list(base, PREDICTIONS_KEY, self.predictions[sid], rel))
         if self.forecasts:
             old = read_text(ledger.root / FORECASTS_FILE)
@@ -262,7 +262,7 @@ def _prediction_yaml(item: ImportedItem) -> str:
     later = [_inline_forecast(f, item.by) for f in item.forecasts[1:]]
     if later:
         data["forecasts"] = later
-    return yamlio.dump(data)
+    return emit_mapping(data)
 
 
 def _inline_forecast(f: ImportedForecast, author: str) -> dict:
@@ -298,4 +298,4 @@ def _outcome_text(by: str, correction: bool, entries: list[tuple[str, ImportedOu
             detail["evidence"] = [dict(e) for e in o.evidence]
         results[pid] = detail if len(detail) > 1 else o.result
     header["results"] = results
-    return yamlio.dump(header)
+    return emit_mapping(header)
