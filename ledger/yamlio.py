@@ -329,6 +329,24 @@ def _check_depth(text: str) -> None:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if mark is not None and "nesting depth" in str(exc.problem) and 0 < mark.index < len(text):
+            # Newer libyaml stops at its own limit (1000 levels) while looking
+            # ahead, before any event reaches us. The text before that point
+            # holds the level past ours, so scanning it finds where it opens.
+            try:
+                _check_depth(text[: mark.index])
+            except YamlProblemError as inner:
+                if inner.problem.code == "too-deep":
+                    raise inner from None
+            raise YamlProblemError(
+                YamlProblem(
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"the document is nested more than {MAX_DEPTH} levels deep; flatten it",
+                    "too-deep",
+                )
+            ) from None
         raise YamlProblemError(_marked_problem(exc, text)) from None
 
 
