@@ -346,6 +346,27 @@ def test_data_errors_exit_1(cli, root):
     assert snapshot(root) == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--root", "{root}", "list", "--json"),
+        ("list", "--root", "{root}", "--json"),
+        ("list", "--json", "--root={root}"),
+    ],
+)
+def test_root_before_or_after_the_command(cli, root, args):
+    result = cli(*(a.format(root=root) for a in args))
+    assert result.code == 0, result
+    assert [p["id"] for p in json.loads(result.out)["predictions"]] == ["eye-test", "beats-lora", "q1", "q2", "q3"]
+
+
+def test_root_after_a_double_dash_is_an_argument(cli, root):
+    # `--` ends the options: this adds a claim that reads "--root", in the ledger given first.
+    result = cli("--root", root, "add", "-p", "0.5", "--id", "literal", "--", "--root")
+    assert result.code == 0, result
+    assert json.loads(cli("--root", root, "show", "literal", "--json").out)["claim"] == "--root"
+
+
 def test_help_and_no_arguments(cli):
     result = cli("--help")
     assert result.code == 0 and "resolve" in result.out and "check" in result.out

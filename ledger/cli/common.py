@@ -72,6 +72,31 @@ def warn_problems(count: int) -> None:
         )
 
 
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move a `--root` given after the command to the front, where click expects it.
+
+    People type `pledger list --root DIR` as often as `pledger --root DIR list`.
+    Arguments after `--` are left alone; a `--root` missing its value is left in
+    place for click to report.
+    """
+    out, moved, i = [], [], 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            out.extend(argv[i:])
+            break
+        if out and arg == "--root" and i + 1 < len(argv):
+            moved += argv[i : i + 2]
+            i += 2
+            continue
+        if out and arg.startswith("--root="):
+            moved.append(arg)
+        else:
+            out.append(arg)
+        i += 1
+    return moved + out
+
+
 def run_app(app: typer.Typer, argv: list[str] | None) -> int:
     """Run the typer app; map library errors to exit codes 1 (data) and 2 (usage), never a traceback."""
     from ..errors import LedgerError, UsageError
