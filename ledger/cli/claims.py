@@ -1,6 +1,5 @@
 """Commands for research claims: `pledger claim add|assess|list|show` and `pledger claims-report`."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 

@@ -1,6 +1,5 @@
 """Commands that read: list, show, due, check."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 

@@ -1,6 +1,5 @@
 """Commands that record something: init, add, forecast, resolve."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 

@@ -3,7 +3,6 @@
 Each check raises UsageError naming the argument, before any ledger is read.
 """
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 

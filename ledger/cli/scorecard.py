@@ -5,7 +5,6 @@ markdown written, each atomically, so a failed command writes nothing.
 No numpy, sqlmodel or matplotlib at module level: `pledger --help` stays fast.
 """
 
-from __future__ import annotations
 
 import os
 import shlex

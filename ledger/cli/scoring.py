@@ -3,7 +3,6 @@
 No numpy, sqlmodel or scoring engine at module level: `pledger --help` must stay fast.
 """
 
-from __future__ import annotations
 
 from typing import Annotated
 

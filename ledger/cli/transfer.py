@@ -1,6 +1,5 @@
 """Commands that move records in and out: import, export."""
 
-from __future__ import annotations
 
 import sys
 from typing import Annotated, Optional
