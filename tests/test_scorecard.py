@@ -86,6 +86,10 @@ HOSTILE_TEXTS = [
     "+ not a list",
     "> not a quote",
     "1. not a list",
+    "---",
+    "-- -",
+    "--",
+    "= not an underline",
     "*em* _em_ **strong** ~~strike~~ ~sub~ ^sup^ $x^2$",
     "line one\nline two\r\n\n| --- | --- |",
     "[^1] footnote",
@@ -110,6 +114,15 @@ def test_text_is_one_inert_table_cell_showing_what_was_written(hostile):
     tokens = MarkdownIt("js-default").parse(cell + "\n")
     assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
     assert _inline_text(tokens[1]) == shown
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_TEXTS)
+def test_text_under_another_line_is_no_setext_underline(hostile):
+    # "--", "---" or "=" under a line of text would turn that line into a heading.
+    md = "a line of text\n" + text(hostile) + "\n"
+    tokens = MarkdownIt("js-default").parse(md)
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    assert _inline_text(tokens[1]) == "a line of text " + " ".join(hostile.replace("\u202e", "").split())
 
 
 def test_safe_url_keeps_http_and_drops_other_schemes():
