@@ -9,6 +9,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_LEDGER = REPO / "predictions"
 TODAY = "2026-11-23"
@@ -62,3 +64,64 @@ def assert_clean_error(result: CliResult, code: int, *fragments: str) -> None:
     assert result.err.startswith("pledger: error: "), result.err
     for fragment in fragments:
         assert fragment in result.err, (fragment, result.err)
+
+
+# -- parsed markdown (markdown-it-py): what a renderer makes of a report -------------
+#
+# "js-default" is markdown-it's default preset (tables, no raw HTML: what LessWrong
+# runs); "commonmark" lets raw HTML through as html tokens, so a test can see that
+# none reached the page.
+
+
+def tables(markdown: str) -> list[list[list[str]]]:
+    """Every table in the markdown as rows of cells' rendered inline text (header row first)."""
+    tokens = MarkdownIt("js-default").parse(markdown)
+    out, rows, row, in_table = [], [], None, False
+    for tok in tokens:
+        if tok.type == "table_open":
+            rows, in_table = [], True
+        elif tok.type == "table_close":
+            out.append(rows)
+            in_table = False
+        elif in_table and tok.type == "tr_open":
+            row = []
+        elif in_table and tok.type == "tr_close":
+            rows.append(row)
+        elif in_table and tok.type == "inline":
+            row.append(inline_text(tok))
+    return out
+
+
+def inline_text(tok) -> str:
+    """An inline token's rendered text: text and code spans, a soft break as a space."""
+    parts = []
+    for child in tok.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+    return "".join(parts)
+
+
+def raw_html_tokens(markdown: str) -> list[str]:
+    """Raw HTML a CommonMark renderer would pass through (block or inline)."""
+    found = []
+    for tok in MarkdownIt("commonmark").parse(markdown):
+        if tok.type == "html_block":
+            found.append(tok.content)
+        for child in tok.children or []:
+            if child.type == "html_inline":
+                found.append(child.content)
+    return found
+
+
+def hrefs(markdown: str) -> list[str]:
+    """Every link's and image's destination, in order."""
+    out = []
+    for tok in MarkdownIt("js-default").parse(markdown):
+        for child in tok.children or []:
+            if child.type == "link_open":
+                out.append(child.attrs["href"])
+            if child.type == "image":
+                out.append(child.attrs["src"])
+    return out

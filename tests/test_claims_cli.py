@@ -7,10 +7,12 @@ import json
 import re
 import os
 import shutil
+import unicodedata
 
 import pytest
+from markdown_it import MarkdownIt
 
-from support import EXAMPLE_LEDGER, REPO, assert_clean_error, snapshot
+from support import EXAMPLE_LEDGER, REPO, assert_clean_error, hrefs, inline_text, raw_html_tokens, snapshot, tables
 
 GOLDEN = REPO / "tests" / "golden"
 UPDATE = os.environ.get("PLEDGER_UPDATE_GOLDEN") == "1"
@@ -281,6 +283,146 @@ def test_hostile_text_cannot_escape_its_cell(cli, hostile):
             # Every row of a table has as many unescaped pipes as its header.
             cells = line.replace("\\|", "").count("|")
             assert cells in (7, 6, 8), line
+
+
+# Quotes and names that are markdown, HTML, links of other schemes, block openers
+# at the start of a line, and invisible characters (NUL, ESC, DEL, bidi overrides).
+MARKUP_QUOTE = (
+    "Features | are | interpretable\\n# a heading\\n- a list\\n---\\n> a quote\\n1. one\\n"
+    "<script>alert(1)</script> <b>bold</b> `tick` ``two`` [x](javascript:alert(1)) "
+    "[y](data:text/html,<b>hi</b>) ![i](https://x.org/i.png) <javascript:alert(2)> [^1] $x$ &lt;"
+)
+PAGE_BREAKERS = {
+    "claims.yaml": f"""
+        claims:
+          - id: quote-markup
+            quote: "{MARKUP_QUOTE}"
+            source: {{title: "---", url: "https://example.org/p?q=1|2 )"}}
+            claimant: "- a list"
+            locator: "1. first <i>page</i>"
+            confidence: 90%
+          - id: leading-hash
+            quote: "# a heading"
+            source: "https://"
+            claimant: "# Lab"
+          - id: leading-dash
+            quote: "- a list item"
+            source: {{title: "no link"}}
+            claimant: "= Lab"
+          - id: invisible
+            quote: "a\\0b\\eb\\x7fc\\u202eevil\\u2066d"
+            source: https://example.org/i
+            claimant: "\\u202eLab"
+    """,
+    "p.yaml": """
+        set: h
+        by: "Ana | <b>Bo</b>"
+        made: 2025-01-01
+        predictions:
+          - id: t1
+            claim: "--\\n---\\n| --- |"
+            p: 80%
+            tests: [quote-markup, leading-hash]
+          - id: t2
+            claim: "- x"
+            p: 0.3
+            tests: [leading-dash, invisible]
+    """,
+    "outcomes/o.yaml": """
+        on: 2025-06-01
+        by: judge
+        results: {t1: yes, t2: no}
+    """,
+    "assessments.yaml": """
+        assessments:
+          - claim: quote-markup
+            verdict: supported
+            on: 2025-03-01
+            by: "- Rev"
+            note: "---"
+          - claim: quote-markup
+            verdict: refuted
+            on: 2025-07-01
+            by: "# Rev Two"
+            note: "-- -\\n= x"
+            evidence:
+              - url: https://example.org/review
+                title: "<script>x</script>"
+                stance: against
+              - quote: "javascript:alert(3)"
+                stance: for
+    """,
+}
+MARKUP_SHOWN = (
+    "Features | are | interpretable # a heading - a list --- > a quote 1. one "
+    "<script>alert(1)</script> <b>bold</b> `tick` ``two`` [x](javascript:alert(1)) "
+    "[y](data:text/html,<b>hi</b>) ![i](https://x.org/i.png) <javascript:alert(2)> [^1] $x$ &lt;"
+)
+
+
+def _assert_inert(md: str, own: tuple[str, ...] = ()) -> list:
+    """No raw HTML, only https links, no invisible characters, and no block or inline
+    markup the report did not write itself (`own`: what it does write). Returns the parsed tokens."""
+    assert raw_html_tokens(md) == []
+    assert all(h.startswith("https://example.org/") for h in hrefs(md)), hrefs(md)
+    assert not any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in md)
+    assert "\u202e" not in md and "\u2066" not in md
+    tokens = MarkdownIt("js-default").parse(md)
+    types = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or []}
+    for opened in ("hr", "blockquote_open", "ordered_list_open", "code_block", "fence", "html_block",
+                   "code_inline", "em_open", "s_open", "image", "html_inline"):
+        assert opened in own or opened not in types, opened
+    return tokens
+
+
+@pytest.fixture
+def page_breakers(make_ledger, cli):
+    root = make_ledger(PAGE_BREAKERS)
+    assert cli("--root", root, "check").code == 0  # every record is valid: the report must cope
+    return root
+
+
+def test_claims_report_parses_to_the_text_as_written(cli, page_breakers):
+    md = cli("--root", page_breakers, "claims-report").out
+    tokens = _assert_inert(md)
+    headings = [inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == ["Research claims", "How verdicts changed", "Predictions that test the claims",
+                        "quote-markup: borne out", "leading-hash: borne out", "leading-dash: not borne out",
+                        "invisible: not borne out", "Track records"]
+    # One list, the history: one item per assessment, its text as written.
+    assert [t.type for t in tokens].count("bullet_list_open") == 1
+    items = [inline_text(tokens[i + 2]) for i, t in enumerate(tokens) if t.type == "list_item_open"]
+    assert items == ["2025-03-01: supported (- Rev): ---", "2025-07-01: now refuted (# Rev Two): -- - = x"]
+    claims, *tests, records = tables(md)
+    assert all(len(row) == len(table[0]) for table in tables(md) for row in table)
+    rows = {row[0].split(":")[0]: row for row in claims[1:]}
+    assert list(rows) == ["quote-markup", "leading-hash", "leading-dash", "invisible"]
+    assert rows["quote-markup"][:3] == [f"quote-markup: “{MARKUP_SHOWN}” (stated confidence 90%)", "- a list",
+                                        "---, 1. first <i>page</i>"]
+    assert rows["quote-markup"][4] == "against: <script>x</script>; for: javascript:alert(3)"
+    assert rows["leading-hash"][1:3] == ["# Lab", "https://"]  # a link with no host is shown, not linked
+    assert rows["leading-dash"][:2] == ["leading-dash: “- a list item”", "= Lab"]
+    assert rows["invisible"][:2] == ["invisible: “a b b cevild”", "Lab"]
+    assert [len(t) for t in tests] == [2, 2, 2, 2]
+    assert tests[0][1][:3] == ["t1: -- --- | --- |", "80%", "Ana | <b>Bo</b>"]
+    assert [row[0] for row in records[1:]] == ["# Lab", "- a list", "= Lab", "Lab"]
+    assert hrefs(md) == ["https://example.org/p?q=1%7C2%20%29", "https://example.org/review", "https://example.org/i"]
+
+
+def test_scorecard_claims_section_parses_to_the_text_as_written(cli, page_breakers):
+    r = cli("--root", page_breakers, "scorecard", "--set", "h")
+    assert r.code == 0
+    _assert_inert(r.out, own=("code_inline", "em_open"))  # the reproducing command, the selection line
+    predictions = tables(r.out)[0]
+    assert [row[1] for row in predictions[1:]] == ["-- --- | --- |", "- x"]
+    claims = next(t for t in tables(r.out) if t[0][0] == "claim")
+    assert all(len(row) == 5 for row in claims)
+    assert [row[:3] for row in claims[1:]] == [
+        [f"“{MARKUP_SHOWN}”", "- a list", "---"],
+        ["“# a heading”", "# Lab", "—"],  # a source url with no host: neither linked nor shown
+        ["“- a list item”", "= Lab", "no link"],
+        ["“a b b cevild”", "Lab", "example.org"],
+    ]
 
 
 def test_report_filters_and_output_file(cli, hostile, tmp_path):

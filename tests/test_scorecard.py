@@ -15,61 +15,9 @@ import pytest
 from markdown_it import MarkdownIt
 
 from ledger.report.escape import code_span, link, safe_url, text
-from support import EXAMPLE_LEDGER
+from support import EXAMPLE_LEDGER, hrefs, inline_text, raw_html_tokens, tables
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def tables(markdown: str) -> list[list[list[str]]]:
-    """Every table in the markdown as rows of cells' rendered inline text (header row first)."""
-    tokens = MarkdownIt("js-default").parse(markdown)
-    out, rows, row, in_table = [], [], None, False
-    for tok in tokens:
-        if tok.type == "table_open":
-            rows, in_table = [], True
-        elif tok.type == "table_close":
-            out.append(rows)
-            in_table = False
-        elif in_table and tok.type == "tr_open":
-            row = []
-        elif in_table and tok.type == "tr_close":
-            rows.append(row)
-        elif in_table and tok.type == "inline":
-            row.append(_inline_text(tok))
-    return out
-
-
-def _inline_text(tok) -> str:
-    parts = []
-    for child in tok.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type == "softbreak":
-            parts.append(" ")
-    return "".join(parts)
-
-
-def raw_html_tokens(markdown: str) -> list[str]:
-    """Raw HTML a CommonMark renderer would pass through (block or inline)."""
-    found = []
-    for tok in MarkdownIt("commonmark").parse(markdown):
-        if tok.type == "html_block":
-            found.append(tok.content)
-        for child in tok.children or []:
-            if child.type == "html_inline":
-                found.append(child.content)
-    return found
-
-
-def hrefs(markdown: str) -> list[str]:
-    out = []
-    for tok in MarkdownIt("js-default").parse(markdown):
-        for child in tok.children or []:
-            if child.type == "link_open":
-                out.append(child.attrs["href"])
-            if child.type == "image":
-                out.append(child.attrs["src"])
-    return out
 
 
 # -- escape --------------------------------------------------------------------
@@ -86,6 +34,10 @@ HOSTILE_TEXTS = [
     "+ not a list",
     "> not a quote",
     "1. not a list",
+    "---",
+    "-- -",
+    "--",
+    "= not an underline",
     "*em* _em_ **strong** ~~strike~~ ~sub~ ^sup^ $x^2$",
     "line one\nline two\r\n\n| --- | --- |",
     "[^1] footnote",
@@ -109,7 +61,16 @@ def test_text_is_one_inert_table_cell_showing_what_was_written(hostile):
     # And as a paragraph on its own line: no block opens, the text comes back as written.
     tokens = MarkdownIt("js-default").parse(cell + "\n")
     assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
-    assert _inline_text(tokens[1]) == shown
+    assert inline_text(tokens[1]) == shown
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_TEXTS)
+def test_text_under_another_line_is_no_setext_underline(hostile):
+    # "--", "---" or "=" under a line of text would turn that line into a heading.
+    md = "a line of text\n" + text(hostile) + "\n"
+    tokens = MarkdownIt("js-default").parse(md)
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    assert inline_text(tokens[1]) == "a line of text " + " ".join(hostile.replace("\u202e", "").split())
 
 
 def test_safe_url_keeps_http_and_drops_other_schemes():
@@ -275,7 +236,7 @@ def test_hostile_records_break_neither_the_table_nor_the_page(hostile, flavor):
     assert all(h.startswith("https://") or h == "card-calibration.png" for h in hrefs(md)), hrefs(md)
     assert "javascript:alert" not in "".join(hrefs(md))
     tokens = MarkdownIt("js-default").parse(md)
-    headings = [_inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    headings = [inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings[0] == "Scorecard: <script>alert('title')</script> | # Title"  # shown as text
     assert not any("and a heading" in h for h in headings)
     if flavor == "plain":

@@ -5,17 +5,16 @@ verdicts that changed, the predictions that test each claim with their points,
 and each claimant's track record. Deterministic: the same claims give the same
 bytes (no generation date, fixed orders, fixed number formats).
 
-Every piece of user text goes through `text()` and every link through `link()`:
-user text can hold pipes, newlines, HTML, markdown syntax or `javascript:` links,
-and none of it may break the table or inject markup into the post.
+Every piece of user text goes through `escape.text()` and every link through
+`escape.link()`, the rules the scorecard uses (docs/scorecard.md, "Safety"): user
+text can hold pipes, newlines, HTML, markdown syntax or `javascript:` links, and
+none of it may break the table or inject markup into the post.
 """
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote as _percent, urlsplit
-
 from ..services.claims import POINTS_RULE, TEST_RULE, ClaimState, TrackRecord
+from .escape import host, link, text
 
 VERDICT_LABELS = {
     "supported": "supported", "partly-supported": "partly supported", "overstated": "overstated",
@@ -25,49 +24,6 @@ OUTCOME_LABELS = {
     "borne-out": "borne out", "not-borne-out": "not borne out", "pending": "pending", "void": "void (all annulled)",
     "untested": "untested",
 }
-
-# -- escaping ----------------------------------------------------------------
-# (ledger/report/escape.py did not exist when this was written; these are the
-# claims report's own rules, kept here until a shared module replaces them.)
-
-_MD_PUNCT = re.compile(r"([\\`*_\[\]{}#~|!$^])")
-_BULLET = re.compile(r"^([-+])(?=\s|$)")
-_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-
-
-def text(value: str | None) -> str:
-    """User text as inert inline markdown on one line, safe in a table cell."""
-    if not value:
-        return ""
-    flat = " ".join(value.split())  # newlines would end a table row or start a block
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    flat = _MD_PUNCT.sub(r"\\\1", flat)
-    # Text that starts a line ("- x", "1. x") would become a list item: escape its marker.
-    flat = _BULLET.sub(r"\\\1", flat)
-    return _ORDERED.sub(r"\1\\\2", flat)
-
-
-def safe_url(url: str | None) -> str | None:
-    """An http(s) URL made safe as a link destination, or None (javascript:, data:, relative ...)."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    if scheme not in ("http", "https") or any(ch in url for ch in "\n\r\t"):
-        return None
-    # Percent-encode what could end the destination or the table cell; keep the rest as written.
-    return _percent(url, safe="/:?#[]@!$&*+,;=%~-._")
-
-
-def link(label: str | None, url: str | None) -> str:
-    """[label](url) with the label escaped; the escaped label alone when the url is not http(s)."""
-    target = safe_url(url)
-    shown = text(label) or text(url)
-    return f"[{shown}]({target})" if target else shown
-
 
 # -- the report --------------------------------------------------------------
 
@@ -128,7 +84,7 @@ def _evidence_cell(s: ClaimState) -> str:
         if key in seen or not (e.url or e.quote):
             continue
         seen.add(key)
-        label = e.title or _host(e.url) or "evidence"
+        label = e.title or host(e.url) or "evidence"
         parts.append(f"{e.stance + ': ' if e.stance else ''}{link(label, e.url) if e.url else text(e.quote)}")
     return "; ".join(parts)
 
@@ -203,16 +159,6 @@ def _track_records(records: list[TrackRecord]) -> list[str]:
 
 def _note(note: str | None) -> str:
     return f": {text(note)}" if note else ""
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
 
 
 def _source_key(s: ClaimState) -> tuple:

@@ -20,8 +20,9 @@ from urllib.parse import quote as _percent, urlsplit
 # headings (#), strikethrough and subscript (~), math ($), images (!), escapes (\).
 # `(` and `)` need no escape: with `[` and `]` escaped no link can form around them.
 _PUNCT = re.compile(r"([\\`*_\[\]{}#~|!$^])")
-# At the start of a line: a list item ("- x", "+ x", "1. x", "1) x") or a setext underline ("=").
-_LEADING = re.compile(r"^(?:([-+])(?=\s|$)|(=)|(\d{1,9})([.)])(?=\s|$))")
+# At the start of a line: a list item ("- x", "+ x", "1. x", "1) x"), a setext underline
+# ("=", "--") or a thematic break ("---", "-- -"): `*` and `_` are escaped everywhere anyway.
+_LEADING = re.compile(r"^(?:(-(?=[\s-]|$)|\+(?=\s|$)|=)|(\d{1,9})([.)])(?=\s|$))")
 # Characters that change how text displays without being seen: bidi overrides
 # and isolates (text that reads differently from what it is), zero-width joiners aside.
 _INVISIBLE = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
@@ -46,15 +47,16 @@ def text(value: str | None) -> str:
 
     `<`, `>` and `&` become entities (no HTML, no entity tricks such as
     `&#60;script&#62;`); markdown punctuation is backslash-escaped, which also
-    defuses a leading `#` or `>`; a leading `-`, `+`, `=`, `1.` or `1)` is escaped
-    too, so the text opens no block even where it starts a line.
+    defuses a leading `#` or `>`; a leading `-`, `+`, `=`, `--`, `1.` or `1)` is
+    escaped too, so the text opens no block even where it starts a line, under
+    another line (no setext heading) or alone (no thematic break).
     """
     flat = one_line(value)
     if not flat:
         return ""
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     flat = _PUNCT.sub(r"\\\1", flat)
-    return _LEADING.sub(lambda m: f"{m[3]}\\{m[4]}" if m[3] else f"\\{m[1] or m[2]}", flat)
+    return _LEADING.sub(lambda m: f"{m[2]}\\{m[3]}" if m[2] else f"\\{m[1]}", flat)
 
 
 def safe_url(url: str | None) -> str | None:
