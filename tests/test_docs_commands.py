@@ -57,7 +57,8 @@ def _problems(command_line: str, root) -> list[str]:
         # Options, and options inside a synopsis: `[--policy first|last|all]`, `--no-PART`.
         for part in re.split(r"[\[\]|]", word):
             part = part.split("=")[0].rstrip(".,)")
-            if re.match(r"--?[a-zA-Z]", part) and part not in _options(command) and "PART" not in part:
+            known = _options(command) | _options(root)  # global options may follow the command too
+            if re.match(r"--?[a-zA-Z]", part) and part not in known and "PART" not in part:
                 out.append(f"{name}: no option {part}")
     return out
 
