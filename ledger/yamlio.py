@@ -246,7 +246,9 @@ class _Builder:
                     return dt.date.fromisoformat(value)
                 return dt.datetime.fromisoformat(value.replace("t", "T").replace("z", "Z"))
             except ValueError:
-                raise ConstructorError(None, None, f"{value!r} is not a valid date", node.start_mark) from None
+                # 2024-02-30: keep the text, so validation rejects that one field
+                # (with its record) instead of the whole file.
+                return value
         raise _tag_error(node)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import ledger.yamlio
 from ledger.services.ledger import Ledger
-from ledger.services.queries import check_ledger
+from ledger.services.queries import check_ledger, list_states
 from ledger.services.resolve import resolve
 from support import assert_clean_error, run_pledger, snapshot
 
@@ -75,6 +75,25 @@ def test_wrong_types(make_ledger):
         "a.yaml:7:10: `due`: 'soon' is not a date; write it as YYYY-MM-DD",
         "a.yaml:8:11: `tags` should be a list, got a mapping",
     ]
+
+
+def test_an_impossible_date_rejects_its_record_not_the_file(make_ledger):
+    root = make_ledger({
+        "a.yaml": HEAD + "  - id: a\n    claim: x\n    p: 0.5\n    due: 2025-02-30\n"
+        "  - id: b\n    claim: y\n    p: 170%\n  - id: c\n    claim: z\n    p: 0.5\n",
+        "outcomes/o.yaml": "on: 2025-03-01\nby: ada\nresults:\n  c: yes\n",
+    })
+    # Both bad records are reported (not just the date), and the good one still loads and resolves.
+    assert problems(root) == [
+        "a.yaml:7:10: `due`: '2025-02-30' is not a date; write it as YYYY-MM-DD",
+        "a.yaml:10:8: `p`: probability 170% is above 100%",
+    ]
+    ledger = Ledger.open(root)
+    try:
+        states, _, _ = list_states(ledger)
+        assert [(s.prediction.id, s.status) for s in states] == [("c", "resolved")]
+    finally:
+        ledger.close()
 
 
 def test_probability_out_of_range(make_ledger):
