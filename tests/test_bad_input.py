@@ -261,3 +261,35 @@ def test_resolving_twice_through_the_library_is_refused_and_writes_nothing(make_
     assert info.value.argument == "--correct"
     assert f"'a' is already resolved (yes, on 2025-03-01, at {first.path}:4)" in info.value.message
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    "env, code, fragments",
+    [
+        ({"PLEDGER_TODAY": "garbage"}, 2, ["PLEDGER_TODAY='garbage' is not a date"]),
+        ({"PLEDGER_DATABASE_URL": "bogus://x"}, 2, ["PLEDGER_DATABASE_URL='bogus://x' is not a usable SQLAlchemy URL"]),
+        ({"PLEDGER_DATABASE_URL": "notaurl"}, 2, ["PLEDGER_DATABASE_URL='notaurl' is not a usable SQLAlchemy URL"]),
+        ({"PLEDGER_DATABASE_URL": "sqlite:////nonexistent-dir/x/index.db"}, 1, ["cannot open PLEDGER_DATABASE_URL="]),
+    ],
+)
+def test_bad_environment_values_are_errors_not_bugs(make_ledger, monkeypatch, env, code, fragments):
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: x\n    p: 0.5\n    due: 2025-02-01\n"})
+    before = snapshot(root)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    for command in (["due"], ["list"]):
+        result = run_pledger("--root", root, *command)
+        assert_clean_error(result, code, *fragments)
+    assert snapshot(root) == before
+
+
+def test_a_missing_database_driver_names_it(make_ledger, monkeypatch):
+    pytest.importorskip("sqlalchemy")
+    try:
+        import psycopg  # noqa: F401
+        pytest.skip("psycopg is installed here")
+    except ImportError:
+        pass
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: x\n    p: 0.5\n"})
+    monkeypatch.setenv("PLEDGER_DATABASE_URL", "postgresql://u@127.0.0.1:1/db")
+    assert_clean_error(run_pledger("--root", root, "list"), 2, "needs a database driver that is not installed")

@@ -24,12 +24,32 @@ def database_url(root: Path) -> str:
 
 
 def open_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    """An engine on the index with its tables made. A bad URL, a missing driver or a
+    database that cannot be opened is reported as an error naming where the URL came from."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    from ..errors import LedgerError, UsageError
+
+    source = f"{DATABASE_URL_ENV}={url!r}" if os.environ.get(DATABASE_URL_ENV) == url else f"the index {url!r}"
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise UsageError(f"{source} is not a usable SQLAlchemy URL ({exc}); fix or unset it", DATABASE_URL_ENV) from None
+    except ImportError as exc:
+        raise UsageError(
+            f"{source} needs a database driver that is not installed ({exc.name or exc}); "
+            "pip install it, or unset the variable to use the ledger's own SQLite index",
+            DATABASE_URL_ENV,
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     from . import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
-    SQLModel.metadata.create_all(engine)
+    try:
+        SQLModel.metadata.create_all(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise LedgerError(f"cannot open {source}: {exc.orig}") from None
     return engine
 
 

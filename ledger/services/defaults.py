@@ -13,7 +13,12 @@ BY_ENV = "PLEDGER_BY"
 def today() -> dt.date:
     fixed = os.environ.get(TODAY_ENV)
     if fixed:
-        return dt.date.fromisoformat(fixed)
+        try:
+            return dt.date.fromisoformat(fixed.strip())
+        except ValueError:
+            from ..errors import UsageError
+
+            raise UsageError(f"{TODAY_ENV}={fixed!r} is not a date; write YYYY-MM-DD or unset it", TODAY_ENV) from None
     return dt.date.today()
 
 
