@@ -140,6 +140,7 @@ def test_import_appends_to_an_existing_set_file_keeping_its_text(cli, make_ledge
         (("import", "fatebook", "{file}", "--map", "claim=Question"), "--map is for the csv format only"),
         (("import", "csv", "{file}", "--set", "Not A Slug"), "--set:"),
         (("export", "xml"), "FORMAT must be one of csv, json, yaml"),
+        (("import", "csv", "{file}", "--encoding", "bogus"), "--encoding: 'bogus' is not a text encoding"),
     ],
 )
 def test_usage_errors_exit_2_and_write_nothing(cli, root, args, argument):

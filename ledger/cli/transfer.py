@@ -19,6 +19,21 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export)
 
 
+def _check_encoding(encoding: Optional[str]) -> None:
+    import codecs
+
+    from ..errors import UsageError
+
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(
+            f"--encoding: {encoding!r} is not a text encoding Python knows (try cp1252 or latin-1)", "--encoding"
+        ) from None
+
+
 def import_file(
     ctx: typer.Context,
     format_name: Annotated[str, typer.Argument(help=f"One of: {FORMAT_NAMES}.", metavar="FORMAT")],
@@ -39,6 +54,7 @@ def import_file(
 
     from ..importers import run_import
 
+    _check_encoding(encoding)
     ledger = open_ledger(ctx)
     bar = _progress_bar(file) if not json_out else None
     try:
