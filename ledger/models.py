@@ -76,6 +76,18 @@ def _date(value: Any) -> Any:
     raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
 
 
+# Schemes a published page must never link: a source may be free text
+# ("arXiv:2401.00001", "the 2024 post"), but not a script or a local file.
+_UNSAFE_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+
+
+def source_text(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and _UNSAFE_SCHEME.match(value):
+        raise ValueError(f"{value!r} is not a web address; links must start with http:// or https://")
+    return value
+
+
 def _url(value: Any) -> Any:
     if isinstance(value, str) and not value.startswith(("http://", "https://")):
         raise ValueError(f"{value!r} is not a web address; links must start with http:// or https://")
@@ -101,6 +113,7 @@ Id = Annotated[str, BeforeValidator(_id)]
 Tag = Annotated[str, BeforeValidator(_tag)]
 Text = Annotated[str, AfterValidator(_text)]
 Name = Annotated[str, AfterValidator(_text)]
+SourceText = Annotated[str, AfterValidator(source_text)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Url = Annotated[str, AfterValidator(_url)]
 Result = Annotated[Literal["yes", "no", "annulled"], BeforeValidator(_result)]
@@ -142,7 +155,7 @@ class PredictionIn(_Record):
     about: Text | None = None
     criteria: Text | None = None
     tags: Tags = Field(default_factory=list)
-    source: Text | None = None
+    source: SourceText | None = None
     tests: Ids = Field(default_factory=list)
     note: Text | None = None
     forecasts: list[InlineForecastIn] = Field(default_factory=list)
@@ -157,7 +170,7 @@ class SetHeaderIn(_Record):
     made: Date | None = None
     due: Date | None = None
     about: Text | None = None
-    source: Text | None = None
+    source: SourceText | None = None
     tags: Tags = Field(default_factory=list)
 
 

@@ -293,3 +293,19 @@ def test_a_missing_database_driver_names_it(make_ledger, monkeypatch):
     root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: x\n    p: 0.5\n"})
     monkeypatch.setenv("PLEDGER_DATABASE_URL", "postgresql://u@127.0.0.1:1/db")
     assert_clean_error(run_pledger("--root", root, "list"), 2, "needs a database driver that is not installed")
+
+
+def test_a_source_with_a_script_or_file_scheme_is_refused(make_ledger):
+    root = make_ledger({
+        "a.yaml": "by: ada\nmade: 2025-01-01\nsource: ' JavaScript:alert(1)'\npredictions:\n"
+        "  - id: a\n    claim: x\n    p: 0.5\n    source: data:text/html,hi\n"
+        "  - id: b\n    claim: y\n    p: 0.5\n    source: arXiv:2401.00001\n",
+    })
+    assert problems(root) == [
+        "a.yaml:3:9: `source`: ' JavaScript:alert(1)' is not a web address; links must start with http:// or https://",
+    ]
+    (root / "a.yaml").write_text((root / "a.yaml").read_text().replace("source: ' JavaScript:alert(1)'\n", ""))
+    # Free text that merely has a colon (an arXiv id) is a fine source.
+    assert problems(root) == [
+        "a.yaml:7:13: `source`: 'data:text/html,hi' is not a web address; links must start with http:// or https://",
+    ]

@@ -315,6 +315,11 @@ def test_check_exit_codes(cli, root):
         (["list", "--status", "finished"], ["--status must be one of open, due, resolved, annulled, not 'finished'"]),
         (["list", "--since", "yesterday"], ["--since: 'yesterday' is not a date"]),
         (["forecast", "q2", "-p", "150%"], ["-p: probability 150% is above 100%"]),
+        # TODAY is 2026-11-23 in the tests: nothing is made, forecast or resolved after it.
+        (["add", "C", "-p", "0.5", "--made", "2026-11-24"], ["--made: 2026-11-24 is after today (2026-11-23)"]),
+        (["forecast", "q2", "-p", "0.4", "--at", "2030-01-01"], ["--at: 2030-01-01 is after today"]),
+        (["resolve", "q2", "yes", "--on", "2027-01-01"], ["--on: 2027-01-01 is after today"]),
+        (["add", "C", "-p", "0.5", "--source", "javascript:alert(1)"], ["--source: 'javascript:alert(1)'"]),
     ],
 )
 def test_usage_errors_exit_2_and_name_the_argument(cli, root, args, fragments):

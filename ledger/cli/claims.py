@@ -81,7 +81,7 @@ def assess(
 
     items = _evidence_items(evidence or [], quote or [], stance or [])
     ledger = open_ledger(ctx)
-    done = assess_claim(ledger, claim_id, verdict, on=parse_date(on, "--on"), by=by, evidence=items, note=note)
+    done = assess_claim(ledger, claim_id, verdict, on=parse_date(on, "--on", past=True), by=by, evidence=items, note=note)
     if json_out:
         print_json({"id": done.id, "file": done.path})
     else:

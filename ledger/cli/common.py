@@ -29,20 +29,24 @@ def open_ledger(ctx: typer.Context):
     return ledger
 
 
-def parse_date(value: str | None, argument: str) -> dt.date | None:
+def parse_date(value: str | None, argument: str, *, past: bool = False) -> dt.date | None:
+    """A date argument; with past=True, one after today is refused (nothing is made,
+    forecast or resolved in the future)."""
     if value is None:
         return None
     from ..errors import UsageError
+    from ..services.defaults import today
 
     text = value.strip().lower()
     if text == "today":
-        from ..services.defaults import today
-
         return today()
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{argument}: {value!r} is not a date; write YYYY-MM-DD (or 'today')", argument) from None
+    if past and day > today():
+        raise UsageError(f"{argument}: {day} is after today ({today()}); record it on or after the day itself", argument)
+    return day
 
 
 def print_json(data: Any) -> None:

@@ -56,7 +56,7 @@ def add(
 
     ledger = open_ledger(ctx)
     added = add_prediction(
-        ledger, claim, p, id=id, set_id=set_id, by=by, made=parse_date(made, "--made"), about=about,
+        ledger, claim, p, id=id, set_id=set_id, by=by, made=parse_date(made, "--made", past=True), about=about,
         due=parse_date(due, "--due"), tags=tag or [], source=source, criteria=criteria,
     )
     if json_out:
@@ -80,7 +80,7 @@ def forecast(
     from ..services.add import add_forecast
 
     ledger = open_ledger(ctx)
-    added = add_forecast(ledger, prediction_id, p, by=by, at=parse_date(at, "--at"), note=note)
+    added = add_forecast(ledger, prediction_id, p, by=by, at=parse_date(at, "--at", past=True), note=note)
     typer.echo(f"forecast recorded for {added.id} in {added.path}")
 
 
@@ -107,7 +107,7 @@ def resolve(
     *ids, result = args
     ledger = open_ledger(ctx)
     done = resolve_predictions(
-        ledger, ids, result, on=parse_date(on, "--on"), by=by, evidence_url=evidence, quote=quote, note=note, correct=correct,
+        ledger, ids, result, on=parse_date(on, "--on", past=True), by=by, evidence_url=evidence, quote=quote, note=note, correct=correct,
     )
     what = "correction" if done.correction else "resolution"
     typer.echo(f"{what} of {', '.join(done.ids)} ({result.lower()}) recorded in {done.path}")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from .. import yamlio
 from ..errors import UsageError
 from ..index.tables import PredictionRow, SetRow
-from ..models import FORECASTS_KEY, PREDICTIONS_KEY, check_slug
+from ..models import FORECASTS_KEY, PREDICTIONS_KEY, source_text, check_slug
 from ..probability import Probability, parse_probability
 from ..store.write import append_to_list
 from .defaults import default_by, today
@@ -51,6 +51,8 @@ def add_prediction(
             _slug(value, arg)
     for tag in tags:
         _slug(tag, "--tag", "tag")
+    if source is not None:
+        _checked(source_text, source, "--source")
     by = by or default_by()
     made = made or today()
     if due is not None and due < made:
@@ -118,6 +120,13 @@ def add_forecast(
         new_text = append_to_list(old or "", FORECASTS_KEY, yamlio.dump(entry), FORECASTS_FILE)
         commit_text(ledger.root, FORECASTS_FILE, old, new_text)
     return Added(prediction_id, FORECASTS_FILE)
+
+
+def _checked(check, value: str, argument: str) -> None:
+    try:
+        check(value)
+    except ValueError as exc:
+        raise UsageError(f"{argument}: {exc}", argument) from None
 
 
 def _probability(p: str | float, argument: str) -> Probability:
