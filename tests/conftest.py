@@ -7,9 +7,11 @@ Helpers to import by name (write_files, snapshot, run_pledger, ...) are in suppo
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from support import BY, TODAY, CliResult, write_files
+from support import BY, EXAMPLE_LEDGER, TODAY, CliResult, write_files
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +30,14 @@ def make_ledger(tmp_path):
         return write_files(tmp_path / name, files or {})
 
     return make
+
+
+@pytest.fixture
+def bundled(tmp_path):
+    """A copy of the example ledger (predictions/) without its index, so a test may write to it."""
+    root = tmp_path / "predictions"
+    shutil.copytree(EXAMPLE_LEDGER, root, ignore=shutil.ignore_patterns(".pledger"))
+    return root
 
 
 @pytest.fixture

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
-from ledger.cli import main
 from ledger.services.ledger import Ledger
 from ledger.services.scores import score
 from ledger.services.select import Selection
-
-REPO = Path(__file__).resolve().parents[1]
+from support import REPO, write_files
 
 TINY = {
     "t.yaml": """\
@@ -53,40 +49,20 @@ results:
 }
 
 
-@pytest.fixture(autouse=True)
-def _env(monkeypatch):
-    monkeypatch.setenv("PLEDGER_TODAY", "2026-11-23")
-    monkeypatch.setenv("COLUMNS", "200")
-    for name in ("PLEDGER_ROOT", "PLEDGER_DATABASE_URL", "PLEDGER_DEBUG"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
-def run(capsys):
+def run(cli):
+    """The conftest `cli` fixture, returning (code, out, err)."""
+
     def call(*args):
-        capsys.readouterr()
-        code = main([str(a) for a in args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
+        result = cli(*args)
+        return result.code, result.out, result.err
 
     return call
 
 
 @pytest.fixture
 def tiny(tmp_path):
-    root = tmp_path / "tiny"
-    for name, text in TINY.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-@pytest.fixture
-def bundled(tmp_path):
-    root = tmp_path / "predictions"
-    shutil.copytree(REPO / "predictions", root, ignore=shutil.ignore_patterns(".pledger"))
-    return root
+    return write_files(tmp_path / "tiny", TINY)
 
 
 def test_seed_post_gap_is_minus_074(run, bundled):

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from ledger.services.ledger import Ledger
 from ledger.services.scores import score, select_forecasts
 from ledger.services.select import Selection
-
-REPO = Path(__file__).resolve().parents[1]
+from support import write_files
 
 # Ann publishes a, b, c, d and Bob publishes e, all on 2025-01-01. Everything
 # resolves on 2025-03-01 (c annulled, d left open); b's "no" is corrected to
@@ -72,24 +68,9 @@ results:
 }
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setenv("PLEDGER_TODAY", "2026-11-23")
-    for name in ("PLEDGER_ROOT", "PLEDGER_DATABASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def tiny(tmp_path):
-    ledger = Ledger.open(write(tmp_path / "tiny", TINY))
+    ledger = Ledger.open(write_files(tmp_path / "tiny", TINY))
     yield ledger
     ledger.close()
 
@@ -229,10 +210,8 @@ def test_nothing_to_score(tiny):
     assert run.report.bootstrap is None
 
 
-def test_seed_post_scores_minus_074(tmp_path):
-    root = tmp_path / "predictions"
-    shutil.copytree(REPO / "predictions", root, ignore=shutil.ignore_patterns(".pledger"))
-    ledger = Ledger.open(root)
+def test_seed_post_scores_minus_074(bundled):
+    ledger = Ledger.open(bundled)
     try:
         run = score(ledger, Selection(set_id="anthropic-sae-2024"))
         assert run.n == 10

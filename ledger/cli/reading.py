@@ -14,6 +14,7 @@ TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only predict
 AboutOpt = Annotated[Optional[str], typer.Option("--about", help="Only predictions whose subject contains this text.")]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only predictions made on or after this date.")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Only predictions made on or before this date.")]
+StatusOpt = Annotated[Optional[str], typer.Option("--status", help="open, due, resolved or annulled.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +42,7 @@ def list_predictions(
     by: ByOpt = None,
     tag: TagOpt = None,
     about: AboutOpt = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="open, due, resolved or annulled.")] = None,
+    status: StatusOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Show at most this many (the first, in ledger order).")] = None,

@@ -8,6 +8,9 @@ import typer
 from .common import open_ledger, parse_date, print_json, remember_root
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+# add and forecast take a probability and a forecaster the same way.
+ProbabilityOpt = Annotated[str, typer.Option("-p", "--p", help="Probability: 0.7, 70%, 3:1 or '1 in 20'.", metavar="P")]
+ForecasterOpt = Annotated[Optional[str], typer.Option("--by", help="Forecaster (default: $PLEDGER_BY, else your user name).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -36,10 +39,10 @@ def init(
 def add(
     ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="What will happen, in your words.", metavar="CLAIM")],
-    p: Annotated[str, typer.Option("-p", "--p", help="Probability: 0.7, 70%, 3:1 or '1 in 20'.", metavar="P")],
+    p: ProbabilityOpt,
     id: Annotated[Optional[str], typer.Option("--id", help="Id (a slug); made from the claim when omitted.")] = None,
     set_id: Annotated[Optional[str], typer.Option("--set", help="Add to this set (its file is created if new).")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Forecaster (default: $PLEDGER_BY, else your user name).")] = None,
+    by: ForecasterOpt = None,
     made: Annotated[Optional[str], typer.Option("--made", help="Date made, YYYY-MM-DD (default: today).")] = None,
     about: Annotated[Optional[str], typer.Option("--about", help="The subject it is about.")] = None,
     due: Annotated[Optional[str], typer.Option("--due", help="When it should be resolvable, YYYY-MM-DD.")] = None,
@@ -68,8 +71,8 @@ def add(
 def forecast(
     ctx: typer.Context,
     prediction_id: Annotated[str, typer.Argument(help="The prediction's id.", metavar="ID")],
-    p: Annotated[str, typer.Option("-p", "--p", help="Probability: 0.7, 70%, 3:1 or '1 in 20'.", metavar="P")],
-    by: Annotated[Optional[str], typer.Option("--by", help="Forecaster (default: $PLEDGER_BY, else your user name).")] = None,
+    p: ProbabilityOpt,
+    by: ForecasterOpt = None,
     at: Annotated[Optional[str], typer.Option("--at", help="Date of the forecast, YYYY-MM-DD (default: today).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="Why it changed.")] = None,
 ) -> None:

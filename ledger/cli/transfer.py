@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import open_ledger, print_json
-from .reading import AboutOpt, ByOpt, SinceOpt, SetOpt, TagOpt, UntilOpt, build_selection
+from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 FORMAT_NAMES = "fatebook, predictionbook, predictionbook-json, metaculus, manifold, csv, json, yaml"
 PROGRESS_MIN_BYTES = 1_000_000  # below this an import is over before a bar would be worth drawing
@@ -122,7 +122,7 @@ def export(
     by: ByOpt = None,
     tag: TagOpt = None,
     about: AboutOpt = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="open, due, resolved or annulled.")] = None,
+    status: StatusOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file instead of stdout.", metavar="FILE")] = None,

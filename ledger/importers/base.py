@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..errors import LedgerError, Problem, SourceLocation
@@ -328,3 +328,60 @@ def finish_item(item: ImportedItem) -> ImportedItem:
     if item.forecasts and item.forecasts[0].at < item.made:
         item.made = item.forecasts[0].at
     return item
+
+
+# -- the row loop ------------------------------------------------------------
+
+PROGRESS_EVERY = 1000  # records between progress calls
+
+
+def read_rows(rows: Iterable[tuple[int, object]], total: int, take: Callable[[int, object], None],
+              out: Parsed, progress: Progress | None) -> None:
+    """take(row, record) for each (row, record): counted in out.rows; a RowError rejects that row alone."""
+    for row, record in rows:
+        out.rows += 1
+        if progress and out.rows % PROGRESS_EVERY == 0:
+            progress(row, total)
+        try:
+            take(row, record)
+        except RowError as exc:
+            out.rejected.append(Rejected(row, str(exc)))
+
+
+def read_csv_rows(text: str, path: str, take: Callable[[int, dict[str, str]], None],
+                  out: Parsed, progress: Progress | None) -> None:
+    """read_rows over the CSV's data rows (progress in lines); a row with bytes that were not UTF-8 is rejected first."""
+
+    def checked(line: int, row: dict[str, str]) -> None:
+        for value in row.values():
+            check_utf8(value)
+        take(line, row)
+
+    read_rows(csv_rows(text, path), count_lines(text), checked, out, progress)
+
+
+def read_items(records: list, build: Callable[[int, object], ImportedItem | None], out: Parsed,
+               progress: Progress | None, repeated: Callable[[ImportedItem, object, int], str],
+               *, reject_repeats: bool = False) -> None:
+    """One item a record (JSON formats): build(n, record) makes it, or returns None when it skipped the record.
+
+    An id already taken by item `first` is skipped, or rejected with reject_repeats,
+    for the reason repeated(item, record, first) gives.
+    """
+    seen: dict[str, int] = {}
+
+    def take(n: int, record: object) -> None:
+        item = build(n, record)
+        if item is None:
+            return
+        first = seen.get(item.id)
+        if first is not None:
+            why = repeated(item, record, first)
+            if reject_repeats:
+                raise RowError(why)
+            out.skipped.append(Skipped(n, item.id, why))
+            return
+        seen[item.id] = n
+        out.items.append(item)
+
+    read_rows(enumerate(records, 1), len(records), take, out, progress)

@@ -16,18 +16,15 @@ from .base import (
     ImportedOutcome,
     Options,
     Parsed,
-    Rejected,
     RowError,
-    check_utf8,
-    count_lines,
     csv_header,
-    csv_rows,
     decode,
     finish_item,
     forecast,
     optional_day,
     parse_day,
     probability,
+    read_csv_rows,
     result_of,
     short_hash,
     text_or_none,
@@ -60,22 +57,12 @@ def parse(data: bytes, path: str, options: Options, progress=None) -> Parsed:
         )
     out = Parsed()
     items: dict[str, ImportedItem] = {}
-    total = count_lines(text)
-    for line, row in csv_rows(text, path):
-        out.rows += 1
-        if progress and out.rows % 1000 == 0:
-            progress(line, total)
-        try:
-            _take(row, line, options, items)
-        except RowError as exc:
-            out.rejected.append(Rejected(line, str(exc)))
+    read_csv_rows(text, path, lambda line, row: _take(row, line, options, items), out, progress)
     out.items = [finish_item(i) for i in items.values()]
     return out
 
 
 def _take(row: dict[str, str], line: int, options: Options, items: dict[str, ImportedItem]) -> None:
-    for value in row.values():
-        check_utf8(value)
     title = text_or_none(row.get(TITLE))
     if title is None:
         raise RowError("the question title is empty")

@@ -19,18 +19,15 @@ from .base import (
     ImportedOutcome,
     Options,
     Parsed,
-    Rejected,
     RowError,
-    check_utf8,
-    count_lines,
     csv_header,
-    csv_rows,
     decode,
     finish_item,
     forecast,
     optional_day,
     parse_day,
     probability,
+    read_csv_rows,
     result_of,
     short_hash,
     text_kept,
@@ -119,17 +116,10 @@ def parse(data: bytes, path: str, options: Options, progress=None) -> Parsed:
     columns = resolve_columns(header, options.mapping or {}, path)
     out = Parsed()
     items: dict[str, ImportedItem] = {}
-    total = count_lines(text)
-    for line, row in csv_rows(text, path):
-        out.rows += 1
-        if progress and out.rows % 1000 == 0:
-            progress(line, total)
-        try:
-            for value in row.values():
-                check_utf8(value)
-            _take({f: row.get(c, "") for f, c in columns.items()}, line, options, items)
-        except RowError as exc:
-            out.rejected.append(Rejected(line, str(exc)))
+    read_csv_rows(
+        text, path, lambda line, row: _take({f: row.get(c, "") for f, c in columns.items()}, line, options, items),
+        out, progress,
+    )
     for item in items.values():
         _default_resolution_dates(item)
     out.items = [finish_item(i) for i in items.values()]

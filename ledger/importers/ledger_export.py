@@ -14,13 +14,13 @@ from .base import (
     ImportedOutcome,
     Options,
     Parsed,
-    Rejected,
     RowError,
     forecast,
     load_json,
     optional_day,
     parse_day,
     probability,
+    read_items,
     result_of,
     text_kept,
 )
@@ -52,20 +52,12 @@ def _parse(doc: object, path: str, options: Options, progress) -> Parsed:
             [Problem(SourceLocation(path, 1), "expected a mapping with a `predictions:` list (made by `pledger export json|yaml`)", "format")],
         )
     out = Parsed()
-    seen: dict[str, int] = {}
-    records = doc["predictions"]
-    for n, record in enumerate(records, 1):
-        out.rows += 1
-        if progress and n % 1000 == 0:
-            progress(n, len(records))
-        try:
-            item = _item(record, n, options)
-            if item.id in seen:
-                raise RowError(f"id {item.id!r} appears twice (first as item {seen[item.id]})")
-            seen[item.id] = n
-            out.items.append(item)
-        except RowError as exc:
-            out.rejected.append(Rejected(n, str(exc)))
+    # Items are kept as exported: no finish_item, which could reorder forecasts or move `made`.
+    read_items(
+        doc["predictions"], lambda n, record: _item(record, n, options), out, progress,
+        lambda item, record, first: f"id {item.id!r} appears twice (first as item {first})",
+        reject_repeats=True,
+    )
     return out
 
 

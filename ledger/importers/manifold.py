@@ -25,7 +25,6 @@ from .base import (
     ImportedOutcome,
     Options,
     Parsed,
-    Rejected,
     RowError,
     Skipped,
     finish_item,
@@ -34,6 +33,7 @@ from .base import (
     optional_day,
     parse_day,
     probability,
+    read_items,
     result_of,
     slug_tags,
     source_id,
@@ -58,25 +58,15 @@ def parse(data: bytes, path: str, options: Options, progress=None) -> Parsed:
         if isinstance(bet, dict) and bet.get("contractId"):
             by_market.setdefault(bet["contractId"], []).append(bet)
     out = Parsed()
-    seen: dict[str, int] = {}
-    for n, market in enumerate(markets, 1):
-        out.rows += 1
-        if progress and n % 1000 == 0:
-            progress(n, len(markets))
-        try:
-            if not isinstance(market, dict):
-                raise RowError("a market must be a JSON object")
-            own = market.get("bets") if isinstance(market.get("bets"), list) else by_market.get(market.get("id"), [])
-            item = _market(market, own, n, options, out)
-            if item is None:
-                continue
-            if item.id in seen:
-                out.skipped.append(Skipped(n, item.id, f"the same market as item {seen[item.id]}"))
-                continue
-            seen[item.id] = n
-            out.items.append(finish_item(item))
-        except RowError as exc:
-            out.rejected.append(Rejected(n, str(exc)))
+
+    def build(n: int, market: object) -> ImportedItem | None:
+        if not isinstance(market, dict):
+            raise RowError("a market must be a JSON object")
+        own = market.get("bets") if isinstance(market.get("bets"), list) else by_market.get(market.get("id"), [])
+        item = _market(market, own, n, options, out)
+        return None if item is None else finish_item(item)
+
+    read_items(markets, build, out, progress, lambda item, market, first: f"the same market as item {first}")
     return out
 
 

@@ -24,7 +24,6 @@ from .base import (
     ImportedOutcome,
     Options,
     Parsed,
-    Rejected,
     RowError,
     Skipped,
     finish_item,
@@ -33,6 +32,7 @@ from .base import (
     optional_day,
     parse_day,
     probability,
+    read_items,
     result_of,
     source_id,
     text_or_none,
@@ -56,22 +56,12 @@ def parse(data: bytes, path: str, options: Options, progress=None) -> Parsed:
             [Problem(SourceLocation(path, 1), 'expected a post, a list of posts or a page {"results": [...]} from /api/posts/', "format")],
         )
     out = Parsed()
-    seen: dict[str, int] = {}
-    for n, post in enumerate(posts, 1):
-        out.rows += 1
-        if progress and n % 1000 == 0:
-            progress(n, len(posts))
-        try:
-            item = _post(post, n, options, out)
-            if item is None:
-                continue
-            if item.id in seen:
-                out.skipped.append(Skipped(n, item.id, f"the same post as item {seen[item.id]}"))
-                continue
-            seen[item.id] = n
-            out.items.append(finish_item(item))
-        except RowError as exc:
-            out.rejected.append(Rejected(n, str(exc)))
+
+    def build(n: int, post: object) -> ImportedItem | None:
+        item = _post(post, n, options, out)
+        return None if item is None else finish_item(item)
+
+    read_items(posts, build, out, progress, lambda item, post, first: f"the same post as item {first}")
     return out
 
 

@@ -26,7 +26,6 @@ from .base import (
     ImportedOutcome,
     Options,
     Parsed,
-    Rejected,
     RowError,
     Skipped,
     check_utf8,
@@ -39,6 +38,8 @@ from .base import (
     optional_day,
     parse_day,
     probability,
+    read_items,
+    read_rows,
     result_of,
     source_id,
     text_or_none,
@@ -81,24 +82,22 @@ def parse_csv(data: bytes, path: str, options: Options, progress=None) -> Parsed
     text = decode(data, path, options.encoding)
     out = Parsed()
     items: dict[str, ImportedItem] = {}
-    columns: dict[str, str] | None = None
-    total = count_lines(text)
-    for line, row in csv_rows(text, path):
-        if columns is None:
-            columns = _columns(list(row), path)
-        out.rows += 1
-        if progress and out.rows % 1000 == 0:
-            progress(line, total)
-        try:
-            for value in row.values():
-                check_utf8(value)
-            got = {field: row.get(col, "") for field, col in columns.items()}
-            if _truthy(got.get("withdrawn")):
-                out.skipped.append(Skipped(line, None, "withdrawn on PredictionBook"))
-                continue
-            _take(got, line, options, items)
-        except RowError as exc:
-            out.rejected.append(Rejected(line, str(exc)))
+    columns: dict[str, str] = {}
+
+    def take(line: int, row: dict[str, str]) -> None:
+        if not columns:
+            # From the first row's keys, before its text is checked: a file that is not
+            # PredictionBook's is reported as such even when every row is rejected.
+            columns.update(_columns(list(row), path))
+        for value in row.values():
+            check_utf8(value)
+        got = {field: row.get(col, "") for field, col in columns.items()}
+        if _truthy(got.get("withdrawn")):
+            out.skipped.append(Skipped(line, None, "withdrawn on PredictionBook"))
+            return
+        _take(got, line, options, items)
+
+    read_rows(csv_rows(text, path), count_lines(text), take, out, progress)
     out.items = [finish_item(i) for i in items.values()]
     return out
 
@@ -165,24 +164,20 @@ def parse_json(data: bytes, path: str, options: Options, progress=None) -> Parse
         )
     me = user.get("user_id") if isinstance(user, dict) else None
     out = Parsed()
-    seen: dict[str, int] = {}
-    for n, record in enumerate(records, 1):
-        out.rows += 1
-        if progress and n % 1000 == 0:
-            progress(n, len(records))
-        try:
-            if not isinstance(record, dict):
-                raise RowError("a prediction must be a JSON object")
-            if record.get("withdrawn") is True:
-                out.skipped.append(Skipped(n, None, "withdrawn on PredictionBook"))
-                continue
-            item = _from_json(record, n, options, me)
-            if item.id in seen:
-                raise RowError(f"prediction {record.get('id')} appears twice (first as item {seen[item.id]})")
-            seen[item.id] = n
-            out.items.append(finish_item(item))
-        except RowError as exc:
-            out.rejected.append(Rejected(n, str(exc)))
+
+    def build(n: int, record: object) -> ImportedItem | None:
+        if not isinstance(record, dict):
+            raise RowError("a prediction must be a JSON object")
+        if record.get("withdrawn") is True:
+            out.skipped.append(Skipped(n, None, "withdrawn on PredictionBook"))
+            return None
+        return finish_item(_from_json(record, n, options, me))
+
+    read_items(
+        records, build, out, progress,
+        lambda item, record, first: f"prediction {record.get('id')} appears twice (first as item {first})",
+        reject_repeats=True,
+    )
     return out
 
 

@@ -133,24 +133,30 @@ def _forecast_scores(p, o, qi, per_q, scale, eps) -> ForecastScores:
     return ForecastScores(n, scale, eps, brier, -logs, relative, peer, peers)
 
 
+def _checked_scores(question, forecaster, p, o, brier_scale, eps):
+    """Check the arguments, code the questions and forecasters, and score each forecast.
+
+    Returns (questions, forecasters, forecaster code per forecast, ForecastScores).
+    """
+    check_scale(brier_scale)
+    eps = check_eps(eps)
+    p, o, questions, qi, forecasters, fi, per_q = _prepare(question, forecaster, p, o)
+    return questions, forecasters, fi, _forecast_scores(p, o, qi, per_q, brier_scale, eps)
+
+
 def forecast_scores(
     question, forecaster, p, o, *, brier_scale: str = "0-1", eps: float = DEFAULT_EPS
 ) -> ForecastScores:
     """Per-forecast Brier, log loss, relative Brier and peer score."""
-    check_scale(brier_scale)
-    eps = check_eps(eps)
-    p, o, _, qi, _, _, per_q = _prepare(question, forecaster, p, o)
-    return _forecast_scores(p, o, qi, per_q, brier_scale, eps)
+    _, _, _, scores = _checked_scores(question, forecaster, p, o, brier_scale, eps)
+    return scores
 
 
 def leaderboard(
     question, forecaster, p, o, *, brier_scale: str = "0-1", eps: float = DEFAULT_EPS
 ) -> Leaderboard:
     """Per-forecaster proper scores, relative Brier and peer score, with n."""
-    check_scale(brier_scale)
-    eps = check_eps(eps)
-    p, o, questions, qi, forecasters, fi, per_q = _prepare(question, forecaster, p, o)
-    scores = _forecast_scores(p, o, qi, per_q, brier_scale, eps)
+    questions, forecasters, fi, scores = _checked_scores(question, forecaster, p, o, brier_scale, eps)
     nf = forecasters.size
     has_peers = scores.peers > 0
 
@@ -181,12 +187,12 @@ def leaderboard(
         for i in order  # a loop over forecasters, not forecasts
     )
     return Leaderboard(
-        n=int(p.shape[0]),
+        n=scores.n,
         n_questions=int(questions.size),
         n_forecasters=int(nf),
         brier_scale=brier_scale,
         brier_label=brier_label(brier_scale),
-        eps=eps,
+        eps=scores.eps,
         sort="brier ascending, then forecaster",
         rows=rows,
     )
