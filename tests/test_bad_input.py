@@ -121,6 +121,32 @@ def test_outcome_for_an_unknown_id(make_ledger):
     ]
 
 
+def test_references_to_a_rejected_prediction_are_not_also_unknown(make_ledger):
+    # Each prediction is left out for a problem of its own; its forecasts and
+    # outcomes must not add a misleading "unknown prediction" on top.
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 1.5\n  - id: b\n    claim: c\n    p: 0.5\n    probabilty: 0.4\n",
+        "two.yaml": "made: soon\npredictions:\n  - id: c\n    claim: c\n    p: 0.5\n",
+        "three.yaml": "predictions:\n  - id: d\n    claim: c\n    p: 0.5\n",
+        "forecasts.yaml": "forecasts:\n" + "".join(
+            f"  - prediction: {pid}\n    p: 0.4\n    by: ben\n    at: 2025-02-01\n" for pid in ("a", "b", "zz")
+        ),
+        "outcomes/x.yaml": "on: 2025-03-01\nby: ada\nresults:\n  a: yes\n  b: no\n  c: no\n  d: no\n  nope: no\n",
+    })
+    assert problems(root) == [
+        "forecasts.yaml:10:5: forecast for unknown prediction 'zz'; check the id (`pledger list` shows them)",
+        "one.yaml:6:8: `p`: probability 1.5 is outside 0..1 (did you mean 1.5%?)",
+        "one.yaml:10:5: unknown key 'probabilty' in a prediction; the keys allowed here are: "
+        "id, claim, p, by, made, due, about, criteria, tags, source, tests, note, forecasts",
+        "outcomes/x.yaml:8:3: outcome for unknown prediction 'nope'; check the id (`pledger list` shows them)",
+        "three.yaml:2:5: prediction 'd' has no `by:` and `made:`; add it to the prediction or to the file's header",
+        "two.yaml:1:7: `made`: 'soon' is not a date; write it as YYYY-MM-DD",
+    ]
+    # The index forgets a rejected id with its file: then the references are unknown.
+    (root / "one.yaml").unlink()
+    assert sum("unknown prediction 'a'" in p for p in problems(root)) == 2
+
+
 def test_an_id_that_looks_like_a_path(make_ledger):
     root = make_ledger({
         "a.yaml": HEAD + "  - id: ../etc/passwd\n    claim: c\n    p: 0.5\n",

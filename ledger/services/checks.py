@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from ..errors import Problem, SourceLocation
-from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, ProblemRow, SetRow
+from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, ProblemRow, RejectedRow, SetRow
 from .claim_checks import CLAIM_CHECKS
 from .select import OUTCOME_ORDER
 
@@ -21,6 +21,7 @@ P = PredictionRow.__table__
 F = ForecastRow.__table__
 O = OutcomeRow.__table__
 S = SetRow.__table__
+R = RejectedRow.__table__
 
 
 def file_problems(conn: Connection) -> list[Problem]:
@@ -61,11 +62,17 @@ def _duplicates(conn: Connection, table, what: str) -> list[Problem]:
     return problems
 
 
+def rejected_ids(kind: str):
+    """Ids whose record was left out for a problem already reported: a reference to one is not unknown."""
+    return select(R.c.id).where(R.c.kind == kind)
+
+
 def unknown_prediction_references(conn: Connection) -> list[Problem]:
     problems = []
     for table, what in ((F, "forecast"), (O, "outcome")):
         query = select(table.c.prediction_id, table.c.file, table.c.line, table.c.col).where(
-            table.c.prediction_id.not_in(select(P.c.id))
+            table.c.prediction_id.not_in(select(P.c.id)),
+            table.c.prediction_id.not_in(rejected_ids("prediction")),
         )
         if table is F:
             query = query.where(F.c.initial.is_(False))

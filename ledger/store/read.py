@@ -118,6 +118,7 @@ def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> Non
     header = _validate(SetHeaderIn, header_data, doc, (), out, "the file header")
     items = _list_under(doc, data, PREDICTIONS_KEY, out)
     if header is None:
+        note_rejected(out, "prediction", items)
         return
     seq_node = yamlio.child(doc.node, PREDICTIONS_KEY)
     if header.set is not None:
@@ -131,6 +132,7 @@ def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> Non
     for i, raw in enumerate(items):
         item = _validate(PredictionIn, raw, doc, (PREDICTIONS_KEY, i), out, "a prediction")
         if item is None:
+            note_rejected(out, "prediction", [raw])
             continue
         node = seq_node.value[i]
         loc = SourceLocation(out.path, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -142,6 +144,7 @@ def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> Non
             out.problems.append(
                 Problem(loc, f"prediction {item.id!r} has no {keys}; add it to the prediction or to the file's header", "missing")
             )
+            out.rejected.append(("prediction", item.id))
             continue
         tags = tuple(dict.fromkeys(header.tags + item.tags)) if header.tags or item.tags else ()
         out.predictions.append(
@@ -235,6 +238,14 @@ def _list_under(doc: yamlio.Document, data: dict, key: str, out: FileRecords) ->
         out.problems.append(_problem(out.path, line, col, f"`{key}:` must be a list of records (items starting with `- `)", "invalid"))
         return []
     return items
+
+
+def note_rejected(out: FileRecords, kind: str, items: list) -> None:
+    """Remember the ids of raw records left out for a problem already reported (FileRecords.rejected)."""
+    for raw in items:
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(rid, str):
+            out.rejected.append((kind, rid))
 
 
 def node_at(doc: yamlio.Document, loc: tuple) -> tuple[int, int]:
