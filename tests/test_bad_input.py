@@ -100,6 +100,21 @@ def test_duplicate_ids_across_files(make_ledger):
     ]
 
 
+def test_a_duplicate_id_is_reported_once_and_nothing_is_derived_from_the_pair(make_ledger):
+    # Each 'a' has its forecast and outcome dated after it was made; matched with
+    # the other 'a' they would look early, and two outcomes would look like a re-resolution.
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n",
+        "two.yaml": "by: ada\nmade: 2025-06-01\npredictions:\n  - id: a\n    claim: d\n    p: 0.6\n",
+        "forecasts.yaml": "forecasts:\n  - prediction: a\n    p: 0.4\n    by: ben\n    at: 2025-02-01\n",
+        "outcomes/1.yaml": "on: 2025-03-01\nby: ada\nresults:\n  a: yes\n",
+        "outcomes/2.yaml": "on: 2025-07-01\nby: ada\nresults:\n  a: no\n",
+    })
+    assert problems(root) == [
+        "two.yaml:4:5: prediction id 'a' is already used at one.yaml:4; ids must be unique in the ledger, rename one"
+    ]
+
+
 def test_forecast_for_an_unknown_id(make_ledger):
     root = make_ledger({
         "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n",

@@ -40,11 +40,14 @@ def duplicate_set_ids(conn: Connection) -> list[Problem]:
     return _duplicates(conn, S, "set")
 
 
+def duplicated_ids(table):
+    return select(table.c.id).group_by(table.c.id).having(func.count() > 1)
+
+
 def _duplicates(conn: Connection, table, what: str) -> list[Problem]:
-    dup_ids = select(table.c.id).group_by(table.c.id).having(func.count() > 1).subquery()
     rows = conn.execute(
         select(table.c.id, table.c.file, table.c.line, table.c.col)
-        .where(table.c.id.in_(select(dup_ids.c.id)))
+        .where(table.c.id.in_(duplicated_ids(table)))
         .order_by(table.c.id, table.c.file, table.c.line)
     ).all()
     problems, first = [], {}
@@ -88,11 +91,13 @@ def unknown_prediction_references(conn: Connection) -> list[Problem]:
 
 
 def dates_in_order(conn: Connection) -> list[Problem]:
+    # A duplicated id is reported as such; which of the two a date belongs to is unknown.
     problems = []
     rows = conn.execute(
         select(F.c.prediction_id, F.c.at, F.c.file, F.c.line, F.c.col, P.c.made)
         .join(P, P.c.id == F.c.prediction_id)
         .where(and_(F.c.initial.is_(False), F.c.at < P.c.made))
+        .where(F.c.prediction_id.not_in(duplicated_ids(P)))
     )
     for r in rows:
         problems.append(
@@ -106,6 +111,7 @@ def dates_in_order(conn: Connection) -> list[Problem]:
         select(O.c.prediction_id, O.c.on, O.c.file, O.c.line, O.c.col, P.c.made)
         .join(P, P.c.id == O.c.prediction_id)
         .where(O.c.on < P.c.made)
+        .where(O.c.prediction_id.not_in(duplicated_ids(P)))
     )
     for r in rows:
         problems.append(
@@ -119,10 +125,15 @@ def dates_in_order(conn: Connection) -> list[Problem]:
 
 
 def single_resolution(conn: Connection) -> list[Problem]:
-    """A second outcome for a prediction must say it is a correction."""
+    """A second outcome for a prediction must say it is a correction.
+
+    Not for a duplicated id: each entry may be meant for a different one of the pair.
+    """
     problems = []
     rows = conn.execute(
-        select(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line, O.c.col).order_by(*OUTCOME_ORDER)
+        select(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line, O.c.col)
+        .where(O.c.prediction_id.not_in(duplicated_ids(P)))
+        .order_by(*OUTCOME_ORDER)
     )
     first: dict[str, str] = {}
     for r in rows:
