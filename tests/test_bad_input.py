@@ -5,6 +5,7 @@ Positions are 1-based and were worked out by hand from the file texts below.
 
 from __future__ import annotations
 
+import json
 import pytest
 
 import ledger.yamlio
@@ -269,6 +270,27 @@ def test_resolving_twice_without_correction(make_ledger):
     ]
     (root / "outcomes/2.yaml").write_text("on: 2025-03-02\nby: ada\ncorrection: true\nresults:\n  a: no\n")
     assert problems(root) == []
+
+
+def test_paths_inside_messages_take_the_form_of_the_prefix(cli, make_ledger, monkeypatch):
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n  - id: c\n    claim: c\n    p: 0.5\n",
+        "outcomes/1.yaml": "on: 2025-03-01\nby: ada\nresults:\n  a: yes\n",
+        "outcomes/2.yaml": "on: 2025-03-02\nby: ada\nresults:\n  a: no\n",
+        "outcomes/dup.yaml": HEAD + "  - id: c\n    claim: again\n    p: 0.5\n",
+    })
+    monkeypatch.chdir(root / "outcomes")  # one.yaml is outside: shown in full, as a prefix would be
+    result = cli("--root", root, "check")
+    assert result.out.splitlines() == [
+        "2.yaml:4:3: 'a' is already resolved at 1.yaml:4; to change the result add `correction: true` "
+        "to this entry (or use `pledger resolve --correct`)",
+        f"dup.yaml:4:5: prediction id 'c' is already used at {root / 'one.yaml'}:7; ids must be unique "
+        "in the ledger, rename one",
+    ]
+    messages = [p["message"] for p in json.loads(cli("--root", root, "check", "--json").out)["problems"]]
+    assert [m.split(";")[0] for m in messages] == [
+        "'a' is already resolved at outcomes/1.yaml:4", "prediction id 'c' is already used at one.yaml:7"
+    ]
 
 
 def test_resolving_twice_through_the_library_is_refused_and_writes_nothing(make_ledger):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -69,7 +70,10 @@ def test_check_json_matches_its_golden(cli, problem_ledger):
     assert set(data) == {"ok", "files", "predictions", "forecasts", "outcomes", "problems"}
     assert all(set(p) == {"path", "line", "column", "code", "message"} for p in data["problems"])
     text = cli("--root", "ledger", "check").out.splitlines()
-    assert [f"ledger/{p['path']}:{p['line']}:{p['column']}: {p['message']}" for p in data["problems"]] == text
+    # Paths in messages take the form of the prefix: ledger-relative here, from the cwd in text.
+    in_text = [re.sub(r" at (\S+\.yaml:\d+);", r" at ledger/\1;", p["message"]) for p in data["problems"]]
+    assert [f"ledger/{p['path']}:{p['line']}:{p['column']}: {m}" for p, m in zip(data["problems"], in_text)] == text
+    assert "already used at group.yaml:5;" in result.out
 
 
 def test_check_is_the_same_on_a_second_run_from_the_index(cli, problem_ledger):

@@ -53,13 +53,14 @@ def _duplicates(conn: Connection, table, what: str) -> list[Problem]:
     problems, first = [], {}
     for r in rows:
         if r.id not in first:
-            first[r.id] = f"{r.file}:{r.line}"
+            first[r.id] = SourceLocation(r.file, r.line)
             continue
         problems.append(
             Problem(
                 SourceLocation(r.file, r.line, r.col),
-                f"{what} id {r.id!r} is already used at {first[r.id]}; ids must be unique in the ledger, rename one",
+                f"{what} id {r.id!r} is already used at {{0}}; ids must be unique in the ledger, rename one",
                 "duplicate-id",
+                (first[r.id],),
             )
         )
     return problems
@@ -135,17 +136,18 @@ def single_resolution(conn: Connection) -> list[Problem]:
         .where(O.c.prediction_id.not_in(duplicated_ids(P)))
         .order_by(*OUTCOME_ORDER)
     )
-    first: dict[str, str] = {}
+    first: dict[str, SourceLocation] = {}
     for r in rows:
         if r.prediction_id not in first:
-            first[r.prediction_id] = f"{r.file}:{r.line}"
+            first[r.prediction_id] = SourceLocation(r.file, r.line)
         elif not r.correction:
             problems.append(
                 Problem(
                     SourceLocation(r.file, r.line, r.col),
-                    f"{r.prediction_id!r} is already resolved at {first[r.prediction_id]}; "
+                    f"{r.prediction_id!r} is already resolved at {{0}}; "
                     "to change the result add `correction: true` to this entry (or use `pledger resolve --correct`)",
                     "resolved-twice",
+                    (first[r.prediction_id],),
                 )
             )
     return problems
