@@ -194,6 +194,28 @@ def test_oversized_document(make_ledger, monkeypatch):
     assert problems(root) == ["big.yaml:1:1: file is larger than 2 MiB; split it"]
 
 
+def test_the_size_limit_counts_bytes_not_characters(make_ledger, monkeypatch):
+    monkeypatch.setattr(ledger.yamlio, "MAX_FILE_BYTES", 1024 * 1024)
+    # 600,000 characters, 1.2 MB of UTF-8: under the limit in characters, over it in bytes.
+    wide = HEAD + "  - id: a\n    claim: c\n    p: 0.5\n" + ("# " + "é" * 999 + "\n") * 600
+    assert len(wide) < 1024 * 1024 < len(wide.encode("utf-8"))
+    root = make_ledger({"wide.yaml": wide})
+    assert problems(root) == ["wide.yaml:1:1: file is larger than 1 MiB; split it"]
+    with pytest.raises(ledger.yamlio.YamlProblemError, match="larger than 1 MiB"):
+        ledger.yamlio.parse(wide)
+    ledger.yamlio.parse(wide[: len(wide) // 2])  # 0.6 MB: fine
+
+
+def test_an_oversized_file_is_refused_by_its_size_before_it_is_decoded(make_ledger, monkeypatch):
+    from ledger.store.read import read_file
+
+    monkeypatch.setattr(ledger.yamlio, "MAX_FILE_BYTES", 1024 * 1024)
+    root = make_ledger({"big.yaml": b"\xff" * (1024 * 1024 + 1)})  # not UTF-8 either: size comes first
+    for data in (None, (root / "big.yaml").read_bytes()):
+        rendered = [p.render() for p in read_file(root, "big.yaml", data).problems]
+        assert rendered == ["big.yaml:1:1: file is larger than 1 MiB; split it"]
+
+
 DEEP = "x: " + "[" * 5000 + "]" * 5000 + "\n"
 
 

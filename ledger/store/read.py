@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,15 @@ def _gc_paused():
 
 def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
     out = FileRecords(rel_path)
-    if data is None:
-        try:
-            data = (root / rel_path).read_bytes()
-        except OSError as exc:
-            out.problems.append(_problem(rel_path, 0, 0, f"cannot read the file: {exc.strerror}", "io"))
-            return out
+    try:
+        data = _bytes_within_limit(root / rel_path, data)
+    except OSError as exc:
+        out.problems.append(_problem(rel_path, 0, 0, f"cannot read the file: {exc.strerror}", "io"))
+        return out
+    except yamlio.YamlProblemError as exc:
+        p = exc.problem
+        out.problems.append(_problem(rel_path, p.line, p.column, p.message, p.code))
+        return out
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -81,6 +85,16 @@ def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
         return out
     _read_document(doc, out)
     return out
+
+
+def _bytes_within_limit(path: Path, data: bytes | None) -> bytes:
+    """The file's bytes, its size checked first: an oversized file is neither read nor decoded."""
+    if data is not None:
+        yamlio.check_size(len(data))
+        return data
+    with open(path, "rb") as fh:
+        yamlio.check_size(os.fstat(fh.fileno()).st_size)
+        return fh.read()
 
 
 def _read_document(doc: yamlio.Document, out: FileRecords) -> None:
