@@ -186,8 +186,9 @@ class _Batch:
     def write(self, conn: Connection) -> None:
         for table, rows in (
             (FileRow, self.files), (SetRow, self.sets), (PredictionRow, self.predictions), (TagRow, self.tags),
-            (ForecastRow, self.forecasts), (OutcomeRow, self.outcomes), (ProblemRow, self.problems), (RejectedRow, self.rejected),
-            (SourceRow, self.sources), (ClaimRow, self.claims), (AssessmentRow, self.assessments),
+            (ForecastRow, self.forecasts), (OutcomeRow, self.outcomes), (ProblemRow, self.problems),
+            (RejectedRow, self.rejected), (SourceRow, self.sources), (ClaimRow, self.claims),
+            (AssessmentRow, self.assessments),
         ):
             if rows:
                 conn.execute(insert(table.__table__), rows)
