@@ -35,14 +35,25 @@ class SourceLocation(NamedTuple):
 
 @dataclass(frozen=True, order=True, slots=True)
 class Problem:
-    """One thing wrong with the ledger, and what to do about it."""
+    """One thing wrong with the ledger, and what to do about it.
+
+    A message naming other places writes `{0}`, `{1}`, ... for the `refs`, so
+    text() shows each the way the location is shown: from the same root.
+    """
 
     location: SourceLocation
     message: str
     code: str = field(default="invalid", compare=False)
+    refs: tuple[SourceLocation, ...] = ()
+
+    def text(self, root: str | os.PathLike | None = None) -> str:
+        """The message, its refs shown as render() shows the location (ledger-relative without a root)."""
+        if not self.refs:
+            return self.message
+        return self.message.format(*(ref.render(root) for ref in self.refs))
 
     def render(self, root: str | os.PathLike | None = None) -> str:
-        return f"{self.location.render(root)}: {self.message}"
+        return f"{self.location.render(root)}: {self.text(root)}"
 
     def to_dict(self) -> dict:
         return {
@@ -50,7 +61,7 @@ class Problem:
             "line": self.location.line,
             "column": self.location.column,
             "code": self.code,
-            "message": self.message,
+            "message": self.text(),
         }
 
 

@@ -139,3 +139,5 @@ class FileRecords:
     claims: list[Claim] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
     problems: list = field(default_factory=list)
+    # (kind, id) of records left out for a reported problem: a reference to one is not "unknown".
+    rejected: list[tuple[str, str]] = field(default_factory=list)

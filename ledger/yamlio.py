@@ -148,12 +148,19 @@ class Document:
     node: Node | None
 
 
-def parse(text: str) -> Document:
-    """Parse one YAML document safely. Raises YamlProblemError for any problem."""
-    if len(text) > MAX_FILE_BYTES:
+def check_size(n_bytes: int) -> None:
+    """Refuse a file of n_bytes (its size in bytes, as on disk) over MAX_FILE_BYTES."""
+    if n_bytes > MAX_FILE_BYTES:
         raise YamlProblemError(
             YamlProblem(1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it", "too-large")
         )
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document safely. Raises YamlProblemError for any problem."""
+    # A character is 1 to 4 bytes of UTF-8: encode only when the count cannot decide.
+    n = len(text)
+    check_size(n if n > MAX_FILE_BYTES or 4 * n <= MAX_FILE_BYTES else len(text.encode("utf-8", "surrogatepass")))
     _check_depth(text)
     loader = _Loader(text)
     try:

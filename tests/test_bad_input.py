@@ -5,6 +5,7 @@ Positions are 1-based and were worked out by hand from the file texts below.
 
 from __future__ import annotations
 
+import json
 import pytest
 
 import ledger.yamlio
@@ -119,6 +120,21 @@ def test_duplicate_ids_across_files(make_ledger):
     ]
 
 
+def test_a_duplicate_id_is_reported_once_and_nothing_is_derived_from_the_pair(make_ledger):
+    # Each 'a' has its forecast and outcome dated after it was made; matched with
+    # the other 'a' they would look early, and two outcomes would look like a re-resolution.
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n",
+        "two.yaml": "by: ada\nmade: 2025-06-01\npredictions:\n  - id: a\n    claim: d\n    p: 0.6\n",
+        "forecasts.yaml": "forecasts:\n  - prediction: a\n    p: 0.4\n    by: ben\n    at: 2025-02-01\n",
+        "outcomes/1.yaml": "on: 2025-03-01\nby: ada\nresults:\n  a: yes\n",
+        "outcomes/2.yaml": "on: 2025-07-01\nby: ada\nresults:\n  a: no\n",
+    })
+    assert problems(root) == [
+        "two.yaml:4:5: prediction id 'a' is already used at one.yaml:4; ids must be unique in the ledger, rename one"
+    ]
+
+
 def test_forecast_for_an_unknown_id(make_ledger):
     root = make_ledger({
         "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n",
@@ -138,6 +154,32 @@ def test_outcome_for_an_unknown_id(make_ledger):
     assert problems(root) == [
         "outcomes/x.yaml:5:3: outcome for unknown prediction 'nope'; check the id (`pledger list` shows them)"
     ]
+
+
+def test_references_to_a_rejected_prediction_are_not_also_unknown(make_ledger):
+    # Each prediction is left out for a problem of its own; its forecasts and
+    # outcomes must not add a misleading "unknown prediction" on top.
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 1.5\n  - id: b\n    claim: c\n    p: 0.5\n    probabilty: 0.4\n",
+        "two.yaml": "made: soon\npredictions:\n  - id: c\n    claim: c\n    p: 0.5\n",
+        "three.yaml": "predictions:\n  - id: d\n    claim: c\n    p: 0.5\n",
+        "forecasts.yaml": "forecasts:\n" + "".join(
+            f"  - prediction: {pid}\n    p: 0.4\n    by: ben\n    at: 2025-02-01\n" for pid in ("a", "b", "zz")
+        ),
+        "outcomes/x.yaml": "on: 2025-03-01\nby: ada\nresults:\n  a: yes\n  b: no\n  c: no\n  d: no\n  nope: no\n",
+    })
+    assert problems(root) == [
+        "forecasts.yaml:10:5: forecast for unknown prediction 'zz'; check the id (`pledger list` shows them)",
+        "one.yaml:6:8: `p`: probability 1.5 is outside 0..1 (did you mean 1.5%?)",
+        "one.yaml:10:5: unknown key 'probabilty' in a prediction; the keys allowed here are: "
+        "id, claim, p, by, made, due, about, criteria, tags, source, tests, note, forecasts",
+        "outcomes/x.yaml:8:3: outcome for unknown prediction 'nope'; check the id (`pledger list` shows them)",
+        "three.yaml:2:5: prediction 'd' has no `by:` and `made:`; add it to the prediction or to the file's header",
+        "two.yaml:1:7: `made`: 'soon' is not a date; write it as YYYY-MM-DD",
+    ]
+    # The index forgets a rejected id with its file: then the references are unknown.
+    (root / "one.yaml").unlink()
+    assert sum("unknown prediction 'a'" in p for p in problems(root)) == 2
 
 
 def test_an_id_that_looks_like_a_path(make_ledger):
@@ -169,6 +211,28 @@ def test_oversized_document(make_ledger, monkeypatch):
     assert len(big) > 2 * 1024 * 1024
     root = make_ledger({"big.yaml": big, "small.yaml": HEAD + "  - id: ok\n    claim: c\n    p: 0.5\n"})
     assert problems(root) == ["big.yaml:1:1: file is larger than 2 MiB; split it"]
+
+
+def test_the_size_limit_counts_bytes_not_characters(make_ledger, monkeypatch):
+    monkeypatch.setattr(ledger.yamlio, "MAX_FILE_BYTES", 1024 * 1024)
+    # 600,000 characters, 1.2 MB of UTF-8: under the limit in characters, over it in bytes.
+    wide = HEAD + "  - id: a\n    claim: c\n    p: 0.5\n" + ("# " + "é" * 999 + "\n") * 600
+    assert len(wide) < 1024 * 1024 < len(wide.encode("utf-8"))
+    root = make_ledger({"wide.yaml": wide})
+    assert problems(root) == ["wide.yaml:1:1: file is larger than 1 MiB; split it"]
+    with pytest.raises(ledger.yamlio.YamlProblemError, match="larger than 1 MiB"):
+        ledger.yamlio.parse(wide)
+    ledger.yamlio.parse(wide[: len(wide) // 2])  # 0.6 MB: fine
+
+
+def test_an_oversized_file_is_refused_by_its_size_before_it_is_decoded(make_ledger, monkeypatch):
+    from ledger.store.read import read_file
+
+    monkeypatch.setattr(ledger.yamlio, "MAX_FILE_BYTES", 1024 * 1024)
+    root = make_ledger({"big.yaml": b"\xff" * (1024 * 1024 + 1)})  # not UTF-8 either: size comes first
+    for data in (None, (root / "big.yaml").read_bytes()):
+        rendered = [p.render() for p in read_file(root, "big.yaml", data).problems]
+        assert rendered == ["big.yaml:1:1: file is larger than 1 MiB; split it"]
 
 
 DEEP = "x: " + "[" * 5000 + "]" * 5000 + "\n"
@@ -247,6 +311,27 @@ def test_resolving_twice_without_correction(make_ledger):
     ]
     (root / "outcomes/2.yaml").write_text("on: 2025-03-02\nby: ada\ncorrection: true\nresults:\n  a: no\n")
     assert problems(root) == []
+
+
+def test_paths_inside_messages_take_the_form_of_the_prefix(cli, make_ledger, monkeypatch):
+    root = make_ledger({
+        "one.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n  - id: c\n    claim: c\n    p: 0.5\n",
+        "outcomes/1.yaml": "on: 2025-03-01\nby: ada\nresults:\n  a: yes\n",
+        "outcomes/2.yaml": "on: 2025-03-02\nby: ada\nresults:\n  a: no\n",
+        "outcomes/dup.yaml": HEAD + "  - id: c\n    claim: again\n    p: 0.5\n",
+    })
+    monkeypatch.chdir(root / "outcomes")  # one.yaml is outside: shown in full, as a prefix would be
+    result = cli("--root", root, "check")
+    assert result.out.splitlines() == [
+        "2.yaml:4:3: 'a' is already resolved at 1.yaml:4; to change the result add `correction: true` "
+        "to this entry (or use `pledger resolve --correct`)",
+        f"dup.yaml:4:5: prediction id 'c' is already used at {root / 'one.yaml'}:7; ids must be unique "
+        "in the ledger, rename one",
+    ]
+    messages = [p["message"] for p in json.loads(cli("--root", root, "check", "--json").out)["problems"]]
+    assert [m.split(";")[0] for m in messages] == [
+        "'a' is already resolved at outcomes/1.yaml:4", "prediction id 'c' is already used at one.yaml:7"
+    ]
 
 
 def test_resolving_twice_through_the_library_is_refused_and_writes_nothing(make_ledger):

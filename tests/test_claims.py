@@ -157,6 +157,23 @@ def test_ledger_checks_name_the_record_and_what_to_do(make_ledger):
     ]
 
 
+def test_references_to_a_rejected_claim_or_source_are_not_also_unknown(make_ledger):
+    root = make_ledger({
+        "claims.yaml": "sources:\n  - id: untitled\n    date: 2024-01-01\n"
+                       "claims:\n  - id: odd\n    quote: q\n    source: https://example.org\n    confidense: 80%\n"
+                       "  - id: sourced\n    quote: q\n    source: untitled\n",
+        "sae.yaml": PREDICTIONS.replace("[interpretable]", "[odd]"),
+        "assessments.yaml": "assessments:\n  - {claim: odd, verdict: open, on: 2024-06-01, by: me}\n"
+                            "  - {claim: sourced, verdict: open, on: 2024-06-01, by: me}\n",
+    })
+    rendered = [p.render() for p in Ledger.open(root).problems()]
+    assert rendered == [
+        "claims.yaml:2:5: a source needs a `url:` or a `title:` so readers can find it",
+        "claims.yaml:8:5: unknown key 'confidense' in a claim; the keys allowed here are: "
+        "id, quote, source, locator, claimant, tags, confidence, note",
+    ]
+
+
 # -- the service ---------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..version import __version__
 
-SCHEMA_VERSION = "3"  # 2: claims, sources, assessments; 3: covering indexes for scoring
+SCHEMA_VERSION = "4"  # 2: claims, sources, assessments; 3: covering indexes for scoring; 4: rejected ids
 
 # Problem messages are stored in the index, so a new version of pledger (new
 # wording, new checks) rebuilds it as a schema change would.

@@ -29,6 +29,7 @@ from .tables import (
     OutcomeRow,
     PredictionRow,
     ProblemRow,
+    RejectedRow,
     SetRow,
     SourceRow,
     TagRow,
@@ -117,6 +118,7 @@ class _Batch:
         self.forecasts: list[dict] = []
         self.outcomes: list[dict] = []
         self.problems: list[dict] = []
+        self.rejected: list[dict] = []
         self.sources: list[dict] = []
         self.claims: list[dict] = []
         self.assessments: list[dict] = []
@@ -154,6 +156,8 @@ class _Batch:
             self.problems.append(
                 {"file": path, "line": pr.location.line, "col": pr.location.column, "code": pr.code, "message": pr.message}
             )
+        for kind, rid in rec.rejected:
+            self.rejected.append({"kind": kind, "id": rid, "file": path})
 
     def _add_claims(self, rec: FileRecords) -> None:
         path = rec.path
@@ -183,7 +187,8 @@ class _Batch:
         for table, rows in (
             (FileRow, self.files), (SetRow, self.sets), (PredictionRow, self.predictions), (TagRow, self.tags),
             (ForecastRow, self.forecasts), (OutcomeRow, self.outcomes), (ProblemRow, self.problems),
-            (SourceRow, self.sources), (ClaimRow, self.claims), (AssessmentRow, self.assessments),
+            (RejectedRow, self.rejected), (SourceRow, self.sources), (ClaimRow, self.claims),
+            (AssessmentRow, self.assessments),
         ):
             if rows:
                 conn.execute(insert(table.__table__), rows)

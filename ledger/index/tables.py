@@ -122,6 +122,16 @@ class ProblemRow(SQLModel, table=True):
     message: str
 
 
+class RejectedRow(SQLModel, table=True):
+    """An id whose record was left out for a problem: `check` does not call references to it unknown."""
+
+    __tablename__ = "rejected"
+    rowid: int | None = Field(default=None, primary_key=True)
+    kind: str  # prediction | claim | source
+    id: str = Field(index=True)
+    file: str = Field(index=True)
+
+
 class SourceRow(SQLModel, table=True):
     """A shared source (a `sources:` entry in a claims file)."""
 
@@ -175,4 +185,6 @@ class AssessmentRow(SQLModel, table=True):
     col: int = 0
 
 
-PER_FILE_TABLES = (SetRow, PredictionRow, TagRow, ForecastRow, OutcomeRow, ProblemRow, SourceRow, ClaimRow, AssessmentRow)
+PER_FILE_TABLES = (
+    SetRow, PredictionRow, TagRow, ForecastRow, OutcomeRow, ProblemRow, RejectedRow, SourceRow, ClaimRow, AssessmentRow,
+)

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from ..errors import Problem, SourceLocation
-from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, ProblemRow, SetRow
+from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, ProblemRow, RejectedRow, SetRow
 from .claim_checks import CLAIM_CHECKS
 from .select import OUTCOME_ORDER
 
@@ -21,6 +21,7 @@ P = PredictionRow.__table__
 F = ForecastRow.__table__
 O = OutcomeRow.__table__
 S = SetRow.__table__
+R = RejectedRow.__table__
 
 
 def file_problems(conn: Connection) -> list[Problem]:
@@ -39,33 +40,43 @@ def duplicate_set_ids(conn: Connection) -> list[Problem]:
     return _duplicates(conn, S, "set")
 
 
+def duplicated_ids(table):
+    return select(table.c.id).group_by(table.c.id).having(func.count() > 1)
+
+
 def _duplicates(conn: Connection, table, what: str) -> list[Problem]:
-    dup_ids = select(table.c.id).group_by(table.c.id).having(func.count() > 1).subquery()
     rows = conn.execute(
         select(table.c.id, table.c.file, table.c.line, table.c.col)
-        .where(table.c.id.in_(select(dup_ids.c.id)))
+        .where(table.c.id.in_(duplicated_ids(table)))
         .order_by(table.c.id, table.c.file, table.c.line)
     ).all()
     problems, first = [], {}
     for r in rows:
         if r.id not in first:
-            first[r.id] = f"{r.file}:{r.line}"
+            first[r.id] = SourceLocation(r.file, r.line)
             continue
         problems.append(
             Problem(
                 SourceLocation(r.file, r.line, r.col),
-                f"{what} id {r.id!r} is already used at {first[r.id]}; ids must be unique in the ledger, rename one",
+                f"{what} id {r.id!r} is already used at {{0}}; ids must be unique in the ledger, rename one",
                 "duplicate-id",
+                (first[r.id],),
             )
         )
     return problems
+
+
+def rejected_ids(kind: str):
+    """Ids whose record was left out for a problem already reported: a reference to one is not unknown."""
+    return select(R.c.id).where(R.c.kind == kind)
 
 
 def unknown_prediction_references(conn: Connection) -> list[Problem]:
     problems = []
     for table, what in ((F, "forecast"), (O, "outcome")):
         query = select(table.c.prediction_id, table.c.file, table.c.line, table.c.col).where(
-            table.c.prediction_id.not_in(select(P.c.id))
+            table.c.prediction_id.not_in(select(P.c.id)),
+            table.c.prediction_id.not_in(rejected_ids("prediction")),
         )
         if table is F:
             query = query.where(F.c.initial.is_(False))
@@ -81,11 +92,13 @@ def unknown_prediction_references(conn: Connection) -> list[Problem]:
 
 
 def dates_in_order(conn: Connection) -> list[Problem]:
+    # A duplicated id is reported as such; which of the two a date belongs to is unknown.
     problems = []
     rows = conn.execute(
         select(F.c.prediction_id, F.c.at, F.c.file, F.c.line, F.c.col, P.c.made)
         .join(P, P.c.id == F.c.prediction_id)
         .where(and_(F.c.initial.is_(False), F.c.at < P.c.made))
+        .where(F.c.prediction_id.not_in(duplicated_ids(P)))
     )
     for r in rows:
         problems.append(
@@ -99,6 +112,7 @@ def dates_in_order(conn: Connection) -> list[Problem]:
         select(O.c.prediction_id, O.c.on, O.c.file, O.c.line, O.c.col, P.c.made)
         .join(P, P.c.id == O.c.prediction_id)
         .where(O.c.on < P.c.made)
+        .where(O.c.prediction_id.not_in(duplicated_ids(P)))
     )
     for r in rows:
         problems.append(
@@ -112,22 +126,28 @@ def dates_in_order(conn: Connection) -> list[Problem]:
 
 
 def single_resolution(conn: Connection) -> list[Problem]:
-    """A second outcome for a prediction must say it is a correction."""
+    """A second outcome for a prediction must say it is a correction.
+
+    Not for a duplicated id: each entry may be meant for a different one of the pair.
+    """
     problems = []
     rows = conn.execute(
-        select(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line, O.c.col).order_by(*OUTCOME_ORDER)
+        select(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line, O.c.col)
+        .where(O.c.prediction_id.not_in(duplicated_ids(P)))
+        .order_by(*OUTCOME_ORDER)
     )
-    first: dict[str, str] = {}
+    first: dict[str, SourceLocation] = {}
     for r in rows:
         if r.prediction_id not in first:
-            first[r.prediction_id] = f"{r.file}:{r.line}"
+            first[r.prediction_id] = SourceLocation(r.file, r.line)
         elif not r.correction:
             problems.append(
                 Problem(
                     SourceLocation(r.file, r.line, r.col),
-                    f"{r.prediction_id!r} is already resolved at {first[r.prediction_id]}; "
+                    f"{r.prediction_id!r} is already resolved at {{0}}; "
                     "to change the result add `correction: true` to this entry (or use `pledger resolve --correct`)",
                     "resolved-twice",
+                    (first[r.prediction_id],),
                 )
             )
     return problems

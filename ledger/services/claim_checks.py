@@ -27,8 +27,10 @@ def duplicate_claim_ids(conn: Connection) -> list[Problem]:
 
 
 def unknown_claim_references(conn: Connection) -> list[Problem]:
-    """Predictions' `tests:` and assessments must name claims that exist."""
-    known = set(conn.execute(select(C.c.id)).scalars())
+    """Predictions' `tests:` and assessments must name claims that exist (or were rejected, a problem of their own)."""
+    from .checks import rejected_ids
+
+    known = set(conn.execute(select(C.c.id)).scalars()) | set(conn.execute(rejected_ids("claim")).scalars())
     problems = []
     rows = conn.execute(select(P.c.id, P.c.tests, P.c.file, P.c.line, P.c.col).where(P.c.tests != "[]"))
     for r in rows:
@@ -42,7 +44,11 @@ def unknown_claim_references(conn: Connection) -> list[Problem]:
                         "unknown-id",
                     )
                 )
-    for r in conn.execute(select(A.c.claim_id, A.c.file, A.c.line, A.c.col).where(A.c.claim_id.not_in(select(C.c.id)))):
+    rows = conn.execute(
+        select(A.c.claim_id, A.c.file, A.c.line, A.c.col)
+        .where(A.c.claim_id.not_in(select(C.c.id)), A.c.claim_id.not_in(rejected_ids("claim")))
+    )
+    for r in rows:
         problems.append(
             Problem(
                 SourceLocation(r.file, r.line, r.col),
@@ -54,10 +60,12 @@ def unknown_claim_references(conn: Connection) -> list[Problem]:
 
 
 def unknown_source_references(conn: Connection) -> list[Problem]:
+    from .checks import rejected_ids
+
     rows = conn.execute(
         select(C.c.id, C.c.source_ref, C.c.file, C.c.line, C.c.col)
         .where(C.c.source_ref.is_not(None))
-        .where(C.c.source_ref.not_in(select(S.c.id)))
+        .where(C.c.source_ref.not_in(select(S.c.id)), C.c.source_ref.not_in(rejected_ids("source")))
     )
     return [
         Problem(

@@ -43,15 +43,21 @@ class CheckReport:
     predictions: int
     forecasts: int
     outcomes: int
+    claims: int = 0
+    assessments: int = 0
+    sources: int = 0
 
     def summary(self) -> str:
-        counts = ", ".join(
-            _count(n, word)
-            for n, word in (
-                (self.files, "file"), (self.predictions, "prediction"), (self.forecasts, "forecast"),
-                (self.outcomes, "outcome entry"),
-            )
-        )
+        counted = [
+            (self.files, "file"), (self.predictions, "prediction"), (self.forecasts, "forecast"),
+            (self.outcomes, "outcome entry"),
+        ]
+        # The claims side only when the ledger keeps claims: most ledgers hold none.
+        if self.claims or self.assessments:
+            counted += [(self.claims, "claim"), (self.assessments, "assessment")]
+        if self.sources:
+            counted.append((self.sources, "source"))
+        counts = ", ".join(_count(n, word) for n, word in counted)
         if not self.problems:
             return f"ok: {counts}, no problems"
         noun = "problem" if len(self.problems) == 1 else "problems"
@@ -64,6 +70,9 @@ class CheckReport:
             "predictions": self.predictions,
             "forecasts": self.forecasts,
             "outcomes": self.outcomes,
+            "claims": self.claims,
+            "assessments": self.assessments,
+            "sources": self.sources,
             "problems": [p.to_dict() for p in self.problems],
         }
 
@@ -76,7 +85,7 @@ def _count(n: int, word: str) -> str:
 def check_ledger(ledger: Ledger) -> CheckReport:
     from sqlalchemy import func, select
 
-    from ..index.tables import FileRow, ForecastRow, OutcomeRow, PredictionRow
+    from ..index.tables import AssessmentRow, ClaimRow, FileRow, ForecastRow, OutcomeRow, PredictionRow, SourceRow
     from . import checks
 
     with ledger.connect() as conn:
@@ -85,4 +94,7 @@ def check_ledger(ledger: Ledger) -> CheckReport:
         def count(table) -> int:
             return conn.execute(select(func.count()).select_from(table.__table__)).scalar()
 
-        return CheckReport(problems, count(FileRow), count(PredictionRow), count(ForecastRow), count(OutcomeRow))
+        return CheckReport(
+            problems, count(FileRow), count(PredictionRow), count(ForecastRow), count(OutcomeRow),
+            claims=count(ClaimRow), assessments=count(AssessmentRow), sources=count(SourceRow),
+        )

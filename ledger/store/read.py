@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,15 @@ def _gc_paused():
 
 def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
     out = FileRecords(rel_path)
-    if data is None:
-        try:
-            data = (root / rel_path).read_bytes()
-        except OSError as exc:
-            out.problems.append(_problem(rel_path, 0, 0, f"cannot read the file: {exc.strerror}", "io"))
-            return out
+    try:
+        data = _bytes_within_limit(root / rel_path, data)
+    except OSError as exc:
+        out.problems.append(_problem(rel_path, 0, 0, f"cannot read the file: {exc.strerror}", "io"))
+        return out
+    except yamlio.YamlProblemError as exc:
+        p = exc.problem
+        out.problems.append(_problem(rel_path, p.line, p.column, p.message, p.code))
+        return out
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -81,6 +85,16 @@ def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
         return out
     _read_document(doc, out)
     return out
+
+
+def _bytes_within_limit(path: Path, data: bytes | None) -> bytes:
+    """The file's bytes, its size checked first: an oversized file is neither read nor decoded."""
+    if data is not None:
+        yamlio.check_size(len(data))
+        return data
+    with open(path, "rb") as fh:
+        yamlio.check_size(os.fstat(fh.fileno()).st_size)
+        return fh.read()
 
 
 def _read_document(doc: yamlio.Document, out: FileRecords) -> None:
@@ -118,6 +132,7 @@ def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> Non
     header = _validate(SetHeaderIn, header_data, doc, (), out, "the file header")
     items = _list_under(doc, data, PREDICTIONS_KEY, out)
     if header is None:
+        note_rejected(out, "prediction", items)
         return
     seq_node = yamlio.child(doc.node, PREDICTIONS_KEY)
     if header.set is not None:
@@ -131,6 +146,7 @@ def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> Non
     for i, raw in enumerate(items):
         item = _validate(PredictionIn, raw, doc, (PREDICTIONS_KEY, i), out, "a prediction")
         if item is None:
+            note_rejected(out, "prediction", [raw])
             continue
         node = seq_node.value[i]
         loc = SourceLocation(out.path, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -142,6 +158,7 @@ def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> Non
             out.problems.append(
                 Problem(loc, f"prediction {item.id!r} has no {keys}; add it to the prediction or to the file's header", "missing")
             )
+            out.rejected.append(("prediction", item.id))
             continue
         tags = tuple(dict.fromkeys(header.tags + item.tags)) if header.tags or item.tags else ()
         out.predictions.append(
@@ -235,6 +252,14 @@ def _list_under(doc: yamlio.Document, data: dict, key: str, out: FileRecords) ->
         out.problems.append(_problem(out.path, line, col, f"`{key}:` must be a list of records (items starting with `- `)", "invalid"))
         return []
     return items
+
+
+def note_rejected(out: FileRecords, kind: str, items: list) -> None:
+    """Remember the ids of raw records left out for a problem already reported (FileRecords.rejected)."""
+    for raw in items:
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(rid, str):
+            out.rejected.append((kind, rid))
 
 
 def node_at(doc: yamlio.Document, loc: tuple) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from ..errors import Problem, SourceLocation
 from ..models import ASSESSMENTS_KEY, CLAIMS_KEY, SOURCES_KEY, AssessmentIn, ClaimIn, ClaimsHeaderIn, SourceIn
 from ..records import Assessment, Claim, Evidence, FileRecords, Source
 from ..yamlio import Document, locate
-from .read import _list_under, _problem, _validate, node_at
+from .read import _list_under, _problem, _validate, node_at, note_rejected
 
 
 def read_claims(doc: Document, data: dict, out: FileRecords) -> None:
@@ -19,6 +19,7 @@ def read_claims(doc: Document, data: dict, out: FileRecords) -> None:
     for i, raw in enumerate(_list_under(doc, data, SOURCES_KEY, out)):
         src = _validate(SourceIn, raw, doc, (SOURCES_KEY, i), out, "a source")
         if src is None:
+            note_rejected(out, "source", [raw])
             continue
         loc = _loc(doc, out, (SOURCES_KEY, i))
         if src.id is None:
@@ -28,18 +29,24 @@ def read_claims(doc: Document, data: dict, out: FileRecords) -> None:
             out.problems.append(
                 _problem(out.path, line, col, "`locator:` belongs on each claim (section, page, figure), not on a shared source", "invalid")
             )
+            out.rejected.append(("source", src.id))
         elif _check_has_place(src, loc, out):
             out.sources.append(Source(src.id, src.title, src.url, src.date, tuple(src.authors), loc))
+        else:
+            out.rejected.append(("source", src.id))
     items = _list_under(doc, data, CLAIMS_KEY, out)
     if header is None:
+        note_rejected(out, "claim", items)
         return
     if header.source is not None and header.source.locator is not None:
         line, col = node_at(doc, ("source", "locator"))
         out.problems.append(_problem(out.path, line, col, "`locator:` belongs on each claim, not in the file's header", "invalid"))
+        note_rejected(out, "claim", items)
         return
     for i, raw in enumerate(items):
         item = _validate(ClaimIn, raw, doc, (CLAIMS_KEY, i), out, "a claim")
         if item is None:
+            note_rejected(out, "claim", [raw])
             continue
         loc = _loc(doc, out, (CLAIMS_KEY, i))
         given = item.source or header.source
@@ -48,6 +55,7 @@ def read_claims(doc: Document, data: dict, out: FileRecords) -> None:
                 Problem(loc, f"claim {item.id!r} has no `source:`; give its url, a mapping {{title, url, date, authors}}, "
                              "or the id of a shared source (on the claim or in the file's header)", "missing")
             )
+            out.rejected.append(("claim", item.id))
             continue
         ref, source = _split_source(given)
         if ref is None and given.id is not None:
@@ -56,8 +64,10 @@ def read_claims(doc: Document, data: dict, out: FileRecords) -> None:
                 _problem(out.path, line, col, "a claim's own source takes no `id:`; to share a source, put it under "
                                               "`sources:` and write `source: ID` on the claims", "invalid")
             )
+            out.rejected.append(("claim", item.id))
             continue
         if source is not None and not _check_has_place(source, loc, out):
+            out.rejected.append(("claim", item.id))
             continue
         tags = tuple(dict.fromkeys(header.tags + item.tags))
         out.claims.append(
