@@ -394,3 +394,12 @@ def test_a_source_with_a_script_or_file_scheme_is_refused(make_ledger):
     assert problems(root) == [
         "a.yaml:7:13: `source`: 'data:text/html,hi' is not a web address; links must start with http:// or https://",
     ]
+
+
+def test_due_before_made_is_reported(make_ledger):
+    root = make_ledger({
+        "a.yaml": "by: ada\nmade: 2025-01-01\ndue: 2024-06-01\npredictions:\n"
+        "  - id: a\n    claim: x\n    p: 0.5\n  - id: b\n    claim: y\n    p: 0.5\n    due: 2025-06-01\n",
+    })
+    # `a` takes the header's due date, which is before the header's made date; `b` gives its own.
+    assert problems(root) == ["a.yaml:5:5: 'a' is due 2024-06-01, before it was made (2025-01-01); check both dates"]

@@ -122,6 +122,15 @@ def dates_in_order(conn: Connection) -> list[Problem]:
                 "order",
             )
         )
+    # Due before made (possibly a header's `due` meeting an item's `made`): `add --due` refuses it too.
+    for r in conn.execute(select(P.c.id, P.c.due, P.c.made, P.c.file, P.c.line, P.c.col).where(P.c.due < P.c.made)):
+        problems.append(
+            Problem(
+                SourceLocation(r.file, r.line, r.col),
+                f"{r.id!r} is due {r.due}, before it was made ({r.made}); check both dates",
+                "order",
+            )
+        )
     return problems
 
 
