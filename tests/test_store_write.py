@@ -95,6 +95,24 @@ def test_empty_flow_list_becomes_a_block_list():
     assert new == "by: ada\nmade: 2025-01-06\npredictions:\n  - id: a\n    claim: c\n    p: 0.5   # none yet\n"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        HAND_EDITED,  # a block list, appended after its last item
+        "by: ada\nmade: 2025-01-06\npredictions: []\n",  # an empty flow list
+        "by: ada\nmade: 2025-01-06\npredictions:\n",  # a key with no value
+        "by: ada\nmade: 2025-01-06\n",  # no key yet
+        "by: ada\nmade: 2025-01-06",  # no key, no final newline
+    ],
+)
+def test_appends_to_a_crlf_file_use_crlf(text):
+    crlf = text.replace("\n", "\r\n")
+    new = append_to_list(crlf, "predictions", "id: a\nclaim: c\np: 0.5\n", "p.yaml")
+    # The same edit as on the LF file, with every line ending CRLF: no mixed endings.
+    assert new == append_to_list(text, "predictions", "id: a\nclaim: c\np: 0.5\n", "p.yaml").replace("\n", "\r\n")
+    assert "\n" not in new.replace("\r\n", "") and "id: a\r\n" in new
+
+
 def test_empty_list_through_add(make_ledger):
     root = make_ledger({"predictions.yaml": "by: tester\nmade: 2026-11-23\npredictions: []\n"})
     add_prediction(Ledger.open(root), "It rains", "1 in 3", id="rain")

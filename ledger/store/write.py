@@ -146,7 +146,7 @@ def append_items_to_list(text: str, key: str, items_yaml: list[str], rel_path: s
         )
     seq = yamlio.child(root, key)
     if seq is None or (isinstance(seq, ScalarNode) and seq.value == ""):
-        return _add_key_at_end(text, root, seq, key, items_yaml)
+        return _add_key_at_end(text, root, seq, key, items_yaml, _newline(text))
     if not isinstance(seq, SequenceNode):
         raise LedgerError(
             f"cannot add to {rel_path}",
@@ -164,26 +164,38 @@ def append_items_to_list(text: str, key: str, items_yaml: list[str], rel_path: s
         start, end = seq.start_mark.index, seq.end_mark.index
         indent = _line_indent(text, start) + 2
         block = "\n" + "".join(_indent_item(item, indent) for item in items_yaml)
-        return text[:start].rstrip(" ") + block.rstrip("\n") + text[end:]
+        return text[:start].rstrip(" ") + _lines(block.rstrip("\n"), _newline(text)) + text[end:]
     first = seq.value[0]
     dash_col = _dash_column(text, first)
     content_offset = first.start_mark.column - dash_col
     insert_at = _end_of_line(text, _last_mark_index(seq.value[-1]))
     item = "".join(_indent_item(i, dash_col, content_offset) for i in items_yaml)
     prefix = "" if insert_at == 0 or text[insert_at - 1] == "\n" else "\n"
-    return text[:insert_at] + prefix + item + text[insert_at:]
+    return text[:insert_at] + _lines(prefix + item, _newline(text)) + text[insert_at:]
 
 
-def _add_key_at_end(text: str, root: Node | None, existing: Node | None, key: str, items_yaml: list[str]) -> str:
+def _newline(text: str) -> str:
+    """The file's line ending, judged by its first line: appended lines match it."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+def _lines(piece: str, newline: str) -> str:
+    return piece if newline == "\n" else piece.replace("\n", newline)
+
+
+def _add_key_at_end(
+    text: str, root: Node | None, existing: Node | None, key: str, items_yaml: list[str], newline: str = "\n"
+) -> str:
     item = "".join(_indent_item(i, 2) for i in items_yaml)
     if existing is not None:
         # `key:` present with no value: put the list right after it.
         key_node = yamlio.key_node(root, key)
         at = _end_of_line(text, key_node.end_mark.index)
         prefix = "" if text[at - 1 : at] == "\n" else "\n"
-        return text[:at] + prefix + item + text[at:]
-    body = text if not text or text.endswith("\n") else text + "\n"
-    return f"{body}{key}:\n{item}"
+        return text[:at] + _lines(prefix + item, newline) + text[at:]
+    body = text if not text or text.endswith("\n") else text + newline
+    return body + _lines(f"{key}:\n{item}", newline)
 
 
 def _indent_item(item_yaml: str, dash_col: int, content_offset: int = 2) -> str:
