@@ -448,8 +448,26 @@ def _list_representer(dumper, data: list):
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
+class Number(str):
+    """A number to write exactly as typed (`0`, `1e-5`, `.25`), not as Python prints it."""
+
+
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+def as_typed_number(text: str) -> Number | None:
+    """Number(text) when our reader takes text for a number, else None."""
+    tag = _Resolver().resolve(ScalarNode, text, (True, False))
+    return Number(text) if tag in (_INT_TAG, _FLOAT_TAG) else None
+
+
+def _number_representer(dumper, data: Number):
+    return dumper.represent_scalar(_Resolver().resolve(ScalarNode, str(data), (True, False)), str(data))
+
+
 _Dumper.add_representer(str, _str_representer)
 _Dumper.add_representer(list, _list_representer)
+_Dumper.add_representer(Number, _number_representer)
 
 
 def dump(data: Any) -> str:

@@ -194,3 +194,15 @@ def test_forecast_on_an_unknown_id_names_the_argument_and_writes_nothing(make_le
         add_forecast(Ledger.open(root), "nope", 0.5)
     assert info.value.argument == "ID"
     assert not (root / "forecasts.yaml").exists()
+
+
+@pytest.mark.parametrize("typed", ["0", "1", "1e-5", ".25", "0.70", "0.5"])
+def test_a_decimal_probability_is_written_as_typed(make_ledger, typed):
+    root = make_ledger({"predictions.yaml": "by: tester\nmade: 2026-11-23\npredictions: []\n"})
+    ledger = Ledger.open(root)
+    add_prediction(ledger, "It rains", typed, id="rain")
+    add_forecast(ledger, "rain", typed, by="ben")
+    assert f"    p: {typed}\n" in (root / "predictions.yaml").read_text()
+    assert f"    p: {typed}\n" in (root / "forecasts.yaml").read_text()
+    [record] = [r for r in read_file(root, "predictions.yaml").predictions]
+    assert record.p == float(typed)

@@ -144,11 +144,12 @@ def _slug(value: str, argument: str, what: str = "id") -> None:
 
 
 def _as_written(prob: Probability) -> float | str:
-    """Keep what the person typed: numbers as numbers, 70% and 3:1 as text."""
-    try:
-        return float(prob.typed) if prob.format == "decimal" else prob.typed
-    except ValueError:
-        return prob.typed
+    """Keep what the person typed: numbers as numbers (as typed: `0`, not `0.0`), 70% and 3:1 as text."""
+    if prob.format == "decimal":
+        number = yamlio.as_typed_number(prob.typed.strip())
+        if number is not None:
+            return number
+    return prob.typed
 
 
 def _header_of(text: str) -> dict:
