@@ -53,6 +53,15 @@ RICH = {
             p: 0.5
             source: https://example.org/q
     """,
+    "predictions.yaml": """
+        # No set: where `pledger add` puts a prediction without --set.
+        predictions:
+          - id: no-set
+            claim: In no set at all
+            p: 0.3
+            by: chen
+            made: 2025-02-02
+    """,
     "forecasts.yaml": """
         forecasts:
           - prediction: typed-odds
@@ -156,7 +165,7 @@ def test_csv_columns_and_one_row_per_forecast(cli, rich):
 
 def test_json_keys(cli, rich):
     doc = json.loads(cli("--root", rich, "export", "json").out)
-    assert (doc["format"], doc["version"], doc["count"], doc["selection"]) == ("prediction-ledger", 1, 4, "everything")
+    assert (doc["format"], doc["version"], doc["count"], doc["selection"]) == ("prediction-ledger", 1, 5, "everything")
     first = doc["predictions"][0]
     assert set(first) == {"id", "set", "claim", "p", "p_value", "by", "made", "due", "about", "criteria", "tags",
                           "tests", "note", "status", "forecasts", "outcomes"}
@@ -167,7 +176,7 @@ def test_export_takes_the_list_filters(cli, rich):
     doc = json.loads(cli("--root", rich, "export", "json", "--tag", "rare").out)
     assert [p["id"] for p in doc["predictions"]] == ["typed-odds"]
     doc = json.loads(cli("--root", rich, "export", "json", "--status", "open").out)
-    assert [p["id"] for p in doc["predictions"]] == ["never-resolved"]
+    assert [p["id"] for p in doc["predictions"]] == ["never-resolved", "no-set"]
     assert_clean_error(cli("--root", rich, "export", "csv", "--status", "later"), 2, "--status")
 
 

@@ -31,8 +31,9 @@ FORMATS = {
         Format("metaculus", "metaculus", "parse", "metaculus", "Metaculus API posts with your forecasts (JSON)"),
         Format("manifold", "manifold", "parse", "manifold", "Manifold API markets and your bets (JSON)"),
         Format("csv", "generic", "parse", "imported", "any CSV, with --map field=Column"),
-        Format("json", "ledger_export", "parse_json", "imported", "`pledger export json`"),
-        Format("yaml", "ledger_export", "parse_yaml", "imported", "`pledger export yaml`"),
+        # The ledger's own exports keep "no set" as it was: such predictions go where `add` puts them.
+        Format("json", "ledger_export", "parse_json", "", "`pledger export json`"),
+        Format("yaml", "ledger_export", "parse_yaml", "", "`pledger export yaml`"),
     )
 }
 

@@ -54,7 +54,7 @@ class ImportedItem:
     made: dt.date
     forecasts: list[ImportedForecast]  # the first is the prediction's own p
     outcomes: list[ImportedOutcome] = field(default_factory=list)
-    set_id: str | None = None  # only formats that carry a set (the ledger's own exports)
+    set_id: str | None = None  # only formats that carry a set; "" when the source says "no set"
     due: dt.date | None = None
     about: str | None = None
     criteria: str | None = None

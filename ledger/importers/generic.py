@@ -137,7 +137,7 @@ def _take(got: dict[str, str], line: int, options: Options, items: dict[str, Imp
         by = text_kept(got.get("by")) or options.by
         item = ImportedItem(
             id=pid, claim=claim, row=line, by=by, made=parse_day(made_raw, "made"), forecasts=[],
-            set_id=_slug(got.get("set"), "set"), due=optional_day(got.get("due"), "due"),
+            set_id=_set_of(got), due=optional_day(got.get("due"), "due"),
             about=text_kept(got.get("about")), criteria=text_kept(got.get("criteria")),
             tags=_slugs(got.get("tags"), "tag"), source=text_kept(got.get("source")),
             tests=_slugs(got.get("tests"), "id"), note=text_kept(got.get("note")),
@@ -191,6 +191,13 @@ def _id(got: dict[str, str], claim: str | None, made_raw: str) -> str:
     if claim is None:
         raise RowError("the claim is empty")
     return "csv-" + short_hash(claim, made_raw)
+
+
+def _set_of(got: dict[str, str]) -> str | None:
+    """The row's set; "" when a set column is there but empty (no set, as in our own export)."""
+    if "set" not in got:
+        return None
+    return _slug(got["set"], "set") or ""
 
 
 def _slug(value: str | None, what: str) -> str | None:

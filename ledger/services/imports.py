@@ -27,7 +27,7 @@ from ..index.sql import as_date, as_db
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY
 from ..store.emit import mapping as emit_mapping
 from ..store.write import append_items_to_list
-from .add import FORECASTS_FILE
+from .add import DEFAULT_FILE, FORECASTS_FILE
 from .defaults import today
 from .ledger import Ledger
 from .resolve import OUTCOMES_DIR
@@ -158,7 +158,7 @@ class _Plan:
         self.state = state
         self.set_id = set_id
         self.default_set = default_set
-        self.name = set_id or default_set or format_name
+        self.name = set_id or default_set or format_name  # names the outcome files
         self.predictions: dict[str, list[str]] = {}  # set id -> item YAML texts
         self.forecasts: list[str] = []
         self.outcomes: dict[tuple, list[tuple[str, ImportedOutcome]]] = {}  # (by, correction, n) -> entries
@@ -166,7 +166,8 @@ class _Plan:
     def take(self, item: ImportedItem, report: ImportReport) -> None:
         known = self.state.claims.get(item.id)
         if known is None:
-            sid = self.set_id or item.set_id or self.default_set
+            # item.set_id "" means the source says "no set": the prediction goes where `add` puts it.
+            sid = self.set_id or (item.set_id if item.set_id is not None else self.default_set) or None
             self.predictions.setdefault(sid, []).append(_prediction_yaml(item))
             self.state.claims[item.id] = (item.claim, "", 0)
             report.added.append(item.id)
@@ -212,10 +213,10 @@ class _Plan:
     def texts(self, ledger: Ledger) -> dict[str, tuple[str | None, str]]:
         """{file: (old text or None, new text)} for every file the import changes."""
         out: dict[str, tuple[str | None, str]] = {}
-        for sid in sorted(self.predictions):
-            rel = self.state.set_files.get(sid) or f"{sid}.yaml"
+        for sid in sorted(self.predictions, key=lambda s: s or ""):
+            rel = self.state.set_files.get(sid) or (f"{sid}.yaml" if sid else DEFAULT_FILE)
             old = read_text(ledger.root / rel)
-            base = old if old is not None else emit_mapping({"set": sid})
+            base = old if old is not None else (emit_mapping({"set": sid}) if sid else "")
             out[rel] = (old, append_items_to_list(base, PREDICTIONS_KEY, self.predictions[sid], rel))
         if self.forecasts:
             old = read_text(ledger.root / FORECASTS_FILE)
