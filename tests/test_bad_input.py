@@ -388,6 +388,7 @@ def test_a_source_with_a_script_or_file_scheme_is_refused(make_ledger):
     })
     assert problems(root) == [
         "a.yaml:3:9: `source`: ' JavaScript:alert(1)' is not a web address; links must start with http:// or https://",
+        "a.yaml:8:13: `source`: 'data:text/html,hi' is not a web address; links must start with http:// or https://",
     ]
     (root / "a.yaml").write_text((root / "a.yaml").read_text().replace("source: ' JavaScript:alert(1)'\n", ""))
     # Free text that merely has a colon (an arXiv id) is a fine source.
@@ -403,3 +404,11 @@ def test_due_before_made_is_reported(make_ledger):
     })
     # `a` takes the header's due date, which is before the header's made date; `b` gives its own.
     assert problems(root) == ["a.yaml:5:5: 'a' is due 2024-06-01, before it was made (2025-01-01); check both dates"]
+
+
+def test_a_bad_header_does_not_hide_the_problems_of_its_items(make_ledger):
+    root = make_ledger({
+        "a.yaml": "set: s\ntitel: x\nby: ada\nmade: 2025-01-01\npredictions:\n"
+        "  - id: a\n    claim: c\n    p: 0.5\n    tgas: [x]\n  - id: b\n    claim: d\n    p: 2\n",
+    })
+    assert [line.split(":", 3)[:3] for line in problems(root)] == [["a.yaml", "2", "1"], ["a.yaml", "9", "5"], ["a.yaml", "12", "8"]]

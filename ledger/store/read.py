@@ -132,6 +132,10 @@ def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> Non
     header = _validate(SetHeaderIn, header_data, doc, (), out, "the file header")
     items = _list_under(doc, data, PREDICTIONS_KEY, out)
     if header is None:
+        # What the header gives its items is unknown, so none loads; each is still
+        # validated, so `check` reports every problem in the file at once.
+        for i, raw in enumerate(items):
+            _validate(PredictionIn, raw, doc, (PREDICTIONS_KEY, i), out, "a prediction")
         note_rejected(out, "prediction", items)
         return
     seq_node = yamlio.child(doc.node, PREDICTIONS_KEY)
