@@ -2,7 +2,9 @@
 
 A file is re-read when its size or modification time differ from what the index
 recorded and, then, its SHA-256 differs too (a touched but unchanged file costs
-one hash, not a parse). Removed files drop their rows. All in one transaction.
+one hash, not a parse). Removed files drop their rows. When any file was re-read
+or removed, the ledger-wide tables are recomputed: the ambiguous (duplicate)
+prediction ids, and every problem `pledger check` reports. All in one transaction.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
@@ -21,10 +23,12 @@ from ..store.discover import ledger_files
 from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
 from .tables import (
     PER_FILE_TABLES,
+    AmbiguousIdRow,
     AssessmentRow,
     ClaimRow,
     FileRow,
     ForecastRow,
+    LedgerProblemRow,
     MetaRow,
     OutcomeRow,
     PredictionRow,
@@ -83,6 +87,8 @@ def refresh(engine: Engine, root: Path) -> RefreshStats:
             batch.add(records)
             batch.files.append({"path": path, "size": size, "mtime_ns": mtime_ns, "sha256": digest, "kind": records.kind})
         batch.write(conn)
+        if to_read or removed:
+            _derive_ledger_tables(conn)
     return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed))
 
 
@@ -96,6 +102,30 @@ def _ensure_schema(conn: Connection) -> None:
     SQLModel.metadata.drop_all(conn)
     SQLModel.metadata.create_all(conn)
     conn.execute(insert(meta), [{"key": FORMAT_KEY, "value": INDEX_FORMAT}])
+
+
+def _derive_ledger_tables(conn: Connection) -> None:
+    """Recompute what depends on the whole ledger, not one file: the prediction ids
+    defined more than once (reads leave them out), and the problems `check`
+    reports (services.checks.all_problems), which the read commands count."""
+    from ..services.checks import all_problems  # SQLAlchemy Core queries on this connection
+
+    predictions = PredictionRow.__table__
+    ambiguous = AmbiguousIdRow.__table__
+    conn.execute(delete(ambiguous))
+    conn.execute(
+        insert(ambiguous).from_select(
+            ["id"], select(predictions.c.id).group_by(predictions.c.id).having(func.count() > 1)
+        )
+    )
+    problems = LedgerProblemRow.__table__
+    conn.execute(delete(problems))
+    rows = [
+        {"file": p.location.path, "line": p.location.line, "col": p.location.column, "code": p.code, "message": p.message}
+        for p in all_problems(conn)
+    ]
+    if rows:
+        conn.execute(insert(problems), rows)
 
 
 def _delete_files(conn: Connection, paths: list[str]) -> None:

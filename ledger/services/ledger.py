@@ -161,11 +161,11 @@ class Ledger:
             yield
 
     def problems(self) -> list[Problem]:
-        """Every problem in the ledger, in file order."""
-        from . import checks
+        """Every problem in the ledger, in file order (as `pledger check` reports them)."""
+        from .select import stored_problems
 
         with self.connect() as conn:
-            return checks.all_problems(conn)
+            return stored_problems(conn)
 
     def close(self) -> None:
         if self._engine is not None:
