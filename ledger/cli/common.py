@@ -67,6 +67,13 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+def warn_ledger_problems(ledger) -> None:
+    """The read commands' warning, for a command whose service did not count the problems itself."""
+    from ..services.queries import count_problems
+
+    warn_problems(count_problems(ledger))
+
+
 def warn_problems(count: int) -> None:
     if count:
         noun = "problem" if count == 1 else "problems"

@@ -89,6 +89,9 @@ def show(
         print_json(render.history_dict(found))
     else:
         render.history(found)
+    from .common import warn_ledger_problems
+
+    warn_ledger_problems(ledger)
 
 
 def due(

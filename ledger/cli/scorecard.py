@@ -132,6 +132,9 @@ def scorecard(
         write_atomic(out_path, markdown)
         written = ", ".join(os.fspath(p) for p in [out_path, *files])
         typer.echo(f"Wrote {written}", err=True)
+    from .common import warn_ledger_problems
+
+    warn_ledger_problems(ledger)
     if charts is not None and flavor == "lesswrong" and image_base is None:
         typer.echo(
             "note: a LessWrong post cannot read the chart from a file beside it: upload the PNG and pass "

@@ -60,9 +60,12 @@ def score(
         )
     except ValueError as exc:  # an argument the engine refused (all are checked above: a safety net)
         raise UsageError(str(exc)) from None
+    from .common import warn_ledger_problems
+
     if json_out:
         print_json(run.to_dict())
-        return
-    from . import score_render
+    else:
+        from . import score_render
 
-    score_render.render(run, chart=chart)
+        score_render.render(run, chart=chart)
+    warn_ledger_problems(ledger)

@@ -139,8 +139,11 @@ def export(
     selection = build_selection(set_id, by, tag, about, since, until, status)
     ledger = open_ledger(ctx)
     text = render(format_name, export_predictions(ledger, selection), selection)
+    from .common import warn_ledger_problems
+
     if output is None:
         sys.stdout.write(text)
+        warn_ledger_problems(ledger)
         return
     from pathlib import Path
 
@@ -154,3 +157,4 @@ def export(
     except OSError as exc:
         raise UsageError(f"-o: cannot write {output!r}: {exc.strerror}", "-o") from None
     typer.echo(f"Wrote {output}", err=True)
+    warn_ledger_problems(ledger)

@@ -2,29 +2,35 @@
 
 A file is re-read when its size or modification time differ from what the index
 recorded and, then, its SHA-256 differs too (a touched but unchanged file costs
-one hash, not a parse). Removed files drop their rows. All in one transaction.
+one hash, not a parse). Removed files drop their rows. When any file was re-read
+or removed, the ledger-wide tables are recomputed: the ambiguous (duplicate)
+prediction ids, and every problem `pledger check` reports. All in one transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
+from ..errors import Problem
 from ..records import FileRecords
 from ..store.discover import ledger_files
 from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
 from .tables import (
     PER_FILE_TABLES,
+    AmbiguousIdRow,
     AssessmentRow,
     ClaimRow,
     FileRow,
     ForecastRow,
+    LedgerProblemRow,
     MetaRow,
     OutcomeRow,
     PredictionRow,
@@ -34,6 +40,9 @@ from .tables import (
     SourceRow,
     TagRow,
 )
+
+# The ledger-wide checks: a connection on the refreshed index in, problems out.
+LedgerChecks = Callable[[Connection], list[Problem]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +60,13 @@ def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecor
     return read(root, rel_path, data)
 
 
-def refresh(engine: Engine, root: Path) -> RefreshStats:
-    """Make the index match the files under root. Returns how much work it did."""
+def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshStats:
+    """Make the index match the files under root. Returns how much work it did.
+
+    ledger_checks finds the problems that span files (services.checks.all_problems,
+    passed in so this layer does not import the one above it); their results are
+    stored, so `check` and the read commands' warnings count one list.
+    """
     with engine.begin() as conn:
         _ensure_schema(conn)
         known = {row.path: row for row in conn.execute(select(FileRow.__table__))}
@@ -84,6 +98,8 @@ def refresh(engine: Engine, root: Path) -> RefreshStats:
             batch.add(records)
             batch.files.append({"path": path, "size": size, "mtime_ns": mtime_ns, "sha256": digest, "kind": records.kind})
         batch.write(conn)
+        if to_read or removed:
+            _derive_ledger_tables(conn, ledger_checks)
     return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed))
 
 
@@ -97,6 +113,29 @@ def _ensure_schema(conn: Connection) -> None:
     SQLModel.metadata.drop_all(conn)
     SQLModel.metadata.create_all(conn)
     conn.execute(insert(meta), [{"key": FORMAT_KEY, "value": INDEX_FORMAT}])
+
+
+def _derive_ledger_tables(conn: Connection, ledger_checks: LedgerChecks) -> None:
+    """Recompute what depends on the whole ledger, not one file: the prediction ids
+    defined more than once (reads leave them out), and the problems `check`
+    reports (services.checks.all_problems), which the read commands count."""
+    predictions = PredictionRow.__table__
+    ambiguous = AmbiguousIdRow.__table__
+    conn.execute(delete(ambiguous))
+    conn.execute(
+        insert(ambiguous).from_select(
+            ["id"], select(predictions.c.id).group_by(predictions.c.id).having(func.count() > 1)
+        )
+    )
+    problems = LedgerProblemRow.__table__
+    conn.execute(delete(problems))
+    rows = [
+        {"file": p.location.path, "line": p.location.line, "col": p.location.column, "code": p.code, "message": p.message,
+         "refs": json.dumps([list(ref) for ref in p.refs])}
+        for p in ledger_checks(conn)
+    ]
+    if rows:
+        conn.execute(insert(problems), rows)
 
 
 def _delete_files(conn: Connection, paths: list[str]) -> None:

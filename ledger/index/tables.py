@@ -132,6 +132,32 @@ class RejectedRow(SQLModel, table=True):
     file: str = Field(index=True)
 
 
+class AmbiguousIdRow(SQLModel, table=True):
+    """A prediction id defined more than once: every record with it is left out of reads.
+
+    Recomputed by the refresh from the predictions table; reads filter on it
+    (services.select.where_sql) and writes that name one of these ids refuse.
+    """
+
+    __tablename__ = "ambiguous_ids"
+    id: str = Field(primary_key=True)
+
+
+class LedgerProblemRow(SQLModel, table=True):
+    """Every problem `pledger check` reports (the files' own and the ledger-wide
+    ones), recomputed by the refresh whenever a file changed. The one source of
+    both `check` and the read commands' warning count."""
+
+    __tablename__ = "ledger_problems"
+    rowid: int | None = Field(default=None, primary_key=True)  # check's order
+    file: str
+    line: int = 0
+    col: int = 0
+    code: str = "invalid"
+    message: str
+    refs: str = "[]"  # JSON [[file, line, col], ...]: the places the message names as {0}, {1}, ...
+
+
 class SourceRow(SQLModel, table=True):
     """A shared source (a `sources:` entry in a claims file)."""
 

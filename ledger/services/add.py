@@ -15,7 +15,7 @@ from ..probability import Probability, parse_probability
 from ..store.write import append_to_list
 from .defaults import default_by, today
 from .ledger import Ledger
-from .writing import commit_text, read_text, slugify, unique_id
+from .writing import commit_text, read_text, refuse_ambiguous, slugify, unique_id
 
 DEFAULT_FILE = "predictions.yaml"
 FORECASTS_FILE = "forecasts.yaml"
@@ -108,6 +108,7 @@ def add_forecast(
         with ledger.connect() as conn:
             P = PredictionRow.__table__
             made = conn.execute(select(P.c.made).where(P.c.id == prediction_id)).scalar()
+            refuse_ambiguous(conn, [prediction_id])
         if made is None:
             raise UsageError(f"no prediction with id {prediction_id!r}; `pledger list` shows the ids", "ID")
         if at < made:

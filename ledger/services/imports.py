@@ -31,6 +31,7 @@ from .add import DEFAULT_FILE, FORECASTS_FILE
 from .defaults import today
 from .ledger import Ledger
 from .resolve import OUTCOMES_DIR
+from .select import ambiguous_message
 from .writing import check_text, read_text, write_text
 
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
@@ -127,10 +128,17 @@ class _LedgerState:
     set_files: dict[str, str]
     forecasts: set[tuple]
     outcomes: dict[str, list[tuple[str, dt.date, bool]]]  # id -> [(result, on, correction)] oldest first
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # id defined more than once -> its places
 
     @classmethod
     def read(cls, db) -> _LedgerState:
         claims = {pid: (claim, file, line) for pid, claim, file, line in db.rows("SELECT id, claim, file, line FROM predictions")}
+        ambiguous: dict[str, list[str]] = {}
+        for pid, file, line in db.rows(
+            "SELECT p.id, p.file, p.line FROM predictions p WHERE p.id IN (SELECT a.id FROM ambiguous_ids a) "
+            "ORDER BY p.id, p.file, p.line"
+        ):
+            ambiguous.setdefault(pid, []).append(f"{file}:{line}")
         set_files: dict[str, str] = {}
         for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
             set_files.setdefault(sid, file)
@@ -143,7 +151,7 @@ class _LedgerState:
             'SELECT prediction_id, result, "on", correction FROM outcomes ORDER BY prediction_id, "on", correction, file, line'
         ):
             outcomes.setdefault(pid, []).append((result, as_date(on), bool(correction)))
-        return cls(claims, set_files, forecasts, outcomes)
+        return cls(claims, set_files, forecasts, outcomes, ambiguous)
 
 
 def _forecast_key(pid: str, by: str, at: dt.date, p: float) -> tuple:
@@ -164,6 +172,10 @@ class _Plan:
         self.outcomes: dict[tuple, list[tuple[str, ImportedOutcome]]] = {}  # (by, correction, n) -> entries
 
     def take(self, item: ImportedItem, report: ImportReport) -> None:
+        places = self.state.ambiguous.get(item.id)
+        if places:  # which of the copies would its forecasts and outcomes be for?
+            report.rejected.append(Note(item.row, ambiguous_message(item.id, places), item.id))
+            return
         known = self.state.claims.get(item.id)
         if known is None:
             # item.set_id "" means the source says "no set": the prediction goes where `add` puts it.

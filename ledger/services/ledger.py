@@ -96,14 +96,15 @@ class Ledger:
         from sqlalchemy.exc import DatabaseError
 
         from ..index.refresh import refresh
+        from .checks import all_problems
 
         with self.lock():
             try:
-                return refresh(self.engine, self.root)
+                return refresh(self.engine, self.root, all_problems)
             except DatabaseError:
                 # A damaged index is rebuilt from the YAML: it holds nothing else.
                 self._reset_index()
-                return refresh(self.engine, self.root)
+                return refresh(self.engine, self.root, all_problems)
 
     def _reset_index(self) -> None:
         """Start the index afresh. Our own SQLite file may be garbage, so it is removed, not reopened."""
@@ -161,11 +162,11 @@ class Ledger:
             yield
 
     def problems(self) -> list[Problem]:
-        """Every problem in the ledger, in file order."""
-        from . import checks
+        """Every problem in the ledger, in file order (as `pledger check` reports them)."""
+        from .select import stored_problems
 
         with self.connect() as conn:
-            return checks.all_problems(conn)
+            return stored_problems(conn)
 
     def close(self) -> None:
         if self._engine is not None:

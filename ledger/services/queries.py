@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import Problem
+from ..errors import LedgerError, Problem
 from .defaults import today
 from .ledger import Ledger
 from .select import (
     PredictionHistory,
     PredictionState,
     Selection,
+    ambiguous_message,
+    ambiguous_places,
     count_matching,
     prediction_history,
+    problem_count,
     select_predictions,
+    stored_problems,
 )
 
 
@@ -27,13 +31,27 @@ def list_states(
     with ledger.reader() as db:
         states = select_predictions(db, selection, today(), limit)
         total = len(states) if limit is None or selection.status else count_matching(db, selection)
-        problems = db.rows("SELECT count(*) FROM problems")[0][0]
+        problems = problem_count(db)
     return states, total, problems
 
 
-def history(ledger: Ledger, prediction_id: str) -> PredictionHistory | None:
+def count_problems(ledger: Ledger) -> int:
+    """How many problems the ledger has: the number `pledger check` reports, and the read commands warn about."""
     with ledger.reader() as db:
-        return prediction_history(db, prediction_id, today())
+        return problem_count(db)
+
+
+def history(ledger: Ledger, prediction_id: str) -> PredictionHistory | None:
+    """One prediction with every forecast and outcome entry; None when no prediction has that id.
+
+    Raises LedgerError when the id is defined more than once (ambiguous: left out, never mixed).
+    """
+    with ledger.reader() as db:
+        found = prediction_history(db, prediction_id, today())
+        places = ambiguous_places(db, [prediction_id]) if found is None else {}
+    if places:
+        raise LedgerError(ambiguous_message(prediction_id, places[prediction_id]))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +104,9 @@ def check_ledger(ledger: Ledger) -> CheckReport:
     from sqlalchemy import func, select
 
     from ..index.tables import AssessmentRow, ClaimRow, FileRow, ForecastRow, OutcomeRow, PredictionRow, SourceRow
-    from . import checks
 
     with ledger.connect() as conn:
-        problems = checks.all_problems(conn)
+        problems = stored_problems(conn)  # what the refresh stored: the read commands count the same list
 
         def count(table) -> int:
             return conn.execute(select(func.count()).select_from(table.__table__)).scalar()

@@ -14,7 +14,7 @@ from ..models import RESULTS, _url
 from .defaults import default_by, today
 from .ledger import Ledger
 from .select import current_outcomes
-from .writing import commit_text
+from .writing import commit_text, refuse_ambiguous
 
 OUTCOMES_DIR = "outcomes"
 
@@ -59,6 +59,7 @@ def resolve(
             P = PredictionRow.__table__
             made = dict(conn.execute(select(P.c.id, P.c.made).where(P.c.id.in_(ids))).all())
             standing = current_outcomes(conn, ids)
+            refuse_ambiguous(conn, ids)
         unknown = [i for i in ids if i not in made]
         if unknown:
             raise UsageError(f"no prediction with id {', '.join(map(repr, unknown))}; `pledger list` shows the ids", "ID")

@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import SourceLocation
+from ..errors import Problem, SourceLocation
 from ..index.sql import as_date, as_db, in_list
 from ..records import Evidence, Forecast, Outcome, Prediction
 
@@ -39,6 +39,10 @@ _PREDICTION_COLUMNS = (
 )
 _OUTCOME_COLUMNS = 'o.prediction_id, o.result, o."on", o."by", o.file, o.line, o.col, o.evidence, o.note, o.correction'
 _FORECAST_COLUMNS = 'f.prediction_id, f.p, f.p_typed, f."by", f.at, f.file, f.line, f.col, f.note, f.initial'
+
+
+# Predictions whose id is defined once (the refresh lists the others in ambiguous_ids).
+UNAMBIGUOUS_SQL = "p.id NOT IN (SELECT a.id FROM ambiguous_ids a)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,9 @@ def where_sql(s: Selection) -> tuple[str, dict[str, Any]]:
     The one implementation of the filters (status is not one: it is worked out
     in Python from the current outcome).
     """
-    conds: list[str] = []
+    # A prediction id defined more than once is ambiguous: every copy is left out
+    # (and with them the forecasts and outcomes that name the id), always.
+    conds: list[str] = [UNAMBIGUOUS_SQL]
     params: dict[str, Any] = {}
     if s.ids:
         conds.append(f"p.id IN {in_list('s_id', s.ids, params)}")
@@ -93,7 +99,7 @@ def where_sql(s: Selection) -> tuple[str, dict[str, Any]]:
     if s.until:
         conds.append("p.made <= :s_until")
         params["s_until"] = s.until.isoformat()
-    return (" AND ".join(conds) if conds else "1 = 1"), params
+    return " AND ".join(conds), params
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +177,47 @@ def prediction_history(conn, prediction_id: str, today: dt.date) -> PredictionHi
     ]
     outcomes = [outcome_from_row(r) for r in _outcome_rows(db, [prediction_id])]
     return PredictionHistory(states[0], forecasts, outcomes)
+
+
+def ambiguous_places(conn, ids) -> dict[str, list[str]]:
+    """For each of `ids` defined more than once: where, as ledger-relative `file:line`, in file order."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    params: dict[str, Any] = {}
+    sql = (
+        "SELECT p.id, p.file, p.line FROM predictions p "
+        f"WHERE p.id IN {in_list('id', ids, params)} AND p.id IN (SELECT a.id FROM ambiguous_ids a) "
+        "ORDER BY p.id, p.file, p.line"
+    )
+    places: dict[str, list[str]] = {}
+    for pid, file, line in as_db(conn).rows(sql, params):
+        places.setdefault(pid, []).append(f"{file}:{line}")
+    return places
+
+
+def ambiguous_message(prediction_id: str, places: list[str]) -> str:
+    """What is wrong with an id defined more than once, naming every place it is defined."""
+    where = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else "".join(places)
+    return (
+        f"prediction id {prediction_id!r} is defined {len(places)} times ({where}), so it is ambiguous: "
+        "its records are left out of every listing and score; rename one of them so each id names one prediction"
+    )
+
+
+def problem_count(conn) -> int:
+    """How many problems `pledger check` reports (the refresh stores them in ledger_problems)."""
+    return as_db(conn).rows("SELECT count(*) FROM ledger_problems")[0][0]
+
+
+def stored_problems(conn) -> list[Problem]:
+    """The problems `pledger check` reports, in its order (by location, then message)."""
+    return [
+        Problem(SourceLocation(file, line, col), message, code, tuple(SourceLocation(*ref) for ref in json.loads(refs)))
+        for file, line, col, code, message, refs in as_db(conn).rows(
+            "SELECT file, line, col, code, message, refs FROM ledger_problems ORDER BY rowid"
+        )
+    ]
 
 
 def current_outcomes(conn, ids: list[str] | None = None) -> dict[str, Outcome]:

@@ -18,6 +18,16 @@ from ..store.read import read_file
 from ..store.write import create_exclusive, write_atomic
 
 
+def refuse_ambiguous(conn, prediction_ids) -> None:
+    """LedgerError when one of prediction_ids is defined more than once: a write would not say which it means."""
+    from .select import ambiguous_message, ambiguous_places
+
+    places = ambiguous_places(conn, prediction_ids)
+    if places:
+        pid = next(iter(places))
+        raise LedgerError(f"{ambiguous_message(pid, places[pid])}; nothing was written")
+
+
 def commit_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> FileRecords:
     """Write new_text to rel_path if it reads back with no more problems than before."""
     after = check_text(root, rel_path, old_text, new_text)
