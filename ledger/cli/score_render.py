@@ -37,6 +37,8 @@ def header_lines(run) -> list[str]:
     second = f"Scoring {_plural(c['forecasts'], 'forecast')} by {_esc(who)}, policy [bold]{run.policy}[/]"
     if c["without_forecast"]:
         second += f"; {c['without_forecast']:,} resolved without a forecast under this policy"
+    if c.get("after_resolution"):
+        second += f"; {_plural(c['after_resolution'], 'forecast')} dated after the resolution excluded"
     return [first, second]
 
 

@@ -183,7 +183,9 @@ def _chance(z: float) -> str:
 def _whose(run) -> str:
     if run.scored == "forecaster":
         return f"{text(run.name)}'s"
-    authors = set(run.table.forecaster.tolist())
+    from ..names import name_key
+
+    authors = {name_key(a) for a in run.table.forecaster.tolist()}
     return "the forecaster's" if len(authors) == 1 else "the forecasters'"
 
 
