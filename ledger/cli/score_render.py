@@ -159,7 +159,7 @@ def rules_line(run) -> str:
         parts.append(f"bins {r['bins']} ({edges}), folded {r['folded_bins']}")
     if run.report is not None:
         resamples = r.get("bootstrap_resamples")
-        parts.append(f"bootstrap {resamples} resamples, seed {r['seed']}, 90%" if resamples else "bootstrap off")
+        parts.append(f"bootstrap {_plural(resamples, 'resample')}, seed {r['seed']}, 90%" if resamples else "bootstrap off")
     parts.append("annulled excluded, unresolved pending")
     return "[dim]Rules: " + " · ".join(_esc(p) for p in parts) + "[/]"
 
@@ -205,7 +205,8 @@ def leaderboard_table(board, out=None):
          _num(row.log_loss, ".4f"), _signed(row.relative_brier, ".4f"), _signed(row.peer_score, ".1f")]
         for i, row in enumerate(board.rows, 1)
     ]
-    title = f"Leaderboard: {board.n_forecasters} forecasters, {board.n_questions} questions, {board.n} forecasts"
+    title = (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
+             f"{_plural(board.n, 'forecast')}")
     table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
     if table is None:  # narrower than any table: one line per forecaster
         from rich.console import Group
