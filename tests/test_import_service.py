@@ -51,7 +51,7 @@ def test_strict_imports_a_clean_file(cli, root, tmp_path):
     path = tmp_path / "ok.csv"
     path.write_text("claim,p,made\nIt rains tomorrow,70%,2026-11-23\n", encoding="utf-8")
     result = cli("--root", root, "import", "csv", path, "--strict")
-    assert result.code == 0 and "added 1 predictions" in result.out
+    assert result.code == 0 and "added 1 prediction," in result.out
 
 
 def test_dry_run_reports_and_writes_nothing(cli, root):

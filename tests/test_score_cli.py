@@ -92,7 +92,8 @@ def test_json_keys_and_values_equal_the_library(run, tiny):
     assert code == 0
     data = json.loads(out)
     assert set(data) == {"selection", "policy", "scored", "counts", "rules", "report", "leaderboard"}
-    assert data["counts"] == {"predictions": 4, "resolved": 2, "annulled": 1, "pending": 1, "without_forecast": 0, "forecasts": 2}
+    assert data["counts"] == {"predictions": 4, "resolved": 2, "annulled": 1, "pending": 1, "without_forecast": 0, "after_resolution": 0,
+                              "forecasts": 2}
     for key in ("policy", "policy_rule", "scored", "scored_rule", "outcome_rule", "brier_scale", "brier", "eps", "clipped",
                 "bins", "folded_bins", "edge_rule", "folded_edge_rule", "fold", "wilson_level", "log", "gap", "bootstrap",
                 "bootstrap_resamples", "seed"):

@@ -101,18 +101,18 @@ def test_authors_last_ignores_forecasts_after_the_resolution(tiny):
     assert counts(t) == (5, 3, 1, 1, 0, 3)
 
 
-def test_authors_all_is_every_forecast_in_date_order(tiny):
+def test_authors_all_is_every_forecast_in_date_order_up_to_the_resolution(tiny):
     t = select_forecasts(tiny, Selection(), "all")
-    assert rows(t) == [
-        ("a", "Ann", 0.6, 1), ("a", "Ann", 0.8, 1), ("a", "Ann", 0.99, 1), ("b", "Ann", 0.2, 1), ("b", "Ann", 0.9, 1),
-        ("e", "Bob", 0.9, 1),
-    ]
-    assert counts(t) == (5, 3, 1, 1, 0, 6)
+    # a's 0.99 (2025-04-01) and b's 0.9 (2025-04-01, after b's first outcome
+    # entry of 2025-03-01) were made after the resolution: left out, counted.
+    assert rows(t) == [("a", "Ann", 0.6, 1), ("a", "Ann", 0.8, 1), ("b", "Ann", 0.2, 1), ("e", "Bob", 0.9, 1)]
+    assert counts(t) == (5, 3, 1, 1, 0, 4)
+    assert t.after_resolution == 2 and t.counts()["after_resolution"] == 2
 
 
 def test_policies_give_different_arrays(tiny):
     ps = {pol: select_forecasts(tiny, Selection(), pol).p.tolist() for pol in ("first", "last", "all")}
-    assert ps == {"first": [0.6, 0.2, 0.9], "last": [0.8, 0.2, 0.9], "all": [0.6, 0.8, 0.99, 0.2, 0.9, 0.9]}
+    assert ps == {"first": [0.6, 0.2, 0.9], "last": [0.8, 0.2, 0.9], "all": [0.6, 0.8, 0.2, 0.9]}
 
 
 def test_correction_stands_and_arrays_are_numpy(tiny):
@@ -143,10 +143,12 @@ def test_by_name_scores_their_forecasts_on_anyones_predictions(tiny, policy, exp
     assert counts(t)[:4] == (3, 3, 0, 0)  # a, b, e: the predictions Bob took part in
 
 
-def test_last_without_a_forecast_before_the_resolution_is_counted(tiny):
-    t = select_forecasts(tiny, Selection(by="Cy"), "last")
+@pytest.mark.parametrize("policy", ["first", "last", "all"])
+def test_a_forecast_only_after_the_resolution_is_never_scored(tiny, policy):
+    # Cy forecast a on 2025-06-01, after it resolved (2025-03-01): made knowing the outcome.
+    t = select_forecasts(tiny, Selection(by="Cy"), policy)
     assert rows(t) == [] and counts(t) == (1, 1, 0, 0, 1, 0)
-    assert rows(select_forecasts(tiny, Selection(by="Cy"), "first")) == [("a", "Cy", 0.5, 1)]
+    assert t.after_resolution == 1
 
 
 # -- everyone (the leaderboard) ----------------------------------------------------
@@ -154,9 +156,9 @@ def test_last_without_a_forecast_before_the_resolution_is_counted(tiny):
 def test_everyone_first_and_last(tiny):
     first = select_forecasts(tiny, Selection(), "first", everyone=True)
     assert rows(first) == [
-        ("a", "Ann", 0.6, 1), ("a", "Bob", 0.3, 1), ("a", "Cy", 0.5, 1), ("b", "Ann", 0.2, 1), ("b", "Bob", 0.5, 1),
-        ("e", "Bob", 0.9, 1),
+        ("a", "Ann", 0.6, 1), ("a", "Bob", 0.3, 1), ("b", "Ann", 0.2, 1), ("b", "Bob", 0.5, 1), ("e", "Bob", 0.9, 1),
     ]
+    assert first.after_resolution == 1  # Cy on a
     last = select_forecasts(tiny, Selection(), "last", everyone=True)
     assert rows(last) == [
         ("a", "Ann", 0.8, 1), ("a", "Bob", 0.4, 1), ("b", "Ann", 0.2, 1), ("b", "Bob", 0.5, 1), ("e", "Bob", 0.9, 1),
@@ -167,9 +169,7 @@ def test_leaderboard_rows_have_n(tiny):
     run = score(tiny, Selection(), "first", by_forecaster=True)
     assert run.report is None
     board = {row.forecaster: row for row in run.leaderboard.rows}
-    assert {name: (row.n, row.n_with_peers) for name, row in board.items()} == {
-        "Ann": (2, 2), "Bob": (3, 2), "Cy": (1, 1),
-    }
+    assert {name: (row.n, row.n_with_peers) for name, row in board.items()} == {"Ann": (2, 2), "Bob": (3, 2)}
     assert board["Ann"].brier == pytest.approx(((1 - 0.6) ** 2 + (1 - 0.2) ** 2) / 2)
     assert run.rules["policy"] == "first" and run.rules["scored"] == "everyone"
 
@@ -183,7 +183,8 @@ def test_leaderboard_refuses_policy_all(tiny):
 
 def test_score_run_bundles_counts_report_and_rules(tiny):
     run = score(tiny, Selection(), "last", brier_scale="0-2", eps=0.01, bins=[0, 0.5, 1], bootstrap=50, seed=3)
-    assert run.counts == {"predictions": 5, "resolved": 3, "annulled": 1, "pending": 1, "without_forecast": 0, "forecasts": 3}
+    assert run.counts == {"predictions": 5, "resolved": 3, "annulled": 1, "pending": 1, "without_forecast": 0, "after_resolution": 0,
+                          "forecasts": 3}
     p = np.array([0.8, 0.2, 0.9])
     assert run.report.n == 3
     assert run.report.gap.total == pytest.approx(float((1 - p).sum()))
@@ -223,3 +224,79 @@ def test_seed_post_scores_minus_074(bundled):
         assert (first.annulled, first.pending) == (1, 2)
     finally:
         ledger.close()
+
+
+# -- names: one forecaster however the name is spelled ------------------------------
+
+# The reviewer's case: ben, Ben and BEN are one forecaster. Ben's 0.7 on q2
+# (2024-03-01) comes after q2 resolved (2024-02-01).
+CASES = {
+    "s.yaml": """\
+set: s
+by: Alice
+made: 2024-01-01
+predictions:
+  - id: q1
+    claim: one
+    p: 0.8
+    forecasts: [{by: ben, p: 0.6, at: 2024-01-02}, {by: Ben, p: 0.9, at: 2024-01-03}]
+  - id: q2
+    claim: two
+    p: 0.4
+    forecasts: [{by: BEN, p: 0.2, at: 2024-01-02}, {by: Ben, p: 0.7, at: 2024-03-01}]
+  - id: q3
+    claim: three
+    p: 0.3
+    forecasts:
+      - {by: " ALICE ", p: 0.1, at: 2024-01-05}
+      - {by: Émile, p: 0.5, at: 2024-01-02}
+      - {by: éMILE, p: 0.6, at: 2024-01-03}
+      - {by: Strauß, p: 0.25, at: 2024-01-02}
+      - {by: STRAUSS, p: 0.75, at: 2024-01-03}
+""",
+    "o.yaml": "on: 2024-02-01\nby: Alice\nresults:\n  q1: yes\n  q2: no\n  q3: no\n",
+}
+
+
+@pytest.fixture
+def cases(tmp_path):
+    ledger = Ledger.open(write_files(tmp_path / "cases", CASES))
+    yield ledger
+    ledger.close()
+
+
+@pytest.mark.parametrize("spelling", ["ben", "Ben", "BEN", "  bEn "])
+def test_by_name_first_is_one_forecast_per_question_whatever_the_case(cases, spelling):
+    t = select_forecasts(cases, Selection(by=spelling), "first")
+    # q1: ben's 0.6 (not also Ben's 0.9); q2: BEN's 0.2 (Ben's 0.7 is the same person, and late).
+    assert [(str(i), float(p)) for i, p in zip(t.prediction_id, t.p)] == [("q1", 0.6), ("q2", 0.2)]
+    assert set(t.forecaster.tolist()) == {"ben"}  # the first spelling seen
+    assert t.counts()["predictions"] == 2 and t.after_resolution == 0
+
+
+def test_by_name_last_and_all_group_spellings(cases):
+    last = select_forecasts(cases, Selection(by="ben"), "last")
+    assert [float(p) for p in last.p] == [0.9, 0.2]
+    everything = select_forecasts(cases, Selection(by="ben"), "all")
+    assert [float(p) for p in everything.p] == [0.6, 0.9, 0.2]  # not the late 0.7
+    assert everything.after_resolution == 1
+
+
+def test_leaderboard_has_one_row_per_person(cases):
+    run = score(cases, Selection(), "first", by_forecaster=True)
+    rows_ = {row.forecaster: (row.n, row.n_with_peers) for row in run.leaderboard.rows}
+    assert rows_ == {"Alice": (3, 3), "ben": (2, 2), "Émile": (1, 1), "Strauß": (1, 1)}
+    by_name = {row.forecaster: row for row in run.leaderboard.rows}
+    # Peers are other people only: on q1 Alice's peer is ben alone (his first, 0.6).
+    assert by_name["ben"].brier == pytest.approx(((1 - 0.6) ** 2 + 0.2 ** 2) / 2)
+
+
+def test_authors_own_forecasts_count_however_spelled(cases):
+    t = select_forecasts(cases, Selection(ids=("q3",)), "last")
+    # " ALICE "'s 0.1 is Alice's update on her own q3.
+    assert rows(t) == [("q3", "Alice", 0.1, 0)]
+
+
+def test_non_ascii_names_fold(cases):
+    assert select_forecasts(cases, Selection(by="émile"), "first").p.tolist() == [0.5]
+    assert select_forecasts(cases, Selection(by="strauss"), "last").p.tolist() == [0.75]

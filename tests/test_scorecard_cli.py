@@ -149,7 +149,7 @@ def test_nothing_resolved_says_so(cli, make_ledger):
     """})
     r = cli("--root", root, "scorecard")
     assert r.code == 0
-    assert "Nothing to score yet: none of the 1 selected predictions is resolved yes or no (1 pending, not scored)." in r.out
+    assert "Nothing to score yet: the one selected prediction is not resolved yes or no (1 pending, not scored)." in r.out
     assert "## Scores" not in r.out and "| 1 | Open question | 0.4 | ⏳ | — |" in r.out
 
 

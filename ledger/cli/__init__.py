@@ -29,10 +29,20 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from ..version import __version__
+
+        typer.echo(f"pledger {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global(
     ctx: typer.Context,
     root: str = typer.Option(None, "--root", envvar="PLEDGER_ROOT", help=ROOT_HELP, metavar="DIR"),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                 callback=_print_version),
 ) -> None:
     ctx.obj = State(root=root)
 

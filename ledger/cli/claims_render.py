@@ -46,36 +46,37 @@ def claim_dict(s: ClaimState, full: bool = False) -> dict:
 
 
 def claims_table(states: list[ClaimState]) -> None:
-    from rich.table import Table
+    from .tables import Column, fit_table
 
     out = console()
     if not states:
         out.print("No claims match.")
         return
-    # The quote takes what the other columns leave; they stay on one line, and on a
-    # narrow terminal the date and then the claimant give way to it.
-    widths = {
-        "id": min(max(len(s.claim.id) for s in states), 30),
-        "claimant": min(max(len(s.claim.claimant or "") for s in states), 16),
-        "verdict": max(len(VERDICT_MARKS[s.verdict]) for s in states) + 1,
-        "since": 10,
-        "tested": max(len(s.test_outcome) for s in states),
-    }
-    for drop in ("since", "claimant"):
-        if out.width - sum(widths.values()) - 3 * (len(widths) + 1) >= 24:
-            break
-        del widths[drop]
-    table = Table(header_style="bold", expand=True)
-    table.add_column("id", no_wrap=True, max_width=widths["id"], overflow="ellipsis")
-    table.add_column("quote", ratio=1, min_width=12)
-    for col in ("claimant", "verdict", "since", "tested"):
-        if col in widths:
-            table.add_column(col, no_wrap=True, max_width=widths[col], overflow="ellipsis")
-    for s in states:
-        cells = {"claimant": _escape(s.claim.claimant or ""), "verdict": VERDICT_MARKS[s.verdict],
-                 "since": str(s.current.on) if s.current else "", "tested": s.test_outcome}
-        table.add_row(s.claim.id, _escape(_short(s.claim.quote, 120)), *(cells[c] for c in cells if c in widths))
-    out.print(table)
+    # Ids, verdicts, dates and test outcomes never wrap or get cut (an id is
+    # copied into `pledger claim show`); the quote wraps. On a narrow terminal
+    # the date and then the claimant give way to it; narrower still, each claim
+    # is listed on a line with its quote below.
+    columns = [
+        Column("id"), Column("quote", text=True, min_width=20, comfortable=36),
+        Column("claimant", text=True, min_width=8, max_width=16, optional=2), Column("verdict"),
+        Column("since", optional=1), Column("tested"),
+    ]
+    rows = [
+        [s.claim.id, _escape(_short(s.claim.quote, 120)), _escape(s.claim.claimant or ""), VERDICT_MARKS[s.verdict],
+         str(s.current.on) if s.current else "", s.test_outcome]
+        for s in states
+    ]
+    table = fit_table(out, columns, rows, expand=False)
+    if table is not None:
+        out.print(table)
+    else:
+        from rich.padding import Padding
+        from rich.text import Text
+
+        id_width = max(len(s.claim.id) for s in states)
+        for s in states:
+            out.print(Text(f"{s.claim.id:<{id_width}}  {VERDICT_MARKS[s.verdict]}  {s.test_outcome}"))
+            out.print(Padding(Text(_short(s.claim.quote, 120)), (0, 0, 0, 4)))
     out.print(f"{len(states)} claim{'' if len(states) == 1 else 's'}")
 
 

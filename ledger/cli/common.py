@@ -64,7 +64,14 @@ def _json_default(value: Any) -> Any:
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits with status 1 when the reader goes away (`pledger list | head -1`);
+            # raise instead, so run_app ends quietly with 0 as for any other write.
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def warn_ledger_problems(ledger) -> None:
@@ -115,6 +122,7 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
     try:
         # Outside standalone mode click returns typer.Exit's code instead of raising it.
         code = app(args=argv, prog_name="pledger", standalone_mode=False)
+        sys.stdout.flush()  # a closed pipe shows here when the output fit in the buffer
     except UsageError as exc:
         _error(exc.message)
         return 2
@@ -130,11 +138,15 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
         sys.stderr.write("Interrupted.\n")
         return 130
     except _click_exception() as exc:
-        exc.show()
-        return exc.exit_code
+        return _click_error(exc)
     except BrokenPipeError:
-        # Output piped into `head` and closed early: not an error.
-        sys.stderr.close()
+        # Output piped into `head` and closed early: not an error. Point stdout at
+        # devnull so that the interpreter's own flush at exit does not fail too.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+            pass
         return 0
     except Exception as exc:  # a bug: say so plainly, keep the traceback behind a switch
         if os.environ.get("PLEDGER_DEBUG"):
@@ -145,6 +157,26 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
         )
         return 3
     return code if isinstance(code, int) else 0
+
+
+def _click_error(exc) -> int:
+    """click's errors in the one-line `pledger: error: ...` format, naming the option; exit 2 for usage."""
+    try:
+        from typer._click import exceptions as ce
+    except ImportError:  # pragma: no cover
+        from click import exceptions as ce
+
+    if isinstance(exc, ce.NoArgsIsHelpError):  # `pledger` alone, or a group without a command: the help
+        exc.show()
+        return exc.exit_code
+    if isinstance(exc, ce.BadParameter) and not isinstance(exc, ce.MissingParameter) and exc.param is not None:
+        opts = [o for o in getattr(exc.param, "opts", []) if o.startswith("--")] or getattr(exc.param, "opts", [])
+        name = opts[0] if opts and getattr(exc.param, "param_type_name", "") == "option" else exc.param.human_readable_name
+        message = f"{name}: {exc.message}"
+    else:
+        message = exc.format_message()
+    _error(message)
+    return exc.exit_code
 
 
 def _click_exception():

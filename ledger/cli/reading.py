@@ -36,6 +36,24 @@ def build_selection(set_id=None, by=None, tag=None, about=None, since=None, unti
     )
 
 
+def filter_flags(selection) -> list[str]:
+    """The selection's filters as the options that set them: ["--set nope", "--tag x"]."""
+    import shlex
+
+    s = selection
+    pairs = [("--set", s.set_id), ("--by", s.by), *(("--tag", t) for t in s.tags), ("--about", s.about),
+             ("--status", s.status), ("--since", s.since and s.since.isoformat()),
+             ("--until", s.until and s.until.isoformat())]
+    return [f"{flag} {shlex.quote(value)}" for flag, value in pairs if value]
+
+
+def note_nothing_matched(selection, what: str = "predictions") -> None:
+    """Say on stderr that the filters matched nothing, naming them (the output itself stays as it was)."""
+    flags = filter_flags(selection)
+    where = f"match {' '.join(flags)}" if flags else "are in the ledger"
+    typer.echo(f"pledger: no {what} {where}", err=True)
+
+
 def list_predictions(
     ctx: typer.Context,
     set_id: SetOpt = None,
@@ -63,6 +81,8 @@ def list_predictions(
         print_json({"selection": selection.describe(), "count": total, "predictions": [render.state_dict(s) for s in shown]})
     else:
         render.predictions_table(shown, total=total)
+    if not total:  # not an error (exit 0): an empty answer is an answer, but say which filter gave it
+        note_nothing_matched(selection)
     from .common import warn_problems
 
     warn_problems(problems)

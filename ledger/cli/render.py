@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..names import name_key
 from ..records import Forecast, Outcome
 from ..services.select import PredictionHistory, PredictionState
 from .common import console
@@ -43,52 +44,30 @@ def predictions_table(states: list[PredictionState], total: int, title: str | No
     if len(states) > RICH_TABLE_LIMIT:
         _plain_listing(states, out)
     else:
-        from rich.table import Table
+        from .tables import Column, fit_table
 
-        show_by = len({s.prediction.by for s in states}) > 1
+        show_by = len({name_key(s.prediction.by) for s in states}) > 1
         show_due = any(s.prediction.due for s in states)
-        table = Table(title=title, header_style="bold", expand=False)
-        id_width = min(max(len(s.prediction.id) for s in states), 22)
-        p_width = max(len(_p_text(s)) for s in states)
-        by_width = min(max(len(s.prediction.by) for s in states), 16) if show_by else 0
-        show_made = True
-
-        def claim_room() -> int:
-            widths = [id_width, p_width, by_width, 10 if show_made else 0, 10 if show_due else 0, 11, 6]
-            return out.width - sum(widths) - 3 * (1 + sum(1 for w in widths if w)) - 1
-
-        # On a narrow terminal the claim matters more than the dates and long ids.
-        if claim_room() < 24:
-            show_made = False
-        if claim_room() < 20:
-            show_due = False
-        if claim_room() < 16:
-            id_width = 14
-        claim_width = max(claim_room(), 8)
-        table.add_column("id", no_wrap=True, max_width=id_width, overflow="ellipsis")
-        table.add_column("claim", no_wrap=True, overflow="ellipsis", max_width=claim_width, min_width=claim_width)
-        table.add_column("p", justify="right", no_wrap=True, min_width=p_width)
+        # Ids, p, dates, marks and points never wrap or get cut (an id is copied
+        # into `pledger show`); the claim wraps. On a narrow terminal the due
+        # date, the date made and the author give way, in that order.
+        columns = [Column("id"), Column("claim", text=True, min_width=16, comfortable=30), Column("p", "right")]
+        cells = [lambda s: s.prediction.id, lambda s: _escape(s.prediction.claim), _p_text]
         if show_by:
-            table.add_column("by", no_wrap=True, max_width=by_width, min_width=by_width, overflow="ellipsis")
-        if show_made:
-            table.add_column("made", no_wrap=True, min_width=10)
+            columns.append(Column("by", text=True, min_width=8, max_width=16, optional=3))
+            cells.append(lambda s: _escape(s.prediction.by))
+        columns.append(Column("made", optional=2))
+        cells.append(lambda s: str(s.prediction.made))
         if show_due:
-            table.add_column("due", no_wrap=True, min_width=10)
-        table.add_column("outcome", no_wrap=True, min_width=11)
-        table.add_column("points", justify="right", no_wrap=True, min_width=6)
-        for s in states:
-            pr = s.prediction
-            pts = points(s)
-            cells = [pr.id, _escape(pr.claim), _p_text(s)]
-            if show_by:
-                cells.append(_escape(pr.by))
-            if show_made:
-                cells.append(str(pr.made))
-            if show_due:
-                cells.append(str(pr.due or ""))
-            cells += [mark(s), "" if pts is None else f"{pts:+.2f}"]
-            table.add_row(*cells)
-        out.print(table)
+            columns.append(Column("due", optional=1))
+            cells.append(lambda s: str(s.prediction.due or ""))
+        columns += [Column("outcome"), Column("points", "right")]
+        cells += [mark, lambda s: "" if points(s) is None else f"{points(s):+.2f}"]
+        table = fit_table(out, columns, [[cell(s) for cell in cells] for s in states], title=title, expand=False)
+        if table is None:
+            _stacked_listing(states, out)
+        else:
+            out.print(table)
     resolved = [points(s) for s in states if points(s) is not None]
     shown = f"{len(states)} of {total}" if len(states) != total else f"{total}"
     line = f"{shown} prediction{'' if total == 1 else 's'}; {len(resolved)} resolved yes/no"
@@ -97,14 +76,31 @@ def predictions_table(states: list[PredictionState], total: int, title: str | No
     out.print(line)
 
 
+def _stacked_listing(states: list[PredictionState], out) -> None:
+    """For terminals too narrow for the table: a line of id, p, outcome and
+    points per prediction, its claim wrapped and indented below."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    id_width = max(len(s.prediction.id) for s in states)
+    p_width = max(len(_p_text(s)) for s in states)
+    for s in states:
+        pts = points(s)
+        line = f"{s.prediction.id:<{id_width}}  {_p_text(s):>{p_width}}  {mark(s)}"
+        out.print(Text(line + ("" if pts is None else f"  {pts:+.2f}")))
+        out.print(Padding(Text(s.prediction.claim), (0, 0, 0, 4)))
+
+
 def _plain_listing(states: list[PredictionState], out) -> None:
     import sys
 
     write = sys.stdout.write
-    write(f"{'id':<32} {'p':>6} {'made':<10} {'outcome':<12} claim\n")
+    # Ids in full (they are copied into `pledger show`), however long.
+    id_width = max([2] + [len(s.prediction.id) for s in states])
+    write(f"{'id':<{id_width}} {'p':>6} {'made':<10} {'outcome':<12} claim\n")
     for s in states:
         pr = s.prediction
-        write(f"{pr.id[:32]:<32} {pr.p_typed[:6]:>6} {pr.made!s:<10} {mark(s):<12} {pr.claim[:80]}\n")
+        write(f"{pr.id:<{id_width}} {pr.p_typed:>6} {pr.made!s:<10} {mark(s):<12} {pr.claim[:80]}\n")
     _ = out
 
 

@@ -26,8 +26,9 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")]
 ScoreByOpt = Annotated[Optional[str], typer.Option("--by", help="Score this forecaster's forecasts, on any selected prediction (default: each prediction's author).")]
 
 
-def check_options(policy: str, brier: str, eps: float | None, bootstrap: int | None, by_forecaster: bool = False) -> None:
-    """The checks on --policy, --brier, --eps and --bootstrap (and --by-forecaster's policy)."""
+def check_options(policy: str, brier: str, eps: float | None, bootstrap: int | None, by_forecaster: bool = False,
+                  seed: int = 0) -> None:
+    """The checks on --policy, --brier, --eps, --bootstrap and --seed (and --by-forecaster's policy)."""
     from ..errors import UsageError
 
     if policy not in ("first", "last", "all"):
@@ -43,6 +44,8 @@ def check_options(policy: str, brier: str, eps: float | None, bootstrap: int | N
         raise UsageError(f"--eps must be between 0 and 0.5 (exclusive), not {eps}", "--eps")
     if bootstrap is not None and bootstrap < 0:
         raise UsageError(f"--bootstrap must be 0 (off) or a number of resamples, not {bootstrap}", "--bootstrap")
+    if seed < 0:
+        raise UsageError(f"--seed must be a whole number 0 or above, not {seed}", "--seed")
 
 
 def parse_bins(text: str | None):

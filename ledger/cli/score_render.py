@@ -16,7 +16,10 @@ def _num(x, fmt: str = ".3f") -> str:
 
 
 def _signed(x, fmt: str = ".2f") -> str:
-    return DASH if x is None else format(x, "+" + fmt)
+    if x is None:
+        return DASH
+    out = format(x, "+" + fmt)
+    return format(0.0, "+" + fmt) if float(out) == 0 else out  # never "-0.0000"
 
 
 def _pct(x) -> str:
@@ -37,6 +40,8 @@ def header_lines(run) -> list[str]:
     second = f"Scoring {_plural(c['forecasts'], 'forecast')} by {_esc(who)}, policy [bold]{run.policy}[/]"
     if c["without_forecast"]:
         second += f"; {c['without_forecast']:,} resolved without a forecast under this policy"
+    if c.get("after_resolution"):
+        second += f"; {_plural(c['after_resolution'], 'forecast')} dated after the resolution excluded"
     return [first, second]
 
 
@@ -105,20 +110,26 @@ def _bin_label(row, strategy: str, last: bool) -> str:
     return f"[{row.lo:.4g}, {row.hi:.4g}{']' if last else ')'}"
 
 
-def calibration_table(table, title: str):
-    from rich.table import Table
+def calibration_table(table, title: str, out=None):
+    from .tables import Column, fit_table
 
-    t = Table(title=title, title_justify="left", header_style="bold", expand=False)
-    for name in ("p" if table.strategy == "distinct" else "bin", "n", "hits", "mean p", "observed", "90% Wilson", "over/under"):
-        t.add_column(name, justify="right", no_wrap=True)
+    out = out or console()
+    headers = ("p" if table.strategy == "distinct" else "bin", "n", "hits", "mean p", "observed", "90%\nWilson",
+               "over/\nunder")
     rows = table.bins
-    for i, row in enumerate(rows):
-        wilson = DASH if row.wilson_lo is None else f"{row.wilson_lo:.2f}–{row.wilson_hi:.2f}"
-        t.add_row(
-            _bin_label(row, table.strategy, i == len(rows) - 1), str(row.n), str(row.hits), _num(row.mean_p),
-            _num(row.observed), wilson, _signed(row.over_under, ".3f"),
-        )
-    return t
+    cells = [
+        [_bin_label(row, table.strategy, i == len(rows) - 1), str(row.n), str(row.hits), _num(row.mean_p),
+         _num(row.observed), DASH if row.wilson_lo is None else f"{row.wilson_lo:.2f}–{row.wilson_hi:.2f}",
+         _signed(row.over_under, ".3f")]
+        for i, row in enumerate(rows)
+    ]
+    columns = [Column(h, "right") for h in headers]
+    fitted = fit_table(out, columns, cells, title=title, title_justify="left", expand=False)
+    if fitted is None:  # narrower than any table: one line per bin
+        from rich.console import Group
+
+        return Group(title, "  ".join(h.replace("\n", " ") for h in headers), *("  ".join(c) for c in cells))
+    return fitted
 
 
 def calibration_lines(report) -> list[str]:
@@ -148,7 +159,7 @@ def rules_line(run) -> str:
         parts.append(f"bins {r['bins']} ({edges}), folded {r['folded_bins']}")
     if run.report is not None:
         resamples = r.get("bootstrap_resamples")
-        parts.append(f"bootstrap {resamples} resamples, seed {r['seed']}, 90%" if resamples else "bootstrap off")
+        parts.append(f"bootstrap {_plural(resamples, 'resample')}, seed {r['seed']}, 90%" if resamples else "bootstrap off")
     parts.append("annulled excluded, unresolved pending")
     return "[dim]Rules: " + " · ".join(_esc(p) for p in parts) + "[/]"
 
@@ -180,22 +191,29 @@ def calibration_chart_lines(table) -> list[str]:
     return lines
 
 
-def leaderboard_table(board):
-    from rich.table import Table
+def leaderboard_table(board, out=None):
+    from .tables import Column, fit_table
 
-    t = Table(
-        title=f"Leaderboard: {board.n_forecasters} forecasters, {board.n_questions} questions, {board.n} forecasts",
-        title_justify="left", header_style="bold", expand=False,
-    )
-    for name in ("#", "forecaster", "n", "n with peers", f"Brier ({board.brier_scale})", "log (nats)",
-                 "relative Brier", "peer score"):
-        t.add_column(name, justify="left" if name == "forecaster" else "right", no_wrap=True)
-    for i, row in enumerate(board.rows, 1):
-        t.add_row(
-            str(i), _esc(str(row.forecaster)), str(row.n), str(row.n_with_peers), _num(row.brier, ".4f"),
-            _num(row.log_loss, ".4f"), _signed(row.relative_brier, ".4f"), _signed(row.peer_score, ".1f"),
-        )
-    return t
+    out = out or console()
+    columns = [
+        Column("#", "right"), Column("forecaster", text=True, min_width=8), Column("n", "right"),
+        Column("n with\npeers", "right"), Column(f"Brier\n({board.brier_scale})", "right"),
+        Column("log\n(nats)", "right"), Column("relative\nBrier", "right"), Column("peer\nscore", "right"),
+    ]
+    rows = [
+        [str(i), _esc(str(row.forecaster)), str(row.n), str(row.n_with_peers), _num(row.brier, ".4f"),
+         _num(row.log_loss, ".4f"), _signed(row.relative_brier, ".4f"), _signed(row.peer_score, ".1f")]
+        for i, row in enumerate(board.rows, 1)
+    ]
+    title = (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
+             f"{_plural(board.n, 'forecast')}")
+    table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
+    if table is None:  # narrower than any table: one line per forecaster
+        from rich.console import Group
+
+        head = "#  forecaster: n, n with peers, Brier, log (nats), relative Brier, peer score"
+        return Group(title, head, *(f"{r[0]}  {r[1]}: " + ", ".join(r[2:]) for r in rows))
+    return table
 
 
 def render(run, chart: bool = False) -> None:
@@ -208,7 +226,7 @@ def render(run, chart: bool = False) -> None:
         out.print(rules_line(run))
         return
     if run.leaderboard is not None:
-        out.print(leaderboard_table(run.leaderboard))
+        out.print(leaderboard_table(run.leaderboard, out))
         out.print(
             "  Brier and log: lower is better. Relative Brier: own Brier minus the median of the others on the "
             "same question (negative is better). Peer score: Metaculus-style, 100 × (ln p − mean of the others' "
@@ -226,13 +244,13 @@ def render(run, chart: bool = False) -> None:
         out.print(line)
     out.print()
     cal = report.calibration
-    out.print(calibration_table(cal, f"Calibration (n={cal.n})"))
+    out.print(calibration_table(cal, f"Calibration (n={cal.n})", out))
     if chart:
         for line in calibration_chart_lines(cal):
             out.print(line)
         out.print()
     fc = report.folded_calibration
-    out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)"))
+    out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)", out))
     for line in calibration_lines(report):
         out.print(line)
     out.print()

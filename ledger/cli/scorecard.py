@@ -74,7 +74,7 @@ def scorecard(
     from ..report.escape import safe_url
     from ..report.scorecard import FLAVORS, PARTS, Options
 
-    check_options(policy, brier, eps, bootstrap)
+    check_options(policy, brier, eps, bootstrap, seed=seed)
     bin_spec = parse_bins(bins)
     if flavor not in FLAVORS:
         raise UsageError(f"--flavor must be one of {', '.join(FLAVORS)}, not {flavor!r}", "--flavor")
@@ -102,6 +102,14 @@ def scorecard(
                        bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, parts=parts)
     except ValueError as exc:  # an argument the engine refused (the checks above come first: a safety net)
         raise UsageError(str(exc)) from None
+    if not data.run.counts["predictions"]:
+        # A scorecard of nothing is a mistyped filter, not a post: write nothing.
+        from .reading import filter_flags
+
+        flags = filter_flags(selection)
+        if flags:
+            raise UsageError(f"{' '.join(flags)}: no predictions match; no scorecard written", flags[0].split()[0])
+        raise UsageError("the ledger has no predictions yet; no scorecard written")
 
     charts = None
     files: dict[Path, bytes] = {}

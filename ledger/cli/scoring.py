@@ -46,7 +46,7 @@ def score(
     """
     from ..errors import UsageError
 
-    check_options(policy, brier, eps, bootstrap, by_forecaster)
+    check_options(policy, brier, eps, bootstrap, by_forecaster, seed=seed)
     bin_spec = parse_bins(bins)
     selection = build_selection(set_id, by, tag, about, since, until)
 
@@ -60,6 +60,10 @@ def score(
         )
     except ValueError as exc:  # an argument the engine refused (all are checked above: a safety net)
         raise UsageError(str(exc)) from None
+    if not run.counts["predictions"]:
+        from .reading import note_nothing_matched
+
+        note_nothing_matched(selection)
     from .common import warn_ledger_problems
 
     if json_out:

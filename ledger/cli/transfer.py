@@ -71,8 +71,9 @@ def import_file(
     shown = os.fspath(file)
     verb = "would add" if dry_run else "added"
     typer.echo(
-        f"{shown}: {report.rows} records read; {verb} {len(report.added)} predictions, "
-        f"{report.forecasts_added} more forecasts, {report.outcomes_added} outcomes; "
+        f"{shown}: {_plural(report.rows, 'record')} read; {verb} {_plural(len(report.added), 'prediction')}, "
+        f"{report.forecasts_added} more {_noun(report.forecasts_added, 'forecast')}, "
+        f"{_plural(report.outcomes_added, 'outcome')}; "
         f"{len(report.skipped)} skipped, {len(report.rejected)} rejected."
     )
     for label, notes in (("rejected", report.rejected), ("skipped", report.skipped)):
@@ -84,6 +85,14 @@ def import_file(
         typer.echo(("Would write " if dry_run else "Wrote ") + ", ".join(report.files))
     if dry_run:
         typer.echo("Dry run: nothing was written.")
+
+
+def _noun(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {_noun(n, word)}"
 
 
 class _Bar:

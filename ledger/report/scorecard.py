@@ -156,12 +156,18 @@ def render(data: ScorecardData, options: Options = Options()) -> str:
     return md.text()
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def summary(data: ScorecardData) -> str:
     """The line a reader gets at once: how many happened, and the gap with its z in words."""
     run = data.run
     c = run.counts
     tail = _counted_out(c)
     if not run.n or run.report is None:
+        if c["predictions"] == 1:
+            return f"Nothing to score yet: the one selected prediction is not resolved yes or no{tail}."
         return f"Nothing to score yet: none of the {c['predictions']} selected predictions is resolved yes or no{tail}."
     g = run.report.gap
     hits = int(run.table.outcome.sum())  # the outcomes the engine scored: 1 if it happened
@@ -183,7 +189,9 @@ def _chance(z: float) -> str:
 def _whose(run) -> str:
     if run.scored == "forecaster":
         return f"{text(run.name)}'s"
-    authors = set(run.table.forecaster.tolist())
+    from ..names import name_key
+
+    authors = {name_key(a) for a in run.table.forecaster.tolist()}
     return "the forecaster's" if len(authors) == 1 else "the forecasters'"
 
 
@@ -197,7 +205,7 @@ def _selection_line(data: ScorecardData, options: Options) -> str:
     run = data.run
     who = {"authors": "each prediction's author", "forecaster": text(run.name), "everyone": "every forecaster"}[run.scored]
     line = (
-        f"*Selection: {text(data.selection.describe())}; {len(data.states)} predictions; "
+        f"*Selection: {text(data.selection.describe())}; {_plural(len(data.states), 'prediction')}; "
         f"scored: {who}, policy {run.policy}.*"
     )
     if options.date is not None:
@@ -306,7 +314,7 @@ def _scores(md: _Writer, run) -> None:
         ["Metaculus baseline score", _f(lg.metaculus_baseline, "+.1f"), str(lg.n), DASH, "higher (0 = always 50%)"],
         ["Spherical score", _f(sp.score, ".4f"), str(sp.n), DASH, "higher"],
     ]
-    md.table(["score", "value", "n", level, "better"], ["l", "r", "r", "r", "l"], rows)
+    md.table(["score", "value", "n", level, "better"], ["l", "r", "r", "r", "l"], rows, always=("value",))
     note = (
         f"Intervals: {text(boot.method)}, {round(100 * boot.level)}%; the skill and baseline scores have none."
         if boot is not None else "No intervals: the bootstrap was off."
@@ -416,8 +424,9 @@ def _forecasters(md: _Writer, board_run) -> None:
     md.table(["rank", "forecaster", "n", "n with peers", f"Brier ({text(board.brier_scale)})", "log (nats)",
               "relative Brier", "peer score"], ["r", "l", "r", "r", "r", "r", "r", "r"], rows)
     md.line(
-        f"Every forecaster on the selected predictions, policy {board_run.policy}: {board.n_forecasters} forecasters, "
-        f"{board.n_questions} questions, {board.n} forecasts. Brier and log: lower is better. Relative Brier: own "
+        f"Every forecaster on the selected predictions, policy {board_run.policy}: "
+        f"{_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
+        f"{_plural(board.n, 'forecast')}. Brier and log: lower is better. Relative Brier: own "
         "Brier minus the median of the others on the same question (negative is better). Peer score: "
         "Metaculus-style, 100 × (ln p − mean of the others' ln p) (positive is better); both average over the n "
         f"with peers. Ranked by {text(board.sort)}."
@@ -498,11 +507,13 @@ class _Writer:
     def mark(self, key: str) -> str:
         return WORDS[key] if self.flavor == "plain" else MARKS[key]
 
-    def table(self, headers: list[str], aligns: list[str], rows: list[list[str]]) -> None:
+    def table(self, headers: list[str], aligns: list[str], rows: list[list[str]], always: tuple[str, ...] = ()) -> None:
         """A GFM pipe table; in the plain flavour a list, one item per row (CommonMark has no tables)."""
         if self.flavor == "plain":
             for row in rows:
-                rest = "; ".join(f"{h}: {v}" for h, v in zip(headers[1:], row[1:]) if v != DASH)
+                # Cells that do not apply ("—") are left out, but an undefined
+                # figure (a column in `always`) shows as "—", as in the other flavours.
+                rest = "; ".join(f"{h}: {v}" for h, v in zip(headers[1:], row[1:]) if v and (v != DASH or h in always))
                 first = f"#{row[0]}" if headers[0] == "#" else row[0]
                 self.line(f"- **{first}**: {rest}")
             self.blank()

@@ -107,7 +107,8 @@ def apply_import(
             plan.take(item, report)
         if strict and report.rejected:
             raise LedgerError(
-                f"{len(report.rejected)} records in {path} conflict with the ledger; nothing was written (--strict)",
+                f"{len(report.rejected)} {'record' if len(report.rejected) == 1 else 'records'} in {path} "
+                f"{'conflicts' if len(report.rejected) == 1 else 'conflict'} with the ledger; nothing was written (--strict)",
                 [Problem(SourceLocation(path, n.row), n.reason, "import") for n in report.rejected],
             )
         texts = plan.texts(ledger)

@@ -12,14 +12,20 @@ Who is scored
                  prediction, their own and other people's (names match ignoring case)
   everyone    -- every forecaster on the selected predictions (the leaderboard)
 
+Forecaster names match ignoring case and surrounding whitespace
+(ledger.names.name_key): "Ben", "ben" and "BEN" are one forecaster, shown with
+the first spelling seen.
+
 Forecast policy (always reported with the scores)
   first -- each forecaster's first forecast on a prediction; for the author that
            is the published p
-  last  -- each forecaster's last forecast dated on or before the resolution date
-           (the date of the prediction's first outcome entry); forecasts dated
-           later are ignored, and a forecaster with none by then is not scored
-           on that prediction
-  all   -- every forecast, whatever its date
+  last  -- each forecaster's last forecast
+  all   -- every forecast
+Under every policy only forecasts dated on or before the resolution date (the
+date of the prediction's first outcome entry, so a later correction lets nothing
+in) count: one made later was made knowing the outcome. A forecaster with none
+by then is not scored on that prediction; the forecasts left out are counted
+(after_resolution).
 
 Only predictions whose current outcome (services.select: the first outcome
 entry, or the last correction after it) is yes or no are scored. Annulled ones
@@ -38,16 +44,18 @@ from typing import Any
 
 import numpy as np
 
-from ..index.sql import Db, as_db
+from ..index.sql import Db, as_db, in_list
+from ..names import name_key
 from .ledger import Ledger
-from .select import PREDICTION_ORDER_SQL, Selection, current_outcomes, where_sql
+from .select import PREDICTION_ORDER_SQL, Selection, current_outcomes, spellings, where_sql
 
 POLICIES = ("first", "last", "all")
 POLICY_RULES = {
-    "first": "each forecaster's first forecast on a prediction (for the author: the published p)",
+    "first": "each forecaster's first forecast on a prediction (for the author: the published p); "
+    "forecasts dated after the resolution are left out",
     "last": "each forecaster's last forecast dated on or before the resolution date "
     "(the first outcome entry's date); later forecasts are ignored",
-    "all": "every forecast, whatever its date",
+    "all": "every forecast dated on or before the resolution date (the first outcome entry's date)",
 }
 SCORED_RULES = {
     "authors": "each prediction's author, on their own predictions",
@@ -78,8 +86,12 @@ class ForecastTable:
     annulled    -- resolved annulled: excluded, counted
     pending     -- not resolved yet: counted
     without_forecast -- resolved predictions on which nobody scored had a
-                   forecast under the policy (e.g. `last` when every forecast is
-                   dated after the resolution)
+                   forecast under the policy (e.g. when every forecast is dated
+                   after the resolution)
+    after_resolution -- forecasts left out because they are dated after the
+                   resolution date: under `all` every such forecast; under
+                   `first` and `last` each forecaster (per prediction) whose
+                   every forecast on it came after
     """
 
     prediction_id: np.ndarray
@@ -94,6 +106,7 @@ class ForecastTable:
     annulled: int
     pending: int
     without_forecast: int
+    after_resolution: int = 0
 
     @property
     def n(self) -> int:
@@ -106,6 +119,7 @@ class ForecastTable:
             "annulled": self.annulled,
             "pending": self.pending,
             "without_forecast": self.without_forecast,
+            "after_resolution": self.after_resolution,
             "forecasts": self.n,
         }
 
@@ -176,7 +190,7 @@ def _predictions(db: Db, selection: Selection, want_dates: bool) -> np.ndarray:
     if want_dates:
         cols += ', o."on"'
         dtype.append(("on", "O"))
-    where, params = where_sql(selection)
+    where, params = where_sql(selection, db)
     sql = (
         f"SELECT {cols} FROM predictions p LEFT OUTER JOIN outcomes o ON o.prediction_id = p.id "
         f"WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}"
@@ -228,7 +242,8 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
     name = None if everyone else selection.by
     scored = "everyone" if everyone else ("forecaster" if name else "authors")
 
-    rows = _predictions(db, selection, want_dates=policy == "last")
+    shortcut = scored == "authors" and policy == "first"
+    rows = _predictions(db, selection, want_dates=not shortcut)
     code = rows["code"]
     resolved_mask = (code == YES) | (code == NO)
     counts = dict(
@@ -238,65 +253,115 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
         pending=int(np.count_nonzero(code == PENDING)),
     )
 
-    if scored == "authors" and policy == "first":
+    if shortcut:
         # The published p is the author's first forecast: no forecast rows needed.
+        # (It is dated the day the prediction was made, never after its
+        # resolution: `pledger check` reports a prediction resolved before it was made.)
         chosen = rows[resolved_mask]
         return ForecastTable(
             prediction_id=chosen["id"],
             forecaster=chosen["by"],
             p=chosen["p"],
             outcome=chosen["code"],
-            policy=policy, scored=scored, name=name, without_forecast=0, **counts,
+            policy=policy, scored=scored, name=name, without_forecast=0, after_resolution=0, **counts,
         )
     return _from_forecasts(db, selection, policy, scored, name, rows, resolved_mask, counts)
 
 
 def _from_forecasts(db: Db, selection, policy, scored, name, rows, resolved_mask, counts) -> ForecastTable:
-    """Forecast rows of the selected predictions, then the policy, vectorised."""
+    """Forecast rows of the selected predictions, then the policy, vectorised.
+
+    Forecasters are grouped by name_key (case and surrounding whitespace
+    ignored) and shown with their first spelling; forecasts dated after the
+    resolution date are left out under every policy and counted."""
     first = policy == "first"
-    where, params = where_sql(selection)
-    if scored == "authors":
-        where += ' AND f."by" = p."by"'
-    elif scored == "forecaster":
-        where += ' AND lower(f."by") = :name'
-        params["name"] = name.lower()
-    # `first` puts the published p first whatever its date; otherwise date order,
-    # with the published p first among forecasts of the same day.
+    where, params = where_sql(selection, db)
+    if scored == "forecaster":
+        names = spellings(db, name)
+        where += f' AND f."by" IN {in_list("f_by", names, params)}' if names else " AND 1 = 0"
+    # Per prediction in date order (`first` puts the published p first whatever
+    # its date; otherwise the published p first among forecasts of the same
+    # day); grouped by forecaster below, keeping this order within a group.
     within = "f.initial DESC, f.at" if first else "f.at, f.initial DESC"
     sql = (
         'SELECT f.prediction_id, f."by", f.p, f.at FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
-        f'WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}, f."by", {within}, f.file, f.line'
+        f'WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}, {within}, f."by", f.file, f.line'
     )
     f = _fetch(db, sql, params, [("id", "O"), ("by", "O"), ("p", "f8"), ("at", "O")])
 
     # Each forecast's prediction, as a row index into `rows` (both are in ledger order).
     position = {pid: i for i, pid in enumerate(rows["id"].tolist())}
     qi = np.fromiter((position[pid] for pid in f["id"].tolist()), dtype=np.intp, count=f.shape[0])
-    keep = resolved_mask[qi]
-    if policy == "last":
-        resolved_on = _days(rows["on"])
-        keep &= _days(f["at"]) <= resolved_on[qi]
-    f, qi = f[keep], qi[keep]
+    names = f["by"].tolist()
+    if scored == "authors":
+        # The author's own forecasts, however the name is spelled on them.
+        code, display, rank = _forecaster_codes(names + rows["by"][qi].tolist())
+        code, author = code[: len(names)], code[len(names):]
+        keep = resolved_mask[qi] & (code == author)
+    else:
+        code, display, rank = _forecaster_codes(names)
+        keep = resolved_mask[qi]
+    f, qi, code = f[keep], qi[keep], code[keep]
 
+    # Forecasts dated after the resolution date (the first outcome entry's, so a
+    # later correction lets nothing in) were made knowing the outcome: never scored.
+    late = _days(f["at"]) > _days(rows["on"])[qi]
+    group = qi * max(len(display), 1) + code
+    if policy == "all":
+        after_resolution = int(np.count_nonzero(late))
+    else:  # forecasters whose every forecast on a prediction came after it
+        after_resolution = int(np.setdiff1d(group[late], group[~late]).size)
+    f, qi, code = f[~late], qi[~late], code[~late]
+
+    if qi.size:
+        # Group by (prediction, forecaster), keeping the date order within a
+        # group (lexsort is stable); forecasters in name_key order.
+        order = np.lexsort((rank[code], qi))
+        f, qi, code = f[order], qi[order], code[order]
     if policy != "all" and qi.size:
-        # Rows are grouped by (prediction, forecaster); take each group's first
-        # row (`first`) or last row (`last`: already cut at the resolution date).
-        who = f["by"]
-        same = (qi[1:] == qi[:-1]) & (who[1:] == who[:-1])
+        # Take each group's first row (`first`) or last row (`last`).
+        same = (qi[1:] == qi[:-1]) & (code[1:] == code[:-1])
         pick = np.concatenate(([True], ~same)) if first else np.concatenate((~same, [True]))
-        f, qi = f[pick], qi[pick]
+        f, qi, code = f[pick], qi[pick], code[pick]
 
     covered = np.zeros(rows.shape[0], dtype=bool)
     covered[qi] = True
+    spelling = np.empty(len(display), dtype=object)
+    spelling[:] = display
     return ForecastTable(
         prediction_id=f["id"],
-        forecaster=f["by"],
+        forecaster=spelling[code],
         p=f["p"],
         outcome=rows["code"][qi],
         policy=policy, scored=scored, name=name,
         without_forecast=int(np.count_nonzero(resolved_mask & ~covered)),
+        after_resolution=after_resolution,
         **counts,
     )
+
+
+def _forecaster_codes(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Group names by name_key: per name its forecaster's code, per code the first
+    spelling seen (trimmed), and per code its rank in name_key order."""
+    by_name: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    display: list[str] = []
+    keys: list[str] = []
+    codes = np.empty(len(names), dtype=np.intp)
+    for i, n in enumerate(names):
+        c = by_name.get(n)
+        if c is None:
+            k = name_key(n)
+            c = by_key.get(k)
+            if c is None:
+                c = by_key[k] = len(display)
+                display.append(n.strip())
+                keys.append(k)
+            by_name[n] = c
+        codes[i] = c
+    rank = np.empty(len(keys), dtype=np.intp)
+    rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
+    return codes, display, rank
 
 
 def _days(values: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import Problem, SourceLocation
 from ..index.sql import as_date, as_db, in_list
+from ..names import name_key
 from ..records import Evidence, Forecast, Outcome, Prediction
 
 STATUSES = ("open", "due", "resolved", "annulled")
@@ -66,11 +67,24 @@ class Selection:
         return " ".join(parts) or "everything"
 
 
-def where_sql(s: Selection) -> tuple[str, dict[str, Any]]:
+def spellings(db, name: str) -> list[str]:
+    """Every spelling of `name` in the ledger: the forecasters' names equal to it
+    ignoring case and surrounding whitespace (ledger.names.name_key), sorted.
+
+    Every author is a forecaster too (the published p is a forecast row), so the
+    forecasts table holds every name. The match is made in Python: SQL's lower()
+    folds ASCII letters only, and not the same way on every database.
+    """
+    key = name_key(name)
+    return sorted(n for (n,) in as_db(db).rows('SELECT DISTINCT f."by" FROM forecasts f') if name_key(n) == key)
+
+
+def where_sql(s: Selection, db=None) -> tuple[str, dict[str, Any]]:
     """The selection as an SQL condition on `predictions p`, and its parameters (named s_*).
 
     The one implementation of the filters (status is not one: it is worked out
-    in Python from the current outcome).
+    in Python from the current outcome). `db` (a connection or Db) is needed
+    when the selection has `by`: the name's spellings are looked up in it.
     """
     # A prediction id defined more than once is ambiguous: every copy is left out
     # (and with them the forecasts and outcomes that name the id), always.
@@ -83,8 +97,15 @@ def where_sql(s: Selection) -> tuple[str, dict[str, Any]]:
         params["s_set"] = s.set_id
     if s.by:
         # A forecaster "takes part" in a prediction by authoring it or forecasting on it.
-        conds.append('(lower(p."by") = :s_by OR p.id IN (SELECT fb.prediction_id FROM forecasts fb WHERE lower(fb."by") = :s_by))')
-        params["s_by"] = s.by.lower()
+        # Names match ignoring case and surrounding whitespace: every spelling of it.
+        if db is None:
+            raise TypeError("where_sql needs the connection to select by a name")
+        names = spellings(db, s.by)
+        if not names:
+            conds.append("1 = 0")
+        else:
+            in_names = in_list("s_by", names, params)
+            conds.append(f'(p."by" IN {in_names} OR p.id IN (SELECT fb.prediction_id FROM forecasts fb WHERE fb."by" IN {in_names}))')
     for i, tag in enumerate(s.tags):
         conds.append(f"p.id IN (SELECT tg.prediction_id FROM tags tg WHERE tg.tag = :s_tag{i})")
         params[f"s_tag{i}"] = tag
@@ -134,7 +155,7 @@ def select_predictions(conn, selection: Selection, today: dt.date, limit: int | 
     conn -- a sqlite3 or SQLAlchemy connection on the index (ledger.index.sql)
     """
     db = as_db(conn)
-    where, params = where_sql(selection)
+    where, params = where_sql(selection, db)
     sql = f"SELECT {_PREDICTION_COLUMNS} FROM predictions p WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}"
     if limit is not None and not selection.status:  # status is worked out in Python, after the query
         sql += f" LIMIT {int(limit)}"
@@ -157,8 +178,9 @@ def select_predictions(conn, selection: Selection, today: dt.date, limit: int | 
 
 
 def count_matching(conn, selection: Selection) -> int:
-    where, params = where_sql(selection)
-    return as_db(conn).rows(f"SELECT count(*) FROM predictions p WHERE {where}", params)[0][0]
+    db = as_db(conn)
+    where, params = where_sql(selection, db)
+    return db.rows(f"SELECT count(*) FROM predictions p WHERE {where}", params)[0][0]
 
 
 def prediction_history(conn, prediction_id: str, today: dt.date) -> PredictionHistory | None:
@@ -259,7 +281,7 @@ def _latest_author_forecasts(db, ids: list[str]) -> dict[str, tuple[float, int]]
     out: dict[str, tuple[float, int]] = {}
     for pid, p_value, by, author in db.rows(sql, params):
         p, n = out.get(pid, (p_value, 0))
-        out[pid] = (p_value if by == author else p, n + 1)
+        out[pid] = (p_value if by == author or name_key(by) == name_key(author) else p, n + 1)
     return out
 
 

@@ -1,0 +1,93 @@
+"""Tables on narrow terminals: ids and numbers are never cut or squeezed away,
+headers are whole, and the long text (claims, quotes) takes the wrap."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from rich.cells import cell_len
+
+from support import EXAMPLE_LEDGER
+
+
+@pytest.fixture
+def bundled(tmp_path):
+    root = tmp_path / "predictions"
+    shutil.copytree(EXAMPLE_LEDGER, root, ignore=shutil.ignore_patterns(".pledger"))
+    return root
+
+
+def _run(cli, monkeypatch, width, *args, ellipsis_ok=False):
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = cli(*args)
+    assert result.code == 0, result.err
+    for line in result.out.splitlines():
+        assert cell_len(line) <= width, line
+    assert ellipsis_ok or "…" not in result.out
+    return result.out
+
+
+def _tokens(out: str) -> set[str]:
+    return {tok.strip("│┃") for line in out.splitlines() for tok in line.split()}
+
+
+WIDTHS = [80, 60]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_list_keeps_every_id_whole(cli, monkeypatch, bundled, width):
+    data = json.loads(cli("--root", bundled, "list", "--json").out)
+    out = _run(cli, monkeypatch, width, "--root", bundled, "list")
+    ids = [p["id"] for p in data["predictions"]]
+    assert max(map(len, ids)) > 20  # long ids, cut before
+    assert set(ids) <= _tokens(out)
+    for p in data["predictions"]:  # the points are all there
+        if p["points"] is not None:
+            assert f"{p['points']:+.2f}" in out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_claim_list_keeps_ids_whole_and_quotes_readable(cli, monkeypatch, bundled, width):
+    data = json.loads(cli("--root", bundled, "claim", "list", "--json").out)
+    out = _run(cli, monkeypatch, width, "--root", bundled, "claim", "list", ellipsis_ok=True)  # quotes: 120 chars
+    assert {c["id"] for c in data["claims"]} <= _tokens(out)
+    # The quote is not squeezed into a 6-character column: its opening words share a line.
+    assert "Eight months ago, we demonstrated" in out
+    assert "Sparse autoencoders produce interpretable" in out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_leaderboard_keeps_rank_n_and_headers(cli, monkeypatch, bundled, width):
+    args = ("--root", bundled, "score", "--set", "reading-group-2025", "--by-forecaster")
+    board = json.loads(cli(*args, "--json").out)["leaderboard"]
+    out = _run(cli, monkeypatch, width, *args)
+    for word in ("forecaster", "peers", "relative", "score", "(nats)"):
+        assert word in _tokens(out)
+    lines = out.splitlines()
+    for rank, row in enumerate(board["rows"], 1):
+        line = next(line for line in lines if row["forecaster"] in line.split())
+        cells = [c for c in line.replace("│", " ").split()]
+        assert cells[:3] == [str(rank), row["forecaster"], str(row["n"])]
+        assert f"{row['brier']:.4f}" in cells and f"{row['peer_score']:+.1f}" in cells
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_calibration_table_keeps_every_column(cli, monkeypatch, bundled, width):
+    out = _run(cli, monkeypatch, width, "--root", bundled, "score", "--set", "anthropic-sae-2024", "--bins", "uniform")
+    assert "[0.9, 1]" in out and "0.00–0.57" in out and "-0.050" in out
+
+
+def test_list_piped_keeps_ids_whole(bundled):
+    # Piped output: rich falls back to 80 columns (no COLUMNS in the environment).
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    proc = subprocess.run([sys.executable, "-m", "ledger", "--root", str(bundled), "list"], env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "streetlight-edits" in proc.stdout.split() or "streetlight-edits" in _tokens(proc.stdout)
+    assert "latent-adversarial-training" in _tokens(proc.stdout)
+    assert "…" not in proc.stdout
