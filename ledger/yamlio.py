@@ -326,15 +326,7 @@ def _check_depth(text: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise YamlProblemError(
-                        YamlProblem(
-                            mark.line + 1,
-                            mark.column + 1,
-                            f"the document is nested more than {MAX_DEPTH} levels deep; flatten it",
-                            "too-deep",
-                        )
-                    )
+                    raise _too_deep(event.start_mark)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
@@ -348,15 +340,13 @@ def _check_depth(text: str) -> None:
             except YamlProblemError as inner:
                 if inner.problem.code == "too-deep":
                     raise inner from None
-            raise YamlProblemError(
-                YamlProblem(
-                    mark.line + 1,
-                    mark.column + 1,
-                    f"the document is nested more than {MAX_DEPTH} levels deep; flatten it",
-                    "too-deep",
-                )
-            ) from None
+            raise _too_deep(mark) from None
         raise YamlProblemError(_marked_problem(exc, text)) from None
+
+
+def _too_deep(mark) -> YamlProblemError:
+    message = f"the document is nested more than {MAX_DEPTH} levels deep; flatten it"
+    return YamlProblemError(YamlProblem(mark.line + 1, mark.column + 1, message, "too-deep"))
 
 
 def locate(node: Node | None, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
