@@ -412,3 +412,23 @@ def test_a_bad_header_does_not_hide_the_problems_of_its_items(make_ledger):
         "  - id: a\n    claim: c\n    p: 0.5\n    tgas: [x]\n  - id: b\n    claim: d\n    p: 2\n",
     })
     assert [line.split(":", 3)[:3] for line in problems(root)] == [["a.yaml", "2", "1"], ["a.yaml", "9", "5"], ["a.yaml", "12", "8"]]
+
+
+def test_a_correction_needs_a_resolution_before_it(make_ledger, cli):
+    root = make_ledger({
+        "a.yaml": HEAD + "  - id: early\n    claim: x\n    p: 0.2\n  - id: lone\n    claim: y\n    p: 0.2\n",
+        "outcomes/a.yaml": "on: 2025-02-01\nby: ada\nresults:\n  early: no\n",
+        "outcomes/hand.yaml": "on: 2025-01-15\nby: ada\ncorrection: true\nresults:\n  early: yes\n  lone: yes\n",
+    })
+    assert problems(root) == [
+        "outcomes/hand.yaml:5:3: 'early' has `correction: true` on 2025-01-15, but no earlier entry resolves it; "
+        "remove `correction: true`, or date it on or after the resolution it corrects",
+        "outcomes/hand.yaml:6:3: 'lone' has `correction: true` on 2025-01-15, but no earlier entry resolves it; "
+        "remove `correction: true`, or date it on or after the resolution it corrects",
+    ]
+    # Reads leave the bad corrections out: `early` stands as resolved no (on 02-01), `lone` is unresolved.
+    listed = {p["id"]: p for p in json.loads(cli("--root", root, "list", "--json").out)["predictions"]}
+    assert (listed["early"]["outcome"]["result"], listed["early"]["outcome"]["on"]) == ("no", "2025-02-01")
+    assert listed["lone"]["outcome"] is None
+    scored = json.loads(cli("--root", root, "score", "--json").out)["report"]
+    assert scored["n"] == 1 and scored["gap"]["total"] == pytest.approx(-0.2)

@@ -147,7 +147,17 @@ def single_resolution(conn: Connection) -> list[Problem]:
     )
     first: dict[str, SourceLocation] = {}
     for r in rows:
-        if r.prediction_id not in first:
+        if r.correction and r.prediction_id not in first:
+            # Reads skip it (select.current_outcomes): a correction needs a resolution before it.
+            problems.append(
+                Problem(
+                    SourceLocation(r.file, r.line, r.col),
+                    f"{r.prediction_id!r} has `correction: true` on {r.on}, but no earlier entry resolves it; "
+                    "remove `correction: true`, or date it on or after the resolution it corrects",
+                    "correction",
+                )
+            )
+        elif r.prediction_id not in first:
             first[r.prediction_id] = SourceLocation(r.file, r.line)
         elif not r.correction:
             problems.append(

@@ -172,6 +172,14 @@ RESULT_CODE_SQL = (
 )
 
 
+# An entry that can stand: a plain one, or a correction with a plain entry on or
+# before its date (select.current_outcomes' rule; a lone correction corrects nothing).
+STANDING_ENTRY_SQL = (
+    "(NOT o.correction OR EXISTS (SELECT 1 FROM outcomes o2 WHERE o2.prediction_id = o.prediction_id "
+    'AND NOT o2.correction AND o2."on" <= o."on"))'
+)
+
+
 def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.ndarray:
     """Run a query and return its rows as a numpy structured array.
 
@@ -192,7 +200,7 @@ def _predictions(db: Db, selection: Selection, want_dates: bool) -> np.ndarray:
         dtype.append(("on", "O"))
     where, params = where_sql(selection, db)
     sql = (
-        f"SELECT {cols} FROM predictions p LEFT OUTER JOIN outcomes o ON o.prediction_id = p.id "
+        f"SELECT {cols} FROM predictions p LEFT OUTER JOIN outcomes o ON o.prediction_id = p.id AND {STANDING_ENTRY_SQL} "
         f"WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}"
     )
     rows = _fetch(db, sql, params, dtype)

@@ -3,7 +3,9 @@
 Order is deterministic: predictions sort by (made, file, position in file), so a
 set reads in the order it was published. A prediction's current outcome is its
 first outcome entry, or the latest correction after it (entries sort by date,
-then corrections after plain entries of the same day, then file, then line).
+then corrections after plain entries of the same day, then file, then line). A
+correction with no plain entry before it corrects nothing: it is left out, and
+`check` reports it.
 
 The queries are SQL text (ledger.index.sql), one copy each, run on the warm
 sqlite3 connection or on a SQLAlchemy one: this module imports no SQLAlchemy,
@@ -243,7 +245,7 @@ def stored_problems(conn) -> list[Problem]:
 
 
 def current_outcomes(conn, ids: list[str] | None = None) -> dict[str, Outcome]:
-    """The outcome that stands for each prediction: the first entry, or the last correction after it.
+    """The outcome that stands for each prediction: the first plain entry, or the last correction after it.
 
     The one implementation of that rule (services.scores uses it too).
     """
@@ -256,7 +258,10 @@ def current_outcomes(conn, ids: list[str] | None = None) -> dict[str, Outcome]:
         pid, correction = r[0], r[-1]
         if wanted is not None and pid not in wanted:
             continue
-        if pid not in current or correction:
+        if correction:
+            if pid in current:  # a correction stands only after a resolution it corrects
+                current[pid] = outcome_from_row(r)
+        elif pid not in current:
             current[pid] = outcome_from_row(r)
     return current
 
