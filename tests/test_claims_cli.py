@@ -499,3 +499,18 @@ def test_every_claims_json_key_is_documented(cli, hostile):
     # A key is documented when written as `key`, `a.key` or inside a `{a, key, b}` shape.
     missing = sorted(n for n in names if not re.search(rf"[`{{.,] ?{re.escape(n)}[`}},.:]", section))
     assert missing == []
+
+
+def test_show_of_a_record_left_out_for_a_problem_says_so(cli, make_ledger):
+    root = make_ledger({
+        "claims.yaml": "claims:\n  - id: c1\n    quote: q\n    source: javascript:alert(1)\n",
+        "p.yaml": "by: me\nmade: 2025-01-01\npredictions:\n  - {id: p1, claim: x, p: 2}\n  - {id: p2, claim: y, p: 0.5}\n",
+    })
+    for args, path in ((("show", "p1"), "p.yaml:4:"), (("claim", "show", "c1"), "claims.yaml:4:")):
+        r = cli("--root", root, *args)
+        assert r.code == 1, r
+        kind, rid = ("claim", "c1") if args[0] == "claim" else ("prediction", "p1")
+        assert r.err.startswith(f"pledger: error: {kind} {rid!r} is left out because its record has a problem; fix it:\n")
+        assert f"{root / path}" in r.err  # the problem itself, with its place
+    # An id no file defines is still a usage error.
+    assert cli("--root", root, "show", "p9").code == 2

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .. import yamlio
-from ..errors import SourceLocation, UsageError
+from ..errors import LedgerError, SourceLocation, UsageError
 from ..index.tables import AssessmentRow, ClaimRow, PredictionRow, SourceRow
 from ..models import ASSESSMENTS_KEY, CLAIMS_KEY, VERDICTS, _url, _verdict
 from ..records import Assessment, Claim, Evidence, Source
@@ -29,7 +29,7 @@ from ..store.write import append_to_list
 from .add import Added, _as_written, _probability, _slug
 from .defaults import default_by, today
 from .ledger import Ledger
-from .select import PredictionState, Selection, select_predictions
+from .select import PredictionState, Selection, rejected_error, select_predictions
 from .writing import commit_text, read_text, slugify, unique_id
 
 CLAIMS_FILE = "claims.yaml"
@@ -284,6 +284,9 @@ def list_claims(ledger: Ledger, selection: ClaimFilter = ClaimFilter()) -> list[
 def claim_detail(ledger: Ledger, claim_id: str) -> ClaimState | None:
     with ledger.connect() as conn:
         states = claim_states(conn, ClaimFilter(), ids=(claim_id,))
+        rejected = None if states else rejected_error(conn, "claim", claim_id)
+    if rejected:
+        raise rejected
     return states[0] if states else None
 
 

@@ -13,6 +13,7 @@ from .select import (
     Selection,
     ambiguous_message,
     ambiguous_places,
+    rejected_error,
     count_matching,
     prediction_history,
     problem_count,
@@ -49,8 +50,11 @@ def history(ledger: Ledger, prediction_id: str) -> PredictionHistory | None:
     with ledger.reader() as db:
         found = prediction_history(db, prediction_id, today())
         places = ambiguous_places(db, [prediction_id]) if found is None else {}
+        rejected = rejected_error(db, "prediction", prediction_id) if found is None and not places else None
     if places:
         raise LedgerError(ambiguous_message(prediction_id, places[prediction_id]))
+    if rejected:
+        raise rejected
     return found
 
 

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Problem, SourceLocation
+from ..errors import LedgerError, Problem, SourceLocation
 from ..index.sql import as_date, as_db, in_list
 from ..names import name_key
 from ..records import Evidence, Forecast, Outcome, Prediction
@@ -218,6 +218,21 @@ def ambiguous_places(conn, ids) -> dict[str, list[str]]:
     for pid, file, line in as_db(conn).rows(sql, params):
         places.setdefault(pid, []).append(f"{file}:{line}")
     return places
+
+
+def rejected_error(conn, kind: str, record_id: str) -> LedgerError | None:
+    """Why `record_id` (a prediction or claim) is not found although a file defines it:
+    its record was left out for a problem. The error lists the problems of the files
+    that define it. None when no file defines it."""
+    files = {f for (f,) in as_db(conn).rows(
+        "SELECT DISTINCT file FROM rejected WHERE kind = :kind AND id = :id", {"kind": kind, "id": record_id}
+    )}
+    if not files:
+        return None
+    return LedgerError(
+        f"{kind} {record_id!r} is left out because its record has a problem; fix it:",
+        [p for p in stored_problems(conn) if p.location.path in files],
+    )
 
 
 def ambiguous_message(prediction_id: str, places: list[str]) -> str:
