@@ -1,4 +1,4 @@
-"""Importing records from another tool: idempotent, batched, all or nothing per run.
+"""Importing records from another tool: idempotent, batched, checked before any write.
 
 Takes the neutral records an importer made (ledger.importers.base: items with
 forecasts and outcomes) and writes them the way `add` and `resolve` do, but in
@@ -13,7 +13,8 @@ one write per file for the whole batch:
 Ids come from the source's own ids, so a second import of the same file finds
 every prediction, forecast and outcome already there and adds nothing. Every
 new file text is read back and checked before any file is written; a failure
-writes nothing.
+writes nothing. The files are then replaced one by one (each atomically); a crash
+between two leaves part of the import, which re-running the import completes.
 """
 
 from __future__ import annotations
