@@ -432,3 +432,11 @@ def test_a_correction_needs_a_resolution_before_it(make_ledger, cli):
     assert listed["lone"]["outcome"] is None
     scored = json.loads(cli("--root", root, "score", "--json").out)["report"]
     assert scored["n"] == 1 and scored["gap"]["total"] == pytest.approx(-0.2)
+
+
+def test_a_merge_key_is_explained(make_ledger):
+    root = make_ledger({
+        "a.yaml": HEAD + "  - &base\n    id: a\n    claim: x\n    p: 0.5\n  - <<: *base\n    id: b\n",
+    })
+    found = problems(root)
+    assert "a.yaml:8:5: merge keys (`<<: *name`) are not read; write the keys out (an alias of a whole value, `claim: *name`, works)" in found

@@ -290,6 +290,8 @@ def explain(err: dict, model: type[BaseModel], what: str) -> tuple[str, bool]:
     loc = err["loc"]
     name = ".".join(str(part) for part in loc) if loc else what
     kind = err["type"]
+    if kind == "extra_forbidden" and loc[-1] == "<<":
+        return "merge keys (`<<: *name`) are not read; write the keys out (an alias of a whole value, `claim: *name`, works)", True
     if kind == "extra_forbidden":
         allowed = ", ".join(_allowed_keys(model, loc[:-1]))
         return f"unknown key {str(loc[-1])!r} in {what}; the keys allowed here are: {allowed}", True
