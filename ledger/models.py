@@ -89,7 +89,7 @@ def source_text(value: Any) -> Any:
 
 
 def _url(value: Any) -> Any:
-    if isinstance(value, str) and not value.startswith(("http://", "https://")):
+    if isinstance(value, str) and not value[:8].lower().startswith(("http://", "https://")):  # schemes ignore case
         raise ValueError(f"{value!r} is not a web address; links must start with http:// or https://")
     return value
 

@@ -440,3 +440,11 @@ def test_a_merge_key_is_explained(make_ledger):
     })
     found = problems(root)
     assert "a.yaml:8:5: merge keys (`<<: *name`) are not read; write the keys out (an alias of a whole value, `claim: *name`, works)" in found
+
+
+def test_link_schemes_ignore_case(make_ledger):
+    root = make_ledger({
+        "a.yaml": HEAD + "  - id: a\n    claim: x\n    p: 0.5\n",
+        "outcomes/o.yaml": "on: 2025-02-01\nby: ada\nevidence:\n  - url: HTTPS://Example.org/A\nresults:\n  a: yes\n",
+    })
+    assert problems(root) == []

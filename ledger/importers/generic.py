@@ -231,6 +231,6 @@ def _evidence(value: str | None) -> tuple[dict, ...]:
         if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
             raise RowError("evidence must be a link or a JSON list of objects")
         return tuple(data)
-    if not text.startswith(("http://", "https://")):
+    if not text[:8].lower().startswith(("http://", "https://")):
         raise RowError(f"evidence {text[:40]!r} is not a link (http:// or https://)")
     return ({"url": text},)
