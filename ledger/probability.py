@@ -93,4 +93,6 @@ def _shown(raw: object) -> str:
         return "a list"
     if isinstance(raw, dict):
         return "a mapping"
+    if hasattr(raw, "isoformat"):
+        return f"the date {raw.isoformat()}"
     return repr(raw)

@@ -448,3 +448,12 @@ def test_link_schemes_ignore_case(make_ledger):
         "outcomes/o.yaml": "on: 2025-02-01\nby: ada\nevidence:\n  - url: HTTPS://Example.org/A\nresults:\n  a: yes\n",
     })
     assert problems(root) == []
+
+
+def test_an_unquoted_date_where_text_or_a_probability_belongs(make_ledger):
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: 2025-03-01\n    p: 2025-03-01\n"})
+    assert problems(root) == [
+        "a.yaml:5:12: `claim` should be text, got the date 2025-03-01 (put it in quotes if you meant text)",
+        "a.yaml:6:8: `p`: a probability is needed, got the date 2025-03-01; "
+        "write it as 0.7, 70%, 3:1 (odds for:against) or 1 in 20",
+    ]

@@ -353,6 +353,8 @@ def _kind_of(value: Any) -> str:
         return "a mapping"
     if isinstance(value, str):
         return f"{value!r}"
+    if hasattr(value, "isoformat"):  # YAML read an unquoted date
+        return f"the date {value.isoformat()} (put it in quotes if you meant text)"
     return type(value).__name__
 
 
