@@ -84,9 +84,10 @@ def warn_ledger_problems(ledger) -> None:
 def warn_problems(count: int) -> None:
     if count:
         noun = "problem" if count == 1 else "problems"
-        console(stderr=True).print(
-            f"[yellow]warning:[/] the ledger has {count} {noun}; records with problems are left out. "
-            "Run `pledger check` to see them."
+        # One plain line: rich would hard-wrap it at the terminal's width (or 80 in a pipe).
+        sys.stderr.write(
+            f"pledger: warning: the ledger has {count} {noun}; records with problems are left out. "
+            "Run `pledger check` to see them.\n"
         )
 
 
