@@ -415,7 +415,7 @@ def score(
     """
     from ..scoring import DEFAULT_EPS, leaderboard, score_forecasts
     from ..scoring._common import check_eps
-    from ..scoring.proper import brier_label, check_scale
+    from ..scoring.proper import LOG_CONVENTION, brier_label, check_scale
 
     check_policy(policy)
     check_scale(brier_scale)
@@ -447,8 +447,11 @@ def score(
                 brier_scale=brier_scale, eps=eps,
             )
         clipped = int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps))
-        rules.update(clipped=clipped, bins=None, edge_rule=None, bootstrap=None, bootstrap_resamples=None,
-                     seed=None, leaderboard_sort=None if board is None else board.sort)
+        # The same keys as a report's (docs/cli.md): null where they do not apply to a
+        # leaderboard (no calibration table, no folding, no gap, no bootstrap).
+        rules.update(clipped=clipped, bins=None, folded_bins=None, edge_rule=None, folded_edge_rule=None,
+                     fold=None, wilson_level=None, log=LOG_CONVENTION, gap=None, bootstrap=None,
+                     bootstrap_resamples=None, seed=None, leaderboard_sort=None if board is None else board.sort)
     else:
         report = score_forecasts(
             table.p, table.outcome, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=resamples, seed=seed
@@ -467,6 +470,7 @@ def score(
             bootstrap=r["bootstrap"],
             bootstrap_resamples=resamples,
             seed=seed if resamples else None,
+            leaderboard_sort=None,
         )
         if resamples is None and bootstrap == "auto" and table.n > BOOTSTRAP_AUTO_MAX:
             rules["bootstrap"] = (
