@@ -78,6 +78,8 @@ class LedgerBook:
         for column in ("at", "made", "due", "resolved_on"):
             frame[column] = pd.to_datetime(frame[column])
         frame["outcome"] = frame["outcome"].astype("Int8")
+        for column in ("initial", "after_resolution"):  # bool even with no rows, so ~frame[column] works
+            frame[column] = frame[column].astype(bool)
         return frame
 
     to_pandas = forecasts_frame

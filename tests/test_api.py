@@ -38,15 +38,123 @@ def test_the_pandas_example_runs(in_copy, capsys):
     namespace: dict = {}
     exec(compile(BLOCKS[0] + BLOCKS[1], "docs/api.md", "exec"), namespace)
     frame = namespace["frame"]
-    assert list(frame.columns[:5]) == ["prediction_id", "claim", "set", "author", "forecaster"]
+    assert list(frame.columns[:6]) == ["prediction_id", "claim", "set", "author", "forecaster", "forecaster_key"]
     # One row per forecast: the same count `pledger check` reports.
     import ledger
 
-    rows = ledger.open("predictions").forecast_rows()
-    assert len(frame) == len(rows)
-    scored = [r for r in rows if r["outcome"] is not None]
-    by_hand = sum((r["p"] - r["outcome"]) ** 2 for r in scored) / len(scored)
-    assert abs(namespace["brier"] - by_hand) < 1e-12
+    book = ledger.open("predictions")
+    assert len(frame) == len(book.forecast_rows())
+    # The example's Brier per forecaster is the leaderboard's, as the doc says.
+    board = book.score(policy="last", by_forecaster=True).leaderboard
+    from ledger.names import name_key
+
+    expected = {name_key(row.forecaster): row.brier for row in board.rows}
+    assert set(namespace["brier"].index) == set(expected)
+    for key, value in namespace["brier"].items():
+        assert value == pytest.approx(expected[key], abs=1e-12)
+
+
+# Ann publishes; Bob forecasts as "Bob", "bob" and "BOB"; Ann updates; #3 is corrected
+# a week after its resolution; forecasts on #2 and #4 come after the resolution.
+MIXED = {
+    "s.yaml": """
+        set: s
+        by: Ann
+        made: 2025-01-01
+        predictions:
+          - id: a
+            claim: A happens
+            p: 70%
+            forecasts:
+              - {by: Bob, p: 40%, at: 2025-01-02}
+              - {by: " ann ", p: 80%, at: 2025-03-01}
+          - id: b
+            claim: B happens
+            p: 0.3
+            forecasts:
+              - {by: bob, p: 0.2, at: 2025-01-02}
+              - {by: Bob, p: 0.9, at: 2025-07-01}
+          - id: c
+            claim: C happens
+            p: 60%
+            forecasts:
+              - {by: BOB, p: 0.5, at: 2025-01-03}
+              - {by: Bob, p: 0.35, at: 2025-06-10}
+          - id: d
+            claim: D happens
+            p: 0.25
+            forecasts:
+              - {by: Bob, p: 0.1, at: 2025-06-10}
+              - {p: 0.95, at: 2025-06-20}
+          - id: e
+            claim: E pending
+            p: 40%
+            forecasts:
+              - {by: Bob, p: 0.6, at: 2025-01-03}
+    """,
+    "outcomes/2025-06-01.yaml": """
+        on: 2025-06-01
+        by: Ann
+        results:
+          a: yes
+          b: no
+          c: yes
+          d: no
+    """,
+    "outcomes/2025-06-15.yaml": """
+        on: 2025-06-15
+        by: Ann
+        correction: true
+        results:
+          c: no
+    """,
+}
+
+
+def test_forecast_rows_follow_scores_rules(make_ledger):
+    import datetime as dt
+
+    import ledger
+
+    rows = ledger.open(make_ledger(MIXED)).forecast_rows()
+    c = [r for r in rows if r["prediction_id"] == "c"]
+    # The correction stands for the outcome; the resolution date is the first entry's.
+    assert {r["outcome"] for r in c} == {0} and {r["resolved_on"] for r in c} == {dt.date(2025, 6, 1)}
+    assert [r["after_resolution"] for r in c] == [False, False, True]  # Bob's 0.35 of 2025-06-10
+    assert {r["forecaster_key"] for r in rows} == {"ann", "bob"}
+    assert {r["forecaster"] for r in rows if r["forecaster_key"] == "bob"} == {"Bob", "bob", "BOB"}  # as written
+    pending = [r for r in rows if r["prediction_id"] == "e"]
+    assert all(r["resolved_on"] is None and r["after_resolution"] is False for r in pending)
+
+
+@pytest.mark.parametrize("policy", ["first", "last", "all"])
+def test_the_frame_reproduces_scores_brier_on_mixed_names_and_late_forecasts(make_ledger, policy):
+    pytest.importorskip("pandas")
+    import ledger
+    from ledger.names import name_key
+
+    book = ledger.open(make_ledger(MIXED))
+    frame = book.forecasts_frame()
+    usable = frame[frame["outcome"].notna() & ~frame["after_resolution"]]
+    grouped = usable.groupby(["prediction_id", "forecaster_key"])
+    chosen = {"first": grouped.head(1), "last": grouped.tail(1), "all": usable}[policy]
+    squared = (chosen["p"] - chosen["outcome"].astype(float)) ** 2
+    by_key = squared.groupby(chosen["forecaster_key"]).mean()
+    counts = chosen.groupby("forecaster_key").size()
+    # --by NAME, in any spelling: one forecaster.
+    for name in ("bob", "BOB", "Ann"):
+        run = book.score(policy=policy, by=name, bootstrap=0)
+        assert run.n == counts[name_key(name)]
+        assert run.report.brier.score == pytest.approx(by_key[name_key(name)], abs=1e-12)
+    # The authors, on their own predictions.
+    own = chosen[chosen["forecaster_key"] == chosen["author"].map(name_key)]
+    run = book.score(policy=policy, bootstrap=0)
+    assert run.n == len(own)
+    assert run.report.brier.score == pytest.approx(((own["p"] - own["outcome"].astype(float)) ** 2).mean(), abs=1e-12)
+    # The leaderboard: one row per forecaster, whatever the spelling.
+    if policy != "all":
+        board = book.score(policy=policy, by_forecaster=True).leaderboard
+        assert {name_key(r.forecaster): r.brier for r in board.rows} == pytest.approx(by_key.to_dict(), abs=1e-12)
 
 
 def test_forecast_rows_carry_the_current_outcome(in_copy):

@@ -197,3 +197,38 @@ def test_every_json_key_is_documented(run, bundled):
     missing = sorted(name for name in names if not re.search(r"[`.]" + re.escape(name) + r"[`.,\[ ]", section))
     assert missing == []
     assert re.search(r"[`.]no_such_key[`.,\[ ]", section) is None
+
+
+def _documented_rules():
+    """The keys of docs/cli.md's `rules` table, and those it says are null for a leaderboard."""
+    import re
+
+    doc = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = doc[doc.index("`rules` (every key"):]
+    section = section[: section.index("\n\n", section.index("| key |"))]
+    keys, null_for_board = [], set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            cell, meaning = line.split(" | ")[0], line.split(" | ")[1]
+            names = re.findall(r"`([a-z_]+)`", cell)
+            keys += names
+            if "null` for a leaderboard" in meaning or "and for a leaderboard" in meaning:
+                null_for_board |= set(names)
+    return keys, null_for_board
+
+
+def test_rules_carry_every_key_docs_cli_md_documents(run, bundled):
+    keys, null_for_board = _documented_rules()
+    assert {"folded_bins", "folded_edge_rule", "fold", "wilson_level", "log", "gap", "leaderboard_sort"} <= set(keys)
+    assert {"bins", "folded_bins", "edge_rule", "folded_edge_rule", "fold", "wilson_level", "gap"} <= null_for_board
+    for args in (["--set", "reading-group-2025"], ["--by-forecaster"], ["--by-forecaster", "--policy", "last"]):
+        code, out, _ = run("--root", bundled, "score", *args, "--json")
+        assert code == 0
+        rules = json.loads(out)["rules"]
+        assert sorted(rules) == sorted(keys), args  # every documented key, and no other
+        if "--by-forecaster" in args:
+            assert {k: rules[k] for k in null_for_board} == dict.fromkeys(null_for_board)
+            assert rules["log"] and rules["leaderboard_sort"]
+        else:
+            assert all(rules[k] is not None for k in ("folded_bins", "fold", "wilson_level", "log", "gap"))
+            assert rules["leaderboard_sort"] is None

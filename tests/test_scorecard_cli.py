@@ -63,6 +63,15 @@ def test_golden_scorecard_per_flavour_with_its_chart(cli, workdir, flavor):
     assert (workdir / out).read_text(encoding="utf-8") == markdown
 
 
+def test_golden_scorecard_of_one_forecaster_under_policy_last(cli, workdir):
+    # Not the published list: Ben's last forecasts before the resolution, a row each,
+    # with their points adding up to the headline gap.
+    r = cli("--root", "predictions", "scorecard", "--set", "reading-group-2025", "--by", "ben", "--policy", "last",
+            "--no-chart")
+    assert r.code == 0, r.err
+    _golden("scorecard-by-ben-last.md", r.out)
+
+
 def test_same_ledger_gives_identical_bytes(cli, workdir):
     def run(name):
         assert cli("--root", "predictions", "scorecard", "-o", f"{name}.md").code == 0

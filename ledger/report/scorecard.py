@@ -216,8 +216,52 @@ def _selection_line(data: ScorecardData, options: Options) -> str:
 # -- the prediction table -----------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ScoredForecast:
+    """One forecast the run scored, as the prediction table shows it."""
+
+    forecaster: str
+    p: float
+    p_typed: str
+    at: str  # YYYY-MM-DD
+    points: float  # the post's rule on this p: 1 - p if it happened, -p if not
+
+
+def scored_forecasts(data: ScorecardData) -> dict[str, list[ScoredForecast]]:
+    """The forecasts the run scored, per prediction id, in the run's order (forecaster, then date).
+
+    They are exactly the engine's input (services.scores.ForecastTable), so their
+    points add up to the gap total. For the authors under `first` the table reads
+    no forecast rows: each is the prediction's published p, dated the day it was made.
+    """
+    table = data.run.table
+    out: dict[str, list[ScoredForecast]] = {}
+    if table is None or not table.n:
+        return out
+    published = {s.prediction.id: s.prediction for s in data.states}
+    ids, names = table.prediction_id.tolist(), table.forecaster.tolist()
+    ps, outcomes = table.p.tolist(), table.outcome.tolist()
+    typed = table.p_typed.tolist() if table.p_typed is not None else [None] * len(ids)
+    dates = table.at.tolist() if table.at is not None else [None] * len(ids)
+    for pid, name, p, o, p_typed, at in zip(ids, names, ps, outcomes, typed, dates):
+        pr = published.get(pid)
+        if p_typed is None:  # the shortcut: the published p
+            p_typed = pr.p_typed if pr is not None else format(p, "g")
+            at = pr.made if pr is not None else None
+        day = "" if at is None else (at.isoformat() if hasattr(at, "isoformat") else str(at)[:10])
+        out.setdefault(pid, []).append(ScoredForecast(str(name), p, str(p_typed), day, (1.0 - p) if o else -p))
+    return out
+
+
 def _predictions(md: _Writer, data: ScorecardData) -> None:
-    from ..services.claims import points
+    run = data.run
+    # The authors under `first` score the published p: one row per prediction, as the post had it.
+    # Otherwise each row is a forecast the run scored (its forecaster, p as typed and date), so the
+    # points column adds up to the gap total whatever the policy and --by.
+    published_only = run.scored == "authors" and run.policy == "first"
+    with_forecaster = run.scored != "authors"
+    with_date = run.policy != "first"
+    scored = scored_forecasts(data)
 
     md.line("## Predictions")
     md.blank()
@@ -226,6 +270,7 @@ def _predictions(md: _Writer, data: ScorecardData) -> None:
         groups.setdefault(s.prediction.set_id, []).append(s)
     several = len(groups) > 1
     footnotes: list[str] = []
+    unforecast = 0
     for set_id, states in groups.items():
         if several:
             title = data.sets.get(set_id) if set_id else None
@@ -243,16 +288,43 @@ def _predictions(md: _Writer, data: ScorecardData) -> None:
         for s, ev, note in zip(states, evidence, notes):
             pr = s.prediction
             key = "pending" if s.outcome is None else s.outcome.result
-            pts = points(s)
             if note and md.flavor == "lesswrong":
                 if note not in footnotes:
                     footnotes.append(note)
                 note = f"[^note-{footnotes.index(note) + 1}]"
-            row = [str(pr.position + 1), text(pr.claim), text(pr.p_typed), md.mark(key),
-                   DASH if pts is None else f"{pts:+.2f}"]
-            rows.append(row + ([ev or DASH] if with_evidence else []) + ([note or DASH] if with_notes else []))
-        headers = ["#", "prediction", "p", "outcome", "points"]
-        aligns = ["r", "l", "r", "c", "r"]
+            forecasts = scored.get(pr.id, [])
+            if forecasts:
+                cells = [(f.forecaster, f.p_typed, f.at, f"{f.points:+.2f}") for f in forecasts]
+            elif key in ("yes", "no") and not published_only:
+                # Resolved, but nobody scored had a forecast on or before the resolution.
+                unforecast += 1
+                cells = [(DASH, DASH, DASH, DASH)]
+            elif with_forecaster:
+                # Pending or annulled: not scored, and the published p is not this forecaster's.
+                cells = [(DASH, DASH, DASH, DASH)]
+            else:
+                cells = [(text(pr.by), pr.p_typed, pr.made.isoformat(), DASH)]
+            for i, (who, p_typed, day, pts) in enumerate(cells):
+                first = i == 0
+                row = [str(pr.position + 1), text(pr.claim) if first else ""]
+                if with_forecaster:
+                    row.append(text(who) if who != DASH else DASH)
+                row.append(text(p_typed) if p_typed != DASH else DASH)
+                if with_date:
+                    row.append(day or DASH)
+                row += [md.mark(key), pts]
+                if with_evidence:
+                    row.append((ev or DASH) if first else "")
+                if with_notes:
+                    row.append((note or DASH) if first else "")
+                rows.append(row)
+        headers, aligns = ["#", "prediction"], ["r", "l"]
+        if with_forecaster:
+            headers, aligns = headers + ["forecaster"], aligns + ["l"]
+        headers, aligns = headers + ["p"], aligns + ["r"]
+        if with_date:
+            headers, aligns = headers + ["dated"], aligns + ["l"]
+        headers, aligns = headers + ["outcome", "points"], aligns + ["c", "r"]
         if with_evidence:
             headers, aligns = headers + ["evidence"], aligns + ["l"]
         if with_notes:
@@ -264,15 +336,48 @@ def _predictions(md: _Writer, data: ScorecardData) -> None:
     if md.flavor != "plain":
         md.line(" · ".join(f"{MARKS[k]} {WORDS[k]}" for k in MARKS) + ".")
         md.blank()
-    md.line(
-        f"Numbers are positions in the published list. Points: the post's rule on the published p, "
-        f"{POINTS_RULE}; annulled and pending predictions earn none."
-    )
+    if published_only:
+        md.line(
+            f"Numbers are positions in the published list. Points: the post's rule on the published p, "
+            f"{POINTS_RULE}; annulled and pending predictions earn none."
+        )
+    else:
+        md.line(_table_note(run, unforecast))
     md.blank()
     for i, note in enumerate(footnotes, 1):
         md.line(f"[^note-{i}]: {note}")
     if footnotes:
         md.blank()
+
+
+def _table_note(run, unforecast: int) -> str:
+    """What the table shows when it is not simply the published list."""
+    whose = "each prediction's author" if run.scored == "authors" else text(run.name)
+    which = {
+        "first": f"the first forecast by {whose} on the prediction",
+        "last": f"the last forecast by {whose} dated on or before the resolution date",
+        "all": f"every forecast by {whose} dated on or before the resolution date, a row each",
+    }[run.policy]
+    parts = [
+        "Numbers are positions in the published list.",
+        f"Each scored row is a forecast the scores above use (policy {run.policy}: {which}), "
+        "with its p as typed" + (" and its date" if run.policy != "first" else "") + ".",
+        f"Points: the post's rule on that p, {POINTS_RULE}; they add up to the gap total"
+        + (f", {run.report.gap.total:+.2f}." if run.n and run.report is not None else "."),
+    ]
+    late = run.counts.get("after_resolution", 0)
+    if late:
+        parts.append(
+            f"Forecasts dated after the resolution were made knowing the outcome: never scored, not shown "
+            f"({late} left out)."
+        )
+    if unforecast:
+        parts.append(f"A resolved prediction with — in p had no forecast by {whose} on or before its resolution.")
+    if run.scored == "authors":
+        parts.append("Annulled and pending predictions show the published p and earn none.")
+    else:
+        parts.append("Annulled and pending predictions are not scored and earn none.")
+    return " ".join(parts)
 
 
 def _evidence(s: PredictionState) -> str:

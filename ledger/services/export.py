@@ -135,17 +135,27 @@ def render(fmt: str, predictions: list[dict], selection: Selection) -> str:
 
 
 FORECAST_ROW_KEYS = (
-    "prediction_id", "claim", "set", "author", "forecaster", "p", "p_typed", "at", "initial", "made", "due",
-    "tags", "status", "result", "resolved_on", "outcome",
+    "prediction_id", "claim", "set", "author", "forecaster", "forecaster_key", "p", "p_typed", "at", "initial",
+    "made", "due", "tags", "status", "result", "resolved_on", "after_resolution", "outcome",
 )
 
 
 def forecast_rows(ledger: Ledger, selection: Selection = Selection()) -> list[dict]:
     """One dict per forecast (the prediction's own p first) with its prediction's current outcome.
 
-    outcome is 1 if it happened, 0 if not, None when open or annulled: the
-    table a notebook scores or plots (ledger.api's forecasts_frame).
+    The rules are those of `pledger score` (services.scores), so a notebook
+    reproduces its figures:
+      outcome          -- 1 if it happened, 0 if not, None when open or annulled
+                          (the current outcome: the first entry, or the last correction)
+      resolved_on      -- the resolution date: the first outcome entry's, which a
+                          later correction does not move (None when unresolved)
+      after_resolution -- True for a forecast dated after resolved_on: made knowing
+                          the outcome, so score never uses it under any policy
+      forecaster_key   -- the forecaster's identity (ledger.names.name_key: trimmed,
+                          case folded): "Ben", "ben" and " BEN " are one forecaster
     """
+    from ..names import name_key
+
     with ledger.reader() as db:
         states = {s.prediction.id: s for s in select_predictions(db, selection, today())}
         rows = []
@@ -153,15 +163,22 @@ def forecast_rows(ledger: Ledger, selection: Selection = Selection()) -> list[di
             state = states.get(r[0])
             if state is not None:
                 rows.append((state, forecast_from_row(r)))
+        resolved_on: dict[str, object] = {}
+        for r in _outcome_rows(db, None):
+            if r[0] in states:
+                o = outcome_from_row(r)
+                resolved_on[o.prediction_id] = min(o.on, resolved_on.get(o.prediction_id, o.on))
     order = {pid: i for i, pid in enumerate(states)}
     rows.sort(key=lambda sf: order[sf[0].prediction.id])  # ledger order; stable, so forecasts stay by date
     out = []
     for state, f in rows:
         p, o = state.prediction, state.outcome
+        on = resolved_on.get(p.id) if o is not None else None
         out.append({
             "prediction_id": p.id, "claim": p.claim, "set": p.set_id, "author": p.by, "forecaster": f.by,
-            "p": f.p, "p_typed": f.p_typed, "at": f.at, "initial": f.initial, "made": p.made, "due": p.due,
-            "tags": ";".join(p.tags), "status": state.status, "result": o.result if o else None,
-            "resolved_on": o.on if o else None, "outcome": None if state.happened is None else int(state.happened),
+            "forecaster_key": name_key(f.by), "p": f.p, "p_typed": f.p_typed, "at": f.at, "initial": f.initial,
+            "made": p.made, "due": p.due, "tags": ";".join(p.tags), "status": state.status,
+            "result": o.result if o else None, "resolved_on": on, "after_resolution": on is not None and f.at > on,
+            "outcome": None if state.happened is None else int(state.happened),
         })
     return out

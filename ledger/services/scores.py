@@ -81,6 +81,12 @@ class ForecastTable:
     prediction_id, forecaster -- object arrays of str
     p                          -- float64 probabilities
     outcome                    -- int8, 1 if it happened, 0 if not
+    p_typed, at                -- object arrays: each forecast's probability as
+                                  typed and its date (ISO text or a date), so a
+                                  report can show the very forecasts scored; None
+                                  for the authors under `first`, whose forecast
+                                  is the published p (Prediction.p_typed, dated
+                                  the day made: the shortcut reads no forecast rows)
     predictions -- predictions the selection matched
     resolved    -- of those, resolved yes or no
     annulled    -- resolved annulled: excluded, counted
@@ -107,6 +113,8 @@ class ForecastTable:
     pending: int
     without_forecast: int
     after_resolution: int = 0
+    p_typed: np.ndarray | None = None
+    at: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -292,10 +300,10 @@ def _from_forecasts(db: Db, selection, policy, scored, name, rows, resolved_mask
     # day); grouped by forecaster below, keeping this order within a group.
     within = "f.initial DESC, f.at" if first else "f.at, f.initial DESC"
     sql = (
-        'SELECT f.prediction_id, f."by", f.p, f.at FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
+        'SELECT f.prediction_id, f."by", f.p, f.at, f.p_typed FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
         f'WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}, {within}, f."by", f.file, f.line'
     )
-    f = _fetch(db, sql, params, [("id", "O"), ("by", "O"), ("p", "f8"), ("at", "O")])
+    f = _fetch(db, sql, params, [("id", "O"), ("by", "O"), ("p", "f8"), ("at", "O"), ("p_typed", "O")])
 
     # Each forecast's prediction, as a row index into `rows` (both are in ledger order).
     position = {pid: i for i, pid in enumerate(rows["id"].tolist())}
@@ -345,6 +353,7 @@ def _from_forecasts(db: Db, selection, policy, scored, name, rows, resolved_mask
         without_forecast=int(np.count_nonzero(resolved_mask & ~covered)),
         after_resolution=after_resolution,
         **counts,
+        p_typed=f["p_typed"], at=f["at"],
     )
 
 
@@ -414,7 +423,7 @@ def score(
     """
     from ..scoring import DEFAULT_EPS, leaderboard, score_forecasts
     from ..scoring._common import check_eps
-    from ..scoring.proper import brier_label, check_scale
+    from ..scoring.proper import LOG_CONVENTION, brier_label, check_scale
 
     check_policy(policy)
     check_scale(brier_scale)
@@ -446,8 +455,11 @@ def score(
                 brier_scale=brier_scale, eps=eps,
             )
         clipped = int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps))
-        rules.update(clipped=clipped, bins=None, edge_rule=None, bootstrap=None, bootstrap_resamples=None,
-                     seed=None, leaderboard_sort=None if board is None else board.sort)
+        # The same keys as a report's (docs/cli.md): null where they do not apply to a
+        # leaderboard (no calibration table, no folding, no gap, no bootstrap).
+        rules.update(clipped=clipped, bins=None, folded_bins=None, edge_rule=None, folded_edge_rule=None,
+                     fold=None, wilson_level=None, log=LOG_CONVENTION, gap=None, bootstrap=None,
+                     bootstrap_resamples=None, seed=None, leaderboard_sort=None if board is None else board.sort)
     else:
         report = score_forecasts(
             table.p, table.outcome, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=resamples, seed=seed
@@ -466,6 +478,7 @@ def score(
             bootstrap=r["bootstrap"],
             bootstrap_resamples=resamples,
             seed=seed if resamples else None,
+            leaderboard_sort=None,
         )
         if resamples is None and bootstrap == "auto" and table.n > BOOTSTRAP_AUTO_MAX:
             rules["bootstrap"] = (
