@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -40,6 +41,9 @@ from .tables import (
     SourceRow,
     TagRow,
 )
+
+if TYPE_CHECKING:
+    from ..store.appended import Appended
 
 # The ledger-wide checks: a connection on the refreshed index in, problems out.
 LedgerChecks = Callable[[Connection], list[Problem]]
@@ -82,7 +86,7 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
                 data = (root / f.path).read_bytes()
             except OSError:
                 data = b""
-            digest = hashlib.sha256(data).hexdigest()
+            digest = sha256_of(data)
             if row is not None and row.sha256 == digest:
                 conn.execute(
                     FileRow.__table__.update().where(FileRow.__table__.c.path == f.path).values(size=f.size, mtime_ns=f.mtime_ns)
@@ -101,6 +105,72 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
         if to_read or removed:
             _derive_ledger_tables(conn, ledger_checks)
     return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed))
+
+
+def record_write(
+    engine: Engine,
+    rel_path: str,
+    written: WrittenFile,
+    ledger_checks: LedgerChecks,
+    *,
+    records: FileRecords | None = None,
+    appended: Appended | None = None,
+) -> bool:
+    """Bring the index up to date with a file a command just wrote, without reading it again.
+
+    records are the whole new file's records (as read_file gives them); or
+    appended, the records of items appended to a file whose old content the
+    index holds (its rows are kept, their lines moved down past the insertion).
+    The index row for the file must hold old_sha256 (None: no row, a new file),
+    else nothing is done and the next refresh reads the file as usual. Returns
+    whether the index was updated. Call it under the ledger lock.
+    """
+    F = FileRow.__table__
+    with engine.begin() as conn:
+        version = conn.execute(select(MetaRow.__table__.c.value).where(MetaRow.__table__.c.key == FORMAT_KEY)).scalar()
+        if version != INDEX_FORMAT:
+            return False
+        row = conn.execute(select(F.c.sha256).where(F.c.path == rel_path)).first()
+        if (row[0] if row is not None else None) != written.old_sha256:
+            return False
+        batch = _Batch()
+        if appended is not None:
+            if row is None or appended.records.kind != conn.execute(select(F.c.kind).where(F.c.path == rel_path)).scalar():
+                return False
+            if appended.shift:
+                for table in PER_FILE_TABLES:
+                    t = table.__table__
+                    if "line" in t.c:
+                        conn.execute(
+                            t.update()
+                            .where(t.c.file == rel_path, t.c.line >= appended.tail_line)
+                            .values(line=t.c.line + appended.shift)
+                        )
+            batch.add(appended.records)
+            conn.execute(F.update().where(F.c.path == rel_path).values(
+                size=written.size, mtime_ns=written.mtime_ns, sha256=written.sha256))
+        else:
+            _delete_files(conn, [rel_path])
+            batch.add(records)
+            batch.files.append({"path": rel_path, "size": written.size, "mtime_ns": written.mtime_ns,
+                                "sha256": written.sha256, "kind": records.kind})
+        batch.write(conn)
+        _derive_ledger_tables(conn, ledger_checks)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenFile:
+    """What the index keeps of a file a command wrote: its size and time as written, its hash, and its old hash."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    old_sha256: str | None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _ensure_schema(conn: Connection) -> None:

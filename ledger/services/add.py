@@ -12,7 +12,7 @@ from ..errors import UsageError
 from ..index.tables import PredictionRow, SetRow
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY, source_text, check_slug
 from ..probability import Probability, parse_probability
-from ..store.write import append_to_list
+from ..store.write import insert_items
 from .defaults import default_by, today
 from .ledger import Ledger
 from .writing import commit_text, read_text, refuse_ambiguous, slugify, unique_id
@@ -70,11 +70,12 @@ def add_prediction(
         rel = set_file or (f"{set_id}.yaml" if set_id else DEFAULT_FILE)
         path = ledger.root / rel
         old = read_text(path)
+        doc = _parsed(old)  # parsed once: for the header, the insertion and the check
         header = {}
         if old is None and set_id is not None:
             header = {"set": set_id, "by": by, "made": made}
-        elif old is not None:
-            header = _header_of(old)
+        elif doc is not None:
+            header = _header_of(doc)
         item = {"id": new_id, "claim": claim.strip(), "p": _as_written(prob)}
         if header.get("by") != by:
             item["by"] = by
@@ -86,8 +87,8 @@ def add_prediction(
         if tags:
             item["tags"] = list(dict.fromkeys(tags))
         base = old if old is not None else (yamlio.dump(header) if header else "")
-        new_text = append_to_list(base, PREDICTIONS_KEY, yamlio.dump(item), rel)
-        commit_text(ledger.root, rel, old, new_text)
+        ins = insert_items(base, PREDICTIONS_KEY, [yamlio.dump(item)], rel, doc)
+        commit_text(ledger, rel, old, ins.text, old_doc=doc, key=PREDICTIONS_KEY, insertion=ins)
     return Added(new_id, rel)
 
 
@@ -118,8 +119,9 @@ def add_forecast(
             entry["note"] = note
         path = ledger.root / FORECASTS_FILE
         old = read_text(path)
-        new_text = append_to_list(old or "", FORECASTS_KEY, yamlio.dump(entry), FORECASTS_FILE)
-        commit_text(ledger.root, FORECASTS_FILE, old, new_text)
+        doc = _parsed(old)
+        ins = insert_items(old or "", FORECASTS_KEY, [yamlio.dump(entry)], FORECASTS_FILE, doc)
+        commit_text(ledger, FORECASTS_FILE, old, ins.text, old_doc=doc, key=FORECASTS_KEY, insertion=ins)
     return Added(prediction_id, FORECASTS_FILE)
 
 
@@ -153,11 +155,18 @@ def _as_written(prob: Probability) -> float | str:
     return prob.typed
 
 
-def _header_of(text: str) -> dict:
+def _parsed(text: str | None) -> yamlio.Document | None:
+    """text parsed, or None when there is none or it does not parse (insert_items then says why)."""
+    if text is None:
+        return None
     try:
-        data = yamlio.parse(text).data
+        return yamlio.parse(text)
     except yamlio.YamlProblemError:
-        return {}
+        return None
+
+
+def _header_of(doc: yamlio.Document) -> dict:
+    data = doc.data
     return {k: v for k, v in data.items() if k != PREDICTIONS_KEY} if isinstance(data, dict) else {}
 
 

@@ -199,7 +199,7 @@ def add_claim(
         path = ledger.root / rel
         old = read_text(path)
         new_text = append_to_list(old or "", CLAIMS_KEY, yamlio.dump(item), rel)
-        commit_text(ledger.root, rel, old, new_text)
+        commit_text(ledger, rel, old, new_text)
     return Added(new_id, rel)
 
 
@@ -243,7 +243,7 @@ def assess_claim(
         path = ledger.root / ASSESSMENTS_FILE
         old = read_text(path)
         new_text = append_to_list(old or "", ASSESSMENTS_KEY, yamlio.dump(entry), ASSESSMENTS_FILE)
-        commit_text(ledger.root, ASSESSMENTS_FILE, old, new_text)
+        commit_text(ledger, ASSESSMENTS_FILE, old, new_text)
     return Added(claim_id, ASSESSMENTS_FILE)
 
 

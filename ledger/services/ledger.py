@@ -106,6 +106,25 @@ class Ledger:
                 self._reset_index()
                 return refresh(self.engine, self.root, all_problems)
 
+    def record_write(self, rel_path: str, stat: os.stat_result, new_text: str, old_text: str | None, *,
+                     records=None, appended=None) -> None:
+        """Update the index for a file just written from the records the write read (index.refresh.record_write).
+
+        Best effort: if the index cannot take it, the next refresh reads the file as usual.
+        """
+        from sqlalchemy.exc import DatabaseError
+
+        from ..index.refresh import WrittenFile, record_write, sha256_of
+        from .checks import all_problems
+
+        old_sha = sha256_of(old_text.encode("utf-8")) if old_text is not None else None
+        written = WrittenFile(stat.st_size, stat.st_mtime_ns, sha256_of(new_text.encode("utf-8")), old_sha)
+        with self.lock():
+            try:
+                record_write(self.engine, rel_path, written, all_problems, records=records, appended=appended)
+            except DatabaseError:
+                pass
+
     def _reset_index(self) -> None:
         """Start the index afresh. Our own SQLite file may be garbage, so it is removed, not reopened."""
         from sqlalchemy.exc import DatabaseError

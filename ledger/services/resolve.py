@@ -95,7 +95,7 @@ def resolve(
             entry["note"] = note
         entry["results"] = {i: result for i in ids}
         rel = _free_name(ledger, on, ids[0])
-        commit_text(ledger.root, rel, None, yamlio.dump(entry))
+        commit_text(ledger, rel, None, yamlio.dump(entry))
     return Resolved(tuple(ids), rel, correct)
 
 

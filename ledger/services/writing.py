@@ -7,15 +7,21 @@ step fails nothing is written.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .. import yamlio
 from ..errors import LedgerError, Problem
 from ..models import MAX_ID_LENGTH
 from ..records import FileRecords
-from ..store.read import read_file
-from ..store.write import create_exclusive, write_atomic
+from ..store.read import read_document, read_file
+from ..store.write import Insertion, create_exclusive, write_atomic
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
 
 
 def refuse_ambiguous(conn, prediction_ids) -> None:
@@ -28,16 +34,48 @@ def refuse_ambiguous(conn, prediction_ids) -> None:
         raise LedgerError(f"{ambiguous_message(pid, places[pid])}; nothing was written")
 
 
-def commit_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> FileRecords:
-    """Write new_text to rel_path if it reads back with no more problems than before."""
-    after = check_text(root, rel_path, old_text, new_text)
-    write_text(root, rel_path, old_text, new_text)
-    return after
+def commit_text(
+    ledger: Ledger,
+    rel_path: str,
+    old_text: str | None,
+    new_text: str,
+    *,
+    old_doc: yamlio.Document | None = None,
+    key: str | None = None,
+    insertion: Insertion | None = None,
+) -> None:
+    """Write new_text to rel_path if it reads back with no more problems than before, then index it.
+
+    old_doc is old_text parsed, when the caller has it. With it, key and the
+    insertion that made new_text from old_text (store.write.insert_items), an
+    append is checked by reading the new items alone when the rest of the file
+    provably reads as before (store.appended); else the whole new text is read
+    back. Either way the index is then updated from the records just read, so
+    the next command need not read the file again.
+    """
+    appended = None
+    if old_text is not None and old_doc is not None and key is not None and insertion is not None:
+        from ..store.appended import read_appended
+
+        appended = read_appended(rel_path, old_text, old_doc, key, insertion)
+    after = None if appended is not None else check_text(ledger.root, rel_path, old_text, new_text, old_doc)
+    stat = write_text(ledger.root, rel_path, old_text, new_text)
+    ledger.record_write(rel_path, stat, new_text, old_text, records=after, appended=appended)
 
 
-def check_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> FileRecords:
-    """new_text read back; LedgerError if it has a problem old_text did not have. Writes nothing."""
-    before = read_file(root, rel_path, old_text.encode("utf-8")) if old_text is not None else None
+def check_text(
+    root: Path, rel_path: str, old_text: str | None, new_text: str, old_doc: yamlio.Document | None = None
+) -> FileRecords:
+    """new_text read back; LedgerError if it has a problem old_text did not have. Writes nothing.
+
+    old_doc, when given, is old_text parsed: it is not parsed again.
+    """
+    if old_text is None:
+        before = None
+    elif old_doc is not None and not old_text.startswith("\ufeff"):
+        before = read_document(rel_path, old_doc)
+    else:
+        before = read_file(root, rel_path, old_text.encode("utf-8"))
     after = read_file(root, rel_path, new_text.encode("utf-8"))
     old_problems = set(_keyless(before.problems)) if before else set()
     new_problems = [p for p in after.problems if _keyless([p])[0] not in old_problems]
@@ -46,16 +84,17 @@ def check_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -
     return after
 
 
-def write_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> None:
-    """The atomic write of commit_text, for callers that checked several files first (check_text)."""
+def write_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> os.stat_result:
+    """The atomic write of commit_text, for callers that checked several files first (check_text).
+
+    Returns the written file's stat (store.write.write_atomic)."""
     path = root / rel_path
     if old_text is None:
         try:
-            create_exclusive(path, new_text)
+            return create_exclusive(path, new_text)
         except FileExistsError:
             raise LedgerError(f"{rel_path} appeared while writing; run the command again") from None
-    else:
-        write_atomic(path, new_text)
+    return write_atomic(path, new_text)
 
 
 def _keyless(problems: list[Problem]) -> list[tuple[str, str]]:

@@ -44,6 +44,14 @@ def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecor
         return _read_file(root, rel_path, data)
 
 
+def read_document(rel_path: str, doc: yamlio.Document) -> FileRecords:
+    """read_file's records for a file already parsed (doc: yamlio.parse of its text, with no BOM)."""
+    out = FileRecords(rel_path)
+    with _gc_paused():
+        _read_document(doc, out)
+    return out
+
+
 @contextlib.contextmanager
 def _gc_paused():
     was_enabled = gc.isenabled()
@@ -128,8 +136,7 @@ def _read_document(doc: yamlio.Document, out: FileRecords) -> None:
 
 
 def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
-    header_data = {k: v for k, v in data.items() if k != PREDICTIONS_KEY}
-    header = _validate(SetHeaderIn, header_data, doc, (), out, "the file header")
+    header = read_header(doc, out)
     items = _list_under(doc, data, PREDICTIONS_KEY, out)
     if header is None:
         # What the header gives its items is unknown, so none loads; each is still
@@ -148,44 +155,55 @@ def _read_predictions(doc: yamlio.Document, data: dict, out: FileRecords) -> Non
             )
         )
     for i, raw in enumerate(items):
-        item = _validate(PredictionIn, raw, doc, (PREDICTIONS_KEY, i), out, "a prediction")
-        if item is None:
-            note_rejected(out, "prediction", [raw])
-            continue
-        node = seq_node.value[i]
-        loc = SourceLocation(out.path, node.start_mark.line + 1, node.start_mark.column + 1)
-        by = item.by or header.by
-        made = item.made or header.made
-        if by is None or made is None:
-            missing = [k for k, v in (("by", by), ("made", made)) if v is None]
-            keys = " and ".join(f"`{k}:`" for k in missing)
-            out.problems.append(
-                Problem(loc, f"prediction {item.id!r} has no {keys}; add it to the prediction or to the file's header", "missing")
-            )
-            out.rejected.append(("prediction", item.id))
-            continue
-        tags = tuple(dict.fromkeys(header.tags + item.tags)) if header.tags or item.tags else ()
-        out.predictions.append(
-            Prediction(
-                id=item.id, claim=item.claim, p=item.p.value, p_typed=item.p.typed, by=by, made=made,
-                location=loc, position=i, set_id=header.set, due=item.due or header.due,
-                about=item.about or header.about, criteria=item.criteria, tags=tags,
-                source=item.source or header.source, tests=tuple(item.tests), note=item.note,
-            )
+        read_prediction(doc, header, seq_node, i, i, raw, out)
+
+
+def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int, position: int, raw: Any, out: FileRecords) -> None:
+    """The records of item i of doc's `predictions:` list (seq_node), at `position` in its file's list."""
+    item = _validate(PredictionIn, raw, doc, (PREDICTIONS_KEY, i), out, "a prediction")
+    if item is None:
+        note_rejected(out, "prediction", [raw])
+        return
+    node = seq_node.value[i]
+    loc = SourceLocation(out.path, node.start_mark.line + 1, node.start_mark.column + 1)
+    by = item.by or header.by
+    made = item.made or header.made
+    if by is None or made is None:
+        missing = [k for k, v in (("by", by), ("made", made)) if v is None]
+        keys = " and ".join(f"`{k}:`" for k in missing)
+        out.problems.append(
+            Problem(loc, f"prediction {item.id!r} has no {keys}; add it to the prediction or to the file's header", "missing")
         )
-        out.forecasts.append(Forecast(item.id, item.p.value, item.p.typed, by, made, loc, item.note, initial=True))
-        for j, f in enumerate(item.forecasts):
-            fnode = node_at(doc, (PREDICTIONS_KEY, i, "forecasts", j))
-            floc = SourceLocation(out.path, fnode[0], fnode[1])
-            if f.at is None:
-                out.problems.append(Problem(floc, "a forecast needs `at: YYYY-MM-DD`, the day it was made", "missing"))
-                continue
-            if f.at < made:
-                out.problems.append(
-                    Problem(floc, f"this forecast is dated {f.at}, before the prediction was made ({made})", "order")
-                )
-                continue
-            out.forecasts.append(Forecast(item.id, f.p.value, f.p.typed, f.by or by, f.at, floc, f.note))
+        out.rejected.append(("prediction", item.id))
+        return
+    tags = tuple(dict.fromkeys(header.tags + item.tags)) if header.tags or item.tags else ()
+    out.predictions.append(
+        Prediction(
+            id=item.id, claim=item.claim, p=item.p.value, p_typed=item.p.typed, by=by, made=made,
+            location=loc, position=position, set_id=header.set, due=item.due or header.due,
+            about=item.about or header.about, criteria=item.criteria, tags=tags,
+            source=item.source or header.source, tests=tuple(item.tests), note=item.note,
+        )
+    )
+    out.forecasts.append(Forecast(item.id, item.p.value, item.p.typed, by, made, loc, item.note, initial=True))
+    for j, f in enumerate(item.forecasts):
+        fnode = node_at(doc, (PREDICTIONS_KEY, i, "forecasts", j))
+        floc = SourceLocation(out.path, fnode[0], fnode[1])
+        if f.at is None:
+            out.problems.append(Problem(floc, "a forecast needs `at: YYYY-MM-DD`, the day it was made", "missing"))
+            continue
+        if f.at < made:
+            out.problems.append(
+                Problem(floc, f"this forecast is dated {f.at}, before the prediction was made ({made})", "order")
+            )
+            continue
+        out.forecasts.append(Forecast(item.id, f.p.value, f.p.typed, f.by or by, f.at, floc, f.note))
+
+
+def read_header(doc: yamlio.Document, out: FileRecords) -> SetHeaderIn | None:
+    """The validated header of a predictions file (its keys other than `predictions:`), or None with its problems."""
+    header_data = {k: v for k, v in doc.data.items() if k != PREDICTIONS_KEY}
+    return _validate(SetHeaderIn, header_data, doc, (), out, "the file header")
 
 
 def _read_forecasts(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
@@ -197,13 +215,18 @@ def _read_forecasts(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
         )
     items = _list_under(doc, data, FORECASTS_KEY, out)
     for i, raw in enumerate(items):
-        item = _validate(ForecastIn, raw, doc, (FORECASTS_KEY, i), out, "a forecast")
-        if item is None:
-            continue
-        line, col = node_at(doc, (FORECASTS_KEY, i))
-        out.forecasts.append(
-            Forecast(item.prediction, item.p.value, item.p.typed, item.by, item.at, SourceLocation(out.path, line, col), item.note)
-        )
+        read_forecast(doc, i, raw, out)
+
+
+def read_forecast(doc: yamlio.Document, i: int, raw: Any, out: FileRecords) -> None:
+    """The record of item i of doc's `forecasts:` list."""
+    item = _validate(ForecastIn, raw, doc, (FORECASTS_KEY, i), out, "a forecast")
+    if item is None:
+        return
+    line, col = node_at(doc, (FORECASTS_KEY, i))
+    out.forecasts.append(
+        Forecast(item.prediction, item.p.value, item.p.typed, item.by, item.at, SourceLocation(out.path, line, col), item.note)
+    )
 
 
 def _read_outcomes(doc: yamlio.Document, data: dict, out: FileRecords) -> None:

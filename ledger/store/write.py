@@ -14,6 +14,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -74,8 +75,12 @@ def _unlock_fd(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Replace path's content with text (UTF-8) or bytes: temp file, fsync, rename, fsync the directory."""
+def write_atomic(path: Path, text: str | bytes) -> os.stat_result:
+    """Replace path's content with text (UTF-8) or bytes: temp file, fsync, rename, fsync the directory.
+
+    Returns the written file's stat, taken before the rename: the size and
+    modification time of what this call wrote, whatever happens to path later.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _new_file_mode()  # mkstemp makes 0600 files; a new file gets what an editor would give it
     with contextlib.suppress(FileNotFoundError):
@@ -86,6 +91,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
             fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
+            written = os.fstat(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
@@ -93,6 +99,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+    return written
 
 
 def _new_file_mode() -> int:
@@ -101,11 +108,11 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def create_exclusive(path: Path, text: str) -> None:
-    """Write a new file atomically; refuse if it already exists."""
+def create_exclusive(path: Path, text: str) -> os.stat_result:
+    """Write a new file atomically; refuse if it already exists. Returns its stat (see write_atomic)."""
     if path.exists():
         raise FileExistsError(path)
-    write_atomic(path, text)
+    return write_atomic(path, text)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -117,27 +124,50 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def append_to_list(text: str, key: str, item_yaml: str, rel_path: str) -> str:
+def append_to_list(text: str, key: str, item_yaml: str, rel_path: str, doc: yamlio.Document | None = None) -> str:
     """Return text with item_yaml appended as the last item of the top-level list `key`.
 
     Everything else in the text is kept byte for byte. Creates the key at the
-    end of the file when it is missing or empty.
+    end of the file when it is missing or empty. doc, when given, is text
+    already parsed (yamlio.parse(text)): it is not parsed again.
     """
-    return append_items_to_list(text, key, [item_yaml], rel_path)
+    return insert_items(text, key, [item_yaml], rel_path, doc).text
 
 
 def append_items_to_list(text: str, key: str, items_yaml: list[str], rel_path: str) -> str:
     """append_to_list for many items at once: one parse and one insertion, so a batch is linear."""
+    return insert_items(text, key, items_yaml, rel_path).text
+
+
+@dataclass(frozen=True, slots=True)
+class Insertion:
+    """Where append_to_list put the new items: text == old[:at] + piece + old[at:].
+
+    seq is the list's node in the old document when the items went after its
+    last item (the common case); None when the list was created or was `[]`.
+    """
+
+    text: str
+    at: int
+    piece: str
+    seq: SequenceNode | None = None
+
+
+def insert_items(
+    text: str, key: str, items_yaml: list[str], rel_path: str, doc: yamlio.Document | None = None
+) -> Insertion:
+    """append_items_to_list, saying where the text went (see Insertion)."""
     if not items_yaml:
-        return text
-    try:
-        doc = yamlio.parse(text)
-    except yamlio.YamlProblemError as exc:
-        p = exc.problem
-        raise LedgerError(
-            f"cannot add to {rel_path}: it has a problem to fix first",
-            [Problem(SourceLocation(rel_path, p.line, p.column), p.message, p.code)],
-        ) from None
+        return Insertion(text, len(text), "")
+    if doc is None:
+        try:
+            doc = yamlio.parse(text)
+        except yamlio.YamlProblemError as exc:
+            p = exc.problem
+            raise LedgerError(
+                f"cannot add to {rel_path}: it has a problem to fix first",
+                [Problem(SourceLocation(rel_path, p.line, p.column), p.message, p.code)],
+            ) from None
     root = doc.node
     if root is not None and not isinstance(root, MappingNode):
         raise LedgerError(
@@ -164,14 +194,17 @@ def append_items_to_list(text: str, key: str, items_yaml: list[str], rel_path: s
         start, end = seq.start_mark.index, seq.end_mark.index
         indent = _line_indent(text, start) + 2
         block = "\n" + "".join(_indent_item(item, indent) for item in items_yaml)
-        return text[:start].rstrip(" ") + _lines(block.rstrip("\n"), _newline(text)) + text[end:]
+        head = text[:start].rstrip(" ")
+        piece = _lines(block.rstrip("\n"), _newline(text))
+        return Insertion(head + piece + text[end:], len(head), piece)
     first = seq.value[0]
     dash_col = _dash_column(text, first)
     content_offset = first.start_mark.column - dash_col
     insert_at = _end_of_line(text, _last_mark_index(seq.value[-1]))
     item = "".join(_indent_item(i, dash_col, content_offset) for i in items_yaml)
     prefix = "" if insert_at == 0 or text[insert_at - 1] == "\n" else "\n"
-    return text[:insert_at] + _lines(prefix + item, _newline(text)) + text[insert_at:]
+    piece = _lines(prefix + item, _newline(text))
+    return Insertion(text[:insert_at] + piece + text[insert_at:], insert_at, piece, seq)
 
 
 def _newline(text: str) -> str:
@@ -186,16 +219,17 @@ def _lines(piece: str, newline: str) -> str:
 
 def _add_key_at_end(
     text: str, root: Node | None, existing: Node | None, key: str, items_yaml: list[str], newline: str = "\n"
-) -> str:
+) -> Insertion:
     item = "".join(_indent_item(i, 2) for i in items_yaml)
     if existing is not None:
         # `key:` present with no value: put the list right after it.
         key_node = yamlio.key_node(root, key)
         at = _end_of_line(text, key_node.end_mark.index)
-        prefix = "" if text[at - 1 : at] == "\n" else "\n"
-        return text[:at] + _lines(prefix + item, newline) + text[at:]
+        piece = _lines(("" if text[at - 1 : at] == "\n" else "\n") + item, newline)
+        return Insertion(text[:at] + piece + text[at:], at, piece)
     body = text if not text or text.endswith("\n") else text + newline
-    return body + _lines(f"{key}:\n{item}", newline)
+    piece = body[len(text):] + _lines(f"{key}:\n{item}", newline)
+    return Insertion(text + piece, len(text), piece)
 
 
 def _indent_item(item_yaml: str, dash_col: int, content_offset: int = 2) -> str:
