@@ -49,6 +49,18 @@ def parse_date(value: str | None, argument: str, *, past: bool = False) -> dt.da
     return day
 
 
+def record_by(value: str | None) -> str:
+    """The name a new record is written under: --by, else $PLEDGER_BY, else the user name.
+
+    Either is trimmed and must be one non-empty line (a usage error naming --by or
+    PLEDGER_BY), checked before the ledger is opened.
+    """
+    from ..names import checked_name
+    from ..services.defaults import default_by
+
+    return default_by() if value is None else checked_name(value, "--by")
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
 

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, parse_date, print_json, remember_root
+from .common import open_ledger, parse_date, print_json, record_by, remember_root
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 # add and forecast take a probability and a forecaster the same way.
@@ -57,6 +57,7 @@ def add(
     """
     from ..services.add import add_prediction
 
+    by = record_by(by)
     ledger = open_ledger(ctx)
     added = add_prediction(
         ledger, claim, p, id=id, set_id=set_id, by=by, made=parse_date(made, "--made", past=True), about=about,
@@ -82,6 +83,7 @@ def forecast(
     """
     from ..services.add import add_forecast
 
+    by = record_by(by)
     ledger = open_ledger(ctx)
     added = add_forecast(ledger, prediction_id, p, by=by, at=parse_date(at, "--at", past=True), note=note)
     typer.echo(f"forecast recorded for {added.id} in {added.path}")
@@ -108,6 +110,7 @@ def resolve(
     if len(args) < 2:
         raise UsageError("give one or more prediction ids and then the result: yes, no or annulled", "ID... RESULT")
     *ids, result = args
+    by = record_by(by)
     ledger = open_ledger(ctx)
     done = resolve_predictions(
         ledger, ids, result, on=parse_date(on, "--on", past=True), by=by, evidence_url=evidence, quote=quote, note=note, correct=correct,
