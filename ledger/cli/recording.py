@@ -82,11 +82,21 @@ def forecast(
     Example: pledger forecast beats-lora -p 10% --at 2024-05-15 --note "no PEFT section in the preview"
     """
     from ..services.add import add_forecast
+    from ..services.defaults import today
+    from ..services.queries import history
 
     by = record_by(by)
+    day = parse_date(at, "--at", past=True) or today()
     ledger = open_ledger(ctx)
-    added = add_forecast(ledger, prediction_id, p, by=by, at=parse_date(at, "--at", past=True), note=note)
+    found = history(ledger, prediction_id)  # None: add_forecast names the unknown id
+    added = add_forecast(ledger, prediction_id, p, by=by, at=day, note=note)
     typer.echo(f"forecast recorded for {added.id} in {added.path}")
+    if found is not None and found.outcomes and day > found.outcomes[0].on:
+        # Kept (a late view is still a view), but scoring counts only forecasts made by the
+        # resolution date: the first outcome entry's, as in services.scores.
+        resolved = found.outcomes[0].on
+        typer.echo(f"note: this forecast is dated {day}, after {added.id} was resolved (on {resolved}); "
+                   "it is kept but will not be scored", err=True)
 
 
 def resolve(
