@@ -391,6 +391,13 @@ def test_root_after_a_double_dash_is_an_argument(cli, root):
     assert json.loads(cli("--root", root, "show", "literal", "--json").out)["claim"] == "--root"
 
 
+@pytest.mark.parametrize("args", [("list", "--root"), ("list", "--json", "--root"), ("--root",),
+                                  ("add", "x", "-p", "0.5", "--root")])
+def test_root_without_a_value_says_it_needs_one(cli, args):
+    # Before: after the command, "No such option: --root".
+    assert_clean_error(cli(*args), 2, "pledger: error: --root needs a value: the ledger folder (--root DIR)")
+
+
 def test_help_and_no_arguments(cli):
     result = cli("--help")
     assert result.code == 0 and "resolve" in result.out and "check" in result.out

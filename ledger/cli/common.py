@@ -106,15 +106,20 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     """Move a `--root` given after the command to the front, where click expects it.
 
     People type `pledger list --root DIR` as often as `pledger --root DIR list`.
-    Arguments after `--` are left alone; a `--root` missing its value is left in
-    place for click to report.
+    Arguments after `--` are left alone. A `--root` with nothing after it is a
+    UsageError saying it needs a value (left to click, `pledger list --root`
+    would be "No such option: --root", as `list` has no such option of its own).
     """
+    from ..errors import UsageError
+
     out, moved, i = [], [], 0
     while i < len(argv):
         arg = argv[i]
         if arg == "--":
             out.extend(argv[i:])
             break
+        if arg == "--root" and i + 1 == len(argv):
+            raise UsageError("--root needs a value: the ledger folder (--root DIR)", "--root")
         if out and arg == "--root" and i + 1 < len(argv):
             moved += argv[i : i + 2]
             i += 2
@@ -128,12 +133,14 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 
 def run_app(app: typer.Typer, argv: list[str] | None) -> int:
-    """Run the typer app; map library errors to exit codes 1 (data) and 2 (usage), never a traceback."""
+    """Run the typer app on argv (a `--root` after the command moved to the front: hoist_global_options);
+    map library errors to exit codes 1 (data) and 2 (usage), never a traceback."""
     from ..errors import LedgerError, UsageError
 
     try:
+        args = None if argv is None else hoist_global_options(argv)
         # Outside standalone mode click returns typer.Exit's code instead of raising it.
-        code = app(args=argv, prog_name="pledger", standalone_mode=False)
+        code = app(args=args, prog_name="pledger", standalone_mode=False)
         sys.stdout.flush()  # a closed pipe shows here when the output fit in the buffer
     except UsageError as exc:
         _error(exc.message)
