@@ -81,6 +81,7 @@ def forecast(
 
     Example: pledger forecast beats-lora -p 10% --at 2024-05-15 --note "no PEFT section in the preview"
     """
+    from ..errors import LedgerError
     from ..services.add import add_forecast
     from ..services.defaults import today
     from ..services.queries import history
@@ -88,7 +89,10 @@ def forecast(
     by = record_by(by)
     day = parse_date(at, "--at", past=True) or today()
     ledger = open_ledger(ctx)
-    found = history(ledger, prediction_id)  # None: add_forecast names the unknown id
+    try:
+        found = history(ledger, prediction_id)  # None: add_forecast names the unknown id
+    except LedgerError:  # an ambiguous id: add_forecast refuses it, saying nothing was written
+        found = None
     added = add_forecast(ledger, prediction_id, p, by=by, at=day, note=note)
     typer.echo(f"forecast recorded for {added.id} in {added.path}")
     if found is not None and found.outcomes and day > found.outcomes[0].on:
