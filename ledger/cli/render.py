@@ -162,7 +162,7 @@ def _forecast_history(out, forecasts: list[Forecast]) -> None:
         columns.append(Column("note", text=True, min_width=12, comfortable=24))
         cells.append(lambda f: _escape(f.note or ""))
     columns.append(Column("where"))
-    cells.append(_where)
+    cells.append(lambda r: _escape(_where(r)))
     for published in (" (published)", "\n(published)"):  # the mark under the p when the line is short
         cells[2] = lambda f: f"{f.p_typed}{published if f.initial else ''}"  # noqa: B023
         table = fit_table(out, columns, [[cell(f) for cell in cells] for f in forecasts], title=title, expand=False)
@@ -192,7 +192,7 @@ def _outcome_history(out, outcomes: list[Outcome]) -> None:
         columns.append(Column("note", text=True, min_width=12, comfortable=24))
         cells.append(lambda o: _escape(o.note or ""))
     columns.append(Column("where"))
-    cells.append(_where)
+    cells.append(lambda r: _escape(_where(r)))
     table = fit_table(out, columns, [[cell(o) for cell in cells] for o in outcomes], title=title, expand=False)
     if table is not None:
         out.print(table)
