@@ -457,3 +457,61 @@ def test_an_unquoted_date_where_text_or_a_probability_belongs(make_ledger):
         "a.yaml:6:8: `p`: a probability is needed, got the date 2025-03-01; "
         "write it as 0.7, 70%, 3:1 (odds for:against) or 1 in 20",
     ]
+
+
+WRITES = [
+    ["add", "It rains", "-p", "0.5"],
+    ["forecast", "a", "-p", "0.4"],
+    ["resolve", "a", "yes"],
+    ["claim", "assess", "c1", "supported"],
+]
+CLAIMS = "claims:\n  - id: c1\n    quote: q\n    source: {url: 'https://example.org/a'}\n"
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("   ", "PLEDGER_BY='   ' is blank"),
+    ("", None),  # empty is unset: the user name
+    ("a\nb", "PLEDGER_BY='a\\nb' holds a line break"),
+    ("a\tb", "holds the control character '\\t'"),
+])
+@pytest.mark.parametrize("command", WRITES)
+def test_pledger_by_must_be_one_non_empty_line(cli, make_ledger, monkeypatch, command, value, fragment):
+    # Before: "   " was a data error (the new record would make the file invalid, exit 1),
+    # and "a\nb" was written as a block-scalar name.
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: x\n    p: 0.5\n", "claims.yaml": CLAIMS})
+    before = snapshot(root)
+    monkeypatch.setenv("PLEDGER_BY", value)
+    result = cli("--root", root, *command)
+    if fragment is None:
+        assert result.code == 0, result.err
+        return
+    assert_clean_error(result, 2, fragment, "PLEDGER_BY")
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("   ", "--by '   ' is blank"), ("", "--by '' is blank"), ("a\nb", "--by 'a\\nb' holds a line break"),
+    ("x\x00", "holds the control character"), ("a\u2028b", "holds a line break"),
+])
+@pytest.mark.parametrize("command", WRITES)
+def test_by_must_be_one_non_empty_line(cli, make_ledger, command, value, fragment):
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: x\n    p: 0.5\n", "claims.yaml": CLAIMS})
+    before = snapshot(root)
+    assert_clean_error(cli("--root", root, *command, "--by", value), 2, fragment)
+    assert snapshot(root) == before
+
+
+def test_names_are_trimmed_when_written(cli, make_ledger, monkeypatch):
+    root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: x\n    p: 0.5\n"})
+    monkeypatch.setenv("PLEDGER_BY", "  Ann ")
+    assert cli("--root", root, "forecast", "a", "-p", "0.4").code == 0
+    assert cli("--root", root, "forecast", "a", "-p", "0.3", "--by", " Bo ").code == 0
+    text = (root / "forecasts.yaml").read_text()
+    assert "by: Ann\n" in text and "by: Bo\n" in text
+
+
+def test_import_checks_its_by_too(cli, make_ledger, tmp_path):
+    root = make_ledger({})
+    source = tmp_path / "x.csv"
+    source.write_text("claim,p\nIt rains,0.5\n")
+    assert_clean_error(cli("--root", root, "import", "csv", source, "--by", "a\nb"), 2, "--by", "line break")

@@ -144,6 +144,25 @@ def test_forecast_update_and_another_forecaster(cli, root):
     assert listed(cli, root, "--by", BY) == ["q2"]
 
 
+def test_a_forecast_after_the_resolution_is_kept_with_a_note(cli, root):
+    # beats-lora was resolved on 2024-05-21 (a correction later would not move that date).
+    late = cli("--root", root, "forecast", "beats-lora", "-p", "0.5")  # today, long after
+    assert late.code == 0 and late.out == "forecast recorded for beats-lora in forecasts.yaml\n"
+    assert late.err == (f"note: this forecast is dated {TODAY}, after beats-lora was resolved (on 2024-05-21); "
+                        "it is kept but will not be scored\n")
+    assert f"at: {TODAY}" in (root / "forecasts.yaml").read_text()
+    day_after = cli("--root", root, "forecast", "beats-lora", "-p", "0.4", "--at", "2024-05-22")
+    assert day_after.code == 0 and "dated 2024-05-22, after beats-lora was resolved (on 2024-05-21)" in day_after.err
+    # On the resolution day itself, or before, a forecast is scored: no note.
+    for day in ("2024-05-21", "2024-05-10"):
+        on_time = cli("--root", root, "forecast", "beats-lora", "-p", "0.3", "--at", day)
+        assert (on_time.code, on_time.err) == (0, "")
+    assert cli("--root", root, "forecast", "q2", "-p", "0.45").err == ""  # unresolved
+    # The scores agree: the two late forecasts are the ones left out.
+    scored = json.loads(cli("--root", root, "score", "--set", "sae", "--by", BY, "--policy", "all", "--json").out)
+    assert (scored["counts"]["after_resolution"], scored["counts"]["forecasts"]) == (2, 2)
+
+
 def test_forecast_on_an_unknown_id_is_a_usage_error(cli, root):
     before = snapshot(root)
     assert_clean_error(cli("--root", root, "forecast", "nope", "-p", "0.5"), 2, "no prediction with id 'nope'")
@@ -373,6 +392,13 @@ def test_root_after_a_double_dash_is_an_argument(cli, root):
     result = cli("--root", root, "add", "-p", "0.5", "--id", "literal", "--", "--root")
     assert result.code == 0, result
     assert json.loads(cli("--root", root, "show", "literal", "--json").out)["claim"] == "--root"
+
+
+@pytest.mark.parametrize("args", [("list", "--root"), ("list", "--json", "--root"), ("--root",),
+                                  ("add", "x", "-p", "0.5", "--root")])
+def test_root_without_a_value_says_it_needs_one(cli, args):
+    # Before: after the command, "No such option: --root".
+    assert_clean_error(cli(*args), 2, "pledger: error: --root needs a value: the ledger folder (--root DIR)")
 
 
 def test_help_and_no_arguments(cli):

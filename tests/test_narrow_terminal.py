@@ -91,3 +91,39 @@ def test_list_piped_keeps_ids_whole(bundled):
     assert "streetlight-edits" in proc.stdout.split() or "streetlight-edits" in _tokens(proc.stdout)
     assert "latent-adversarial-training" in _tokens(proc.stdout)
     assert "…" not in proc.stdout
+
+
+def _joined(out: str) -> str:
+    """The output with line breaks and the table borders taken out: text folded over lines reads whole."""
+    return "".join(line.replace("│", "").replace(" ", "") for line in out.splitlines())
+
+
+@pytest.mark.parametrize("width", [80, 60, 40])
+def test_show_keeps_dates_numbers_and_file_paths_whole(cli, monkeypatch, bundled, width):
+    for pid in ("eye-test", "rg25-sae-beats-probe", "rg25-workshop"):
+        data = json.loads(cli("--root", bundled, "show", pid, "--json").out)
+        out = _run(cli, monkeypatch, width, "--root", bundled, "show", pid)
+        tokens = _tokens(out)
+        for f in data["forecast_history"]:
+            assert f["at"] in tokens and f["p_typed"] in tokens, (f, out)
+            assert f"{f['file']}:{f['line']}" in tokens, out
+            if f["note"]:  # wrapped, in a table column or below the forecast
+                assert set(f["note"].split()) <= tokens, out
+        for o in data["outcome_history"]:
+            assert o["on"] in tokens and o["result"] in tokens, out
+            where = f"{o['file']}:{o['line']}"
+            # Where the outcome is written: whole on a line when the line has room for it.
+            assert where in tokens if len(where) + 4 <= width else where in _joined(out), out
+            for e in o["evidence"]:
+                assert e["url"] in _joined(out), out
+            if o["note"]:
+                assert set(o["note"].split()) <= tokens, out
+
+
+def test_show_on_a_very_narrow_terminal_still_shows_every_record(cli, monkeypatch, bundled):
+    monkeypatch.setenv("COLUMNS", "20")
+    out = cli("--root", bundled, "show", "rg25-sae-beats-probe").out
+    assert "…" not in out
+    for day in ("2025-01-06", "2025-01-07", "2025-06-15", "2026-01-05"):
+        assert day in _tokens(out)
+    assert "Ada" in _tokens(out) and "Chen" in _tokens(out)

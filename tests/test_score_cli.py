@@ -161,6 +161,55 @@ def test_usage_errors_exit_2(run, tiny, args, argument):
     assert argument in err and out == ""
 
 
+@pytest.mark.parametrize(
+    "args, argument, fragment",
+    [
+        (["--bins", "1001"], "--bins", "at most 1,000 bins"),
+        (["--bins", ",".join(str(i / 2000) for i in range(2001))], "--bins", "at most 1,000 bins"),
+        (["--bootstrap", "100001"], "--bootstrap", "at most 100,000 resamples"),
+    ],
+)
+@pytest.mark.parametrize("command", ["score", "scorecard"])
+def test_extreme_bins_and_bootstrap_are_usage_errors(run, tiny, command, args, argument, fragment):
+    # Before: --bins 100000 ran for minutes printing empty bins.
+    code, out, err = run("--root", tiny, command, *args)
+    assert code == 2, err
+    assert err.startswith(f"pledger: error: {argument}: ") and fragment in err and out == ""
+
+
+def test_huge_bins_and_bootstrap_are_refused_before_any_work():
+    # Before: `--bins 1000000000` and `--bootstrap 99999999999` ended in MemoryError (exit 3).
+    # Checked on the option parsers, so that a regression fails here instead of exhausting memory.
+    from ledger.cli.score_options import check_options, parse_bins
+    from ledger.errors import UsageError
+
+    with pytest.raises(UsageError, match="--bins: at most 1,000 bins, not 1,000,000,000"):
+        parse_bins("1000000000")
+    with pytest.raises(UsageError, match="--bootstrap: at most 100,000 resamples, not 99,999,999,999"):
+        check_options("first", "0-1", None, 99999999999)
+
+
+def test_the_limits_themselves_are_accepted(run, tiny):
+    code, out, err = run("--root", tiny, "score", "--bins", "1000", "--bootstrap", "100000", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert len(data["report"]["calibration"]["bins"]) == 1000 and data["rules"]["bootstrap_resamples"] == 100000
+
+
+def test_terminal_calibration_table_leaves_out_empty_bins(run, bundled):
+    code, out, err = run("--root", bundled, "score", "--bins", "1000")
+    assert code == 0, err
+    lines = out.splitlines()
+    rows = [line for line in lines if line.startswith("│ ") and " │ " in line]
+    assert rows and all(line.split("│")[2].strip() != "0" for line in rows)  # no row with n = 0
+    assert "990 empty bins not shown (--json lists every bin)" in out
+    assert "993 empty bins not shown (--json lists every bin)" in out  # the folded table
+    assert len(lines) < 100
+    # Bins with forecasts keep their rows; a strategy without empty bins says nothing.
+    assert "[0.2, 0.201)" in out
+    assert "empty bin" not in run("--root", bundled, "score", "--bins", "distinct")[1]
+
+
 def test_cli_import_stays_light():
     import subprocess
     import sys

@@ -57,9 +57,9 @@ transfer.register(app)
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app and turns library errors into messages and exit codes."""
-    from .common import hoist_global_options, run_app
+    from .common import run_app
 
-    return run_app(app, hoist_global_options(sys.argv[1:] if argv is None else list(argv)))
+    return run_app(app, sys.argv[1:] if argv is None else list(argv))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import JSON_HELP, open_ledger, parse_date, print_json
+from .common import JSON_HELP, open_ledger, parse_date, print_json, record_by
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Only claims from this source (its url or shared id).")]
@@ -80,6 +80,7 @@ def assess(
     from ..services.claims import assess_claim
 
     items = _evidence_items(evidence or [], quote or [], stance or [])
+    by = record_by(by)
     ledger = open_ledger(ctx)
     done = assess_claim(ledger, claim_id, verdict, on=parse_date(on, "--on", past=True), by=by, evidence=items, note=note)
     if json_out:

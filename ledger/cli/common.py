@@ -49,6 +49,18 @@ def parse_date(value: str | None, argument: str, *, past: bool = False) -> dt.da
     return day
 
 
+def record_by(value: str | None) -> str:
+    """The name a new record is written under: --by, else $PLEDGER_BY, else the user name.
+
+    Either is trimmed and must be one non-empty line (a usage error naming --by or
+    PLEDGER_BY), checked before the ledger is opened.
+    """
+    from ..names import checked_name
+    from ..services.defaults import default_by
+
+    return default_by() if value is None else checked_name(value, "--by")
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
 
@@ -95,15 +107,20 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     """Move a `--root` given after the command to the front, where click expects it.
 
     People type `pledger list --root DIR` as often as `pledger --root DIR list`.
-    Arguments after `--` are left alone; a `--root` missing its value is left in
-    place for click to report.
+    Arguments after `--` are left alone. A `--root` with nothing after it is a
+    UsageError saying it needs a value (left to click, `pledger list --root`
+    would be "No such option: --root", as `list` has no such option of its own).
     """
+    from ..errors import UsageError
+
     out, moved, i = [], [], 0
     while i < len(argv):
         arg = argv[i]
         if arg == "--":
             out.extend(argv[i:])
             break
+        if arg == "--root" and i + 1 == len(argv):
+            raise UsageError("--root needs a value: the ledger folder (--root DIR)", "--root")
         if out and arg == "--root" and i + 1 < len(argv):
             moved += argv[i : i + 2]
             i += 2
@@ -117,12 +134,14 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 
 def run_app(app: typer.Typer, argv: list[str] | None) -> int:
-    """Run the typer app; map library errors to exit codes 1 (data) and 2 (usage), never a traceback."""
+    """Run the typer app on argv (a `--root` after the command moved to the front: hoist_global_options);
+    map library errors to exit codes 1 (data) and 2 (usage), never a traceback."""
     from ..errors import LedgerError, UsageError
 
     try:
+        args = None if argv is None else hoist_global_options(argv)
         # Outside standalone mode click returns typer.Exit's code instead of raising it.
-        code = app(args=argv, prog_name="pledger", standalone_mode=False)
+        code = app(args=args, prog_name="pledger", standalone_mode=False)
         sys.stdout.flush()  # a closed pipe shows here when the output fit in the buffer
     except UsageError as exc:
         _error(exc.message)

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, parse_date, print_json, remember_root
+from .common import open_ledger, parse_date, print_json, record_by, remember_root
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 # add and forecast take a probability and a forecaster the same way.
@@ -57,6 +57,7 @@ def add(
     """
     from ..services.add import add_prediction
 
+    by = record_by(by)
     ledger = open_ledger(ctx)
     added = add_prediction(
         ledger, claim, p, id=id, set_id=set_id, by=by, made=parse_date(made, "--made", past=True), about=about,
@@ -80,11 +81,26 @@ def forecast(
 
     Example: pledger forecast beats-lora -p 10% --at 2024-05-15 --note "no PEFT section in the preview"
     """
+    from ..errors import LedgerError
     from ..services.add import add_forecast
+    from ..services.defaults import today
+    from ..services.queries import history
 
+    by = record_by(by)
+    day = parse_date(at, "--at", past=True) or today()
     ledger = open_ledger(ctx)
-    added = add_forecast(ledger, prediction_id, p, by=by, at=parse_date(at, "--at", past=True), note=note)
+    try:
+        found = history(ledger, prediction_id)  # None: add_forecast names the unknown id
+    except LedgerError:  # an ambiguous id: add_forecast refuses it, saying nothing was written
+        found = None
+    added = add_forecast(ledger, prediction_id, p, by=by, at=day, note=note)
     typer.echo(f"forecast recorded for {added.id} in {added.path}")
+    if found is not None and found.outcomes and day > found.outcomes[0].on:
+        # Kept (a late view is still a view), but scoring counts only forecasts made by the
+        # resolution date: the first outcome entry's, as in services.scores.
+        resolved = found.outcomes[0].on
+        typer.echo(f"note: this forecast is dated {day}, after {added.id} was resolved (on {resolved}); "
+                   "it is kept but will not be scored", err=True)
 
 
 def resolve(
@@ -108,6 +124,7 @@ def resolve(
     if len(args) < 2:
         raise UsageError("give one or more prediction ids and then the result: yes, no or annulled", "ID... RESULT")
     *ids, result = args
+    by = record_by(by)
     ledger = open_ledger(ctx)
     done = resolve_predictions(
         ledger, ids, result, on=parse_date(on, "--on", past=True), by=by, evidence_url=evidence, quote=quote, note=note, correct=correct,

@@ -105,8 +105,6 @@ def _plain_listing(states: list[PredictionState], out) -> None:
 
 
 def history(h: PredictionHistory) -> None:
-    from rich.table import Table
-
     out = console()
     s, pr = h.state, h.state.prediction
     out.print(f"[bold]{_escape(pr.id)}[/]: {_escape(pr.claim)}")
@@ -119,27 +117,102 @@ def history(h: PredictionHistory) -> None:
     pts = points(s)
     if pts is not None:
         rows.append(("points", f"{pts:+.2f} (post's rule: 1-p if it happened, -p if not)"))
-    for key, value in rows:
-        if value:
-            out.print(f"  [dim]{key:>12}[/]  {_escape(value)}")
-    table = Table(title="Forecasts", header_style="bold")
-    for col in ("at", "by", "p", "note", "where"):
-        table.add_column(col)
-    for f in h.forecasts:
-        table.add_row(str(f.at), _escape(f.by), f"{f.p_typed}{' (published)' if f.initial else ''}", _escape(f.note or ""),
-                      f"{f.location.path}:{f.location.line}")
-    out.print(table)
+    _fields(out, [(key, value) for key, value in rows if value])
+    _forecast_history(out, h.forecasts)
     if h.outcomes:
-        table = Table(title="Outcome entries (the last correction stands)", header_style="bold")
-        for col in ("on", "result", "by", "evidence", "note", "where"):
-            table.add_column(col)
-        for o in h.outcomes:
-            ev = "; ".join(e.url or e.quote or "" for e in o.evidence)
-            result = f"{o.result}{' (correction)' if o.correction else ''}"
-            table.add_row(str(o.on), result, _escape(o.by), _escape(ev), _escape(o.note or ""), f"{o.location.path}:{o.location.line}")
-        out.print(table)
+        _outcome_history(out, h.outcomes)
     else:
         out.print("No outcome yet.")
+
+
+def _fields(out, rows: list[tuple[str, str]]) -> None:
+    """The prediction's fields, a key a line: values wrap beside their key (under it when the terminal is narrow)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    key_width = max(len(key) for key, _ in rows)
+    if out.width - key_width - 4 >= 20:
+        grid = Table.grid(padding=(0, 0, 0, 2))
+        grid.add_column(justify="right", style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for key, value in rows:
+            grid.add_row(key, Text(value))
+        out.print(grid)
+        return
+    from rich.padding import Padding
+
+    for key, value in rows:
+        line = Text.assemble((key + ": ", "dim"), value, overflow="fold")
+        out.print(Padding(line, (0, 0, 0, 2), expand=False))
+
+
+def _where(record) -> str:
+    return f"{record.location.path}:{record.location.line}"
+
+
+def _forecast_history(out, forecasts: list[Forecast]) -> None:
+    """Every forecast, oldest first: a table when it fits (dates, p and the file never cut, the
+    forecaster and the note wrap), else a line per forecast with its file and note below."""
+    from .tables import Column, fit_table
+
+    title = "Forecasts"
+    columns = [Column("at"), Column("by", text=True, min_width=6, max_width=20), Column("p", "right")]
+    cells = [lambda f: str(f.at), lambda f: _escape(f.by), None]
+    if any(f.note for f in forecasts):
+        columns.append(Column("note", text=True, min_width=12, comfortable=24))
+        cells.append(lambda f: _escape(f.note or ""))
+    columns.append(Column("where"))
+    cells.append(lambda r: _escape(_where(r)))
+    for published in (" (published)", "\n(published)"):  # the mark under the p when the line is short
+        cells[2] = lambda f: f"{f.p_typed}{published if f.initial else ''}"  # noqa: B023
+        table = fit_table(out, columns, [[cell(f) for cell in cells] for f in forecasts], title=title, expand=False)
+        if table is not None:
+            out.print(table)
+            return
+    out.print(f"[bold]{title}[/]")
+    for f in forecasts:
+        p = f"{f.p_typed}{' (published)' if f.initial else ''}"
+        _stacked(out, [str(f.at), p, f.by], [_where(f)] + ([f"note: {f.note}"] if f.note else []))
+
+
+def _outcome_history(out, outcomes: list[Outcome]) -> None:
+    """Every outcome entry, oldest first: a table when it fits, else a line per entry (date, result,
+    who) with its file, evidence and note below."""
+    from .tables import Column, fit_table
+
+    title = "Outcome entries (the last correction stands)"
+    result = lambda o: f"{o.result}{' (correction)' if o.correction else ''}"  # noqa: E731
+    evidence = lambda o: [e.url or e.quote or "" for e in o.evidence]  # noqa: E731
+    columns = [Column("on"), Column("result"), Column("by", text=True, min_width=6, max_width=20)]
+    cells = [lambda o: str(o.on), result, lambda o: _escape(o.by)]
+    if any(o.evidence for o in outcomes):
+        columns.append(Column("evidence", text=True, min_width=16, comfortable=30))
+        cells.append(lambda o: _escape("\n".join(evidence(o))))
+    if any(o.note for o in outcomes):
+        columns.append(Column("note", text=True, min_width=12, comfortable=24))
+        cells.append(lambda o: _escape(o.note or ""))
+    columns.append(Column("where"))
+    cells.append(lambda r: _escape(_where(r)))
+    table = fit_table(out, columns, [[cell(o) for cell in cells] for o in outcomes], title=title, expand=False)
+    if table is not None:
+        out.print(table)
+        return
+    out.print(f"[bold]{title}[/]")
+    for o in outcomes:
+        below = [_where(o)] + (["evidence:", *evidence(o)] if o.evidence else []) + ([f"note: {o.note}"] if o.note else [])
+        _stacked(out, [str(o.on), result(o), f"by {o.by}"], below)
+
+
+def _stacked(out, head: list[str], below: list[str]) -> None:
+    """One record on a narrow terminal: its short fields on a line, the rest indented below
+    (a file path or link longer than the line folds onto the next one, never cut)."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    out.print(Padding(Text("  ".join(head), overflow="fold"), (0, 0, 0, 2), expand=False))
+    for line in below:
+        indent = 6 if len(line) + 6 <= out.width else 2
+        out.print(Padding(Text(line, overflow="fold"), (0, 0, 0, indent), expand=False))
 
 
 def state_dict(s: PredictionState) -> dict:

@@ -111,6 +111,11 @@ def _bin_label(row, strategy: str, last: bool) -> str:
 
 
 def calibration_table(table, title: str, out=None):
+    """The calibration table: a row per bin with forecasts in it. Empty bins are left out
+    (a line says how many; --json keeps every bin): 1000 equal-width bins over a few
+    dozen forecasts would otherwise be 1000 rows of nothing."""
+    from rich.console import Group
+
     from .tables import Column, fit_table
 
     out = out or console()
@@ -122,14 +127,17 @@ def calibration_table(table, title: str, out=None):
          _num(row.observed), DASH if row.wilson_lo is None else f"{row.wilson_lo:.2f}–{row.wilson_hi:.2f}",
          _signed(row.over_under, ".3f")]
         for i, row in enumerate(rows)
+        if row.n
     ]
+    empty = len(rows) - len(cells)
+    omitted = [f"[dim]{_plural(empty, 'empty bin')} not shown (--json lists every bin)[/]"] if empty else []
+    if not cells:
+        return Group(title, *omitted)
     columns = [Column(h, "right") for h in headers]
     fitted = fit_table(out, columns, cells, title=title, title_justify="left", expand=False)
     if fitted is None:  # narrower than any table: one line per bin
-        from rich.console import Group
-
-        return Group(title, "  ".join(h.replace("\n", " ") for h in headers), *("  ".join(c) for c in cells))
-    return fitted
+        return Group(title, "  ".join(h.replace("\n", " ") for h in headers), *("  ".join(c) for c in cells), *omitted)
+    return Group(fitted, *omitted) if omitted else fitted
 
 
 def calibration_lines(report) -> list[str]:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, print_json
+from .common import open_ledger, print_json, record_by
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 FORMAT_NAMES = "fatebook, predictionbook, predictionbook-json, metaculus, manifold, csv, json, yaml"
@@ -55,6 +55,7 @@ def import_file(
     from ..importers import run_import
 
     _check_encoding(encoding)
+    by = record_by(by)
     ledger = open_ledger(ctx)
     bar = _progress_bar(file) if not json_out else None
     try:

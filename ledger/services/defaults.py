@@ -23,9 +23,12 @@ def today() -> dt.date:
 
 
 def default_by() -> str:
+    """$PLEDGER_BY (trimmed; a usage error naming it when blank or on two lines), else the user name."""
     name = os.environ.get(BY_ENV)
     if name:
-        return name
+        from ..names import checked_name
+
+        return checked_name(name, BY_ENV)
     try:
         return getpass.getuser()
     except Exception:  # no user database (some containers)
