@@ -259,3 +259,26 @@ def test_a_file_edited_by_hand_after_the_refresh_is_read_again_by_the_next_comma
     ledger.close()
     listed = cli("--root", root, "list", "--json")
     assert '"by-hand"' in listed.out and '"c"' in listed.out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # `? claim` with no value: the null (and its problem) is placed at the next token,
+        # past the insertion point, so the old row cannot simply be shifted.
+        "set: s\nby: a\nmade: 2025-01-01\npredictions:\n  - id: a\n    p: 0.5\n    ? claim\ntitle: x\n",
+        "set: s\nby: a\nmade: 2025-01-01\npredictions:\n  - id: a\n    p: 0.5\n    ? claim\n\n# c\ntitle: x\n",
+        "set: s\nby: a\nmade: 2025-01-01\npredictions:\n  - id: a\n    p: 0.5\n    ? claim\n",
+    ],
+)
+def test_a_problem_in_the_old_last_item_is_placed_as_a_rebuild_places_it(make_ledger, cli, tmp_path, spy, text):
+    root = make_ledger({"s.yaml": text})
+    assert cli("--root", root, "check").code == 1
+    add = ["add", "New claim", "-p", "0.5", "--set", "s", "--id", "newid", "--made", "2025-02-01"]
+    assert cli("--root", root, *add).code == 0
+    assert spy["fast"] == 0  # the old last item has a problem: the whole file is read back
+    checked = cli("--root", root, "check")
+    copy = _rebuilt(root, tmp_path)
+    again = cli("--root", copy, "check")
+    assert again.out.replace(str(copy), str(root)) == checked.out
+    assert _index_dump(copy) == _index_dump(root)

@@ -24,7 +24,7 @@ last item and every key after the list must read exactly as before, and the
 list must hold the old last item and the new ones only. Anything unusual (no
 root block mapping at column 0, an item not starting `- ` on its own line, an
 alias to an anchor outside the skeleton, a BOM, a header that does not
-validate, a new item with any problem at all) makes it return None, and the
+validate, an old last item or new item with any problem at all) makes it return None, and the
 caller reads the whole new text as before.
 
 What it returns is the records of the new items and how the old records' lines
@@ -123,17 +123,23 @@ def read_appended(rel_path: str, old_text: str, old_doc: yamlio.Document, key: s
         return None
 
     out = FileRecords(rel_path, kind=key)
+    # The old last item is read too: if it has a problem, the problem's position
+    # may lie past the insertion point (`? key` gives a null placed at the next
+    # token), so shifting the old row would misplace it: read the whole file.
+    old_last = FileRecords(rel_path, kind=key)
     n_old = len(data[key])
     if key == PREDICTIONS_KEY:
         header = read_header(old_doc, FileRecords(rel_path))
         if header is None:
             return None
+        read_prediction(sk, header, sk_seq, 0, n_old - 1, items[0], old_last)
         for i in range(1, len(items)):
             read_prediction(sk, header, sk_seq, i, n_old + i - 1, items[i], out)
     else:
+        read_forecast(sk, 0, items[0], old_last)
         for i in range(1, len(items)):
             read_forecast(sk, i, items[i], out)
-    if out.problems or out.rejected:
+    if out.problems or out.rejected or old_last.problems or old_last.rejected:
         return None
     if ins.at == len(old_text):
         return Appended(out, old_text.count("\n") + 2, 0)  # nothing after the new text: nothing moves
