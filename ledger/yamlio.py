@@ -156,6 +156,10 @@ def check_size(n_bytes: int) -> None:
         )
 
 
+# The safe loader, for code that walks parse events (yaml.parse(text, Loader=EventLoader)).
+EventLoader = _Loader
+
+
 def parse(text: str) -> Document:
     """Parse one YAML document safely. Raises YamlProblemError for any problem."""
     # A character is 1 to 4 bytes of UTF-8: encode only when the count cannot decide.

@@ -206,3 +206,21 @@ def test_a_decimal_probability_is_written_as_typed(make_ledger, typed):
     assert f"    p: {typed}\n" in (root / "forecasts.yaml").read_text()
     [record] = [r for r in read_file(root, "predictions.yaml").predictions]
     assert record.p == float(typed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An alias in the last item: the node tree gives it the anchor's place.
+        "set: s\nby: a\nmade: 2025-01-01\npredictions:\n  - id: b\n    p: 0.5\n    claim: &c some text\n    note: *c\ntitle: T\n",
+        # The last item is itself an alias of an earlier one.
+        "by: a\nmade: 2025-01-01\nnotes:\n  - &x {id: z}\npredictions:\n  - id: b\n    p: 0.5\n    claim: &c text\n  - *x\ntitle: T\n",
+        # A multi-line flow item holding an alias, then a key.
+        "by: a\nmade: 2025-01-01\npredictions:\n  - &f\n    id: a\n    p: 0.5\n    claim: x\n  - {id: b, p: 0.2, claim: y,\n     note: *f}\ntitle: t\n",
+    ],
+)
+def test_an_append_goes_after_the_last_item_even_when_it_holds_an_alias(text):
+    new = append_to_list(text, "predictions", "id: nn\nclaim: new\np: 0.5\n", "s.yaml")
+    before = text.split("title:")[0]
+    # Everything up to the end of the old list is kept, then the new item, then the rest.
+    assert new == before + "  - id: nn\n    claim: new\n    p: 0.5\n" + text[len(before):]

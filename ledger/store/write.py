@@ -200,7 +200,7 @@ def insert_items(
     first = seq.value[0]
     dash_col = _dash_column(text, first)
     content_offset = first.start_mark.column - dash_col
-    insert_at = _end_of_line(text, _last_mark_index(seq.value[-1]))
+    insert_at = _end_of_line(text, _list_end_index(text, seq))
     item = "".join(_indent_item(i, dash_col, content_offset) for i in items_yaml)
     prefix = "" if insert_at == 0 or text[insert_at - 1] == "\n" else "\n"
     piece = _lines(prefix + item, _newline(text))
@@ -250,6 +250,41 @@ def _dash_column(text: str, item: Node) -> int:
     if idx < 0 or text[idx] != "-":
         return max(item.start_mark.column - 2, 0)
     return idx - line_start
+
+
+def _list_end_index(text: str, seq: SequenceNode) -> int:
+    """The text index just past the last character of the block list's last item."""
+    if "&" in text and "*" in text:
+        # An alias is the anchored node itself in the node tree, with the anchor's
+        # marks: following it would put the end where the anchor is. Events keep
+        # each alias's own place.
+        end = _list_end_by_events(text, seq.start_mark.index)
+        if end >= 0:
+            return end
+    return _last_mark_index(seq.value[-1])
+
+
+def _list_end_by_events(text: str, seq_start: int) -> int:
+    import yaml
+
+    end, depth, flow = -1, 0, []
+    for event in yaml.parse(text, Loader=yamlio.EventLoader):
+        if depth == 0:
+            if isinstance(event, yaml.SequenceStartEvent) and event.start_mark.index == seq_start:
+                depth = 1
+            continue
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            flow.append(bool(event.flow_style))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+            if depth == 0:
+                break
+            if flow.pop():  # a flow collection ends at its bracket; a block one at the next token
+                end = max(end, event.end_mark.index)
+        elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            end = max(end, event.end_mark.index)
+    return end
 
 
 def _last_mark_index(node: Node) -> int:
