@@ -224,3 +224,13 @@ def test_an_append_goes_after_the_last_item_even_when_it_holds_an_alias(text):
     before = text.split("title:")[0]
     # Everything up to the end of the old list is kept, then the new item, then the rest.
     assert new == before + "  - id: nn\n    claim: new\n    p: 0.5\n" + text[len(before):]
+
+
+def test_trailing_blank_lines_in_a_text_option_do_not_stop_an_add(make_ledger):
+    root = make_ledger({"predictions.yaml": "by: tester\nmade: 2026-11-23\npredictions: []\n"})
+    ledger = Ledger.open(root)
+    add_prediction(ledger, "It rains", "0.5", id="rain", criteria="Two lines\nof criteria\n\n\n")
+    add_forecast(ledger, "rain", "0.4", by="ben", note="a note\n\n")
+    [record] = read_file(root, "predictions.yaml").predictions
+    assert record.criteria == "Two lines\nof criteria"
+    assert read_file(root, "forecasts.yaml").forecasts[0].note == "a note"
