@@ -83,7 +83,7 @@ def add_prediction(
             item["made"] = made
         # Trailing blank lines in a text would be written as a keep-chomped block (`|+`)
         # that cannot sit inside a list item: they carry nothing, so they go.
-        about, criteria = (t.rstrip() if isinstance(t, str) else t for t in (about, criteria))
+        about, criteria = (t.rstrip("\n") if isinstance(t, str) else t for t in (about, criteria))
         for key, value in (("due", due), ("about", about), ("criteria", criteria), ("source", source)):
             if value is not None:
                 item[key] = value
@@ -119,7 +119,7 @@ def add_forecast(
             raise UsageError(f"--at {at} is before the prediction was made ({made})", "--at")
         entry = {"prediction": prediction_id, "p": _as_written(prob), "by": by, "at": at}
         if note and note.strip():
-            entry["note"] = note.rstrip()
+            entry["note"] = note.rstrip("\n")
         path = ledger.root / FORECASTS_FILE
         old = read_text(path)
         doc = _parsed(old)
