@@ -125,3 +125,29 @@ def hrefs(markdown: str) -> list[str]:
             if child.type == "image":
                 out.append(child.attrs["src"])
     return out
+
+
+# A predictions file as people edit it by hand: what every write must keep byte for byte.
+HAND_EDITED = """\
+# Ada's predictions, edited by hand: comments, odd quoting, blank lines.
+set: mine
+by: ada
+made: 2025-01-06   # the day of the meeting
+
+predictions:
+  # The first one was argued about.
+  - id: 'first'
+    claim: "Quoted, with: a colon"   # trailing comment
+    p: 70%
+
+  - {id: second, claim: A flow-style item, p: 1 in 4}
+  - id: third
+    claim: >-
+      Folded
+      over two lines
+    p: 3:1    # odds
+    tags: [a,   b]
+# a comment after the list
+
+title: A title written after the list
+"""

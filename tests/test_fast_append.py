@@ -19,31 +19,8 @@ from ledger.store import appended as appended_mod
 from ledger.store.appended import read_appended
 from ledger.store.read import read_file
 from ledger.store.write import insert_items
-from support import snapshot
+from support import HAND_EDITED, snapshot
 
-HAND_EDITED = """\
-# Ada's predictions, edited by hand: comments, odd quoting, blank lines.
-set: mine
-by: ada
-made: 2025-01-06   # the day of the meeting
-
-predictions:
-  # The first one was argued about.
-  - id: 'first'
-    claim: "Quoted, with: a colon"   # trailing comment
-    p: 70%
-
-  - {id: second, claim: A flow-style item, p: 1 in 4}
-  - id: third
-    claim: >-
-      Folded
-      over two lines
-    p: 3:1    # odds
-    tags: [a,   b]
-# a comment after the list
-
-title: A title written after the list
-"""
 
 PROBLEM_ELSEWHERE = "by: tester\nmade: 2026-11-23\npredictions:\n  - id: a\n    claim: c\n    p: 2\n  - id: b\n    claim: d\n    p: 0.5\n"
 

@@ -13,31 +13,8 @@ from ledger.services.ledger import Ledger
 from ledger.store import write as store_write
 from ledger.store.read import read_file
 from ledger.store.write import append_to_list, write_atomic
-from support import snapshot
+from support import HAND_EDITED, snapshot
 
-HAND_EDITED = """\
-# Ada's predictions, edited by hand: comments, odd quoting, blank lines.
-set: mine
-by: ada
-made: 2025-01-06   # the day of the meeting
-
-predictions:
-  # The first one was argued about.
-  - id: 'first'
-    claim: "Quoted, with: a colon"   # trailing comment
-    p: 70%
-
-  - {id: second, claim: A flow-style item, p: 1 in 4}
-  - id: third
-    claim: >-
-      Folded
-      over two lines
-    p: 3:1    # odds
-    tags: [a,   b]
-# a comment after the list
-
-title: A title written after the list
-"""
 
 
 def test_append_keeps_every_other_byte_of_a_hand_edited_file(make_ledger):
