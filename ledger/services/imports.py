@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from ..errors import LedgerError, Problem, SourceLocation
 from ..index.sql import as_date, as_db
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY
+from ..names import name_key
 from ..store.emit import mapping as emit_mapping
 from ..store.write import append_items_to_list
 from .add import DEFAULT_FILE, FORECASTS_FILE
@@ -157,8 +158,8 @@ class _LedgerState:
 
 
 def _forecast_key(pid: str, by: str, at: dt.date, p: float) -> tuple:
-    # The same forecast: same prediction, person (any case), day and probability.
-    return (pid, by.strip().lower(), at, round(p, 9))
+    # The same forecast: same prediction, person (as names.name_key compares them), day and probability.
+    return (pid, name_key(by), at, round(p, 9))
 
 
 class _Plan:

@@ -262,7 +262,8 @@ def stored_problems(conn) -> list[Problem]:
 def current_outcomes(conn, ids: list[str] | None = None) -> dict[str, Outcome]:
     """The outcome that stands for each prediction: the first plain entry, or the last correction after it.
 
-    The one implementation of that rule (services.scores uses it too).
+    services.scores uses it too, after its join has kept only entries that can stand
+    (scores.STANDING_ENTRY_SQL, the same rule for a lone or early correction, in SQL).
     """
     if ids is not None and not ids:
         return {}
