@@ -115,6 +115,7 @@ def test_a_symlinked_file_inside_the_root_is_skipped_too(cli, bundled):
     (bundled / "alias.yaml").symlink_to("anthropic-sae-2024.yaml")
     before = tree(bundled)
     checked = cli("--root", bundled, "check", "--json")
+    assert checked.code == 1
     problems = json.loads(checked.out)["problems"]
     assert [(p["path"], p["code"]) for p in problems] == [("alias.yaml", "skipped")]
     assert "a symlink (to 'anthropic-sae-2024.yaml')" in problems[0]["message"]
