@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 
 from ..errors import Problem
 from ..records import FileRecords
-from ..store.discover import ledger_files
+from ..store.discover import entry_bytes, scan
 from .derive import derive
 from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
 from .schema import FORECASTS, OUTCOMES, PREDICTIONS, SETS
@@ -55,6 +55,7 @@ class RefreshStats:
     files: int
     read: int
     removed: int
+    temp_files: tuple[str, ...] = ()  # store.write's temporary files seen (Ledger.refresh cleans stale ones)
 
 
 def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecords:
@@ -63,6 +64,12 @@ def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecor
     from ..store.read import read_file as read
 
     return read(root, rel_path, data)
+
+
+def _unread_file(rel_path: str, message: str, code: str) -> FileRecords:
+    from ..store.read import unread_file
+
+    return unread_file(rel_path, message, code)
 
 
 def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshStats:
@@ -75,40 +82,39 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
     with engine.begin() as conn:
         _ensure_schema(conn)
         known = {row.path: row for row in conn.execute(select(FileRow.__table__))}
-        on_disk = ledger_files(root)
+        found = scan(root)
+        on_disk = found.files
         seen: set[str] = set()
-        to_read: list[tuple[str, bytes, str, int, int]] = []
+        to_read: list[tuple[str, bytes | None, tuple[str, str] | None, str, int, int]] = []
         for f in on_disk:
             seen.add(f.path)
             row = known.get(f.path)
             if row is not None and row.size == f.size and row.mtime_ns == f.mtime_ns:
                 continue
-            try:
-                data = (root / f.path).read_bytes()
-            except OSError:
-                data = b""
-            digest = sha256_of(data)
+            # An entry the rule skips, or that cannot be read, is indexed as its problem.
+            data, unread = entry_bytes(root, f)
+            digest = sha256_of(data if unread is None else unread[0].encode("utf-8"))
             if row is not None and row.sha256 == digest:
                 conn.execute(
                     FileRow.__table__.update().where(FileRow.__table__.c.path == f.path).values(size=f.size, mtime_ns=f.mtime_ns)
                 )
                 continue
-            to_read.append((f.path, data, digest, f.size, f.mtime_ns))
+            to_read.append((f.path, data, unread, digest, f.size, f.mtime_ns))
         removed = [path for path in known if path not in seen]
         stale = removed + [item[0] for item in to_read if item[0] in known]
         db = AlchemyDb(conn)
         touched = _ids_in_files(db, stale, everything=not known)
         _delete_files(conn, stale)
         batch = _Batch()
-        for path, data, digest, size, mtime_ns in to_read:
-            records = read_file(root, path, data)
+        for path, data, unread, digest, size, mtime_ns in to_read:
+            records = read_file(root, path, data) if unread is None else _unread_file(path, *unread)
             batch.add(records)
             batch.files.append({"path": path, "size": size, "mtime_ns": mtime_ns, "sha256": digest, "kind": records.kind})
         batch.write(conn)
         if to_read or removed:
             derive(db, None if touched is None else touched | batch.prediction_ids())
             _derive_ledger_tables(conn, ledger_checks)
-    return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed))
+    return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed), temp_files=tuple(found.temp_files))
 
 
 def record_write(

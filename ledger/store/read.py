@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from ..models import (
 from ..kinds import BINARY, CHOICE, FORECAST_KEYS, KINDS, NUMERIC
 from ..kinds import LABELS as KIND_LABELS
 from ..kinds import summary as kind_summary
+from .discover import SKIPPED, NotALedgerFile, read_limited
 from ..records import Evidence, FileRecords, Forecast, Outcome, Prediction, PredictionSet
 
 KIND_HINT = (
@@ -45,6 +45,13 @@ def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecor
     # the cyclic collector would otherwise rescan them again and again (~25% of a load).
     with _gc_paused():
         return _read_file(root, rel_path, data)
+
+
+def unread_file(rel_path: str, message: str, code: str) -> FileRecords:
+    """The records of an entry that was not read (store.discover.entry_bytes): none, and the problem why."""
+    out = FileRecords(rel_path)
+    out.problems.append(_problem(rel_path, 0, 0, message, code))
+    return out
 
 
 def read_document(rel_path: str, doc: yamlio.Document) -> FileRecords:
@@ -70,6 +77,9 @@ def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
     out = FileRecords(rel_path)
     try:
         data = _bytes_within_limit(root / rel_path, data)
+    except NotALedgerFile as exc:
+        out.problems.append(_problem(rel_path, 0, 0, exc.strerror, SKIPPED))
+        return out
     except OSError as exc:
         out.problems.append(_problem(rel_path, 0, 0, f"cannot read the file: {exc.strerror}", "io"))
         return out
@@ -99,13 +109,11 @@ def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
 
 
 def _bytes_within_limit(path: Path, data: bytes | None) -> bytes:
-    """The file's bytes, its size checked first: an oversized file is neither read nor decoded."""
-    if data is not None:
-        yamlio.check_size(len(data))
-        return data
-    with open(path, "rb") as fh:
-        yamlio.check_size(os.fstat(fh.fileno()).st_size)
-        return fh.read()
+    """The file's bytes, within the size limit: an oversized file is read no further than the limit, nor decoded."""
+    if data is None:
+        data = read_limited(path, yamlio.MAX_FILE_BYTES)
+    yamlio.check_size(len(data))
+    return data
 
 
 def _read_document(doc: yamlio.Document, out: FileRecords) -> None:
