@@ -273,17 +273,21 @@ def ambiguous_message(prediction_id: str, places: list[str]) -> str:
 
 def problem_count(conn) -> int:
     """How many problems `pledger check` reports (the refresh stores them in ledger_problems)."""
-    return as_db(conn).rows("SELECT count(*) FROM ledger_problems")[0][0]
+    # Distinct as Problem compares them: two checks may find the same problem.
+    return as_db(conn).rows(
+        "SELECT count(*) FROM (SELECT DISTINCT file, line, col, message, refs FROM ledger_problems) d"
+    )[0][0]
 
 
 def stored_problems(conn) -> list[Problem]:
-    """The problems `pledger check` reports, in its order (by location, then message)."""
-    return [
+    """The problems `pledger check` reports, in its order (by location, then message), each once."""
+    found = {
         Problem(SourceLocation(file, line, col), message, code, tuple(SourceLocation(*ref) for ref in json.loads(refs)))
         for file, line, col, code, message, refs in as_db(conn).rows(
             "SELECT file, line, col, code, message, refs FROM ledger_problems ORDER BY rowid"
         )
-    ]
+    }
+    return sorted(found, key=lambda p: (p.location, p.message))
 
 
 def current_outcomes(conn, ids: list[str]) -> dict[str, Outcome]:
