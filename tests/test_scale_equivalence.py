@@ -68,12 +68,19 @@ def test_incremental_index_reads_as_a_cold_build(cli, tmp_path, monkeypatch):
     (inc / "claims" / "lab.yaml").write_text(claims.replace("  - id: shared-paper\n", "  - id: shared-paper-2\n"))
     s02 = (inc / "sets" / "s-02.yaml").read_text()
     (inc / "sets" / "s-02.yaml").write_text(s02.replace("  - id: s-02-000\n", "  - id: s-02-000x\n", 1))
+    # A set whose header follows its list (an append moves the header down), and another file with its id.
+    scale_ledger.write(inc, {
+        "sets/a-tail.yaml": "predictions:\n  - id: tail-1\n    claim: Header below\n    p: 0.5\n"
+                            "by: Ann\nmade: 2024-01-01\nset: tail\n",
+        "sets/b-tail.yaml": "set: tail\nby: Bob\nmade: 2024-02-01\npredictions:\n  - id: tail-2\n    claim: Same set\n    p: 0.4\n",
+    })
     middle = json.loads(cli("--root", inc, "check", "--json").out)
     assert "tests unknown claim 'c-01'" in " ".join(p["message"] for p in middle["problems"])
 
     # Writes: each updates the index from what it wrote (appends, new files, corrections).
     for args in (
         ("add", "An added prediction", "-p", "0.3", "--set", "s-04", "--id", "added-one"),
+        ("add", "Above the header", "-p", "0.2", "--set", "tail", "--id", "tail-3"),
         ("add", "Another one, in the set with a broken record", "-p", "0.6", "--set", "s-03", "--id", "s-03-extra"),
         ("forecast", "s-05-010", "-p", "0.45", "--by", "Zed", "--at", "2025-01-01"),
         ("resolve", "added-one", "no"),
