@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -62,15 +61,33 @@ def record_by(value: str | None) -> str:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+    """data as indented JSON (json.dumps(indent=2) bytes, by ledger.jsontext's faster encoder)."""
+    from ..jsontext import dumps
+
+    sys.stdout.write(dumps(data) + "\n")
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+def print_json_document(head: dict, key: str, items) -> None:
+    """print_json({**head, key: list(items)}), written an item at a time."""
+    from ..jsontext import document_chunks
+
+    write_chunks(document_chunks(head, key, items))
+
+
+class ReaderGone(Exception):
+    """stdout's reader left (`| head`) while a command streamed: run_app ends quietly, exit 0.
+
+    Not an OSError: typer turns a broken pipe raised inside a command into exit 1."""
+
+
+def write_chunks(chunks) -> None:
+    """Write text pieces to stdout as they come."""
+    write = sys.stdout.write
+    try:
+        for chunk in chunks:
+            write(chunk)
+    except BrokenPipeError:
+        raise ReaderGone from None
 
 
 def console(stderr: bool = False):
@@ -159,7 +176,7 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
         return 130
     except _click_exception() as exc:
         return _click_error(exc)
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         # Output piped into `head` and closed early: not an error. Point stdout at
         # devnull so that the interpreter's own flush at exit does not fail too.
         try:

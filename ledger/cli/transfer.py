@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, print_json, record_by
+from .common import open_ledger, print_json, record_by, write_chunks
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 FORMAT_NAMES = "fatebook, predictionbook, predictionbook-json, metaculus, manifold, csv, json, yaml"
@@ -141,27 +141,29 @@ def export(
 
     Example: pledger export csv --set anthropic-sae-2024 -o sae.csv
     """
+    from pathlib import Path
+
     from ..errors import UsageError
-    from ..services.export import FORMATS, export_predictions, render
+    from ..services.export import FORMATS, exporting, render_chunks
 
     if format_name not in FORMATS:
         raise UsageError(f"FORMAT must be one of {', '.join(FORMATS)}, not {format_name!r}", "FORMAT")
     selection = build_selection(set_id, by, tag, about, since, until, status)
+    target = Path(output) if output is not None else None
+    if target is not None and target.is_dir():
+        raise UsageError(f"-o: {output!r} is a folder; name a file", "-o")
     ledger = open_ledger(ctx)
-    text = render(format_name, export_predictions(ledger, selection), selection)
     from .common import warn_ledger_problems
 
-    if output is None:
-        sys.stdout.write(text)
-        warn_ledger_problems(ledger)
-        return
-    from pathlib import Path
+    # Streamed from the index to the output a prediction at a time.
+    with exporting(ledger, selection) as (count, predictions):
+        chunks = render_chunks(format_name, predictions, selection, count)
+        if target is None:
+            write_chunks(chunks)
+        else:
+            from ..store.write import write_atomic
 
-    from ..store.write import write_atomic
-
-    target = Path(output)
-    if target.is_dir():
-        raise UsageError(f"-o: {output!r} is a folder; name a file", "-o")
-    write_atomic(target, text)  # a failure (a full disk, no such folder) is a LedgerError naming the file: exit 1
-    typer.echo(f"Wrote {output}", err=True)
+            write_atomic(target, chunks)  # a failure (a full disk, no such folder) is a LedgerError naming the file: exit 1
+    if target is not None:
+        typer.echo(f"Wrote {output}", err=True)
     warn_ledger_problems(ledger)
