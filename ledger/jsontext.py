@@ -25,7 +25,7 @@ _NESTED = (dict, list, tuple)
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
+    if value.__class__ is dt.date or isinstance(value, dt.date):
         return value.isoformat()
     if hasattr(value, "to_dict"):
         return value.to_dict()
@@ -80,22 +80,26 @@ class PrettyJson:
         if not d:
             return "{}"
         inner = level + 1
+        encode = self._runs.get(inner) or self._run(inner)
+        plain, dumps, key = _PLAIN, self.dumps, self._key
         parts: list[str] = []
         run: dict | None = None
         for k, v in d.items():
-            if type(k) is not str:
+            if k.__class__ is not str:
                 return self._fallback(d, level)
-            if self._plain(v):
+            t = v.__class__
+            if t in plain or ((t is dict or t is list or t is tuple) and not v) or self._plain(v):
                 if run is None:
-                    run = {}
-                run[k] = v
+                    run = {k: v}
+                else:
+                    run[k] = v
                 continue
             if run:
-                parts.append("".join(self._run(inner)(run, 0))[1:-1])
+                parts.append("".join(encode(run, 0))[1:-1])
                 run = None
-            parts.append(f"{self._key(k)}: {self.dumps(v, inner)}")
+            parts.append(f"{key(k)}: {dumps(v, inner)}")
         if run:
-            parts.append("".join(self._run(inner)(run, 0))[1:-1])
+            parts.append("".join(encode(run, 0))[1:-1])
         pad = "  " * inner
         return "{\n" + pad + (",\n" + pad).join(parts) + "\n" + "  " * level + "}"
 

@@ -100,37 +100,13 @@ class RecordTable:
         self.columns = self.stored + tuple(d.name for d in derived)
         # Dates are ISO text in SQLite (as SQLAlchemy stores them) and date objects elsewhere.
         self._dates = frozenset(f.name for f in self.fields if f.type is dt.date)
+        self._compile()
 
     # -- writing ------------------------------------------------------------------
 
     def rows(self, records, *, iso_dates: bool) -> list[tuple]:
         """Rows to insert (the `stored` columns, in order) for records of this type."""
-        plan = []
-        for i, f in enumerate(self.fields):
-            if f.type is SourceLocation:
-                plan.append((i, "location"))
-            elif f.type is tuple:
-                plan.append((i, "json"))
-            elif f.type is dt.date and iso_dates:
-                plan.append((i, "date"))
-            else:
-                plan.append((i, None))
-        out = []
-        append = out.append
-        for rec in records:
-            row: list = []
-            for i, how in plan:
-                v = rec[i]
-                if how is None:
-                    row.append(v)
-                elif how == "location":
-                    row += (v.path, v.line, v.column)
-                elif how == "json":
-                    row.append(_encode(v) if v else "[]")
-                else:
-                    row.append(None if v is None else v.isoformat())
-            append(tuple(row))
-        return out
+        return list(map(self._writers[iso_dates], records))
 
     def insert_sql(self) -> str:
         cols = ", ".join(f'"{c}"' for c in self.stored)
@@ -144,23 +120,45 @@ class RecordTable:
 
     def record_from(self, row) -> Any:
         """The record from a row of `select_sql`'s columns (dates as ISO text or dates, booleans as 0/1)."""
-        values = []
+        return self._reader(row)
+
+    # -- the row functions -------------------------------------------------------------
+    # Written out field by field and compiled once, as namedtuple and dataclasses do: a
+    # cold build and a streamed listing make a row or a record per record, a million of them.
+
+    def _compile(self) -> None:
+        env: dict[str, Any] = {"Loc": SourceLocation, "loads": json.loads, "encode": _encode, "iso": dt.date.fromisoformat,
+                               "new": tuple.__new__, "Record": self.record, "str": str}
+        reads, writes = [], {False: [], True: []}
         i = 0
-        for f in self.fields:
+        for n, f in enumerate(self.fields):
+            v = f"rec[{n}]"
             if f.type is SourceLocation:
-                values.append(SourceLocation(row[i], row[i + 1], row[i + 2]))
+                reads.append(f"Loc(r[{i}], r[{i + 1}], r[{i + 2}])")
+                for w in writes.values():
+                    w += [f"{v}.path", f"{v}.line", f"{v}.column"]
                 i += 3
                 continue
-            v = row[i]
+            c = f"r[{i}]"
             i += 1
             if f.type is tuple:
-                v = f.decode(json.loads(v)) if v and v != "[]" else ()
+                env[f"decode{n}"] = f.decode
+                reads.append(f"(decode{n}(loads({c})) if {c} and {c} != '[]' else ())")
+                for w in writes.values():
+                    w.append(f"(encode({v}) if {v} else '[]')")
             elif f.type is dt.date:
-                v = v if v is None or isinstance(v, dt.date) else dt.date.fromisoformat(v)
-            elif f.type is bool:
-                v = bool(v)
-            values.append(v)
-        return self.record._make(values)
+                reads.append(f"(iso({c}) if {c}.__class__ is str else {c})")
+                writes[False].append(v)
+                writes[True].append(f"(None if {v} is None else {v}.isoformat())")
+            else:
+                reads.append(f"bool({c})" if f.type is bool else c)
+                for w in writes.values():
+                    w.append(v)
+        exec(f"def read(r):\n    return new(Record, ({', '.join(reads)},))", env)  # noqa: S102
+        for iso_dates, w in writes.items():
+            exec(f"def write_{iso_dates}(rec):\n    return ({', '.join(w)},)", env)  # noqa: S102
+        self._reader = env["read"]
+        self._writers = {False: env["write_False"], True: env["write_True"]}
 
     # -- the table ------------------------------------------------------------------
 

@@ -229,7 +229,8 @@ def _standing_from_row(r) -> Outcome | None:
     result, code = r[_N_PREDICTION], r[_N_PREDICTION + 1]
     if code == PENDING or code is None:
         return None
-    return OUTCOMES.record_from(r[_N_PREDICTION + 3:_N_PREDICTION + 3 + _N_OUTCOME])._replace(result=result)
+    entry = OUTCOMES.record_from(r[_N_PREDICTION + 3:_N_PREDICTION + 3 + _N_OUTCOME])
+    return entry if entry.result == result else entry._replace(result=result)
 
 
 def count_matching(conn, selection: Selection, today: dt.date | None = None) -> int:
