@@ -5,28 +5,31 @@ Only this package imports typer or rich, prints, or exits. Heavy imports
 `pledger --help` starts fast. The modules that define commands do not use
 `from __future__ import annotations`: typer would then eval every annotation
 string twice per command, a third of `--help`'s time.
+
+`pledger CMD` registers only the module that defines CMD (COMMAND_MODULES):
+typer reads the signature of every registered command on each run, and the
+other modules' imports and signatures cost a short command a fifth of its time.
+`pledger --help`, and a name that is no command, register them all.
 """
 
 
+import importlib
 import sys
 
 import typer
 
-from . import reading, recording, scoring
-from . import claims, scorecard
-from . import transfer
 from .common import ROOT_HELP, State
 
-app = typer.Typer(
-    name="pledger",
-    help="A plain-text ledger of probability-tagged predictions: log, resolve, check, score, publish.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    # Plain click help: rich help formatting costs ~65 ms of imports on every `--help`.
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# The modules that register commands, in the order `pledger --help` lists them, and what each registers.
+COMMAND_MODULES = {
+    "recording": ("init", "add", "forecast", "resolve"),
+    "reading": ("list", "show", "due", "check"),
+    "scoring": ("score",),
+    "claims": ("claim", "claims-report"),
+    "scorecard": ("scorecard",),
+    "transfer": ("import", "export"),
+}
+_MODULE_OF = {command: module for module, commands in COMMAND_MODULES.items() for command in commands}
 
 
 def _print_version(value: bool) -> None:
@@ -37,7 +40,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _global(
     ctx: typer.Context,
     root: str = typer.Option(None, "--root", envvar="PLEDGER_ROOT", help=ROOT_HELP, metavar="DIR"),
@@ -47,21 +49,59 @@ def _global(
     ctx.obj = State(root=root)
 
 
-recording.register(app)
-reading.register(app)
-scoring.register(app)
-claims.register(app)
-scorecard.register(app)
-transfer.register(app)
+def make_app(command: str | None = None) -> typer.Typer:
+    """The typer app with `command`'s module registered (every module when command is None or unknown)."""
+    app = typer.Typer(
+        name="pledger",
+        help="A plain-text ledger of probability-tagged predictions: log, resolve, check, score, publish.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        # Plain click help: rich help formatting costs ~65 ms of imports on every `--help`.
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_global)
+    module = _MODULE_OF.get(command)
+    for name in COMMAND_MODULES if module is None else (module,):
+        importlib.import_module(f"{__name__}.{name}").register(app)
+    return app
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The command named in argv (after the global options), or None."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--root":
+            i += 2
+            continue
+        if arg.startswith("-"):
+            if arg == "--":
+                return argv[i + 1] if i + 1 < len(argv) else None
+            i += 1
+            continue
+        return arg
+    return None
+
+
+def __getattr__(name: str):
+    if name == "app":  # every command, for tools that read the whole command line (tests/test_docs_commands.py)
+        return make_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app and turns library errors into messages and exit codes."""
-    from .common import run_app
+    from .common import hoist_global_options, run_app
 
-    return run_app(app, sys.argv[1:] if argv is None else list(argv))
+    args = sys.argv[1:] if argv is None else list(argv)
+    try:
+        command = command_in(hoist_global_options(args))
+    except Exception:  # a usage error: run_app reports it, with every command known
+        command = None
+    return run_app(make_app(command), args)
 
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

@@ -100,12 +100,14 @@ class RecordTable:
         self.columns = self.stored + tuple(d.name for d in derived)
         # Dates are ISO text in SQLite (as SQLAlchemy stores them) and date objects elsewhere.
         self._dates = frozenset(f.name for f in self.fields if f.type is dt.date)
-        self._compile()
+        self._writers: dict | None = None  # compiled on first use (a warm read needs none of them)
 
     # -- writing ------------------------------------------------------------------
 
     def rows(self, records, *, iso_dates: bool) -> list[tuple]:
         """Rows to insert (the `stored` columns, in order) for records of this type."""
+        if self._writers is None:
+            self._compile()
         return list(map(self._writers[iso_dates], records))
 
     def insert_sql(self) -> str:
@@ -120,11 +122,12 @@ class RecordTable:
 
     def record_from(self, row) -> Any:
         """The record from a row of `select_sql`'s columns (dates as ISO text or dates, booleans as 0/1)."""
-        return self._reader(row)
+        self._compile()  # the first call: from now on the compiled function answers (an instance attribute)
+        return self.record_from(row)
 
     # -- the row functions -------------------------------------------------------------
-    # Written out field by field and compiled once, as namedtuple and dataclasses do: a
-    # cold build and a streamed listing make a row or a record per record, a million of them.
+    # Written out field by field and compiled once, on first use, as namedtuple and dataclasses
+    # do: a cold build and a streamed listing make a row or a record per record, a million of them.
 
     def _compile(self) -> None:
         env: dict[str, Any] = {"Loc": SourceLocation, "loads": json.loads, "encode": _encode, "iso": dt.date.fromisoformat,
@@ -157,7 +160,7 @@ class RecordTable:
         exec(f"def read(r):\n    return new(Record, ({', '.join(reads)},))", env)  # noqa: S102
         for iso_dates, w in writes.items():
             exec(f"def write_{iso_dates}(rec):\n    return ({', '.join(w)},)", env)  # noqa: S102
-        self._reader = env["read"]
+        self.record_from = env["read"]
         self._writers = {False: env["write_False"], True: env["write_True"]}
 
     # -- the table ------------------------------------------------------------------
