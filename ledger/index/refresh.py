@@ -17,8 +17,10 @@ update per row).
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import json
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +31,10 @@ from sqlmodel import SQLModel
 
 from ..errors import Problem
 from ..records import FileRecords
-from ..store.discover import entry_bytes, scan
+from ..store.discover import LedgerFile, scan
 from .derive import derive
 from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
-from .schema import FORECASTS, OUTCOMES, PREDICTIONS, SETS
+from .rows import Batch, Entry, read_rows, sha256_of  # noqa: F401  (sha256_of: the writes' hash too)
 from .scope import FILE, Scope
 from .sql import AlchemyDb, Db, in_list
 from .tables import PER_FILE_TABLES, DerivedProblemRow, LedgerProblemRow
@@ -47,6 +49,10 @@ LedgerChecks = Callable[[Db, Scope], list[tuple[str, str, Problem]]]
 
 # Records (predictions, forecasts, outcome entries, ...) read before they are written to the index.
 CHUNK_RECORDS = 20_000
+# A cold build of at least PARALLEL_FILES files reads them in up to MAX_WORKERS processes, CHUNK_BYTES a task.
+PARALLEL_FILES = 32
+MAX_WORKERS = 4
+CHUNK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,20 +61,6 @@ class RefreshStats:
     read: int
     removed: int
     temp_files: tuple[str, ...] = ()  # store.write's temporary files seen (Ledger.refresh cleans stale ones)
-
-
-def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecords:
-    """store.read.read_file, imported when a file needs reading: its pydantic models
-    and PyYAML cost more than a refresh that finds nothing changed."""
-    from ..store.read import read_file as read
-
-    return read(root, rel_path, data)
-
-
-def _unread_file(rel_path: str, message: str, code: str) -> FileRecords:
-    from ..store.read import unread_file
-
-    return unread_file(rel_path, message, code)
 
 
 def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshStats:
@@ -83,10 +75,12 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
         known = {path: (size, mtime_ns, sha) for path, size, mtime_ns, sha in
                  db.rows("SELECT path, size, mtime_ns, sha256 FROM files")}
         found = scan(root)
-        cold = not known
-        if cold:
-            _drop_secondary_indexes(conn)
-        loader = _Loader(db, Scope(everything=cold))
+        if not known:
+            _cold_build(conn, db, root, found.files)
+            derive_ledger(db, Scope(everything=True), ledger_checks, fresh=True)
+            return RefreshStats(files=len(found.files), read=len(found.files), removed=0,
+                                temp_files=tuple(found.temp_files))
+        loader = _Loader(db, Scope())
         seen: set[str] = set()
         read = 0
         for f in found.files:
@@ -94,25 +88,66 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
             row = known.get(f.path)
             if row is not None and row[0] == f.size and row[1] == f.mtime_ns:
                 continue
-            # An entry the rule skips, or that cannot be read, is indexed as its problem.
-            data, unread = entry_bytes(root, f)
-            digest = sha256_of(data if unread is None else unread[0].encode("utf-8"))
-            if row is not None and row[2] == digest:
+            entry = Entry(root, f)
+            if row is not None and row[2] == entry.digest:  # touched, not changed: one hash, no parse
                 db.run("UPDATE files SET size = :size, mtime_ns = :mtime WHERE path = :path",
                        {"size": f.size, "mtime": f.mtime_ns, "path": f.path})
                 continue
-            records = read_file(root, f.path, data) if unread is None else _unread_file(f.path, *unread)
-            del data
-            loader.add(records, (f.path, f.size, f.mtime_ns, digest, records.kind), replaces=row is not None)
+            records = entry.records()
+            loader.add(records, (f.path, f.size, f.mtime_ns, entry.digest, records.kind), replaces=row is not None)
             read += 1
         removed = [path for path in known if path not in seen]
         loader.remove(removed)
         loader.flush()
-        if cold:
-            _create_secondary_indexes(conn)
         if read or removed:
-            derive_ledger(db, loader.scope, ledger_checks, fresh=cold)
+            derive_ledger(db, loader.scope, ledger_checks)
     return RefreshStats(files=len(found.files), read=read, removed=len(removed), temp_files=tuple(found.temp_files))
+
+
+def _cold_build(conn: Connection, db: Db, root: Path, files: list[LedgerFile]) -> None:
+    """Load every file into an empty index: secondary indexes dropped during the load, made after it;
+    the files read in worker processes when there are several cores and enough files."""
+    _drop_secondary_indexes(conn)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if workers > 1 and len(files) >= PARALLEL_FILES and sys.platform.startswith("linux"):
+        _read_in_workers(db, root, files, workers)
+    else:
+        loader = _Loader(db, Scope(everything=True))
+        for f in files:
+            entry = Entry(root, f)
+            records = entry.records()
+            loader.add(records, (f.path, f.size, f.mtime_ns, entry.digest, records.kind), replaces=False)
+        loader.flush()
+    _create_secondary_indexes(conn)
+
+
+def _read_in_workers(db: Db, root: Path, files: list[LedgerFile], workers: int) -> None:
+    """Files read by a pool of processes (forked: nothing to import again) a chunk at a time, and their
+    rows written here in file order. At most two chunks per worker wait, so memory stays bounded."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks, chunk, size = [], [], 0
+    for f in files:
+        chunk.append(f)
+        size += f.size
+        if size >= CHUNK_BYTES:
+            chunks.append(chunk)
+            chunk, size = [], 0
+    if chunk:
+        chunks.append(chunk)
+    iso = db.iso_dates
+    todo = iter(chunks)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        waiting = deque(pool.submit(read_rows, root, c, iso) for c in itertools.islice(todo, 2 * workers))
+        while waiting:
+            _count, table_rows = waiting.popleft().result()
+            following = next(todo, None)
+            if following is not None:
+                waiting.append(pool.submit(read_rows, root, following, iso))
+            for sql, rows in table_rows:
+                db.many(sql, rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,10 +219,6 @@ def record_writes(engine: Engine, writes: list[Write], ledger_checks: LedgerChec
     return True
 
 
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _ensure_schema(conn: Connection) -> None:
     db = AlchemyDb(conn)
     version = db.rows("SELECT value FROM meta WHERE key = :key", {"key": FORMAT_KEY})
@@ -256,7 +287,7 @@ class _Loader:
     def __init__(self, db: Db, scope: Scope):
         self.db = db
         self.scope = scope
-        self.batch = _Batch()
+        self.batch = Batch()
         self.stale: list[str] = []  # files whose old rows go before the batch is written
 
     def add(self, records: FileRecords, file_row: tuple | None, *, replaces: bool) -> None:
@@ -282,59 +313,4 @@ class _Loader:
         if not self.scope.everything:
             self.scope.ids[FILE].update(row[0] for row in self.batch.files)
         self.batch.write(self.db)
-        self.batch = _Batch()
-
-
-class _Batch:
-    """Rows for many files, each table's handed to the driver in one executemany."""
-
-    def __init__(self) -> None:
-        self.records: list[FileRecords] = []
-        self.files: list[tuple] = []  # (path, size, mtime_ns, sha256, kind)
-        self.size = 0
-
-    def add(self, rec: FileRecords) -> None:
-        self.records.append(rec)
-        self.size += (len(rec.predictions) + len(rec.forecasts) + len(rec.outcomes) + len(rec.claims)
-                      + len(rec.assessments) + len(rec.problems) + 1)
-
-    def write(self, db: Db) -> None:
-        iso = db.iso_dates
-        recs = self.records
-        for table, attr in ((SETS, "sets"), (PREDICTIONS, "predictions"), (FORECASTS, "forecasts"),
-                            (OUTCOMES, "outcomes")):
-            records = [r for rec in recs for r in getattr(rec, attr)]
-            if records:
-                db.many(table.insert_sql(), table.rows(records, iso_dates=iso))
-        tags = [(p.id, tag, rec.path) for rec in recs for p in rec.predictions for tag in p.tags]
-        problems = [(rec.path, pr.location.line, pr.location.column, pr.code, pr.message)
-                    for rec in recs for pr in rec.problems]
-        rejected = [(kind, rid, rec.path) for rec in recs for kind, rid in rec.rejected]
-        day = (lambda d: None if d is None else d.isoformat()) if iso else (lambda d: d)
-        sources = [(s.id, s.title, s.url, day(s.date), json.dumps(list(s.authors)), rec.path, s.location.line,
-                    s.location.column) for rec in recs for s in rec.sources]
-        claims = []
-        for rec in recs:
-            for c in rec.claims:
-                src = c.source
-                claims.append((c.id, c.quote, c.source_ref, src.title if src else None, src.url if src else None,
-                               day(src.date) if src else None, json.dumps(list(src.authors) if src else []), c.locator,
-                               c.claimant, json.dumps(list(c.tags)), c.confidence, c.confidence_typed, c.note, rec.path,
-                               c.location.line, c.location.column, c.position))
-        assessments = [(a.claim_id, a.verdict, day(a.on), a.by, a.note, json.dumps([e.to_dict() for e in a.evidence]),
-                        rec.path, a.location.line, a.location.column) for rec in recs for a in rec.assessments]
-        for sql, rows in (
-            ("INSERT INTO files (path, size, mtime_ns, sha256, kind) VALUES (?, ?, ?, ?, ?)", self.files),
-            ("INSERT INTO tags (prediction_id, tag, file) VALUES (?, ?, ?)", tags),
-            ("INSERT INTO problems (file, line, col, code, message) VALUES (?, ?, ?, ?, ?)", problems),
-            ("INSERT INTO rejected (kind, id, file) VALUES (?, ?, ?)", rejected),
-            ('INSERT INTO sources (id, title, url, "date", authors, file, line, col) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-             sources),
-            ("INSERT INTO claims (id, quote, source_ref, source_title, source_url, source_date, source_authors, locator, "
-             "claimant, tags, confidence, confidence_typed, note, file, line, col, position) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims),
-            ('INSERT INTO assessments (claim_id, verdict, "on", "by", note, evidence, file, line, col) '
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", assessments),
-        ):
-            if rows:
-                db.many(sql, rows)
+        self.batch = Batch()

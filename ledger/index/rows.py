@@ -1,0 +1,121 @@
+"""Index rows from records, and the reading of ledger files into rows (in worker processes on a cold build).
+
+Light on purpose (no SQLAlchemy): a cold build reads files in worker processes
+(read_rows), each of which imports this module, the reader and the record types
+only. The refresh writes the rows in file order, whoever read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..records import FileRecords
+from ..store.discover import LedgerFile, entry_bytes
+from .schema import FORECASTS, OUTCOMES, PREDICTIONS, SETS
+from .sql import Db
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecords:
+    """store.read.read_file, imported when a file needs reading: its pydantic models
+    and PyYAML cost more than a refresh that finds nothing changed."""
+    from ..store.read import read_file as read
+
+    return read(root, rel_path, data)
+
+
+class Entry:
+    """A ledger file's content as a refresh meets it: hashed first, read (parsed) only when asked."""
+
+    __slots__ = ("root", "file", "data", "unread", "digest")
+
+    def __init__(self, root: Path, f: LedgerFile):
+        self.root, self.file = root, f
+        # An entry the rule skips, or that cannot be read, is indexed as its problem.
+        self.data, self.unread = entry_bytes(root, f)
+        self.digest = sha256_of(self.data if self.unread is None else self.unread[0].encode("utf-8"))
+
+    def records(self) -> FileRecords:
+        if self.unread is not None:
+            from ..store.read import unread_file
+
+            return unread_file(self.file.path, *self.unread)
+        data, self.data = self.data, None
+        return read_file(self.root, self.file.path, data)
+
+
+def read_rows(root: Path, entries: list[LedgerFile], iso: bool) -> tuple[int, list[tuple[str, list[tuple]]]]:
+    """Read files into the rows a cold build inserts: (how many records, [(INSERT statement, rows)])."""
+    batch = Batch()
+    for f in entries:
+        entry = Entry(root, f)
+        records = entry.records()
+        batch.add(records)
+        batch.files.append((f.path, f.size, f.mtime_ns, entry.digest, records.kind))
+    return batch.size, batch.table_rows(iso)
+
+
+class Batch:
+    """Rows for many files, each table's handed to the driver in one executemany."""
+
+    def __init__(self) -> None:
+        self.records: list[FileRecords] = []
+        self.files: list[tuple] = []  # (path, size, mtime_ns, sha256, kind)
+        self.size = 0
+
+    def add(self, rec: FileRecords) -> None:
+        self.records.append(rec)
+        self.size += (len(rec.predictions) + len(rec.forecasts) + len(rec.outcomes) + len(rec.claims)
+                      + len(rec.assessments) + len(rec.problems) + 1)
+
+    def write(self, db: Db) -> None:
+        for sql, rows in self.table_rows(db.iso_dates):
+            db.many(sql, rows)
+
+    def table_rows(self, iso: bool) -> list[tuple[str, list[tuple]]]:
+        """(INSERT statement, its rows) for each table, in the order they are written; iso: dates as ISO text."""
+        out = []
+        recs = self.records
+        for table, attr in ((SETS, "sets"), (PREDICTIONS, "predictions"), (FORECASTS, "forecasts"),
+                            (OUTCOMES, "outcomes")):
+            records = [r for rec in recs for r in getattr(rec, attr)]
+            if records:
+                out.append((table.insert_sql(), table.rows(records, iso_dates=iso)))
+        tags = [(p.id, tag, rec.path) for rec in recs for p in rec.predictions for tag in p.tags]
+        problems = [(rec.path, pr.location.line, pr.location.column, pr.code, pr.message)
+                    for rec in recs for pr in rec.problems]
+        rejected = [(kind, rid, rec.path) for rec in recs for kind, rid in rec.rejected]
+        day = (lambda d: None if d is None else d.isoformat()) if iso else (lambda d: d)
+        sources = [(s.id, s.title, s.url, day(s.date), json.dumps(list(s.authors)), rec.path, s.location.line,
+                    s.location.column) for rec in recs for s in rec.sources]
+        claims = []
+        for rec in recs:
+            for c in rec.claims:
+                src = c.source
+                claims.append((c.id, c.quote, c.source_ref, src.title if src else None, src.url if src else None,
+                               day(src.date) if src else None, json.dumps(list(src.authors) if src else []), c.locator,
+                               c.claimant, json.dumps(list(c.tags)), c.confidence, c.confidence_typed, c.note, rec.path,
+                               c.location.line, c.location.column, c.position))
+        assessments = [(a.claim_id, a.verdict, day(a.on), a.by, a.note, json.dumps([e.to_dict() for e in a.evidence]),
+                        rec.path, a.location.line, a.location.column) for rec in recs for a in rec.assessments]
+        for sql, rows in (
+            ("INSERT INTO files (path, size, mtime_ns, sha256, kind) VALUES (?, ?, ?, ?, ?)", self.files),
+            ("INSERT INTO tags (prediction_id, tag, file) VALUES (?, ?, ?)", tags),
+            ("INSERT INTO problems (file, line, col, code, message) VALUES (?, ?, ?, ?, ?)", problems),
+            ("INSERT INTO rejected (kind, id, file) VALUES (?, ?, ?)", rejected),
+            ('INSERT INTO sources (id, title, url, "date", authors, file, line, col) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+             sources),
+            ("INSERT INTO claims (id, quote, source_ref, source_title, source_url, source_date, source_authors, locator, "
+             "claimant, tags, confidence, confidence_typed, note, file, line, col, position) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims),
+            ('INSERT INTO assessments (claim_id, verdict, "on", "by", note, evidence, file, line, col) '
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", assessments),
+        ):
+            if rows:
+                out.append((sql, rows))
+        return out
