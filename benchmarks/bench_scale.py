@@ -133,6 +133,7 @@ TARGETS = {
     "add": 1.5, "forecast": 1.5, "resolve": 1.5, "claim assess": 1.5, "re-import": 1.0,
 }
 RSS_TARGETS_MB = {"cold build": 500}
+USED: dict[str, int] = {}  # sizes whose writes ran so far on the smallest ledger, per command
 
 
 @dataclass
@@ -161,16 +162,28 @@ def run(cmd: list[str], env: dict, ok=(0, 1), stdout=subprocess.DEVNULL) -> tupl
 
 def measure(cmd_for, repeats: int, env: dict, setup=None, after=None, **kw) -> Measure:
     """cmd_for(i) for i in range(repeats), each a fresh process after setup(i)."""
-    m = Measure()
+    return paired(cmd_for, None, repeats, env, setup=setup, after=after, **kw)[0]
+
+
+def paired(cmd_for, ref_for, repeats: int, env: dict, setup=None, after=None, ref_setup=None, ok=(0, 1)):
+    """(Measure of cmd_for(i), Measure of ref_for(i)), the two run in turn, so that the machine's
+    load drifts over both alike. setup(i) runs before each cmd, ref_setup(i) before each reference."""
+    m, ref = Measure(), Measure()
     for i in range(repeats):
+        if ref_for is not None:
+            if ref_setup:
+                ref_setup(i)
+            seconds, rss = run(ref_for(i), env, ok=(0,))
+            ref.seconds.append(seconds)
+            ref.rss_mb = max(ref.rss_mb, rss)
         if setup:
             setup(i)
-        seconds, rss = run(cmd_for(i), env, **kw)
+        seconds, rss = run(cmd_for(i), env, ok=ok)
         m.seconds.append(seconds)
         m.rss_mb = max(m.rss_mb, rss)
         if after:
             after(i)
-    return m
+    return m, (ref if ref_for is not None else None)
 
 
 def pledger(root: Path, *args: str) -> list[str]:
@@ -200,8 +213,10 @@ def new_rows_csv(path: Path, tag: str, rows: int = 1000) -> Path:
     return path
 
 
-def bench_size(n: int, repeats: int, env: dict, scripts: dict[str, Path], only: set[str] | None) -> dict[str, tuple]:
-    """{command: (Measure, reference Measure or None)} at one size."""
+def bench_size(n: int, repeats: int, env: dict, scripts: dict[str, Path], only: set[str] | None,
+               small: tuple[Path, dict] | None) -> dict[str, tuple]:
+    """{command: (Measure, reference Measure or None)} at one size. small: the write copy of the smallest
+    ledger and its manifest, whose writes are timed in turn with this size's as their reference."""
     root, manifest, csv = prepare(n, env)
     index = root / ".pledger" / "index.sqlite"
     out: dict[str, tuple] = {}
@@ -211,34 +226,31 @@ def bench_size(n: int, repeats: int, env: dict, scripts: dict[str, Path], only: 
 
     def note(name: str) -> None:
         m, ref = out[name]
-        extra = f" (reference {ref.median:.3f} s)" if ref is not None else ""
+        extra = f" (reference {ref.median:.3f} s, {ref.rss_mb:.0f} MB)" if ref is not None else ""
         print(f"[{n:,}] {name}: {m.median:.3f} s, {m.rss_mb:.0f} MB{extra}", flush=True)
 
     cold_repeats = max(1, min(repeats, 3)) if n >= 1_000_000 else repeats
     if want("cold build"):
-        ref = measure(lambda i: [PYTHON, str(scripts["yaml"]), str(root)], cold_repeats, env)
-        m = measure(lambda i: pledger(root, "check"), cold_repeats, env,
-                    setup=lambda i: shutil.rmtree(root / ".pledger", ignore_errors=True))
-        out["cold build"] = (m, ref)
+        out["cold build"] = paired(lambda i: pledger(root, "check"), lambda i: [PYTHON, str(scripts["yaml"]), str(root)],
+                                   cold_repeats, env, setup=lambda i: shutil.rmtree(root / ".pledger", ignore_errors=True))
         note("cold build")
     run(pledger(root, "check"), env)  # the index is current from here on
     if want("check"):
-        ref = measure(lambda i: pledger(root, "list", "--limit", "1"), repeats, env)
-        out["check"] = (measure(lambda i: pledger(root, "check"), repeats, env), ref)
+        out["check"] = paired(lambda i: pledger(root, "check"), lambda i: pledger(root, "list", "--limit", "1"), repeats, env)
         note("check")
     if want("list --json"):
-        ref = measure(lambda i: [PYTHON, str(scripts["list"]), str(index)], repeats, env)
-        out["list --json"] = (measure(lambda i: pledger(root, "list", "--json"), repeats, env), ref)
+        out["list --json"] = paired(lambda i: pledger(root, "list", "--json"),
+                                    lambda i: [PYTHON, str(scripts["list"]), str(index)], repeats, env)
         note("list --json")
     if want("export json"):
-        ref = measure(lambda i: [PYTHON, str(scripts["export"]), str(index)], repeats, env)
-        out["export json"] = (measure(lambda i: pledger(root, "export", "json"), repeats, env), ref)
+        out["export json"] = paired(lambda i: pledger(root, "export", "json"),
+                                    lambda i: [PYTHON, str(scripts["export"]), str(index)], repeats, env)
         note("export json")
     if want("scorecard -o"):
-        ref = measure(lambda i: pledger(root, "score"), repeats, env)
         with tempfile.TemporaryDirectory() as tmp:
-            m = measure(lambda i: pledger(root, "scorecard", "-o", os.path.join(tmp, f"card-{i}.md")), repeats, env)
-        out["scorecard -o"] = (m, None)
+            m, ref = paired(lambda i: pledger(root, "scorecard", "-o", os.path.join(tmp, f"card-{i}.md")),
+                            lambda i: pledger(root, "score"), repeats, env)
+        out["scorecard -o"] = (m, ref)
         out["score"] = (ref, None)
         note("scorecard -o")
 
@@ -249,53 +261,56 @@ def bench_size(n: int, repeats: int, env: dict, scripts: dict[str, Path], only: 
     copy = WORK / f"write-{n}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(root, copy)
+    small_root, small_manifest = small if small is not None else (copy, manifest)
+    tag = f"n{n}"
     try:
         run(pledger(copy, "check"), env)  # the copy's files have new times: one no-op refresh (hashes only)
-        open_ids = manifest["open"]
-        if want("add"):
-            out["add"] = (measure(lambda i: pledger(copy, "add", f"Benchmark claim added in run {i}", "-p", "0.4",
-                                                    "--set", manifest["set"], "--id", f"bench-added-{i}"),
-                                  repeats, env, ok=(0,)), None)
-            note("add")
-        if want("forecast"):
-            out["forecast"] = (measure(lambda i: pledger(copy, "forecast", open_ids[i], "-p", "0.3", "--by", "eve",
-                                                         "--at", "2025-06-01"), repeats, env, ok=(0,)), None)
-            note("forecast")
-        if want("resolve"):
-            out["resolve"] = (measure(lambda i: pledger(copy, "resolve", open_ids[50 + i], "yes", "--on", "2025-06-02"),
-                                      repeats, env, ok=(0,)), None)
-            note("resolve")
-        if want("claim assess"):
-            out["claim assess"] = (measure(lambda i: pledger(copy, "claim", "assess", manifest["claim"], "contested",
-                                                             "--on", "2025-06-03"), repeats, env, ok=(0,)), None)
-            note("claim assess")
+        # Each write runs on this ledger and, in turn, on the smallest one (its reference); k: earlier
+        # sizes' runs, so that each resolve names a prediction still open in the smallest ledger.
+        k = USED
+        def slot(key, i, side):  # a distinct open prediction for each run on either ledger
+            return 2 * (i + repeats * k.get(key, 0)) + side
+
+        for name, args in (
+            ("add", lambda key, m, i, side: ("add", f"Benchmark claim added in run {i} at {tag}", "-p", "0.4",
+                                             "--set", m["set"], "--id", f"bench-added-{tag}-{i}-{side}")),
+            ("forecast", lambda key, m, i, side: ("forecast", m["open"][slot(key, i, side) % len(m["open"])],
+                                                  "-p", "0.3", "--by", "eve", "--at", "2025-06-01")),
+            ("resolve", lambda key, m, i, side: ("resolve", m["open"][-1 - slot(key, i, side) % len(m["open"])],
+                                                 "yes", "--on", "2025-06-02")),
+            ("claim assess", lambda key, m, i, side: ("claim", "assess", m["claim"], "contested", "--on", "2025-06-03")),
+        ):
+            if want(name):
+                out[name] = paired(lambda i: pledger(copy, *args(name, manifest, i, 0)),
+                                   lambda i: pledger(small_root, *args(name, small_manifest, i, 1)), repeats, env, ok=(0,))
+                k[name] = k.get(name, 0) + 1
+                note(name)
         if want("import 1,000 new") or want("after import"):
             with tempfile.TemporaryDirectory() as tmp:
-                files = [new_rows_csv(Path(tmp) / f"new-{i}.csv", f"r{i}") for i in range(repeats)]
-                warm = Measure()
-                after = Measure()
+                files = [new_rows_csv(Path(tmp) / f"new-{i}.csv", f"{tag}r{i}") for i in range(repeats)]
+                smalls = [new_rows_csv(Path(tmp) / f"small-{i}.csv", f"{tag}s{i}") for i in range(repeats)]
+                warm, after = Measure(), Measure()
 
                 def next_command(i: int) -> None:
-                    seconds, rss = run(pledger(copy, "list", "--limit", "1"), env)
-                    after.seconds.append(seconds)
-                    after.rss_mb = max(after.rss_mb, rss)
-                    seconds, rss = run(pledger(copy, "list", "--limit", "1"), env)
-                    warm.seconds.append(seconds)
-                    warm.rss_mb = max(warm.rss_mb, rss)
+                    for m in (after, warm):  # the first list after the import, then one on a current index
+                        seconds, rss = run(pledger(copy, "list", "--limit", "1"), env)
+                        m.seconds.append(seconds)
+                        m.rss_mb = max(m.rss_mb, rss)
 
-                m = measure(lambda i: pledger(copy, "import", "csv", str(files[i]), "--set", "imported", "--by", "bench"),
-                            repeats, env, ok=(0,), after=next_command)
-            out["import 1,000 new"] = (m, None)
+                out["import 1,000 new"] = paired(
+                    lambda i: pledger(copy, "import", "csv", str(files[i]), "--set", "imported", "--by", "bench"),
+                    lambda i: pledger(small_root, "import", "csv", str(smalls[i]), "--set", "imported", "--by", "bench"),
+                    repeats, env, ok=(0,), after=next_command)
             out["after import"] = (after, warm)
             note("import 1,000 new")
             note("after import")
         if want("re-import"):
-            ref = measure(lambda i: [PYTHON, str(scripts["parse"]), str(csv)], repeats, env)
-            m = measure(lambda i: pledger(copy, "import", "csv", str(csv), "--by", "bench"), repeats, env, ok=(0,))
-            out["re-import"] = (m, ref)
+            out["re-import"] = paired(lambda i: pledger(copy, "import", "csv", str(csv), "--by", "bench"),
+                                      lambda i: [PYTHON, str(scripts["parse"]), str(csv)], repeats, env, ok=(0,))
             note("re-import")
     finally:
-        shutil.rmtree(copy, ignore_errors=True)
+        if copy != small_root:
+            shutil.rmtree(copy, ignore_errors=True)
     return out
 
 
@@ -312,10 +327,6 @@ ORDER = ("cold build", "check", "list --json", "export json", "score", "scorecar
 
 def ratio(results: dict[int, dict], name: str, n: int) -> float | None:
     m, ref = results[n][name]
-    if name == "scorecard -o":
-        ref = results[n]["score"][0]
-    elif ref is None and name in REFERENCES and REFERENCES[name] == "same at smallest":
-        ref = results[min(results)][name][0]
     return None if ref is None else m.median / ref.median
 
 
@@ -373,10 +384,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         scripts = {}
         for name, text in (("yaml", YAML_LOAD), ("list", PLAIN_LIST), ("export", PLAIN_EXPORT), ("parse", PARSE_CSV)):
-            scripts[name] = Path(tmp) / f"{name}.py"
+            scripts[name] = Path(tmp) / f"reference_{name}.py"  # not yaml.py: it would import itself
             scripts[name].write_text(text, encoding="utf-8")
+        small = None
         for n in sizes:
-            results[n] = bench_size(n, args.repeats, env, scripts, only)
+            results[n] = bench_size(n, args.repeats, env, scripts, only, small)
+            if small is None:  # the smallest ledger's write copy stays: the reference of every later write
+                small = (WORK / f"write-{n}", build_scale_ledger(WORK / f"ledger-{n}", n))
+                shutil.rmtree(small[0], ignore_errors=True)
+                shutil.copytree(WORK / f"ledger-{n}", small[0])
+                run(pledger(small[0], "check"), env)
+        if small is not None:
+            shutil.rmtree(small[0], ignore_errors=True)
     text, ok = table(results)
     print(f"\nmedian of {args.repeats} fresh processes (cold build at 1M: {min(args.repeats, 3)}); "
           "peak RSS of the largest; ratio to the reference\n")
