@@ -164,3 +164,21 @@ def test_each_command_is_registered_by_the_module_named_for_it():
     assert sorted(everything.commands) == sorted(seen)
     assert sorted(typer.main.get_command(cli.make_app("list")).commands) == ["check", "due", "list", "show"]
     assert cli.command_in(["--root", "x", "-h", "claim", "add"]) == "claim" and cli.command_in(["--version"]) is None
+
+
+def test_the_help_that_lists_the_commands_is_the_whole_apps(capsys):
+    """`pledger --help` registers stand-ins (no parameters to read): its text is the full app's."""
+    from typer.main import get_command
+
+    from ledger import cli
+
+    def help_of(app) -> str:
+        try:
+            get_command(app)(["--help"], prog_name="pledger", standalone_mode=False)
+        except SystemExit:
+            pass
+        return capsys.readouterr().out
+
+    full, listed = help_of(cli.make_app()), help_of(cli.make_app(listing=True))
+    assert listed == full and "claims-report" in full and "scorecard" in full
+    assert cli.main(["--help"]) == 0 and capsys.readouterr().out == full

@@ -49,8 +49,9 @@ def _global(
     ctx.obj = State(root=root)
 
 
-def make_app(command: str | None = None) -> typer.Typer:
-    """The typer app with `command`'s module registered (every module when command is None or unknown)."""
+def make_app(command: str | None = None, *, listing: bool = False) -> typer.Typer:
+    """The typer app with `command`'s module registered (every module when command is None or unknown);
+    listing: only the list of commands is wanted (`pledger --help`): they are stand-ins without parameters."""
     app = typer.Typer(
         name="pledger",
         help="A plain-text ledger of probability-tagged predictions: log, resolve, check, score, publish.",
@@ -64,8 +65,30 @@ def make_app(command: str | None = None) -> typer.Typer:
     app.callback()(_global)
     module = _MODULE_OF.get(command)
     for name in COMMAND_MODULES if module is None else (module,):
-        importlib.import_module(f"{__name__}.{name}").register(app)
+        importlib.import_module(f"{__name__}.{name}").register(app if not listing else _Listing(app))
     return app
+
+
+class _Listing:
+    """What a module's register() gets when only the list of commands is wanted (`pledger --help`):
+    each command is registered as a stand-in with its help and no parameters, so typer reads no signature."""
+
+    def __init__(self, app: typer.Typer):
+        self.app = app
+
+    def command(self, name: str):
+        def register(func):
+            def stand_in() -> None:  # pragma: no cover - never run: a command named runs with every module
+                raise RuntimeError(name)
+
+            stand_in.__doc__ = func.__doc__
+            self.app.command(name)(stand_in)
+            return func
+
+        return register
+
+    def add_typer(self, group: typer.Typer, *, name: str) -> None:
+        self.app.add_typer(typer.Typer(help=group.info.help), name=name)
 
 
 def command_in(argv: list[str]) -> str | None:
@@ -100,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         command = command_in(hoist_global_options(args))
     except Exception:  # a usage error: run_app reports it, with every command known
         command = None
-    return run_app(make_app(command), args)
+    listing = command is None and (not args or bool({"-h", "--help"} & set(args)))
+    return run_app(make_app(command, listing=listing), args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -77,7 +77,9 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
         found = scan(root)
         if not known:
             _cold_build(conn, db, root, found.files)
-            derive_ledger(db, Scope(everything=True), ledger_checks, fresh=True)
+            # Derived before the other indexes exist: the UPDATEs then touch the table alone.
+            derive_ledger(db, Scope(everything=True), ledger_checks, fresh=True,
+                          before_checks=lambda: _create_secondary_indexes(conn))
             return RefreshStats(files=len(found.files), read=len(found.files), removed=0,
                                 temp_files=tuple(found.temp_files))
         loader = _Loader(db, Scope())
@@ -118,7 +120,7 @@ def _cold_build(conn: Connection, db: Db, root: Path, files: list[LedgerFile]) -
             records = entry.records()
             loader.add(records, (f.path, f.size, f.mtime_ns, entry.digest, records.kind), replaces=False)
         loader.flush()
-    _create_secondary_indexes(conn)
+    _create_secondary_indexes(conn, DERIVE_INDEXES)
 
 
 def _read_in_workers(db: Db, root: Path, files: list[LedgerFile], workers: int) -> None:
@@ -242,22 +244,31 @@ def _drop_secondary_indexes(conn: Connection) -> None:
             index.drop(conn, checkfirst=True)
 
 
-def _create_secondary_indexes(conn: Connection) -> None:
+# The indexes derive's queries need (the rest are made after it: see refresh).
+DERIVE_INDEXES = ("ix_predictions_id", "ix_outcomes_prediction_id", "ix_forecasts_prediction_id")
+
+
+def _create_secondary_indexes(conn: Connection, only: tuple[str, ...] | None = None) -> None:
     for table in _bulk_tables():
         for index in sorted(table.indexes, key=lambda i: i.name):
-            index.create(conn, checkfirst=True)
+            if only is None or index.name in only:
+                index.create(conn, checkfirst=True)
 
 
-def derive_ledger(db: Db, scope: Scope, ledger_checks: LedgerChecks, *, fresh: bool = False) -> None:
+def derive_ledger(db: Db, scope: Scope, ledger_checks: LedgerChecks, *, fresh: bool = False,
+                  before_checks: Callable[[], None] | None = None) -> None:
     """Recompute what depends on more than one file, for the scope's ids: the prediction ids
     defined more than once (reads leave them out), index.derive's columns, and the problems
-    `check` reports, which the read commands count. fresh: the rows are as inserted (a cold build)."""
+    `check` reports, which the read commands count. fresh: the rows are as inserted (a cold build);
+    before_checks runs after the derived columns are written."""
     scope.widen(db)
     scope.store(db)
     ambiguous = "" if scope.everything else " WHERE id IN (SELECT s.id FROM scope_ids s WHERE s.kind = 'prediction')"
     db.run(f"DELETE FROM ambiguous_ids{ambiguous}")
     db.run(f"INSERT INTO ambiguous_ids (id) SELECT id FROM predictions{ambiguous} GROUP BY id HAVING count(*) > 1")
     derive(db, scope, fresh=fresh)
+    if before_checks is not None:
+        before_checks()
     if scope.everything:
         db.run("DELETE FROM ledger_problems")
     else:
