@@ -176,3 +176,18 @@ def test_package_version_matches_the_distribution():
     from ledger.version import __version__
 
     assert version("prediction-ledger") == __version__
+
+
+def test_a_cold_build_leaves_the_index_in_wal_mode(three_files):
+    """A cold build writes with a rollback journal (index.refresh._journal), then the index is WAL again."""
+    import sqlite3
+
+    ledger = Ledger.open(three_files)
+    ledger.refresh()
+    ledger.close()
+    con = sqlite3.connect(three_files / ".pledger" / "index.sqlite")
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 3
+    finally:
+        con.close()

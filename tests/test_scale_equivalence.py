@@ -62,6 +62,11 @@ def test_incremental_index_reads_as_a_cold_build(cli, tmp_path, monkeypatch):
     # a duplicate id defined once again (its other copy and its outcomes come back into reads).
     for path in sorted((inc / "outcomes").glob("*.yaml")):
         path.write_text(path.read_text() + "# re-read\n")
+    with monkeypatch.context() as m:  # more ids than a scope keeps: everything derived and checked again, in place
+        m.setattr("ledger.index.scope.MAX_IDS", 2000)
+        assert cli("--root", inc, "list", "--limit", "1").code == 0
+    for path in sorted((inc / "outcomes").glob("*-fix.yaml"))[:5]:
+        path.write_text(path.read_text() + "# and again\n")
     (inc / "outcomes" / "2025-03-01-s-05-again.yaml").unlink()
     claims = (inc / "claims" / "lab.yaml").read_text()
     claims = claims.replace("  - id: c-01\n    quote: Claim number 1 holds\n", "  - id: c-01b\n    quote: Claim number 1 holds\n")

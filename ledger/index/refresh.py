@@ -69,40 +69,74 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
     ledger_checks finds the problems that span files; their results are stored,
     so `check` and the read commands' warnings count one list.
     """
-    with engine.begin() as conn:
-        _ensure_schema(conn)
-        db = AlchemyDb(conn)
-        known = {path: (size, mtime_ns, sha) for path, size, mtime_ns, sha in
-                 db.rows("SELECT path, size, mtime_ns, sha256 FROM files")}
-        found = scan(root)
-        if not known:
-            _cold_build(conn, db, root, found.files)
-            # Derived before the other indexes exist: the UPDATEs then touch the table alone.
-            derive_ledger(db, Scope(everything=True), ledger_checks, fresh=True,
-                          before_checks=lambda: _create_secondary_indexes(conn))
-            return RefreshStats(files=len(found.files), read=len(found.files), removed=0,
-                                temp_files=tuple(found.temp_files))
-        loader = _Loader(db, Scope())
-        seen: set[str] = set()
-        read = 0
-        for f in found.files:
-            seen.add(f.path)
-            row = known.get(f.path)
-            if row is not None and row[0] == f.size and row[1] == f.mtime_ns:
-                continue
-            entry = Entry(root, f)
-            if row is not None and row[2] == entry.digest:  # touched, not changed: one hash, no parse
-                db.run("UPDATE files SET size = :size, mtime_ns = :mtime WHERE path = :path",
-                       {"size": f.size, "mtime": f.mtime_ns, "path": f.path})
-                continue
-            records = entry.records()
-            loader.add(records, (f.path, f.size, f.mtime_ns, entry.digest, records.kind), replaces=row is not None)
-            read += 1
-        removed = [path for path in known if path not in seen]
-        loader.remove(removed)
-        loader.flush()
-        if read or removed:
-            derive_ledger(db, loader.scope, ledger_checks)
+    switched = False
+    try:
+        with engine.begin() as conn:
+            db = AlchemyDb(conn)
+            version = db.rows("SELECT value FROM meta WHERE key = :key", {"key": FORMAT_KEY})
+            known = {} if not version or version[0][0] != INDEX_FORMAT else {
+                path: (size, mtime_ns, sha) for path, size, mtime_ns, sha in
+                db.rows("SELECT path, size, mtime_ns, sha256 FROM files")}
+            if not known:
+                switched = _journal(conn, "delete")  # before the first write of the transaction
+            _ensure_schema(conn)
+            found = scan(root)
+            if not known:
+                _cold_build(conn, db, root, found.files)
+                # Derived before the other indexes exist: the UPDATEs then touch the table alone.
+                derive_ledger(db, Scope(everything=True), ledger_checks, fresh=True,
+                              before_checks=lambda: _create_secondary_indexes(conn))
+                return RefreshStats(files=len(found.files), read=len(found.files), removed=0,
+                                    temp_files=tuple(found.temp_files))
+            return _refresh_changed(db, root, found, known, ledger_checks)
+    finally:
+        if switched:
+            with engine.connect() as conn:
+                _journal(conn, "wal")
+
+
+def _journal(conn: Connection, mode: str) -> bool:
+    """Set an SQLite index file's journal mode (outside a transaction); whether it was set.
+
+    A cold build writes the whole index in one transaction: through the write-ahead
+    log every page would be written twice (the log, then the file), so it runs with
+    a rollback journal, which for a new index holds next to nothing. Readers then
+    wait for it (or take the normal path); WAL comes back when it is done.
+    """
+    if conn.dialect.name != "sqlite" or conn.engine.url.database in (None, "", ":memory:"):
+        return False
+    import sqlite3
+
+    try:
+        got = conn.connection.dbapi_connection.execute(f"PRAGMA journal_mode={mode}").fetchone()
+    except sqlite3.Error:  # a reader holds the file: stay as it is
+        return False
+    return bool(got) and str(got[0]).lower() == mode
+
+
+def _refresh_changed(db: Db, root: Path, found, known: dict, ledger_checks: LedgerChecks) -> RefreshStats:
+    """The refresh of an index that holds the ledger: re-read what changed, drop what was removed."""
+    loader = _Loader(db, Scope())
+    seen: set[str] = set()
+    read = 0
+    for f in found.files:
+        seen.add(f.path)
+        row = known.get(f.path)
+        if row is not None and row[0] == f.size and row[1] == f.mtime_ns:
+            continue
+        entry = Entry(root, f)
+        if row is not None and row[2] == entry.digest:  # touched, not changed: one hash, no parse
+            db.run("UPDATE files SET size = :size, mtime_ns = :mtime WHERE path = :path",
+                   {"size": f.size, "mtime": f.mtime_ns, "path": f.path})
+            continue
+        records = entry.records()
+        loader.add(records, (f.path, f.size, f.mtime_ns, entry.digest, records.kind), replaces=row is not None)
+        read += 1
+    removed = [path for path in known if path not in seen]
+    loader.remove(removed)
+    loader.flush()
+    if read or removed:
+        derive_ledger(db, loader.scope, ledger_checks)
     return RefreshStats(files=len(found.files), read=read, removed=len(removed), temp_files=tuple(found.temp_files))
 
 
