@@ -10,7 +10,8 @@ from ..version import __version__
 SCHEMA_VERSION = "7"  # 2: claims, sources, assessments; 3: covering indexes for scoring; 4: rejected ids;
 # 5: ambiguous_ids and ledger_problems (duplicate ids left out of reads; one problem count for check and warnings);
 # 6: question kinds, tables made from the record types, derived outcome columns (index.derive);
-# 7: ledger_problems keyed by the record they belong to (a refresh recomputes what it touched)
+# 7: ledger_problems keyed by the record they belong to (a refresh recomputes what it touched); one index on
+# outcomes' prediction ids
 
 # Problem messages are stored in the index, so a new version of pledger (new
 # wording, new checks) rebuilds it as a schema change would.

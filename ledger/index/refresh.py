@@ -279,7 +279,7 @@ def _drop_secondary_indexes(conn: Connection) -> None:
 
 
 # The indexes derive's queries need (the rest are made after it: see refresh).
-DERIVE_INDEXES = ("ix_predictions_id", "ix_outcomes_prediction_id", "ix_forecasts_prediction_id")
+DERIVE_INDEXES = ("ix_predictions_id", "ix_outcomes_prediction_result", "ix_forecasts_prediction_id")
 
 
 def _create_secondary_indexes(conn: Connection, only: tuple[str, ...] | None = None) -> None:

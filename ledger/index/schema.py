@@ -207,8 +207,9 @@ FORECASTS = RecordTable(
     derived=(Derived("fits", bool, default=True),),  # false: it does not fit its question (check says why)
 )
 OUTCOMES = RecordTable(
-    "outcomes", Outcome, indexed=("prediction_id",),
+    "outcomes", Outcome,
     derived=(Derived("fits", bool, default=True),),
+    # By prediction (what every lookup of a prediction's entries uses), with the result beside it.
     composite=(("ix_outcomes_prediction_result", ("prediction_id", "result")),),
 )
 RECORD_TABLES = (SETS, PREDICTIONS, FORECASTS, OUTCOMES)
