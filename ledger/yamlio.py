@@ -26,6 +26,10 @@ from yaml.resolver import BaseResolver
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
+# Longer numbers are refused where they are read: Python will not turn an int of
+# more than 4300 digits into text (so every message quoting one would fail), and
+# no number in a ledger needs more than a few digits.
+MAX_NUMBER_DIGITS = 1000
 # Below these bounds nesting cannot get deep enough to matter, so the exact
 # (slower) depth scan is skipped for ordinary files.
 _FLOW_OPENERS_CHEAP = 256
@@ -34,6 +38,7 @@ _COMPACT_NESTING = re.compile(r"(?:[-?] +){8}")
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 # A plain scalar can only be a non-string when it starts with one of these.
 _MAYBE_TYPED = frozenset("-+.0123456789~nNtTfF")
 
@@ -238,6 +243,8 @@ class _Builder:
         tag, value = node.tag, node.value
         if tag == _STR_TAG:
             return value
+        if len(value) > MAX_NUMBER_DIGITS and tag in (_INT_TAG, _FLOAT_TAG):
+            raise _number_too_long(node)
         if tag == "tag:yaml.org,2002:int":
             v = value.replace("_", "")
             return int(v, 0) if v[:2] in ("0x", "0o") else int(v)
@@ -261,6 +268,15 @@ class _Builder:
                 # (with its record) instead of the whole file.
                 return value
         raise _tag_error(node)
+
+
+def _number_too_long(node: ScalarNode) -> YamlProblemError:
+    mark = node.start_mark
+    message = (
+        f"a number written with {len(node.value):,} digits; pledger reads numbers of at most "
+        f"{MAX_NUMBER_DIGITS:,} digits: shorten it, or quote it if it is text"
+    )
+    return YamlProblemError(YamlProblem(mark.line + 1, mark.column + 1, message, "too-long"))
 
 
 def _tag_error(node: Node) -> ConstructorError:
@@ -444,9 +460,6 @@ def _list_representer(dumper, data: list):
 
 class Number(str):
     """A number to write exactly as typed (`0`, `1e-5`, `.25`), not as Python prints it."""
-
-
-_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
 
 def as_typed_number(text: str) -> Number | None:

@@ -14,6 +14,8 @@ TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only predict
 AboutOpt = Annotated[Optional[str], typer.Option("--about", help="Only predictions whose subject contains this text.")]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only predictions made on or after this date.")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Only predictions made on or before this date.")]
+# --limit's ceiling: far above any ledger, and within what SQLite's LIMIT takes (a 64-bit int).
+MAX_LIMIT = 1_000_000_000
 StatusOpt = Annotated[Optional[str], typer.Option("--status", help="open, due, resolved or annulled.")]
 
 
@@ -63,7 +65,7 @@ def list_predictions(
     status: StatusOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Show at most this many (the first, in ledger order).")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, max=MAX_LIMIT, help="Show at most this many (the first, in ledger order).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List predictions in ledger order (made, file, position), with status and points.

@@ -52,6 +52,7 @@ def import_file(
     """
     import os
 
+    from ..errors import LedgerError
     from ..importers import run_import
 
     _check_encoding(encoding)
@@ -63,6 +64,8 @@ def import_file(
             ledger, format_name, file, set_id=set_id, by=by, dry_run=dry_run, strict=strict,
             mapping=mapping, encoding=encoding, progress=bar.update if bar else None,
         )
+    except LedgerError as exc:
+        raise _outside_the_ledger(exc, os.fspath(file)) from None
     finally:
         if bar:
             bar.close()
@@ -86,6 +89,20 @@ def import_file(
         typer.echo(("Would write " if dry_run else "Wrote ") + ", ".join(report.files))
     if dry_run:
         typer.echo("Dry run: nothing was written.")
+
+
+def _outside_the_ledger(exc, path: str):
+    """The error with the imported file's problems at its absolute path: problems are shown
+    relative to the ledger root, and the imported file is not in the ledger."""
+    import dataclasses
+    import os
+
+    full = os.path.abspath(path)
+    exc.problems = [
+        dataclasses.replace(p, location=p.location._replace(path=full)) if p.location.path == path else p
+        for p in exc.problems
+    ]
+    return exc
 
 
 def _noun(n: int, word: str) -> str:
