@@ -421,11 +421,23 @@ def key_node(node: Node | None, key: str) -> Node | None:
     return None
 
 
+# PyYAML's own resolver reads YAML 1.1, as most YAML tools still do: `on`, `yes` and
+# `no` are booleans to it, `3:1` a base-60 number, `1e-5` a string.
+_YAML11, _OURS = yaml.resolver.Resolver(), _Resolver()
+
+
+def _read_alike(value: str) -> bool:
+    """Whether a YAML 1.1 reader takes the plain scalar `value` for what our reader takes it for."""
+    return _YAML11.resolve(ScalarNode, value, (True, False)) == _OURS.resolve(ScalarNode, value, (True, False))
+
+
 class _Dumper(yaml.emitter.Emitter, yaml.serializer.Serializer, yaml.representer.SafeRepresenter, _Resolver):
     """Renders new records: block style, keys in the order given, unicode kept.
 
-    It quotes exactly what our reader would take for another type (so `yes`
-    stays bare, as a person would write it).
+    A scalar is written plain only when our reader and a YAML 1.1 reader (PyYAML's
+    safe_load, many editors and linters) read it alike: the key `on`, the result
+    `yes` and odds `3:1` are double-quoted, so no reader takes them for a boolean
+    or a number. Our reader reads the quoted and the old bare forms the same.
     """
 
     def __init__(self, stream, **kwargs):
@@ -448,7 +460,7 @@ class _Dumper(yaml.emitter.Emitter, yaml.serializer.Serializer, yaml.representer
 
 
 def _str_representer(dumper, data: str):
-    style = "|" if "\n" in data else None
+    style = "|" if "\n" in data else None if _read_alike(data) else '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
@@ -464,12 +476,14 @@ class Number(str):
 
 def as_typed_number(text: str) -> Number | None:
     """Number(text) when our reader takes text for a number, else None."""
-    tag = _Resolver().resolve(ScalarNode, text, (True, False))
+    tag = _OURS.resolve(ScalarNode, text, (True, False))
     return Number(text) if tag in (_INT_TAG, _FLOAT_TAG) else None
 
 
 def _number_representer(dumper, data: Number):
-    return dumper.represent_scalar(_Resolver().resolve(ScalarNode, str(data), (True, False)), str(data))
+    if not _read_alike(str(data)):  # `1e-5` is a string to YAML 1.1: quoted, both read the same text
+        return dumper.represent_scalar(_STR_TAG, str(data), style='"')
+    return dumper.represent_scalar(_OURS.resolve(ScalarNode, str(data), (True, False)), str(data))
 
 
 _Dumper.add_representer(str, _str_representer)

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import JSON_HELP, open_ledger, parse_date, print_json, record_by
+from .common import JSON_HELP, open_ledger, parse_date, print_json, record_by, typed_text
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Only claims from this source (its url or shared id).")]
@@ -49,6 +49,12 @@ def add(
 
     if source is None:
         raise UsageError("--source URL is required: the page where the claim was made", "--source")
+    quote, source = typed_text(quote, "QUOTE"), typed_text(source, "--source", lines=False)
+    title, locator = typed_text(title, "--title", lines=False), typed_text(locator, "--locator", lines=False)
+    if claimant is not None:
+        from ..names import checked_name
+
+        claimant = checked_name(claimant, "--claimant")
     ledger = open_ledger(ctx)
     added = add_claim(
         ledger, quote, source_url=source, title=title, claimant=claimant, locator=locator, tags=tag or [], id=id,
@@ -79,7 +85,10 @@ def assess(
     """
     from ..services.claims import assess_claim
 
-    items = _evidence_items(evidence or [], quote or [], stance or [])
+    evidence = [typed_text(url, "--evidence", lines=False) for url in evidence or []]
+    quote = [typed_text(q, "--quote") for q in quote or []]
+    items = _evidence_items(evidence, quote, stance or [])
+    note = typed_text(note, "--note")
     by = record_by(by)
     ledger = open_ledger(ctx)
     done = assess_claim(ledger, claim_id, verdict, on=parse_date(on, "--on", past=True), by=by, evidence=items, note=note)
@@ -127,6 +136,7 @@ def list_claims(
     """
     from ..services.claims import list_claims as select_claims, track_record
     from . import claims_render as render
+    from .form import piped
 
     selection = _selection(source, claimant, tag, verdict)
     ledger = open_ledger(ctx)
@@ -145,6 +155,8 @@ def list_claims(
         return
     render.claims_table(states)
     if record is not None:
+        if piped():
+            typer.echo()
         render.track_record(record)
 
 
@@ -177,7 +189,7 @@ def claims_report(
     source: SourceOpt = None,
     claimant: ClaimantOpt = None,
     tag: TagOpt = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the markdown to this file instead of printing it.", metavar="PATH")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the markdown to this file instead of printing it ('-': stdout).", metavar="PATH")] = None,
 ) -> None:
     """Markdown for a post: claims with their current verdict and evidence, verdict history, and the scored predictions that test them.
 
@@ -193,8 +205,10 @@ def claims_report(
     claimants = sorted({s.claim.claimant for s in states if s.claim.claimant}, key=str.lower)
     records = [track_record(states, name) for name in claimants]
     text = render_claims_report(states, records, selection.describe())
-    if output is None:
-        typer.echo(text, nl=False)
+    from .common import is_stdio, write_stdout
+
+    if output is None or is_stdio(output):
+        write_stdout(text)
         return
     from pathlib import Path
 

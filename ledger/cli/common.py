@@ -61,8 +61,40 @@ def record_by(value: str | None) -> str:
     return default_by() if value is None else checked_name(value, "--by")
 
 
+def typed_text(value: str | None, argument: str, *, lines: bool = True) -> str | None:
+    """Text typed for a record, refused (UsageError naming the argument) when it holds a
+    control character or bidi override (ledger.controls.checked_text); None stays None.
+    lines=True: a claim, note or quote may span lines; else one line (a link, a title)."""
+    if value is None:
+        return None
+    from ..controls import checked_text
+
+    return checked_text(value, argument, lines=lines)
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+    from .visible import json_visible
+
+    sys.stdout.write(json_visible(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)) + "\n")
+
+
+STDIO = "-"  # a FILE argument that means standard input or output
+
+
+def is_stdio(path: str | None) -> bool:
+    return path is not None and path == STDIO
+
+
+def write_stdout(text: str, *, json_text: bool = False) -> None:
+    """A document (markdown, CSV, YAML, JSON) to standard output: as it is into a pipe or file,
+    with control characters shown (cli.visible) when it lands on a terminal."""
+    from .visible import json_visible, visible
+
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    sys.stdout.write(json_visible(text) if json_text else visible(text) if tty else text)
 
 
 def _json_default(value: Any) -> Any:
@@ -74,7 +106,10 @@ def _json_default(value: Any) -> Any:
 
 
 def console(stderr: bool = False):
+    """A rich console for output; piped (form.piped), lines are printed whole, never wrapped."""
     from rich.console import Console
+
+    from .form import piped
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
@@ -83,7 +118,7 @@ def console(stderr: bool = False):
             self.quiet = True
             raise BrokenPipeError
 
-    return _Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=not stderr and piped())
 
 
 def warn_ledger_problems(ledger) -> None:
@@ -208,9 +243,11 @@ def _click_exception():
 
 
 def _error(message: str, problems=None) -> None:
-    sys.stderr.write(f"pledger: error: {message}\n")
+    from .visible import visible
+
+    sys.stderr.write(f"pledger: error: {visible(message, line_breaks=False)}\n")
     for problem in problems or []:
-        sys.stderr.write(f"  {problem.render(_ROOT_FOR_PATHS.get('root'))}\n")
+        sys.stderr.write(f"  {visible(problem.render(_ROOT_FOR_PATHS.get('root')), line_breaks=False)}\n")
 
 
 _ROOT_FOR_PATHS: dict[str, str] = {}

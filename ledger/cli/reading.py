@@ -51,9 +51,11 @@ def filter_flags(selection) -> list[str]:
 
 def note_nothing_matched(selection, what: str = "predictions") -> None:
     """Say on stderr that the filters matched nothing, naming them (the output itself stays as it was)."""
+    from .visible import visible
+
     flags = filter_flags(selection)
     where = f"match {' '.join(flags)}" if flags else "are in the ledger"
-    typer.echo(f"pledger: no {what} {where}", err=True)
+    typer.echo(visible(f"pledger: no {what} {where}", line_breaks=False), err=True)
 
 
 def list_predictions(
@@ -158,9 +160,11 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     if json_out:
         print_json(report.to_dict())
     else:
+        from .visible import visible
+
         root = _ROOT_FOR_PATHS.get("root")
         for problem in report.problems:
-            typer.echo(problem.render(root))
+            typer.echo(visible(problem.render(root), line_breaks=False))
         typer.echo(report.summary(), err=bool(report.problems))
     if report.problems:
         raise typer.Exit(1)

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, parse_date, print_json, record_by, remember_root
+from .common import open_ledger, parse_date, print_json, record_by, remember_root, typed_text
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 # add and forecast take a probability and a forecaster the same way.
@@ -57,6 +57,8 @@ def add(
     """
     from ..services.add import add_prediction
 
+    claim, criteria = typed_text(claim, "CLAIM"), typed_text(criteria, "--criteria")
+    about, source = typed_text(about, "--about", lines=False), typed_text(source, "--source", lines=False)
     by = record_by(by)
     ledger = open_ledger(ctx)
     added = add_prediction(
@@ -86,6 +88,7 @@ def forecast(
     from ..services.defaults import today
     from ..services.queries import history
 
+    note = typed_text(note, "--note")
     by = record_by(by)
     day = parse_date(at, "--at", past=True) or today()
     ledger = open_ledger(ctx)
@@ -124,6 +127,7 @@ def resolve(
     if len(args) < 2:
         raise UsageError("give one or more prediction ids and then the result: yes, no or annulled", "ID... RESULT")
     *ids, result = args
+    evidence, quote, note = typed_text(evidence, "--evidence", lines=False), typed_text(quote, "--quote"), typed_text(note, "--note")
     by = record_by(by)
     ledger = open_ledger(ctx)
     done = resolve_predictions(

@@ -7,6 +7,8 @@ convention, clipping, bins) close the output.
 from __future__ import annotations
 
 from .common import console
+from .form import piped, write_table
+from .visible import markup as _esc
 
 DASH = "—"
 
@@ -110,15 +112,7 @@ def _bin_label(row, strategy: str, last: bool) -> str:
     return f"[{row.lo:.4g}, {row.hi:.4g}{']' if last else ')'}"
 
 
-def calibration_table(table, title: str, out=None):
-    """The calibration table: a row per bin with forecasts in it. Empty bins are left out
-    (a line says how many; --json keeps every bin): 1000 equal-width bins over a few
-    dozen forecasts would otherwise be 1000 rows of nothing."""
-    from rich.console import Group
-
-    from .tables import Column, fit_table
-
-    out = out or console()
+def _calibration_cells(table) -> tuple[tuple[str, ...], list[list[str]], int]:
     headers = ("p" if table.strategy == "distinct" else "bin", "n", "hits", "mean p", "observed", "90%\nWilson",
                "over/\nunder")
     rows = table.bins
@@ -129,7 +123,26 @@ def calibration_table(table, title: str, out=None):
         for i, row in enumerate(rows)
         if row.n
     ]
-    empty = len(rows) - len(cells)
+    return headers, cells, len(rows) - len(cells)
+
+
+def piped_calibration_table(table, title: str) -> None:
+    """The calibration table in the piped form: its title, a header, a row per bin with forecasts."""
+    headers, cells, empty = _calibration_cells(table)
+    note = f" ({_plural(empty, 'empty bin')} not shown; --json lists every bin)" if empty else ""
+    write_table([h.replace("\n", " ") for h in headers], cells, title=title + note)
+
+
+def calibration_table(table, title: str, out=None):
+    """The calibration table: a row per bin with forecasts in it. Empty bins are left out
+    (a line says how many; --json keeps every bin): 1000 equal-width bins over a few
+    dozen forecasts would otherwise be 1000 rows of nothing."""
+    from rich.console import Group
+
+    from .tables import Column, fit_table
+
+    out = out or console()
+    headers, cells, empty = _calibration_cells(table)
     omitted = [f"[dim]{_plural(empty, 'empty bin')} not shown (--json lists every bin)[/]"] if empty else []
     if not cells:
         return Group(title, *omitted)
@@ -199,6 +212,19 @@ def calibration_chart_lines(table) -> list[str]:
     return lines
 
 
+def _leaderboard_title(board) -> str:
+    return (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
+            f"{_plural(board.n, 'forecast')}")
+
+
+def piped_leaderboard_table(board) -> None:
+    headers = ["#", "forecaster", "n", "n with peers", f"Brier ({board.brier_scale})", "log (nats)", "relative Brier",
+               "peer score"]
+    write_table(headers, ([i, row.forecaster, row.n, row.n_with_peers, _num(row.brier, ".4f"), _num(row.log_loss, ".4f"),
+                           _signed(row.relative_brier, ".4f"), _signed(row.peer_score, ".1f")]
+                          for i, row in enumerate(board.rows, 1)), title=_leaderboard_title(board))
+
+
 def leaderboard_table(board, out=None):
     from .tables import Column, fit_table
 
@@ -213,8 +239,7 @@ def leaderboard_table(board, out=None):
          _num(row.log_loss, ".4f"), _signed(row.relative_brier, ".4f"), _signed(row.peer_score, ".1f")]
         for i, row in enumerate(board.rows, 1)
     ]
-    title = (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
-             f"{_plural(board.n, 'forecast')}")
+    title = _leaderboard_title(board)
     table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
     if table is None:  # narrower than any table: one line per forecaster
         from rich.console import Group
@@ -234,7 +259,11 @@ def render(run, chart: bool = False) -> None:
         out.print(rules_line(run))
         return
     if run.leaderboard is not None:
-        out.print(leaderboard_table(run.leaderboard, out))
+        if piped():
+            out.file.flush()
+            piped_leaderboard_table(run.leaderboard)
+        else:
+            out.print(leaderboard_table(run.leaderboard, out))
         out.print(
             "  Brier and log: lower is better. Relative Brier: own Brier minus the median of the others on the "
             "same question (negative is better). Peer score: Metaculus-style, 100 × (ln p − mean of the others' "
@@ -251,21 +280,23 @@ def render(run, chart: bool = False) -> None:
     for line in proper_lines(report):
         out.print(line)
     out.print()
-    cal = report.calibration
-    out.print(calibration_table(cal, f"Calibration (n={cal.n})", out))
+    cal, fc = report.calibration, report.folded_calibration
+    titles = (f"Calibration (n={cal.n})", f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)")
+    _print_calibration(out, cal, titles[0])
     if chart:
         for line in calibration_chart_lines(cal):
             out.print(line)
         out.print()
-    fc = report.folded_calibration
-    out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)", out))
+    _print_calibration(out, fc, titles[1])
     for line in calibration_lines(report):
         out.print(line)
     out.print()
     out.print(rules_line(run))
 
 
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+def _print_calibration(out, table, title: str) -> None:
+    if piped():
+        out.file.flush()
+        piped_calibration_table(table, title)
+    else:
+        out.print(calibration_table(table, title, out))

@@ -8,7 +8,6 @@ No numpy, sqlmodel or matplotlib at module level: `pledger --help` stays fast.
 
 import os
 import shlex
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -50,7 +49,7 @@ def scorecard(
     seed: SeedOpt = 0,
     title: Annotated[Optional[str], typer.Option("--title", help="The post's title (default: the set's title, or the selection).")] = None,
     flavor: Annotated[str, typer.Option("--flavor", help=FLAVOR_HELP, metavar="github|lesswrong|plain")] = "github",
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg).", metavar="FILE")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg); '-': stdout, no chart.", metavar="FILE")] = None,
     chart_dir: Annotated[Optional[str], typer.Option("--chart-dir", help="Write the chart files here (without -o: the only way to get a chart).", metavar="DIR")] = None,
     image_base: Annotated[Optional[str], typer.Option("--image-base", help="Link the chart as URL/FILE-calibration.png (where you upload it) instead of by relative path.", metavar="URL")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="Print 'Scored on DATE' (YYYY-MM-DD or today); without it the file has no date.")] = None,
@@ -80,9 +79,16 @@ def scorecard(
         raise UsageError(f"--flavor must be one of {', '.join(FLAVORS)}, not {flavor!r}", "--flavor")
     if title is not None and (not title.strip() or "\n" in title or "\r" in title):
         raise UsageError("--title must be one non-empty line", "--title")
+    if title is not None:
+        from ..controls import checked_text
+
+        checked_text(title, "--title", lines=False)
     if image_base is not None and safe_url(image_base) is None:
         raise UsageError(f"--image-base must be an http(s) URL, not {image_base!r}", "--image-base")
-    out_path = Path(output) if output is not None else None
+    from .common import is_stdio, write_stdout
+
+    to_stdout = output is None or is_stdio(output)
+    out_path = None if to_stdout else Path(output)
     if out_path is not None and (not output.strip() or out_path.is_dir()):
         raise UsageError(f"-o: {output!r} is a folder; name the markdown file to write", "-o")
     if chart_dir is not None and Path(chart_dir).exists() and not Path(chart_dir).is_dir():
@@ -135,7 +141,11 @@ def scorecard(
     for path, content in files.items():
         write_atomic(path, content)
     if out_path is None:
-        sys.stdout.write(markdown)
+        write_stdout(markdown)
+        drawable = data.run.n and data.run.report is not None and "chart" in parts and "calibration" in parts
+        if is_stdio(output) and chart_dir is None and drawable:
+            typer.echo("note: -o -: the markdown went to standard output and no chart was drawn; "
+                       "pass --chart-dir DIR to write one (linked from the markdown)", err=True)
     else:
         write_atomic(out_path, markdown)
         written = ", ".join(os.fspath(p) for p in [out_path, *files])

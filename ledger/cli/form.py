@@ -1,0 +1,49 @@
+"""Which form output takes: the terminal's (rich tables fitted to its width) or the pipe's.
+
+Piped (standard output not a terminal: `pledger list | grep lora`, `> file`),
+every table is tab-separated values: a header line, then one record a line,
+nothing wrapped, cut or boxed, the columns the same whatever the data or the
+width, every cell through `visible()` with line breaks and tabs escaped (`\\n`,
+`\\t`). Lines of prose (score's figures) are printed whole, never hard-wrapped
+at 80 columns. Summaries that are not records (list's count and points) go to
+standard error, so standard output is only the header and the records.
+
+PLEDGER_FORCE_TTY=1 asks for the terminal form even when piped (as gh's
+GH_FORCE_TTY does), at the width COLUMNS gives (else 80): `... | less -R`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+FORCE_TTY_ENV = "PLEDGER_FORCE_TTY"
+
+
+def piped() -> bool:
+    """True when output takes the piped form (standard output is not a terminal and the terminal form is not forced)."""
+    forced = os.environ.get(FORCE_TTY_ENV, "")
+    if forced and forced != "0":
+        return False
+    try:
+        return not sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stdout
+        return True
+
+
+def tsv_line(cells) -> str:
+    from .visible import visible
+
+    return "\t".join(visible(cell, line_breaks=False) for cell in cells) + "\n"
+
+
+def write_table(headers: list[str], rows, *, title: str | None = None) -> None:
+    """A table in the piped form: an optional title line, the header, one line per row."""
+    write = sys.stdout.write
+    if title is not None:
+        from .visible import visible
+
+        write(visible(title, line_breaks=False) + "\n")
+    write(tsv_line(headers))
+    for row in rows:
+        write(tsv_line(row))
