@@ -14,14 +14,14 @@ import typer
 
 from . import reading, recording, scoring
 from . import claims, scorecard
-from . import transfer
+from . import editing, transfer
 from .common import ROOT_HELP, State
 
 app = typer.Typer(
     name="pledger",
     help="A plain-text ledger of probability-tagged predictions: log, resolve, check, score, publish.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain click help: rich help formatting costs ~65 ms of imports on every `--help`.
     rich_markup_mode=None,
@@ -53,6 +53,7 @@ scoring.register(app)
 claims.register(app)
 scorecard.register(app)
 transfer.register(app)
+editing.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import complete
 from .common import open_ledger, parse_date, print_json, record_by, remember_root, typed_text
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -26,14 +27,46 @@ def init(
 ) -> None:
     """Create a ledger folder, with a .gitignore that keeps the index out of git.
 
-    Example: pledger init predictions
-    """
-    from ..services.ledger import DEFAULT_ROOT, Ledger
+    The .gitignore also marks the folder as a ledger root: pledger run in it, or in
+    a folder below it, finds it. On a folder that already is a ledger, says so and
+    changes nothing (exit 0).
 
-    target = path or (ctx.obj.root if ctx.obj and ctx.obj.root else DEFAULT_ROOT)
+    \b
+    Example:
+      pledger init predictions
+    """
+    from pathlib import Path
+
+    from ..services.ledger import DEFAULT_ROOT, Ledger, find_root, is_ledger_root
+    from ..store.discover import ledger_files
+    from .visible import visible
+
+    given = path or (ctx.obj.root if ctx.obj and ctx.obj.root else None)
+    if given is None and not Path(DEFAULT_ROOT).exists():
+        inside = find_root(Path.cwd())
+        if inside is not None:  # `cd predictions && pledger init`: not a ./predictions inside the ledger
+            n = len(ledger_files(inside))
+            typer.echo(visible(f"Already inside the ledger at {inside} ({_files(n)}); nothing was made. "
+                               "To start another one: pledger init DIR"))
+            return
+    target = given or DEFAULT_ROOT
+    existed = Path(target).is_dir() and (is_ledger_root(Path(target)) or bool(ledger_files(Path(target))))
+    marked = Path(target).is_dir() and is_ledger_root(Path(target))
     ledger = Ledger.init(target)
     remember_root(ledger.root)
-    typer.echo(f"Ledger ready at {target}. Add a prediction: pledger --root {target} add \"CLAIM\" -p 70%")
+    n = len(ledger_files(ledger.root))
+    if existed and marked:
+        typer.echo(visible(f"{target} already is a ledger ({_files(n)}); nothing was changed. "
+                           f"To start another one: pledger init DIR"))
+    elif existed:
+        typer.echo(visible(f"{target} already holds a ledger ({_files(n)}); marked it as a ledger root "
+                           "(the .gitignore that keeps the index out of git)"))
+    else:
+        typer.echo(visible(f"Ledger ready at {target}. Add a prediction: pledger --root {target} add \"CLAIM\" -p 70%"))
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'' if n == 1 else 's'}"
 
 
 def add(
@@ -49,21 +82,30 @@ def add(
     tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag (repeat for more).")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Where it was published (URL).")] = None,
     criteria: Annotated[Optional[str], typer.Option("--criteria", help="How it will be judged.")] = None,
+    tests: Annotated[Optional[list[str]], typer.Option("--tests", help="The id of a claim on record it puts to a test (repeat for more).", metavar="CLAIM", autocompletion=complete.claim_ids)] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="With --set, the title of a new set (an existing set keeps its own).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Log a prediction. Prints its id.
 
-    Example: pledger add "The next SAE paper beats LoRA" -p 20% --set sae-2024 --tag peft
+    \b
+    Examples:
+      pledger add "The next SAE paper beats LoRA" -p 20% --tag peft \\
+        --set anthropic-sae-2024 --tests sae-interpretable-large-models
+      pledger add "A shared SAE benchmark by June" -p 3:1 --due 2027-06-30 \\
+        --set sae-2027 --title "SAEs in 2027"
     """
     from ..services.add import add_prediction
 
     claim, criteria = typed_text(claim, "CLAIM"), typed_text(criteria, "--criteria")
+    title = typed_text(title, "--title", lines=False)
     about, source = typed_text(about, "--about", lines=False), typed_text(source, "--source", lines=False)
     by = record_by(by)
     ledger = open_ledger(ctx)
     added = add_prediction(
         ledger, claim, p, id=id, set_id=set_id, by=by, made=parse_date(made, "--made", past=True), about=about,
         due=parse_date(due, "--due"), tags=tag or [], source=source, criteria=criteria,
+        tests=tests or [], title=title,
     )
     if json_out:
         print_json({"id": added.id, "file": added.path})
@@ -73,15 +115,18 @@ def add(
 
 def forecast(
     ctx: typer.Context,
-    prediction_id: Annotated[str, typer.Argument(help="The prediction's id.", metavar="ID")],
+    prediction_id: Annotated[str, typer.Argument(help="The prediction's id.", metavar="ID", autocompletion=complete.prediction_ids)],
     p: ProbabilityOpt,
     by: ForecasterOpt = None,
     at: Annotated[Optional[str], typer.Option("--at", help="Date of the forecast, YYYY-MM-DD (default: today).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="Why it changed.")] = None,
+    json_out: JsonOpt = False,
 ) -> None:
     """Record an update to a prediction, or another forecaster's probability on it.
 
-    Example: pledger forecast beats-lora -p 10% --at 2024-05-15 --note "no PEFT section in the preview"
+    \b
+    Example:
+      pledger forecast rg25-textbook -p 10% --note "no chapter announced"
     """
     from ..errors import LedgerError
     from ..services.add import add_forecast
@@ -97,8 +142,16 @@ def forecast(
     except LedgerError:  # an ambiguous id: add_forecast refuses it, saying nothing was written
         found = None
     added = add_forecast(ledger, prediction_id, p, by=by, at=day, note=note)
-    typer.echo(f"forecast recorded for {added.id} in {added.path}")
-    if found is not None and found.outcomes and day > found.outcomes[0].on:
+    late = found is not None and found.outcomes and day > found.outcomes[0].on
+    if json_out:
+        from ..probability import parse_probability
+
+        prob = parse_probability(p)
+        print_json({"id": added.id, "file": added.path, "p": prob.value, "p_typed": prob.typed, "by": by, "at": day,
+                    "scored": not late})
+    else:
+        typer.echo(f"forecast recorded for {added.id} in {added.path}")
+    if late:
         # Kept (a late view is still a view), but scoring counts only forecasts made by the
         # resolution date: the first outcome entry's, as in services.scores.
         resolved = found.outcomes[0].on
@@ -108,18 +161,23 @@ def forecast(
 
 def resolve(
     ctx: typer.Context,
-    args: Annotated[list[str], typer.Argument(help="One or more prediction ids, then yes, no or annulled.", metavar="ID... RESULT")],
+    args: Annotated[list[str], typer.Argument(help="One or more prediction ids, then yes, no or annulled.", metavar="ID... RESULT", autocompletion=complete.prediction_ids)],
     on: Annotated[Optional[str], typer.Option("--on", help="Date resolved, YYYY-MM-DD (default: today).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Who judged it.")] = None,
     evidence: Annotated[Optional[str], typer.Option("--evidence", help="A link to what shows the result.", metavar="URL")] = None,
     quote: Annotated[Optional[str], typer.Option("--quote", help="The words in the evidence that decide it.")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="A note on the judgement.")] = None,
     correct: Annotated[bool, typer.Option("--correct", help="Correct an earlier resolution (the old entry is kept).")] = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """Resolve predictions: yes (it happened), no, or annulled (cannot be judged).
 
     Writes a new file under outcomes/; earlier entries are never edited.
-    Example: pledger resolve eye-test edits yes --on 2024-05-21 --evidence https://transformer-circuits.pub/2024/scaling-monosemanticity/
+
+    \b
+    Examples:
+      pledger resolve rg25-replication no --evidence https://example.org/replication
+      pledger resolve eye-test no --correct --note "misread the paper"
     """
     from ..errors import UsageError
     from ..services.resolve import resolve as resolve_predictions
@@ -129,9 +187,16 @@ def resolve(
     *ids, result = args
     evidence, quote, note = typed_text(evidence, "--evidence", lines=False), typed_text(quote, "--quote"), typed_text(note, "--note")
     by = record_by(by)
+    from ..services.defaults import today
+
+    day = parse_date(on, "--on", past=True) or today()
     ledger = open_ledger(ctx)
     done = resolve_predictions(
-        ledger, ids, result, on=parse_date(on, "--on", past=True), by=by, evidence_url=evidence, quote=quote, note=note, correct=correct,
+        ledger, ids, result, on=day, by=by, evidence_url=evidence, quote=quote, note=note, correct=correct,
     )
+    if json_out:
+        print_json({"ids": list(done.ids), "result": result.strip().lower(), "on": day, "by": by,
+                    "correction": done.correction, "file": done.path})
+        return
     what = "correction" if done.correction else "resolution"
     typer.echo(f"{what} of {', '.join(done.ids)} ({result.lower()}) recorded in {done.path}")

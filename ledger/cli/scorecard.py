@@ -67,7 +67,10 @@ def scorecard(
     goes to standard output and no chart is drawn unless --chart-dir is given.
     The same ledger and options give byte-identical files.
 
-    Example: pledger scorecard --set anthropic-sae-2024 -o posts/sae-scorecard.md
+    \b
+    Examples:
+      pledger scorecard --set anthropic-sae-2024 -o sae-scorecard.md
+      pledger scorecard --set reading-group-2025 --flavor lesswrong -o -
     """
     from ..errors import UsageError
     from ..report.escape import safe_url
@@ -110,11 +113,12 @@ def scorecard(
         raise UsageError(str(exc)) from None
     if not data.run.counts["predictions"]:
         # A scorecard of nothing is a mistyped filter, not a post: write nothing.
-        from .reading import filter_flags
+        from .reading import filter_flags, nothing_hint
 
         flags = filter_flags(selection)
         if flags:
-            raise UsageError(f"{' '.join(flags)}: no predictions match; no scorecard written", flags[0].split()[0])
+            raise UsageError(f"{' '.join(flags)}: no predictions match{nothing_hint(selection, ledger)}; "
+                             "no scorecard written", flags[0].split()[0])
         raise UsageError("the ledger has no predictions yet; no scorecard written")
 
     charts = None

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import complete
 from .common import open_ledger, print_json, record_by
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
@@ -37,7 +38,7 @@ def _check_encoding(encoding: Optional[str]) -> None:
 
 def import_file(
     ctx: typer.Context,
-    format_name: Annotated[str, typer.Argument(help=f"One of: {FORMAT_NAMES}.", metavar="FORMAT")],
+    format_name: Annotated[str, typer.Argument(help=f"One of: {FORMAT_NAMES}.", metavar="FORMAT", autocompletion=complete.import_formats)],
     file: Annotated[str, typer.Argument(help="The exported file to read ('-': standard input).", metavar="FILE")],
     set_id: Annotated[Optional[str], typer.Option("--set", help="Put new predictions in this set (default: the format's name).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Your name for forecasts the source does not name (default: $PLEDGER_BY).")] = None,
@@ -49,7 +50,10 @@ def import_file(
 ) -> None:
     """Import predictions, forecasts and resolutions from another tool's export. Importing twice adds nothing.
 
-    Example: pledger import fatebook fatebook-export.csv --dry-run
+    \b
+    Examples:
+      pledger import fatebook fatebook-export.csv --dry-run
+      pledger export json --set anthropic-sae-2024 | pledger --root ../team import json -
     """
     import os
 
@@ -152,7 +156,7 @@ def _progress_bar(file: str) -> _Bar | None:
 
 def export(
     ctx: typer.Context,
-    format_name: Annotated[str, typer.Argument(help="csv, json or yaml.", metavar="FORMAT")],
+    format_name: Annotated[str, typer.Argument(help="csv, json or yaml.", metavar="FORMAT", autocompletion=complete.export_formats)],
     set_id: SetOpt = None,
     by: ByOpt = None,
     tag: TagOpt = None,
@@ -164,13 +168,19 @@ def export(
 ) -> None:
     """Export the selected predictions with every forecast and outcome (columns and keys: docs/import.md).
 
-    Example: pledger export csv --set anthropic-sae-2024 -o sae.csv
+    \b
+    Examples:
+      pledger export csv --set anthropic-sae-2024 -o sae.csv
+      pledger export json -o -
     """
     from ..errors import UsageError
     from ..services.export import FORMATS, export_predictions, render
 
     if format_name not in FORMATS:
-        raise UsageError(f"FORMAT must be one of {', '.join(FORMATS)}, not {format_name!r}", "FORMAT")
+        from ..suggest import did_you_mean
+
+        hint = did_you_mean(format_name, FORMATS)
+        raise UsageError(f"FORMAT must be one of {', '.join(FORMATS)}, not {format_name!r}{hint}", "FORMAT")
     selection = build_selection(set_id, by, tag, about, since, until, status)
     ledger = open_ledger(ctx)
     text = render(format_name, export_predictions(ledger, selection), selection)

@@ -56,7 +56,10 @@ def run_import(ledger, format_name: str, file, *, set_id=None, by=None, dry_run=
 
     fmt = FORMATS.get(format_name)
     if fmt is None:
-        raise UsageError(f"unknown format {format_name!r}; use one of {', '.join(FORMATS)}", "FORMAT")
+        from ..suggest import did_you_mean
+
+        hint = did_you_mean(format_name, FORMATS)
+        raise UsageError(f"unknown format {format_name!r}{hint}; use one of {', '.join(FORMATS)}", "FORMAT")
     if set_id is not None:
         try:
             check_slug(set_id, "set")

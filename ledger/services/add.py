@@ -41,8 +41,14 @@ def add_prediction(
     tags: list[str] | tuple[str, ...] = (),
     source: str | None = None,
     criteria: str | None = None,
+    tests: list[str] | tuple[str, ...] = (),
+    title: str | None = None,
 ) -> Added:
-    """Record a new prediction. Raises UsageError for a bad argument, LedgerError for bad data."""
+    """Record a new prediction. Raises UsageError for a bad argument, LedgerError for bad data.
+
+    tests -- ids of claims on record that the prediction puts to a test (`tests:`)
+    title -- the title of a new set (needs set_id); for a set that exists it must be its title
+    """
     if not claim or not claim.strip():
         raise UsageError("the claim is empty; say what will happen, in quotes", "CLAIM")
     prob = _probability(p, "-p")
@@ -51,6 +57,10 @@ def add_prediction(
             _slug(value, arg)
     for tag in tags:
         _slug(tag, "--tag", "tag")
+    for claim_id in tests:
+        _slug(claim_id, "--tests")
+    if title is not None and set_id is None:
+        raise UsageError("--title is the title of a new set: give --set too", "--title")
     if source is not None:
         _checked(source_text, source, "--source")
     by = by or default_by()
@@ -60,10 +70,17 @@ def add_prediction(
     with ledger.lock():
         with ledger.connect() as conn:
             taken = set(conn.execute(select(PredictionRow.__table__.c.id)).scalars())
-            set_file = None
+            set_file = set_title = None
             if set_id is not None:
                 s = SetRow.__table__
-                set_file = conn.execute(select(s.c.file).where(s.c.id == set_id).order_by(s.c.file)).scalar()
+                found = conn.execute(select(s.c.file, s.c.title).where(s.c.id == set_id).order_by(s.c.file)).first()
+                set_file, set_title = found if found is not None else (None, None)
+            if tests:
+                _known_claims(conn, tests)
+        if title is not None and set_file is not None and title != set_title:
+            has = f"the title {set_title!r}" if set_title else "no title"
+            raise UsageError(f"--title: set {set_id!r} already exists with {has} ({set_file}); "
+                             "leave --title out, or edit the file's `title:`", "--title")
         if id is not None and id in taken:
             raise UsageError(f"--id {id!r} is already used in the ledger; pick another id", "--id")
         new_id = id or unique_id(slugify(claim), taken)
@@ -73,7 +90,7 @@ def add_prediction(
         doc = _parsed(old)  # parsed once: for the header, the insertion and the check
         header = {}
         if old is None and set_id is not None:
-            header = {"set": set_id, "by": by, "made": made}
+            header = {"set": set_id, **({"title": title} if title is not None else {}), "by": by, "made": made}
         elif doc is not None:
             header = _header_of(doc)
         item = {"id": new_id, "claim": claim.strip(), "p": _as_written(prob)}
@@ -89,6 +106,8 @@ def add_prediction(
                 item[key] = value
         if tags:
             item["tags"] = list(dict.fromkeys(tags))
+        if tests:
+            item["tests"] = list(dict.fromkeys(tests))
         base = old if old is not None else (yamlio.dump(header) if header else "")
         ins = insert_items(base, PREDICTIONS_KEY, [yamlio.dump(item)], rel, doc)
         commit_text(ledger, rel, old, ins.text, old_doc=doc, key=PREDICTIONS_KEY, insertion=ins)
@@ -113,8 +132,10 @@ def add_forecast(
             P = PredictionRow.__table__
             made = conn.execute(select(P.c.made).where(P.c.id == prediction_id)).scalar()
             refuse_ambiguous(conn, [prediction_id])
-        if made is None:
-            raise UsageError(f"no prediction with id {prediction_id!r}; `pledger list` shows the ids", "ID")
+            if made is None:
+                from .queries import unknown_id_error
+
+                raise unknown_id_error(conn, "prediction", [prediction_id])
         if at < made:
             raise UsageError(f"--at {at} is before the prediction was made ({made})", "--at")
         entry = {"prediction": prediction_id, "p": _as_written(prob), "by": by, "at": at}
@@ -126,6 +147,19 @@ def add_forecast(
         ins = insert_items(old or "", FORECASTS_KEY, [yamlio.dump(entry)], FORECASTS_FILE, doc)
         commit_text(ledger, FORECASTS_FILE, old, ins.text, old_doc=doc, key=FORECASTS_KEY, insertion=ins)
     return Added(prediction_id, FORECASTS_FILE)
+
+
+def _known_claims(conn, claim_ids) -> None:
+    """UsageError naming --tests when a claim id is not on record (with the nearest id, when one is close)."""
+    from ..index.tables import ClaimRow
+    from ..suggest import did_you_mean
+
+    c = ClaimRow.__table__
+    known = set(conn.execute(select(c.c.id)).scalars())
+    for claim_id in claim_ids:
+        if claim_id not in known:
+            raise UsageError(f"--tests: no claim with id {claim_id!r}{did_you_mean(claim_id, known)}; "
+                             "`pledger claim list` shows the ids", "--tests")
 
 
 def _checked(check, value: str, argument: str) -> None:

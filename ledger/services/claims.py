@@ -230,8 +230,10 @@ def assess_claim(
     with ledger.lock():
         with ledger.connect() as conn:
             known = conn.execute(select(C.c.id).where(C.c.id == claim_id)).first()
-        if known is None:
-            raise UsageError(f"no claim with id {claim_id!r}; `pledger claim list` shows the ids", "ID")
+            if known is None:
+                from .queries import unknown_id_error
+
+                raise unknown_id_error(conn, "claim", [claim_id])
         entry: dict = {"claim": claim_id, "verdict": verdict, "on": on, "by": by}
         if evidence:
             entry["evidence"] = [

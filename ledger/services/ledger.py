@@ -26,16 +26,41 @@ if TYPE_CHECKING:
 
 ROOT_ENV = "PLEDGER_ROOT"
 DEFAULT_ROOT = "predictions"
-GITIGNORE = "# The index is derived from the YAML files; it is safe to delete.\n.pledger/\n"
+# What `pledger init` writes in a ledger root. Its comment line marks the folder as
+# a ledger root (find_root): the file is committed with the ledger, so a fresh
+# clone is recognised too, and nothing but init writes it.
+ROOT_MARK = "# The index is derived from the YAML files; it is safe to delete."
+GITIGNORE = f"{ROOT_MARK}\n.pledger/\n"
 
 
 def default_root() -> Path | None:
-    """PLEDGER_ROOT, else ./predictions when it exists."""
+    """PLEDGER_ROOT, else ./predictions when it exists, else the ledger root this folder is in (find_root)."""
     env = os.environ.get(ROOT_ENV)
     if env:
         return Path(env)
     if Path(DEFAULT_ROOT).is_dir():
         return Path(DEFAULT_ROOT)
+    return find_root(Path.cwd())
+
+
+def is_ledger_root(folder: Path) -> bool:
+    """Whether folder holds the .gitignore `pledger init` writes (a line of it is ROOT_MARK)."""
+    try:
+        with open(folder / ".gitignore", encoding="utf-8", errors="replace") as fh:
+            return any(line.rstrip("\r\n") == ROOT_MARK for line in fh)
+    except OSError:
+        return False
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest ledger root at or above start (as git finds .git), or None.
+
+    Returned relative to start when it is start or above it: `..` rather than an
+    absolute path, so problems are shown as paths to open from here."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        if is_ledger_root(folder):
+            return Path(os.path.relpath(folder, start))
     return None
 
 
@@ -54,7 +79,8 @@ class Ledger:
             root = default_root()
             if root is None:
                 raise LedgerError(
-                    "no ledger here: pass --root DIR, set PLEDGER_ROOT, or run `pledger init` to make ./predictions"
+                    "no ledger here (no ./predictions, and no ledger root here or in a folder above): pass --root DIR, "
+                    "set PLEDGER_ROOT, or run `pledger init` to make ./predictions"
                 )
         if not os.fspath(root).strip():
             # Path("") is the current folder: never take it for a ledger by accident.
@@ -68,16 +94,21 @@ class Ledger:
 
     @classmethod
     def init(cls, root: str | os.PathLike) -> Ledger:
-        """Create a ledger folder (and its .gitignore for the index). Fine on an existing folder."""
+        """Create a ledger folder: its .gitignore keeps the index out of git and marks the root
+        (is_ledger_root). Fine on an existing folder: a .gitignore of its own gets the two lines
+        appended, once; nothing else is touched."""
+        from ..store.write import write_atomic
+
         path = Path(root)
         if path.exists() and not path.is_dir():
             raise LedgerError(f"{os.fspath(path)!r} exists and is not a directory")
         path.mkdir(parents=True, exist_ok=True)
         gitignore = path / ".gitignore"
         if not gitignore.exists():
-            from ..store.write import write_atomic
-
             write_atomic(gitignore, GITIGNORE)
+        elif not is_ledger_root(path):
+            old = gitignore.read_bytes()
+            write_atomic(gitignore, old + (b"" if old.endswith(b"\n") or not old else b"\n") + GITIGNORE.encode())
         (path / INDEX_DIR).mkdir(exist_ok=True)
         return cls(path)
 

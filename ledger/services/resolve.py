@@ -60,9 +60,11 @@ def resolve(
             made = dict(conn.execute(select(P.c.id, P.c.made).where(P.c.id.in_(ids))).all())
             standing = current_outcomes(conn, ids)
             refuse_ambiguous(conn, ids)
-        unknown = [i for i in ids if i not in made]
-        if unknown:
-            raise UsageError(f"no prediction with id {', '.join(map(repr, unknown))}; `pledger list` shows the ids", "ID")
+            unknown = [i for i in ids if i not in made]
+            if unknown:
+                from .queries import unknown_id_error
+
+                raise unknown_id_error(conn, "prediction", unknown)
         early = [i for i in ids if on < made[i]]
         if early:
             raise UsageError(f"--on {on} is before {early[0]!r} was made ({made[early[0]]})", "--on")
