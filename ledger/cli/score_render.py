@@ -130,7 +130,7 @@ def piped_calibration_table(table, title: str) -> None:
     """The calibration table in the piped form: its title, a header, a row per bin with forecasts."""
     headers, cells, empty = _calibration_cells(table)
     note = f" ({_plural(empty, 'empty bin')} not shown; --json lists every bin)" if empty else ""
-    write_table([h.replace("\n", " ") for h in headers], cells, title=title + note)
+    write_table([h.replace("/\n", "/").replace("\n", " ") for h in headers], cells, title=title + note)
 
 
 def calibration_table(table, title: str, out=None):
@@ -260,7 +260,6 @@ def render(run, chart: bool = False) -> None:
         return
     if run.leaderboard is not None:
         if piped():
-            out.file.flush()
             piped_leaderboard_table(run.leaderboard)
         else:
             out.print(leaderboard_table(run.leaderboard, out))
@@ -296,7 +295,7 @@ def render(run, chart: bool = False) -> None:
 
 def _print_calibration(out, table, title: str) -> None:
     if piped():
-        out.file.flush()
         piped_calibration_table(table, title)
+        out.print()
     else:
         out.print(calibration_table(table, title, out))
