@@ -90,7 +90,7 @@ def list_predictions(
     Examples:
       pledger list --set anthropic-sae-2024 --status resolved
       pledger list --tag PEFT
-      pledger list | grep lora
+      pledger list | grep -i lora
     """
     from ..services.queries import list_states
     from . import render

@@ -176,7 +176,7 @@ def resolve(
 
     \b
     Examples:
-      pledger resolve rg25-replication no --evidence https://example.org/replication
+      pledger resolve rg25-replication no --evidence https://example.org/r
       pledger resolve eye-test no --correct --note "misread the paper"
     """
     from ..errors import UsageError

@@ -53,7 +53,8 @@ def import_file(
     \b
     Examples:
       pledger import fatebook fatebook-export.csv --dry-run
-      pledger export json --set anthropic-sae-2024 | pledger --root ../team import json -
+      pledger export json --set anthropic-sae-2024 | \\
+        pledger --root ../team import json -
     """
     import os
 
