@@ -341,7 +341,7 @@ def test_a_set_that_matches_nothing_names_the_sets_there_are(cli, bundled):
 def test_an_unknown_key_in_a_file_says_which_key_was_meant(cli, make_ledger):
     root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n    tag: peft\n"})
     result = cli("--root", root, "check")
-    assert f"a.yaml:7:5: unknown key 'tag' in a prediction (did you mean 'tags'?); the keys allowed here are: " in result.out
+    assert "a.yaml:7:5: unknown key 'tag' in a prediction (did you mean 'tags'?); the keys allowed here are: " in result.out
 
 
 @pytest.mark.parametrize("tag", ["PEFT", "Peft", " peft "])

@@ -185,7 +185,6 @@ def show(
     Example:
       pledger claim show sae-interpretable-large-models
     """
-    from ..errors import UsageError
     from ..services.claims import claim_detail
     from . import claims_render as render
 

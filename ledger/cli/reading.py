@@ -121,7 +121,6 @@ def show(
     Example:
       pledger show peft-beats-lora
     """
-    from ..errors import UsageError
     from ..services.queries import history
     from . import render
 
