@@ -1,7 +1,8 @@
 """`pledger scorecard`: a blog-ready markdown scorecard of the selected predictions.
 
-Everything is rendered in memory first; only then are the chart files and the
-markdown written, each atomically, so a failed command writes nothing.
+Everything is rendered in memory first; only then are the markdown and the chart
+files written, together (store.write.write_files_atomically), so a failed command
+writes none of them.
 No numpy, sqlmodel or matplotlib at module level: `pledger --help` stays fast.
 """
 
@@ -140,18 +141,17 @@ def scorecard(
                       date=scored_on, command=command)
     markdown = render(data, options)
 
-    from ..store.write import write_atomic
+    from ..store.write import write_files_atomically
 
-    for path, content in files.items():
-        write_atomic(path, content)
     if out_path is None:
+        write_files_atomically(files)
         write_stdout(markdown)
         drawable = data.run.n and data.run.report is not None and "chart" in parts and "calibration" in parts
         if is_stdio(output) and chart_dir is None and drawable:
             typer.echo("note: -o -: the markdown went to standard output and no chart was drawn; "
                        "pass --chart-dir DIR to write one (linked from the markdown)", err=True)
     else:
-        write_atomic(out_path, markdown)
+        write_files_atomically({out_path: markdown, **files})  # all three or none
         written = ", ".join(os.fspath(p) for p in [out_path, *files])
         typer.echo(f"Wrote {written}", err=True)
     from .common import warn_ledger_problems

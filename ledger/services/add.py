@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
-
-from sqlalchemy import select
 
 from .. import yamlio
 from ..errors import UsageError
-from ..index.tables import PredictionRow, SetRow
-from ..models import FORECASTS_KEY, PREDICTIONS_KEY, source_text, check_slug
-from ..probability import Probability, parse_probability
+from ..index.sql import as_date, as_db
+from ..kinds import CHOICE, NUMERIC, dist_from_json
+from ..models import FORECASTS_KEY, PREDICTIONS_KEY, check_slug, source_text
 from ..store.write import insert_items
 from .defaults import default_by, today
+from .forecast_input import check_kind, forecast_input
 from .ledger import Ledger
 from .writing import commit_text, read_text, refuse_ambiguous, slugify, unique_id
 
@@ -30,8 +30,14 @@ class Added:
 def add_prediction(
     ledger: Ledger,
     claim: str,
-    p: str | float,
+    p: str | float | None = None,
     *,
+    options: list[str] | tuple[str, ...] = (),
+    ordered: bool = False,
+    quantiles: list[str] | tuple[str, ...] = (),
+    intervals: list[str] | tuple[str, ...] = (),
+    unit: str | None = None,
+    closes: dt.date | None = None,
     id: str | None = None,
     set_id: str | None = None,
     by: str | None = None,
@@ -46,12 +52,20 @@ def add_prediction(
 ) -> Added:
     """Record a new prediction. Raises UsageError for a bad argument, LedgerError for bad data.
 
+    Its forecast is one of: p (yes/no), options ("NAME=P" texts: multiple choice,
+    `ordered` when they have an order) or quantiles/intervals ("LEVEL=VALUE",
+    "90%=LOW..HIGH": numeric, with an optional unit); services.forecast_input.
+
     tests -- ids of claims on record that the prediction puts to a test (`tests:`)
     title -- the title of a new set (needs set_id); for a set that exists it must be its title
     """
     if not claim or not claim.strip():
         raise UsageError("the claim is empty; say what will happen, in quotes", "CLAIM")
-    prob = _probability(p, "-p")
+    given = forecast_input(p, options, quantiles, intervals)
+    if ordered and given.kind != CHOICE:
+        raise UsageError("--ordered is for a multiple-choice question (one with --option)", "--ordered")
+    if unit is not None and given.kind != NUMERIC:
+        raise UsageError("--unit is for a numeric question (one with --quantile or --interval)", "--unit")
     for value, arg in ((id, "--id"), (set_id, "--set")):
         if value is not None:
             _slug(value, arg)
@@ -67,23 +81,29 @@ def add_prediction(
     made = made or today()
     if due is not None and due < made:
         raise UsageError(f"--due {due} is before the prediction is made ({made})", "--due")
+    if closes is not None and closes < made:
+        raise UsageError(f"--closes {closes} is before the prediction is made ({made})", "--closes")
     with ledger.lock():
         with ledger.connect() as conn:
-            taken = set(conn.execute(select(PredictionRow.__table__.c.id)).scalars())
+            db = as_db(conn)
+            base = id or slugify(claim)
+            # The ids a new one could clash with: this one, and its numbered variants (an indexed lookup).
+            pattern = base.replace("/", "//").replace("%", "/%").replace("_", "/_") + "-%"
+            taken = {r[0] for r in db.rows("SELECT id FROM predictions WHERE id = :id OR id LIKE :like ESCAPE '/'",
+                                           {"id": base, "like": pattern})}
             set_file = set_title = None
             if set_id is not None:
-                s = SetRow.__table__
-                found = conn.execute(select(s.c.file, s.c.title).where(s.c.id == set_id).order_by(s.c.file)).first()
-                set_file, set_title = found if found is not None else (None, None)
+                found = db.rows("SELECT file, title FROM sets WHERE id = :id ORDER BY file LIMIT 1", {"id": set_id})
+                set_file, set_title = found[0] if found else (None, None)
             if tests:
-                _known_claims(conn, tests)
+                _known_claims(db, tests)
         if title is not None and set_file is not None and title != set_title:
             has = f"the title {set_title!r}" if set_title else "no title"
             raise UsageError(f"--title: set {set_id!r} already exists with {has} ({set_file}); "
                              "leave --title out, or edit the file's `title:`", "--title")
         if id is not None and id in taken:
             raise UsageError(f"--id {id!r} is already used in the ledger; pick another id", "--id")
-        new_id = id or unique_id(slugify(claim), taken)
+        new_id = id or unique_id(base, taken)
         rel = set_file or (f"{set_id}.yaml" if set_id else DEFAULT_FILE)
         path = ledger.root / rel
         old = read_text(path)
@@ -93,7 +113,11 @@ def add_prediction(
             header = {"set": set_id, **({"title": title} if title is not None else {}), "by": by, "made": made}
         elif doc is not None:
             header = _header_of(doc)
-        item = {"id": new_id, "claim": claim.strip(), "p": _as_written(prob)}
+        item = {"id": new_id, "claim": claim.strip(), **given.fields}
+        if ordered:
+            item["ordered"] = True
+        if unit is not None:
+            item["unit"] = unit
         if header.get("by") != by:
             item["by"] = by
         if header.get("made") != made:
@@ -101,7 +125,7 @@ def add_prediction(
         # Trailing blank lines in a text would be written as a keep-chomped block (`|+`)
         # that cannot sit inside a list item: they carry nothing, so they go.
         about, criteria = (t.rstrip("\n") if isinstance(t, str) else t for t in (about, criteria))
-        for key, value in (("due", due), ("about", about), ("criteria", criteria), ("source", source)):
+        for key, value in (("due", due), ("closes", closes), ("about", about), ("criteria", criteria), ("source", source)):
             if value is not None:
                 item[key] = value
         if tags:
@@ -117,28 +141,32 @@ def add_prediction(
 def add_forecast(
     ledger: Ledger,
     prediction_id: str,
-    p: str | float,
+    p: str | float | None = None,
     *,
+    options: list[str] | tuple[str, ...] = (),
+    quantiles: list[str] | tuple[str, ...] = (),
+    intervals: list[str] | tuple[str, ...] = (),
     by: str | None = None,
     at: dt.date | None = None,
     note: str | None = None,
 ) -> Added:
-    """Record an update, or another forecaster's probability, on an existing prediction."""
-    prob = _probability(p, "-p")
+    """Record an update, or another forecaster's forecast, on an existing prediction
+    (p, options or quantiles/intervals, as the question's kind takes: add_prediction)."""
+    given = forecast_input(p, options, quantiles, intervals)
     by = by or default_by()
     at = at or today()
     with ledger.lock():
         with ledger.connect() as conn:
-            P = PredictionRow.__table__
-            made = conn.execute(select(P.c.made).where(P.c.id == prediction_id)).scalar()
+            question = question_of(conn, prediction_id)
             refuse_ambiguous(conn, [prediction_id])
-            if made is None:
+            if question is None:
                 from .queries import unknown_id_error
 
                 raise unknown_id_error(conn, "prediction", [prediction_id])
-        if at < made:
-            raise UsageError(f"--at {at} is before the prediction was made ({made})", "--at")
-        entry = {"prediction": prediction_id, "p": _as_written(prob), "by": by, "at": at}
+        if at < question.made:
+            raise UsageError(f"--at {at} is before the prediction was made ({question.made})", "--at")
+        check_kind(given, question.kind, prediction_id, question.options, question.dates)
+        entry = {"prediction": prediction_id, **given.fields, "by": by, "at": at}
         if note and note.strip():
             entry["note"] = note.rstrip("\n")
         path = ledger.root / FORECASTS_FILE
@@ -149,13 +177,35 @@ def add_forecast(
     return Added(prediction_id, FORECASTS_FILE)
 
 
-def _known_claims(conn, claim_ids) -> None:
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What a write needs to know of an existing prediction: its date and what kind of answer it takes."""
+
+    id: str
+    made: dt.date
+    kind: str
+    options: tuple[str, ...]
+    dates: bool
+
+
+def question_of(conn, prediction_id: str) -> Question | None:
+    """The prediction with that id (the first copy of an ambiguous one), or None."""
+    rows = as_db(conn).rows(
+        "SELECT p.made, p.kind, p.dist, p.dates FROM predictions p WHERE p.id = :id ORDER BY p.file, p.line LIMIT 1",
+        {"id": prediction_id},
+    )
+    if not rows:
+        return None
+    made, kind, dist, dates = rows[0]
+    options = tuple(o.label for o in dist_from_json(kind, json.loads(dist))) if kind == CHOICE else ()
+    return Question(prediction_id, as_date(made), kind, options, bool(dates))
+
+
+def _known_claims(db, claim_ids) -> None:
     """UsageError naming --tests when a claim id is not on record (with the nearest id, when one is close)."""
-    from ..index.tables import ClaimRow
     from ..suggest import did_you_mean
 
-    c = ClaimRow.__table__
-    known = set(conn.execute(select(c.c.id)).scalars())
+    known = {r[0] for r in db.rows("SELECT id FROM claims")}
     for claim_id in claim_ids:
         if claim_id not in known:
             raise UsageError(f"--tests: no claim with id {claim_id!r}{did_you_mean(claim_id, known)}; "
@@ -169,27 +219,11 @@ def _checked(check, value: str, argument: str) -> None:
         raise UsageError(f"{argument}: {exc}", argument) from None
 
 
-def _probability(p: str | float, argument: str) -> Probability:
-    try:
-        return parse_probability(p)
-    except ValueError as exc:
-        raise UsageError(f"{argument}: {exc}", argument) from None
-
-
 def _slug(value: str, argument: str, what: str = "id") -> None:
     try:
         check_slug(value, what)
     except ValueError as exc:
         raise UsageError(f"{argument}: {exc}", argument) from None
-
-
-def _as_written(prob: Probability) -> float | str:
-    """Keep what the person typed: numbers as numbers (as typed: `0`, not `0.0`), 70% and 3:1 as text."""
-    if prob.format == "decimal":
-        number = yamlio.as_typed_number(prob.typed.strip())
-        if number is not None:
-            return number
-    return prob.typed
 
 
 def _parsed(text: str | None) -> yamlio.Document | None:
