@@ -67,6 +67,7 @@ class Forecast(NamedTuple):
     location: SourceLocation
     note: str | None = None
     initial: bool = False  # the prediction's own published probability
+    ref: str | None = None  # the source's id for an imported forecast (`ref:`)
 
 
 class Outcome(NamedTuple):

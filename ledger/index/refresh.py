@@ -251,7 +251,7 @@ class _Batch:
         for f in rec.forecasts:
             self.forecasts.append(
                 {"prediction_id": f.prediction_id, "p": f.p, "p_typed": f.p_typed, "by": f.by, "at": f.at,
-                 "note": f.note, "initial": f.initial, "file": path, "line": f.location.line, "col": f.location.column}
+                 "note": f.note, "initial": f.initial, "ref": f.ref, "file": path, "line": f.location.line, "col": f.location.column}
             )
         for o in rec.outcomes:
             self.outcomes.append(

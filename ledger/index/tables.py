@@ -88,6 +88,7 @@ class ForecastRow(SQLModel, table=True):
     at: dt.date
     note: str | None = None
     initial: bool = False
+    ref: str | None = None  # an imported forecast's id in its source (`ref:`)
     file: str = Field(index=True)
     line: int = 0
     col: int = 0

@@ -185,7 +185,7 @@ def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int,
             source=item.source or header.source, tests=tuple(item.tests), note=item.note,
         )
     )
-    out.forecasts.append(Forecast(item.id, item.p.value, item.p.typed, by, made, loc, item.note, initial=True))
+    out.forecasts.append(Forecast(item.id, item.p.value, item.p.typed, by, made, loc, item.note, initial=True, ref=item.ref))
     for j, f in enumerate(item.forecasts):
         fnode = node_at(doc, (PREDICTIONS_KEY, i, "forecasts", j))
         floc = SourceLocation(out.path, fnode[0], fnode[1])
@@ -197,7 +197,7 @@ def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int,
                 Problem(floc, f"this forecast is dated {f.at}, before the prediction was made ({made})", "order")
             )
             continue
-        out.forecasts.append(Forecast(item.id, f.p.value, f.p.typed, f.by or by, f.at, floc, f.note))
+        out.forecasts.append(Forecast(item.id, f.p.value, f.p.typed, f.by or by, f.at, floc, f.note, ref=f.ref))
 
 
 def read_header(doc: yamlio.Document, out: FileRecords) -> SetHeaderIn | None:
@@ -225,7 +225,8 @@ def read_forecast(doc: yamlio.Document, i: int, raw: Any, out: FileRecords) -> N
         return
     line, col = node_at(doc, (FORECASTS_KEY, i))
     out.forecasts.append(
-        Forecast(item.prediction, item.p.value, item.p.typed, item.by, item.at, SourceLocation(out.path, line, col), item.note)
+        Forecast(item.prediction, item.p.value, item.p.typed, item.by, item.at, SourceLocation(out.path, line, col), item.note,
+                 ref=item.ref)
     )
 
 
