@@ -225,3 +225,25 @@ def test_predictionbook_csv_with_other_columns_says_what_it_expects():
     with pytest.raises(LedgerError) as exc:
         parse("predictionbook", "prediction,confidence\nIt rains,70\n")
     assert "no column 'id', 'description', 'mean_confidence', 'created_at'" in exc.value.problems[0].message
+
+
+FATEBOOK_HEADER = ("Question title,Multiple choice option,Forecast created by,Forecast (scale = 0-1),Forecast created at,"
+                   "Question created by,Question created at,Question resolve by,Resolution,Resolved at")
+
+
+def test_fatebook_rows_that_fatebook_would_not_write_are_rejected_alone():
+    rows = [
+        '"Q1",,"Ann",0.5,2025-01-01 10:00:0,"Ann",2025-01-01 10:00:0,,"YES",01/02/2025',  # a resolved-at in another format
+        '"Q2",,"Ann",0.5,2025-01-01 10:00:0,"Ann",2025-01-01 10:00:0,,"MAYBE",',  # no such resolution
+        '"Q3","A","Ann",0.5,2025-01-01 10:00:0,"Ann",2025-01-01 10:00:0,,,',  # options on some rows only
+        '"Q3",,"Bob",0.4,2025-01-02 10:00:0,"Ann",2025-01-01 10:00:0,,,',
+        '"Q4",,"Ann",0.3,2025-01-01 10:00:0,"Ann",2025-01-01 10:00:0,,,',
+    ]
+    parsed = parse("fatebook", FATEBOOK_HEADER + "\n" + "\n".join(rows))
+    assert [i.claim for i in parsed.items] == ["Q4"]
+    reasons = {r.row: r.reason for r in parsed.rejected}
+    assert sorted(reasons) == [2, 3, 4]
+    assert "resolved at '01/02/2025' is not a time as Fatebook writes it" in reasons[2]
+    assert "'MAYBE' is not one of yes, no, annulled" in reasons[3]
+    assert reasons[4] == ("the question on this row and the rows after it: "
+                          "a forecast without an option on a multiple-choice question")

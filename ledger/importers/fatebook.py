@@ -39,6 +39,7 @@ from .base import (
     ImportedOutcome,
     Options,
     Parsed,
+    Rejected,
     RowError,
     Skipped,
     csv_header,
@@ -99,14 +100,16 @@ def parse(data: bytes, path: str, options: Options, progress=None) -> Parsed:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise wrong_format(path, "a Fatebook export",
-                           f"no column {', '.join(map(repr, missing))}; export from fatebook.io (your avatar → Export all your data)")
+                           f"no column {', '.join(map(repr, missing))}; export from fatebook.io (the menu: Export all your predictions)")
     out = Parsed()
     questions: dict[str, _Question] = {}
     read_csv_rows(text, path, lambda line, row: _take(row, line, questions, out), out, progress)
     for q in questions.values():
-        item = q.item()
-        if item is not None:
-            out.items.append(item)
+        try:
+            out.items.append(q.item())
+        except RowError as exc:  # a question whose rows disagree: all of them are left out
+            out.rejected.append(Rejected(q.line, f"the question on this row and the rows after it: {exc}"))
+    out.rejected.sort(key=lambda r: r.row)
     return out
 
 
@@ -132,7 +135,8 @@ def _take(row: dict[str, str], line: int, questions: dict[str, _Question], out: 
 
 
 class _Question:
-    """One question's rows, gathered: its fields from its first row, its forecasts from all of them."""
+    """One question's rows, gathered: its fields from its first row (an option's resolution from that
+    option's first row), its forecasts from all of them."""
 
     def __init__(self, qid: str, title: str, line: int, row: dict[str, str]):
         self.id, self.title, self.line = qid, title, line
@@ -143,19 +147,22 @@ class _Question:
         self.tags, _ = slug_tags((row.get(TAGS) or "").split("; "))
         # (time, file order, option, probability, name) for every forecast row
         self.rows: list[tuple[dt.datetime, int, str | None, object, str | None, str]] = []
-        self.resolutions: dict[str | None, tuple[str | None, str | None]] = {}  # option -> (resolution, resolved at)
+        # option (None: the question) -> (resolution, resolved at) as its first row gives them
+        self.resolutions: dict[str | None, tuple[str | None, dt.datetime | None]] = {}
         self._resolution(None, row)
 
     def _resolution(self, option: str | None, row: dict[str, str]) -> None:
         if option not in self.resolutions:
-            self.resolutions[option] = (_first(row, RESOLUTION), _first(row, RESOLVED_AT))
+            raw, at = _first(row, RESOLUTION), text_or_none(_first(row, RESOLVED_AT))
+            result_of(raw)  # a resolution Fatebook does not write rejects its row now, not the question later
+            self.resolutions[option] = (raw, fatebook_time(at, "resolved at") if at else None)
 
     def add(self, line: int, row: dict[str, str], option: str | None, at: dt.datetime, at_text: str, p,
             name: str | None) -> None:
-        self.rows.append((at, line, option, p, name, at_text))
         self._resolution(option, row)
+        self.rows.append((at, line, option, p, name, at_text))
 
-    def item(self) -> ImportedItem | None:
+    def item(self) -> ImportedItem:
         if any(option is not None for _, _, option, *_ in self.rows):
             return self._multiple_choice()
         rows = sorted(self.rows, key=lambda r: (r[0], r[1]))
@@ -193,7 +200,7 @@ class _Question:
         finish_item(item)
         results = [(o, result_of(self.resolutions.get(o, (None, None))[0])) for o in options]
         if all(r is not None for _, r in results):
-            times = [fatebook_time(t, "resolved at") for t in (self.resolutions[o][1] for o in options) if t and t.strip()]
+            times = [t for t in (self.resolutions[o][1] for o in options) if t is not None]
             on = max(times).date() if times else item.forecasts[-1].at
             winners = [o for o, r in results if r == "yes"]
             note = None
@@ -205,9 +212,9 @@ class _Question:
             ))
         return item
 
-    def _resolved_on(self, text: str | None, item: ImportedItem) -> dt.date:
-        if text and text.strip():
-            return fatebook_time(text, "resolved at").date()
+    def _resolved_on(self, at: dt.datetime | None, item: ImportedItem) -> dt.date:
+        if at is not None:
+            return at.date()
         return item.forecasts[-1].at  # resolved, but the export gives no time: no earlier than its last forecast
 
     def _ref(self, option: str | None, at_text: str, p_typed: str) -> str:
