@@ -333,3 +333,12 @@ def test_encoding_option_reads_a_cp1252_file(cli, root, tmp_path):
     assert report["added"] == 1 and report["rejected"] == []
     preds, *_ = records(root)
     assert [p.claim for p in preds.values()] == ["Le café rouvrira"]
+
+
+def test_a_prediction_keeps_its_own_note_and_its_first_forecasts(cli, root, tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("id,claim,p,made,note,forecast_note\nrain,It rains,60%,2026-11-20,From the forecast,Clouds coming\n",
+                    encoding="utf-8")
+    run_import(cli, root, "csv", path)
+    preds, *_ = records(root)
+    assert preds["rain"].note == "From the forecast\n\nClouds coming"

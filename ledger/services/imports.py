@@ -182,28 +182,25 @@ class _KnownForecasts:
 
     def __init__(self) -> None:
         self.refs: set[tuple[str, str]] = set()
-        self.named: set[tuple] = set()  # (prediction, person, day, p) of forecasts without a ref
-        self.anyone: set[tuple] = set()  # (prediction, day, p) of forecasts without a ref
-        self.all_named: set[tuple] = set()  # the same two over every forecast, for source forecasts without a ref
-        self.all_anyone: set[tuple] = set()
+        # (prediction, person, day, p) and (prediction, day, p) of every forecast -> whether one without a ref has it
+        self.named: dict[tuple, bool] = {}
+        self.anyone: dict[tuple, bool] = {}
 
     def add(self, pid: str, by: str, at: dt.date, p: float, ref: str | None) -> None:
-        named, anyone = (pid, name_key(by), at, round(p, 9)), (pid, at, round(p, 9))
-        self.all_named.add(named)
-        self.all_anyone.add(anyone)
+        p = round(p, 9)
         if ref:
             self.refs.add((pid, ref))
-        else:
-            self.named.add(named)
-            self.anyone.add(anyone)
+        named, anyone = (pid, name_key(by), at, p), (pid, at, p)
+        self.named[named] = self.named.get(named, False) or not ref
+        self.anyone[anyone] = self.anyone.get(anyone, False) or not ref
 
     def has(self, pid: str, f: ImportedForecast) -> bool:
         if f.ref and (pid, f.ref) in self.refs:
             return True
-        named, anyone = (pid, name_key(f.by), f.at, round(f.p, 9)), (pid, f.at, round(f.p, 9))
-        if f.ref:
-            return anyone in self.anyone if f.unnamed else named in self.named
-        return anyone in self.all_anyone if f.unnamed else named in self.all_named
+        p = round(f.p, 9)
+        known = self.anyone.get((pid, f.at, p)) if f.unnamed else self.named.get((pid, name_key(f.by), f.at, p))
+        # A source forecast with a ref the ledger lacks can only be one imported before refs existed.
+        return known is not None and (known or not f.ref)
 
 
 class _Plan:
