@@ -79,8 +79,8 @@ def root(make_ledger):
     return make_ledger({".gitignore": ".pledger/\n"})
 
 
-MC_SKIP = "multiple-choice questions are not imported yet (the ledger holds yes/no predictions)"
-NUMERIC_SKIP = "numeric questions are not imported yet (the ledger holds yes/no predictions)"
+MC_SKIP = "multiple-choice questions are not imported yet (only yes/no questions are)"
+NUMERIC_SKIP = "numeric questions are not imported yet (only yes/no questions are)"
 
 EYE = fatebook_id("Will the SAE paper use eye-test experiments?", "2024-05-05 10:12:4")
 LORA = fatebook_id("Will sparse fine-tuning beat LoRA?", "2024-05-05 11:00:42")

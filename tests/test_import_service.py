@@ -236,11 +236,11 @@ def test_a_large_import_is_one_write_per_file(cli, root, tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_text("id,claim,p,made,result,resolved_on\n" + rows, encoding="utf-8")
     writes = []
-    real = imports.write_text
-    monkeypatch.setattr(imports, "write_text", lambda root_, rel, old, new: (writes.append(rel), real(root_, rel, old, new)))
+    real = imports.write_texts
+    monkeypatch.setattr(imports, "write_texts", lambda root_, texts: (writes.append(sorted(texts)), real(root_, texts))[1])
     report = json.loads(cli("--root", root, "import", "csv", path, "--json").out)
     assert report["added"] == 2000 and report["outcomes_added"] == 2000
-    assert sorted(writes) == ["imported.yaml", "outcomes/2026-11-23-import-imported.yaml"]
+    assert writes == [["imported.yaml", "outcomes/2026-11-23-import-imported.yaml"]]  # one write of both files
     assert cli("--root", root, "check").code == 0
 
 
@@ -272,3 +272,21 @@ def test_predictionbook_your_own_unlabelled_responses_are_yours(cli, root, tmp_p
     imported(cli, root, "predictionbook-json", path, "--by", "me")
     preds, forecasts, _, _ = records(root)
     assert preds["pb-3"].by == "me" and [f.by for f in forecasts["pb-3"]] == ["PredictionBook user 9"]
+
+
+def test_refs_reach_the_index_and_a_ref_match_wins_over_a_changed_name_or_day(cli, root, tmp_path):
+    from ledger.services.ledger import Ledger
+
+    imported(cli, root, "manifold", FIXTURES / "manifold.json", "--by", "alice")
+    with Ledger.open(root).reader() as db:
+        refs = [r for (r,) in db.rows("SELECT ref FROM forecasts WHERE prediction_id = 'manifold-ab3de5gh7j' ORDER BY at")]
+    assert refs == ["manifold:b0001eye", "manifold:b0002eye", "manifold:b0003eye"]
+    # The same bet, saved again with another time: its id says it is already there.
+    doc = json.loads((FIXTURES / "manifold.json").read_text(encoding="utf-8"))
+    for bet in doc["bets"]:
+        bet["createdTime"] += 3 * 86_400_000
+    moved = tmp_path / "moved.json"
+    moved.write_text(json.dumps(doc), encoding="utf-8")
+    before = snapshot(root)
+    report = imported(cli, root, "manifold", moved, "--by", "bob")
+    assert (report["added"], report["forecasts_added"]) == (0, 0) and snapshot(root) == before

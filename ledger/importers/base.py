@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .. import kinds
 from ..errors import FileLocation, LedgerError, Problem
 from ..models import check_slug
 from ..probability import Probability, parse_probability
@@ -24,12 +25,12 @@ from ..probability import Probability, parse_probability
 Progress = Callable[[int, int], None]  # (records done, records in all)
 
 
-# Question kinds as the sources have them. Only binary ones are written to the ledger
+# Question kinds, as ledger.kinds names them. Only binary ones are written to the ledger
 # for now (services.imports says why the others are skipped); the others are parsed
 # in full so that writing them is all a later change has to add.
-BINARY = "binary"
-MULTIPLE_CHOICE = "multiple_choice"
-NUMERIC = "numeric"
+BINARY = kinds.BINARY
+MULTIPLE_CHOICE = kinds.CHOICE
+NUMERIC = kinds.NUMERIC
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,9 @@ imported before refs existed) are matched by prediction, day and probability, an
 by person when the source names them. Only yes/no questions are written; the
 other kinds an importer parses are reported as skipped (UNSUPPORTED_KINDS). Every
 new file text is read back and checked before any file is written; a failure
-writes nothing. The files are then replaced one by one (each atomically); a crash
-between two leaves part of the import, which re-running the import completes.
+writes nothing. The files are then written together (services.writing.write_texts):
+a failure before the renames (a full disk) writes none of them; a crash between two
+renames leaves part of the import, which re-running the import completes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import FileLocation, LedgerError, Problem
 from ..index.sql import as_date, as_db
+from ..kinds import CHOICE, NUMERIC
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY
 from ..names import name_key
 from ..store.emit import mapping as emit_mapping
@@ -39,15 +41,15 @@ from .defaults import today
 from .ledger import Ledger
 from .resolve import OUTCOMES_DIR
 from .select import ambiguous_message
-from .writing import check_text, read_text, write_text
+from .writing import check_text, read_text, write_texts
 
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
     from ..importers.base import ImportedForecast, ImportedItem, ImportedOutcome, Parsed
 
 # What an importer may parse but the ledger cannot hold yet (it holds yes/no predictions): kind -> why skipped.
 UNSUPPORTED_KINDS = {
-    "multiple_choice": "multiple-choice questions are not imported yet (the ledger holds yes/no predictions)",
-    "numeric": "numeric questions are not imported yet (the ledger holds yes/no predictions)",
+    CHOICE: "multiple-choice questions are not imported yet (only yes/no questions are)",
+    NUMERIC: "numeric questions are not imported yet (only yes/no questions are)",
 }
 
 
@@ -132,8 +134,7 @@ def apply_import(
             check_text(ledger.root, rel, old, new)
         report.files = sorted(texts)
         if not dry_run:
-            for rel, (old, new) in texts.items():
-                write_text(ledger.root, rel, old, new)
+            write_texts(ledger.root, texts)  # every file or none
     report.rejected.sort(key=lambda n: n.row)
     report.skipped.sort(key=lambda n: n.row)
     return report
@@ -161,8 +162,8 @@ class _LedgerState:
         for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
             set_files.setdefault(sid, file)
         forecasts = _KnownForecasts()
-        for pid, by, at, p, ref in db.rows('SELECT prediction_id, "by", at, p, ref FROM forecasts'):
-            forecasts.add(pid, by, as_date(at), p, ref)
+        for pid, by, at, p, ref in db.rows('SELECT prediction_id, "by", at, p, ref FROM forecasts WHERE p IS NOT NULL'):
+            forecasts.add(pid, by, as_date(at), p, ref)  # yes/no forecasts: what an import writes
         outcomes: dict[str, list] = {}
         for pid, result, on, correction in db.rows(
             'SELECT prediction_id, result, "on", correction FROM outcomes ORDER BY prediction_id, "on", correction, file, line'
