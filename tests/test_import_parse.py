@@ -247,3 +247,15 @@ def test_fatebook_rows_that_fatebook_would_not_write_are_rejected_alone():
     assert "'MAYBE' is not one of yes, no, annulled" in reasons[3]
     assert reasons[4] == ("the question on this row and the rows after it: "
                           "a forecast without an option on a multiple-choice question")
+
+
+def test_quantiles_read_off_a_cdf():
+    from ledger.importers.base import cdf_quantiles
+
+    cdf = ((0.0, 0.0), (10.0, 0.5), (20.0, 0.9), (30.0, 0.95))
+    got = cdf_quantiles(cdf, (0.25, 0.5, 0.7, 0.95, 0.99))
+    assert [level for level, _ in got] == [0.25, 0.5, 0.7, 0.95]  # 99% is beyond the last point
+    assert [v for _, v in got] == pytest.approx([5.0, 10.0, 15.0, 30.0])
+    (f,) = [i for i in fixture("metaculus", "metaculus-posts.json").items if i.id == "metaculus-20009"][0].forecasts
+    (median,) = cdf_quantiles(f.cdf, (0.5,))
+    assert median[1] == pytest.approx(35.0, abs=0.1)  # the fixture's forecast is a logistic centred on 35

@@ -62,6 +62,19 @@ class ImportedForecast:
     value: float | None = None  # numeric: one value (a market's price mapped onto its scale)
 
 
+def cdf_quantiles(cdf: tuple[tuple[float, float], ...], levels: tuple[float, ...]) -> tuple[tuple[float, float], ...]:
+    """(level, value) for each level of a CDF given as (value, P(outcome <= value)) points, read off the
+    straight lines between points (the ledger's numeric forecasts are quantiles; some sources give CDFs).
+    A level the CDF never reaches (an open bound holds the rest) is left out."""
+    out = []
+    for level in levels:
+        for (x0, c0), (x1, c1) in zip(cdf, cdf[1:]):
+            if c0 <= level <= c1 and c1 > c0:
+                out.append((level, x0 + (x1 - x0) * (level - c0) / (c1 - c0)))
+                break
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class ImportedOutcome:
     result: str  # binary: yes | no | annulled; other kinds: annulled | resolved
