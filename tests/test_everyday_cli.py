@@ -294,7 +294,7 @@ def test_every_help_example_runs_on_the_bundled_ledger(cli, tmp_path, monkeypatc
             _copy(work)
             (work.parent / "team").mkdir(exist_ok=True)
             (work.parent / "team" / ".gitignore").write_text("# The index is derived from the YAML files; it is safe to delete.\n")
-            shutil.copy(REPO / "tests/fixtures/import/fatebook.csv", work / "fatebook-export.csv")
+            shutil.copy(REPO / "tests/fixtures/import/fatebook-2025.csv", work / "fatebook-export.csv")
             shared = work if reads else shared
         expected = 4 if "--exit-code" in example else 0
         if "|" in words:  # a pipeline: the shell runs it

@@ -58,9 +58,7 @@ def import_file(
     """
     import os
 
-    from ..errors import LedgerError
     from ..importers import run_import
-
     from .common import is_stdio
 
     _check_encoding(encoding)
@@ -75,8 +73,6 @@ def import_file(
             ledger, format_name, file, set_id=set_id, by=by, dry_run=dry_run, strict=strict,
             mapping=mapping, encoding=encoding, progress=bar.update if bar else None, data=data,
         )
-    except LedgerError as exc:
-        raise exc if data is not None else _outside_the_ledger(exc, os.fspath(file)) from None
     finally:
         if bar:
             bar.close()
@@ -104,20 +100,6 @@ def import_file(
         typer.echo(("Would write " if dry_run else "Wrote ") + visible(", ".join(report.files), line_breaks=False))
     if dry_run:
         typer.echo("Dry run: nothing was written.")
-
-
-def _outside_the_ledger(exc, path: str):
-    """The error with the imported file's problems at its absolute path: problems are shown
-    relative to the ledger root, and the imported file is not in the ledger."""
-    import dataclasses
-    import os
-
-    full = os.path.abspath(path)
-    exc.problems = [
-        dataclasses.replace(p, location=p.location._replace(path=full)) if p.location.path == path else p
-        for p in exc.problems
-    ]
-    return exc
 
 
 def _noun(n: int, word: str) -> str:

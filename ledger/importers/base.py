@@ -209,11 +209,11 @@ def load_json(data: bytes, path: str, encoding: str | None):
         at = text.find(exc.digits)
         line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
         raise LedgerError(f"{path} holds a number too long to read", [Problem(
-            SourceLocation(path, line, column),
+            FileLocation(path, line, column),
             f"a number of {len(exc.digits):,} digits; at most {MAX_JSON_DIGITS:,} are read", "syntax")]) from None
     except RecursionError:  # json's decoder recurses once per level of nesting
         raise LedgerError(f"{path} is nested too deeply to read", [Problem(
-            SourceLocation(path, 1), "the JSON is nested hundreds of levels deep; an export needs a few", "syntax")]) from None
+            FileLocation(path, 1), "the JSON is nested hundreds of levels deep; an export needs a few", "syntax")]) from None
 
 
 MAX_JSON_DIGITS = 1000  # as ledger files (yamlio.MAX_NUMBER_DIGITS): Python will not print an int past 4300
