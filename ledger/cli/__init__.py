@@ -14,7 +14,7 @@ import typer
 
 from . import reading, recording, scoring
 from . import claims, scorecard
-from . import editing, transfer
+from . import transfer
 from .common import ROOT_HELP, State
 
 app = typer.Typer(
@@ -53,7 +53,6 @@ scoring.register(app)
 claims.register(app)
 scorecard.register(app)
 transfer.register(app)
-editing.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,14 +5,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import complete
-from .common import JSON_HELP, open_ledger, parse_date, print_json, record_by, typed_text
+from .common import JSON_HELP, completer, open_ledger, parse_date, print_json, record_by, typed_text
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Only claims from this source (its url or shared id).")]
 ClaimantOpt = Annotated[Optional[str], typer.Option("--claimant", help="Only this claimant's claims (ignoring case).")]
-TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only claims with this tag (repeat: all of them; any case).", autocompletion=complete.claim_tags)]
-ClaimIdArg = Annotated[str, typer.Argument(help="The claim's id.", metavar="ID", autocompletion=complete.claim_ids)]
+TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only claims with this tag (repeat: all of them; any case).", autocompletion=completer("claim-tags"))]
+ClaimIdArg = Annotated[str, typer.Argument(help="The claim's id.", metavar="ID", autocompletion=completer("claims"))]
 
 claim_app = typer.Typer(
     name="claim",

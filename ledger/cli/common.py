@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 import typer
 
-ROOT_HELP = "The ledger folder (default: $PLEDGER_ROOT, else ./predictions when it exists)."
+ROOT_HELP = "The ledger folder (default: $PLEDGER_ROOT, else ./predictions when it exists, else the ledger this folder is in)."
 JSON_HELP = "Print JSON (keys documented in docs/cli.md) instead of a table."
 
 
-@dataclass
 class State:
-    root: str | None = None
+    """What the global options leave for the commands (a plain class: `pledger --help` imports no dataclasses)."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: str | None = None):
+        self.root = root
+
+
+def completer(kind: str):
+    """The shell-completion callback of an argument of this kind (cli.complete.KINDS: ids, sets, tags, ...).
+
+    A closure, so that cli.complete (and the index it reads) is imported only when
+    the shell asks for a completion, never by `pledger --help`."""
+
+    def complete(ctx, incomplete):
+        from .complete import candidates
+
+        return candidates(kind, ctx, incomplete)
+
+    return complete
 
 
 def open_ledger(ctx: typer.Context):
@@ -73,6 +89,8 @@ def typed_text(value: str | None, argument: str, *, lines: bool = True) -> str |
 
 
 def print_json(data: Any) -> None:
+    import json
+
     from .visible import json_visible
 
     sys.stdout.write(json_visible(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)) + "\n")
@@ -146,8 +164,6 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     UsageError saying it needs a value (left to click, `pledger list --root`
     would be "No such option: --root", as `list` has no such option of its own).
     """
-    from ..errors import UsageError
-
     out, moved, i = [], [], 0
     while i < len(argv):
         arg = argv[i]
@@ -155,7 +171,7 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             out.extend(argv[i:])
             break
         if arg == "--root" and i + 1 == len(argv):
-            raise UsageError("--root needs a value: the ledger folder (--root DIR)", "--root")
+            raise _library_error("UsageError")("--root needs a value: the ledger folder (--root DIR)", "--root")
         if out and arg == "--root" and i + 1 < len(argv):
             moved += argv[i : i + 2]
             i += 2
@@ -170,18 +186,19 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def run_app(app: typer.Typer, argv: list[str] | None) -> int:
     """Run the typer app on argv (a `--root` after the command moved to the front: hoist_global_options);
-    map library errors to exit codes 1 (data) and 2 (usage), never a traceback."""
-    from ..errors import LedgerError, UsageError
+    map library errors to exit codes 1 (data) and 2 (usage), never a traceback.
 
+    The error classes are looked up only when something is raised (an `except`
+    expression is evaluated then): `pledger --help` does not import ledger.errors."""
     try:
         args = None if argv is None else hoist_global_options(argv)
         # Outside standalone mode click returns typer.Exit's code instead of raising it.
         code = app(args=args, prog_name="pledger", standalone_mode=False)
         sys.stdout.flush()  # a closed pipe shows here when the output fit in the buffer
-    except UsageError as exc:
+    except _library_error("UsageError") as exc:
         _error(exc.message)
         return 2
-    except LedgerError as exc:
+    except _library_error("LedgerError") as exc:
         _error(exc.message, exc.problems)
         return 1
     except typer.Exit as exc:
@@ -218,6 +235,12 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
         )
         return 3
     return code if isinstance(code, int) else 0
+
+
+def _library_error(name: str) -> type[Exception]:
+    from .. import errors
+
+    return getattr(errors, name)
 
 
 def _click_error(exc) -> int:

@@ -3,12 +3,10 @@
 Ids, sets and tags come straight from the SQLite index file, opened read-only
 and never refreshed: a completion must answer at once, and a list as of the last
 command is good enough. With PLEDGER_DATABASE_URL, or before any command has
-built the index, ids are not completed. This module imports nothing heavy, and
-nothing at all until the shell asks for a completion; `pledger --help` only
-sees the functions.
+built the index, ids are not completed. The options name their
+completion with common.completer("ids"), a closure that imports this module only
+when the shell asks, so `pledger --help` never loads it.
 """
-
-import typer
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -18,7 +16,7 @@ def _short(text: str, width: int = 60) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def _rows(ctx: typer.Context, sql: str) -> list[tuple]:
+def _rows(ctx, sql: str) -> list[tuple]:
     """Rows of sql on the ledger's index as it is; [] when there is no index to read."""
     import os
     import sqlite3
@@ -47,23 +45,23 @@ def _matching(rows, incomplete: str) -> list[tuple[str, str]]:
     return [(value, _short(about)) for value, about in rows if value.startswith(incomplete)]
 
 
-def prediction_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def prediction_ids(ctx, incomplete: str) -> list[tuple[str, str]]:
     return _matching(_rows(ctx, "SELECT id, claim FROM predictions ORDER BY id"), incomplete)
 
 
-def claim_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def claim_ids(ctx, incomplete: str) -> list[tuple[str, str]]:
     return _matching(_rows(ctx, "SELECT id, quote FROM claims ORDER BY id"), incomplete)
 
 
-def set_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def set_ids(ctx, incomplete: str) -> list[tuple[str, str]]:
     return _matching(_rows(ctx, "SELECT id, coalesce(title, '') FROM sets GROUP BY id ORDER BY id"), incomplete)
 
 
-def tags(ctx: typer.Context, incomplete: str) -> list[str]:
+def tags(ctx, incomplete: str) -> list[str]:
     return [t for (t,) in _rows(ctx, "SELECT DISTINCT tag FROM tags ORDER BY tag") if t.startswith(incomplete.lower())]
 
 
-def claim_tags(ctx: typer.Context, incomplete: str) -> list[str]:
+def claim_tags(ctx, incomplete: str) -> list[str]:
     rows = _rows(ctx, "SELECT tags FROM claims")
     import json
 
@@ -71,13 +69,22 @@ def claim_tags(ctx: typer.Context, incomplete: str) -> list[str]:
     return [t for t in found if t.startswith(incomplete.lower())]
 
 
-def import_formats(incomplete: str) -> list[tuple[str, str]]:
+def import_formats(ctx, incomplete: str) -> list[tuple[str, str]]:
     from ..importers import FORMATS
 
     return [(name, f.description) for name, f in FORMATS.items() if name.startswith(incomplete)]
 
 
-def export_formats(incomplete: str) -> list[str]:
+def export_formats(ctx, incomplete: str) -> list[str]:
     from ..services.export import FORMATS
 
     return [name for name in FORMATS if name.startswith(incomplete)]
+
+
+KINDS = {"ids": prediction_ids, "claims": claim_ids, "sets": set_ids, "tags": tags, "claim-tags": claim_tags,
+         "import-formats": import_formats, "export-formats": export_formats}
+
+
+def candidates(kind: str, ctx, incomplete: str):
+    """What the shell may complete `incomplete` to, for an argument of this kind (KINDS)."""
+    return KINDS[kind](ctx, incomplete or "")

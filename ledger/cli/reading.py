@@ -1,18 +1,17 @@
-"""Commands that read: list, show, due, check."""
+"""Commands that read: list, show, due, check, and edit (which opens a record's file in your editor)."""
 
 
 from typing import Annotated, Optional
 
 import typer
 
-from . import complete
-from .common import JSON_HELP, open_ledger, parse_date, print_json
+from .common import JSON_HELP, completer, open_ledger, parse_date, print_json
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
-SetOpt = Annotated[Optional[str], typer.Option("--set", help="Only this set.", autocompletion=complete.set_ids)]
+SetOpt = Annotated[Optional[str], typer.Option("--set", help="Only this set.", autocompletion=completer("sets"))]
 ByOpt = Annotated[Optional[str], typer.Option("--by", help="Only predictions this forecaster made or forecast on.")]
-TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only predictions with this tag (repeat: all of them; any case).", autocompletion=complete.tags)]
-IdArg = Annotated[str, typer.Argument(help="The prediction's id.", metavar="ID", autocompletion=complete.prediction_ids)]
+TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only predictions with this tag (repeat: all of them; any case).", autocompletion=completer("tags"))]
+IdArg = Annotated[str, typer.Argument(help="The prediction's id.", metavar="ID", autocompletion=completer("ids"))]
 AboutOpt = Annotated[Optional[str], typer.Option("--about", help="Only predictions whose subject contains this text.")]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only predictions made on or after this date.")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Only predictions made on or before this date.")]
@@ -26,6 +25,7 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show)
     app.command("due")(due)
     app.command("check")(check)
+    app.command("edit")(edit)
 
 
 def build_selection(set_id=None, by=None, tag=None, about=None, since=None, until=None, status=None):
@@ -270,3 +270,29 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         typer.echo(report.summary(), err=bool(report.problems))
     if report.problems:
         raise typer.Exit(1)
+
+
+def edit(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(help="A prediction's id (or a claim's).", metavar="ID",
+                                             autocompletion=completer("ids"))],
+) -> None:
+    """Open the file that defines a prediction (or claim) in $VISUAL or $EDITOR, at its line.
+
+    vi, emacs, nano and most terminal editors open at the line (+LINE); so do
+    VS Code (--goto FILE:LINE), Sublime Text, Zed and Helix (FILE:LINE).
+
+    \b
+    Examples:
+      pledger edit rg25-textbook
+      pledger edit sae-interpretable-large-models
+    """
+    import os
+
+    from ..services.queries import locate_record
+    from .editor import chosen_editor, open_in_editor
+
+    editor = chosen_editor()  # before the ledger is read: with no editor there is nothing to do
+    ledger = open_ledger(ctx)
+    where = locate_record(ledger, record_id)
+    open_in_editor(editor, os.path.join(os.fspath(ledger.root), where.path), where.line)

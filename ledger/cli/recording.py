@@ -5,8 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import complete
-from .common import open_ledger, parse_date, print_json, record_by, remember_root, typed_text
+from .common import completer, open_ledger, parse_date, print_json, record_by, remember_root, typed_text
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 # add and forecast take a probability and a forecaster the same way.
@@ -82,7 +81,7 @@ def add(
     tag: Annotated[Optional[list[str]], typer.Option("--tag", help="A tag (repeat for more).")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Where it was published (URL).")] = None,
     criteria: Annotated[Optional[str], typer.Option("--criteria", help="How it will be judged.")] = None,
-    tests: Annotated[Optional[list[str]], typer.Option("--tests", help="The id of a claim on record it puts to a test (repeat for more).", metavar="CLAIM", autocompletion=complete.claim_ids)] = None,
+    tests: Annotated[Optional[list[str]], typer.Option("--tests", help="The id of a claim on record it puts to a test (repeat for more).", metavar="CLAIM", autocompletion=completer("claims"))] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="With --set, the title of a new set (an existing set keeps its own).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -115,7 +114,7 @@ def add(
 
 def forecast(
     ctx: typer.Context,
-    prediction_id: Annotated[str, typer.Argument(help="The prediction's id.", metavar="ID", autocompletion=complete.prediction_ids)],
+    prediction_id: Annotated[str, typer.Argument(help="The prediction's id.", metavar="ID", autocompletion=completer("ids"))],
     p: ProbabilityOpt,
     by: ForecasterOpt = None,
     at: Annotated[Optional[str], typer.Option("--at", help="Date of the forecast, YYYY-MM-DD (default: today).")] = None,
@@ -161,7 +160,7 @@ def forecast(
 
 def resolve(
     ctx: typer.Context,
-    args: Annotated[list[str], typer.Argument(help="One or more prediction ids, then yes, no or annulled.", metavar="ID... RESULT", autocompletion=complete.prediction_ids)],
+    args: Annotated[list[str], typer.Argument(help="One or more prediction ids, then yes, no or annulled.", metavar="ID... RESULT", autocompletion=completer("ids"))],
     on: Annotated[Optional[str], typer.Option("--on", help="Date resolved, YYYY-MM-DD (default: today).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Who judged it.")] = None,
     evidence: Annotated[Optional[str], typer.Option("--evidence", help="A link to what shows the result.", metavar="URL")] = None,

@@ -8,7 +8,6 @@ No numpy, sqlmodel or matplotlib at module level: `pledger --help` stays fast.
 
 
 import os
-import shlex
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -196,4 +195,6 @@ def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, f
         if value is not None and value != default:
             args += [flag, str(value)]
     args += [f"--no-{name}" for name, off in dropped.items() if off]
+    import shlex
+
     return shlex.join(args)

@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import complete
-from .common import open_ledger, print_json, record_by
+from .common import completer, open_ledger, print_json, record_by
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 FORMAT_NAMES = "fatebook, predictionbook, predictionbook-json, metaculus, manifold, csv, json, yaml"
@@ -38,7 +37,7 @@ def _check_encoding(encoding: Optional[str]) -> None:
 
 def import_file(
     ctx: typer.Context,
-    format_name: Annotated[str, typer.Argument(help=f"One of: {FORMAT_NAMES}.", metavar="FORMAT", autocompletion=complete.import_formats)],
+    format_name: Annotated[str, typer.Argument(help=f"One of: {FORMAT_NAMES}.", metavar="FORMAT", autocompletion=completer("import-formats"))],
     file: Annotated[str, typer.Argument(help="The exported file to read ('-': standard input).", metavar="FILE")],
     set_id: Annotated[Optional[str], typer.Option("--set", help="Put new predictions in this set (default: the format's name).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Your name for forecasts the source does not name (default: $PLEDGER_BY).")] = None,
@@ -141,7 +140,7 @@ def _progress_bar(file: str) -> _Bar | None:
 
 def export(
     ctx: typer.Context,
-    format_name: Annotated[str, typer.Argument(help="csv, json or yaml.", metavar="FORMAT", autocompletion=complete.export_formats)],
+    format_name: Annotated[str, typer.Argument(help="csv, json or yaml.", metavar="FORMAT", autocompletion=completer("export-formats"))],
     set_id: SetOpt = None,
     by: ByOpt = None,
     tag: TagOpt = None,

@@ -1,13 +1,8 @@
-"""`pledger edit ID`: open the file that defines a prediction (or claim) in your editor, at its line."""
+"""What `pledger edit ID` runs: the editor from $VISUAL or $EDITOR, at the file and line (cli.reading.edit)."""
 
+from __future__ import annotations
 
 import os
-from typing import Annotated
-
-import typer
-
-from . import complete
-from .common import open_ledger
 
 EDITOR_ENVS = ("VISUAL", "EDITOR")  # git's order: the full-screen editor first
 # How editors take a line: `+LINE FILE` (vi, vim, emacs, nano, ...), `--goto FILE:LINE`
@@ -16,10 +11,6 @@ PLUS_LINE = {"vi", "vim", "nvim", "gvim", "mvim", "view", "ex", "emacs", "emacsc
              "kak", "joe", "jed", "ne", "mg", "mcedit", "vis", "ee"}
 GOTO = {"code", "code-insiders", "codium", "vscodium", "cursor", "windsurf"}
 COLON_LINE = {"subl", "sublime_text", "zed", "zeditor", "hx", "helix"}
-
-
-def register(app: typer.Typer) -> None:
-    app.command("edit")(edit)
 
 
 def editor_command(editor: str, path: str, line: int) -> list[str]:
@@ -40,34 +31,25 @@ def editor_command(editor: str, path: str, line: int) -> list[str]:
     return [*argv, path]
 
 
-def edit(
-    ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(help="A prediction's id (or a claim's).", metavar="ID",
-                                             autocompletion=complete.prediction_ids)],
-) -> None:
-    """Open the file that defines a prediction (or claim) in $VISUAL or $EDITOR, at its line.
-
-    vi, emacs, nano and most terminal editors open at the line (+LINE); so do
-    VS Code (--goto FILE:LINE), Sublime Text, Zed and Helix (FILE:LINE).
-
-    \b
-    Examples:
-      pledger edit rg25-textbook
-      pledger edit sae-interpretable-large-models
-    """
-    import subprocess
-
-    from ..errors import LedgerError, UsageError
-    from ..services.queries import locate_record
+def chosen_editor() -> str:
+    """$VISUAL, else $EDITOR; UsageError naming EDITOR when neither is set."""
+    from ..errors import UsageError
 
     editor = next((os.environ[name] for name in EDITOR_ENVS if os.environ.get(name, "").strip()), None)
     if editor is None:
         raise UsageError("no editor: set $EDITOR (or $VISUAL) to the command of your editor, e.g. EDITOR=nano", "EDITOR")
-    ledger = open_ledger(ctx)
-    where = locate_record(ledger, record_id)
-    path = os.path.join(os.fspath(ledger.root), where.path)
+    return editor
+
+
+def open_in_editor(editor: str, path: str, line: int) -> None:
+    """Run editor on path at line; UsageError (naming EDITOR) when it cannot be run, LedgerError when it
+    exits with an error."""
+    import subprocess
+
+    from ..errors import LedgerError, UsageError
+
     try:
-        command = editor_command(editor, path, max(where.line, 1))
+        command = editor_command(editor, path, max(line, 1))
         status = subprocess.call(command)
     except FileNotFoundError:
         raise UsageError(f"the editor {editor!r} (from $VISUAL or $EDITOR) is not installed or not on PATH",
