@@ -132,6 +132,17 @@ def test_init_on_an_existing_ledger_says_it_exists_and_changes_nothing(cli, tmp_
     assert snapshot(root) == before
 
 
+def test_init_on_a_ledger_an_older_init_made_adds_only_the_missing_lines(cli, tmp_path):
+    root = tmp_path / "old"
+    root.mkdir()
+    (root / ".gitignore").write_text("# The index is derived from the YAML files; it is safe to delete.\n.pledger/\n")
+    result = cli("init", root)
+    assert result.code == 0 and "its .gitignore gained the lines a newer pledger writes" in result.out
+    lines = (root / ".gitignore").read_text().splitlines()
+    assert lines.count(".pledger/") == 1 and ".pledger.lock" in lines and ".*.pledger-*.tmp" in lines
+    assert "nothing was changed" in cli("init", root).out
+
+
 def test_init_inside_a_ledger_makes_no_ledger_within_it(cli, tmp_path, monkeypatch):
     root = _copy(tmp_path)
     monkeypatch.chdir(root / "claims")

@@ -51,17 +51,27 @@ def init(
     target = given or DEFAULT_ROOT
     existed = Path(target).is_dir() and (is_ledger_root(Path(target)) or bool(ledger_files(Path(target))))
     marked = Path(target).is_dir() and is_ledger_root(Path(target))
+    before = _read(Path(target) / ".gitignore")
     ledger = Ledger.init(target)
     remember_root(ledger.root)
     n = len(ledger_files(ledger.root))
     if existed and marked:
-        typer.echo(visible(f"{target} already is a ledger ({_files(n)}); nothing was changed. "
+        grew = "nothing was changed" if _read(Path(target) / ".gitignore") == before else \
+            "its .gitignore gained the lines a newer pledger writes"
+        typer.echo(visible(f"{target} already is a ledger ({_files(n)}); {grew}. "
                            f"To start another one: pledger init DIR"))
     elif existed:
         typer.echo(visible(f"{target} already holds a ledger ({_files(n)}); marked it as a ledger root "
                            "(the .gitignore that keeps the index out of git)"))
     else:
         typer.echo(visible(f"Ledger ready at {target}. Add a prediction: pledger --root {target} add \"CLAIM\" -p 70%"))
+
+
+def _read(path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _files(n: int) -> str:

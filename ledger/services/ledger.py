@@ -98,8 +98,8 @@ class Ledger:
     @classmethod
     def init(cls, root: str | os.PathLike) -> Ledger:
         """Create a ledger folder: its .gitignore keeps the index out of git and marks the root
-        (is_ledger_root). Fine on an existing folder: a .gitignore of its own gets these lines
-        appended, once; nothing else is touched."""
+        (is_ledger_root). Fine on an existing folder: the lines of GITIGNORE its .gitignore lacks
+        (all of them, or those an older init did not write) are appended; nothing else is touched."""
         from ..store.write import write_atomic
 
         path = Path(root)
@@ -109,9 +109,13 @@ class Ledger:
         gitignore = path / ".gitignore"
         if not os.path.lexists(gitignore):
             write_atomic(gitignore, GITIGNORE)
-        elif not is_ledger_root(path) and gitignore.is_file() and not gitignore.is_symlink():
+        elif gitignore.is_file() and not gitignore.is_symlink():
             old = gitignore.read_bytes()
-            write_atomic(gitignore, old + (b"" if old.endswith(b"\n") or not old else b"\n") + GITIGNORE.encode())
+            have = set(old.decode("utf-8", "replace").splitlines())
+            missing = [line for line in GITIGNORE.splitlines() if line not in have]
+            if missing:
+                lines = "".join(f"{line}\n" for line in missing).encode()
+                write_atomic(gitignore, old + (b"" if old.endswith(b"\n") or not old else b"\n") + lines)
         return cls(path)  # the index folder is made by the first command that needs it
 
     # -- the index -------------------------------------------------------
