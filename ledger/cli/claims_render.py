@@ -178,10 +178,7 @@ def _piped_detail(s: ClaimState) -> None:
     c = s.claim
     write_table(["field", "value"], [("id", c.id), ("quote", c.quote), *_detail_rows(s)])
     sys.stdout.write("\n")
-    write_table(["on", "verdict", "by", "stance", "evidence", "quote", "note", "where"],
-                ([a.on, a.verdict, a.by, e.stance or "", e.url or "", e.quote or "", a.note or "",
-                  f"{a.location.path}:{a.location.line}"]
-                 for a in s.assessments for e in (a.evidence or (_NO_EVIDENCE,))),
+    write_table(["on", "verdict", "by", "stance", "evidence", "quote", "note", "where"], _assessment_rows(s),
                 title="assessments (the last one stands)")
     sys.stdout.write("\n")
     write_table(["id", "p", "by", "outcome", "points", "prediction"],
@@ -190,11 +187,13 @@ def _piped_detail(s: ClaimState) -> None:
                 title="predictions that test it")
 
 
-class _NoEvidence:
-    stance = url = quote = None
-
-
-_NO_EVIDENCE = _NoEvidence()
+def _assessment_rows(s: ClaimState):
+    """A row per piece of evidence of each assessment (one for an assessment without any)."""
+    for a in s.assessments:
+        where = f"{a.location.path}:{a.location.line}"
+        for e in a.evidence or [None]:
+            evidence = ("", "", "") if e is None else (e.stance or "", e.url or "", e.quote or "")
+            yield [a.on, a.verdict, a.by, *evidence, a.note or "", where]
 
 
 def _tested(s: ClaimState) -> str:

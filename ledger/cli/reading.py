@@ -236,10 +236,7 @@ def _write_ics(target: str, states, day) -> None:
     path = Path(target)
     if path.is_dir():
         raise UsageError(f"--ics: {target!r} is a folder; name the calendar file", "--ics")
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise UsageError(f"--ics: cannot write {target!r}: {exc.strerror}", "--ics") from None
+    write_atomic(path, data)  # a failure (a full disk, no such folder) is a LedgerError naming the file: exit 1
     n = len(states)
     typer.echo(f"Wrote {target}: {n} event{'' if n == 1 else 's'}", err=True)
 
