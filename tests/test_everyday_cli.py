@@ -111,6 +111,13 @@ def test_the_root_is_marked_by_the_gitignore_init_writes_not_by_any_gitignore(cl
     assert cli("list").code == 0
 
 
+def test_the_search_for_the_root_never_reads_a_fifo(cli, tmp_path, monkeypatch):
+    os.mkfifo(tmp_path / ".gitignore")  # opened, it would block every command run below it
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert_clean_error(cli("list"), 1, "no ledger here")
+
+
 def test_pledger_root_and_dot_predictions_still_come_first(cli, tmp_path, monkeypatch):
     outer = _copy(tmp_path)
     inner = outer / "outcomes"

@@ -45,13 +45,24 @@ def default_root() -> Path | None:
     return find_root(Path.cwd())
 
 
+MARK_READ_LIMIT = 64 * 1024  # a .gitignore is small; a device or a huge file is not read to its end
+
+
 def is_ledger_root(folder: Path) -> bool:
-    """Whether folder holds the .gitignore `pledger init` writes (a line of it is ROOT_MARK)."""
+    """Whether folder holds the .gitignore `pledger init` writes (a line of it is ROOT_MARK).
+
+    Only a regular file is read (a FIFO named .gitignore would hang every command), and only its start."""
+    import stat
+
+    path = folder / ".gitignore"
     try:
-        with open(folder / ".gitignore", encoding="utf-8", errors="replace") as fh:
-            return any(line.rstrip("\r\n") == ROOT_MARK for line in fh)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(MARK_READ_LIMIT)
     except OSError:
         return False
+    return ROOT_MARK in head.decode("utf-8", "replace").splitlines()
 
 
 def find_root(start: Path) -> Path | None:
