@@ -14,8 +14,11 @@ import re
 
 # C0 (tab and line feed included: callers say which they allow), DEL, C1, the line
 # and paragraph separators, and the bidi controls (as report.escape drops from posts).
-CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+C0_BUT_TAB = "\x00-\x08\x0a-\x1f"
+BEYOND_C0 = "\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"  # what json.dumps leaves as it is
+CONTROLS = f"\t{C0_BUT_TAB}{BEYOND_C0}"
 CONTROL = re.compile(f"[{CONTROLS}]")
+CONTROL_BUT_TAB = re.compile(f"[{C0_BUT_TAB}{BEYOND_C0}]")
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 # Free text typed for a record may hold these: a note or a quote spans lines.
 TEXT_ALLOWED = "\n\t"

@@ -32,9 +32,15 @@ def piped() -> bool:
 
 
 def tsv_line(cells) -> str:
+    from ..controls import CONTROL_BUT_TAB
     from .visible import visible
 
-    return "\t".join(visible(cell, line_breaks=False) for cell in cells) + "\n"
+    texts = [cell if cell.__class__ is str else str(cell) for cell in cells]
+    line = "\t".join(texts)
+    # The common case, one test a line: no control character, and no tab but the separators.
+    if line.count("\t") == len(texts) - 1 and not CONTROL_BUT_TAB.search(line):
+        return line + "\n"
+    return "\t".join(visible(text, line_breaks=False) for text in texts) + "\n"
 
 
 def write_table(headers: list[str], rows, *, title: str | None = None) -> None:

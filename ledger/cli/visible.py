@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 
-from ..controls import CONTROL, CONTROLS, escaped
+from ..controls import BEYOND_C0, CONTROL, escaped
 
 # What json.dumps(ensure_ascii=False) leaves as it is: DEL, C1 and the bidi controls
 # (it escapes C0 itself, so a line feed left in its output is the indentation's).
-_JSON_RAW = re.compile(f"[{CONTROLS.replace(chr(0) + '-' + chr(0x1f), '')}]")
+_JSON_RAW = re.compile(f"[{BEYOND_C0}]")
 
 
 def visible(text: object, *, line_breaks: bool = True) -> str:
