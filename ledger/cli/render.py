@@ -14,12 +14,8 @@ RICH_TABLE_LIMIT = 2000
 
 
 def points(state: PredictionState) -> float | None:
-    """The post's rule: (1 - p) if it happened, -p if not (on the published p)."""
-    happened = state.happened
-    if happened is None:
-        return None
-    p = state.prediction.p
-    return (1.0 - p) if happened else -p
+    """The post's rule on the published p, as the engine computes it (PredictionState.points)."""
+    return state.points
 
 
 def _p_text(s: PredictionState) -> str:
