@@ -146,8 +146,8 @@ class _LedgerState:
         for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
             set_files.setdefault(sid, file)
         forecasts = {
-            _forecast_key(pid, by, as_date(at), p)
-            for pid, by, at, p in db.rows('SELECT prediction_id, "by", at, p FROM forecasts')
+            _forecast_key(pid, by, as_date(at), p, _index_dist_key(dist))
+            for pid, by, at, p, dist in db.rows('SELECT prediction_id, "by", at, p, dist FROM forecasts')
         }
         outcomes: dict[str, list] = {}
         for pid, result, on, correction in db.rows(
@@ -157,9 +157,34 @@ class _LedgerState:
         return cls(claims, set_files, forecasts, outcomes, ambiguous)
 
 
-def _forecast_key(pid: str, by: str, at: dt.date, p: float) -> tuple:
-    # The same forecast: same prediction, person (as names.name_key compares them), day and probability.
+def _forecast_key(pid: str, by: str, at: dt.date, p: float | None, dist: str | None = None) -> tuple:
+    # The same forecast: same prediction, person (as names.name_key compares them), day and probability
+    # (for another kind of question: its options' or quantiles' values, rounded likewise).
+    if p is None or p != p:  # None (from the index) or NaN (an import's multiple-choice or numeric forecast)
+        return (pid, name_key(by), at, dist)
     return (pid, name_key(by), at, round(p, 9))
+
+
+def _dist_key(fields: dict | None) -> str | None:
+    """An import's multiple-choice or numeric forecast as the index's dist compares (values, rounded)."""
+    if not fields:
+        return None
+    from ..kinds import parse_options, parse_quantiles
+
+    if "options" in fields:
+        return repr(sorted((o.label.casefold(), round(o.p, 9)) for o in parse_options(fields["options"])))
+    return repr([(round(q.level, 9), round(q.value, 9)) for q in parse_quantiles(fields["quantiles"]).quantiles])
+
+
+def _index_dist_key(dist: str) -> str | None:
+    import json
+
+    items = json.loads(dist)
+    if not items:
+        return None
+    if len(items[0]) == 3:
+        return repr(sorted((label.casefold(), round(p, 9)) for label, p, _ in items))
+    return repr([(round(level, 9), round(value, 9)) for level, value, *_ in items])
 
 
 class _Plan:
@@ -194,10 +219,11 @@ class _Plan:
             where = f" ({file}:{line})" if file else ""
             report.rejected.append(Note(item.row, f"id {item.id!r} is already in the ledger{where} for another claim: {claim[:60]!r}", item.id))
             return
-        new = [f for f in item.forecasts if _forecast_key(item.id, f.by or item.by, f.at, f.p) not in self.state.forecasts]
+        new = [f for f in item.forecasts
+               if _forecast_key(item.id, f.by or item.by, f.at, f.p, _dist_key(f.fields)) not in self.state.forecasts]
         for f in new:
             self.forecasts.append(emit_mapping(_forecast_entry(item.id, f, item.by)))
-            self.state.forecasts.add(_forecast_key(item.id, f.by or item.by, f.at, f.p))
+            self.state.forecasts.add(_forecast_key(item.id, f.by or item.by, f.at, f.p, _dist_key(f.fields)))
         report.forecasts_added += len(new)
         standing = self.state.outcomes.get(item.id)
         if standing:
@@ -266,7 +292,8 @@ def _p(typed: str, value: float) -> float | str:
 
 def _prediction_yaml(item: ImportedItem) -> str:
     first = item.forecasts[0]
-    data: dict = {"id": item.id, "claim": item.claim, "p": _p(first.p_typed, first.p), "by": item.by, "made": item.made}
+    data: dict = {"id": item.id, "claim": item.claim, **_forecast_value(first), "by": item.by, "made": item.made}
+    data.update(item.extra)
     for key in ("due", "about", "criteria", "source", "note"):
         value = getattr(item, key)
         if value is not None:
@@ -281,8 +308,13 @@ def _prediction_yaml(item: ImportedItem) -> str:
     return emit_mapping(data)
 
 
+def _forecast_value(f: ImportedForecast) -> dict:
+    """`p: ...` as typed, or another kind's `options:` / `quantiles:`."""
+    return dict(f.fields) if f.fields else {"p": _p(f.p_typed, f.p)}
+
+
 def _inline_forecast(f: ImportedForecast, author: str) -> dict:
-    entry: dict = {"p": _p(f.p_typed, f.p)}
+    entry: dict = _forecast_value(f)
     if f.by and f.by != author:
         entry["by"] = f.by
     entry["at"] = f.at
@@ -292,7 +324,7 @@ def _inline_forecast(f: ImportedForecast, author: str) -> dict:
 
 
 def _forecast_entry(pid: str, f: ImportedForecast, author: str) -> dict:
-    entry = {"prediction": pid, "p": _p(f.p_typed, f.p), "by": f.by or author, "at": f.at}
+    entry = {"prediction": pid, **_forecast_value(f), "by": f.by or author, "at": f.at}
     if f.note:
         entry["note"] = f.note
     return entry
