@@ -284,7 +284,7 @@ def test_help_keeps_within_80_columns_and_has_examples(cli, monkeypatch, path):
 def test_help_marks_required_options(cli):
     out = cli("claim", "add", "--help").out
     assert re.search(r"--source URL .*\[required\]", out)
-    assert re.search(r"-p, --p P .*\[required\]", cli("add", "--help").out)
+    assert re.search(r"ID\.\.\. RESULT .*\n.*\[required\]", cli("resolve", "--help").out)
 
 
 READS = {"list", "show", "due", "check", "score", "edit", "claim"}  # `claim` here: list and show only
@@ -419,10 +419,22 @@ def test_help_imports_nothing_heavy():
 def test_forecast_json(cli, bundled):
     result = cli("--root", bundled, "forecast", "rg25-textbook", "-p", "10%", "--json")
     assert result.code == 0, result.err
-    assert json.loads(result.out) == {"id": "rg25-textbook", "file": "forecasts.yaml", "p": 0.1, "p_typed": "10%",
-                                      "by": BY, "at": TODAY, "scored": True}
+    assert json.loads(result.out) == {"id": "rg25-textbook", "file": "forecasts.yaml", "kind": "binary", "p": 0.1,
+                                      "p_typed": "10%", "by": BY, "at": TODAY, "scored": True}
     late = json.loads(cli("--root", bundled, "forecast", "eye-test", "-p", "0.5", "--json").out)
     assert late["scored"] is False  # after the resolution: kept, not scored
+
+
+def test_forecast_json_of_other_kinds_of_question(cli, make_ledger):
+    root = make_ledger({})
+    assert cli("--root", root, "add", "Which lab?", "--id", "lab", "--option", "A=60%", "--option", "B=40%").code == 0
+    assert cli("--root", root, "add", "Growth?", "--id", "gdp", "--quantile", "5%=1", "--quantile", "95%=3").code == 0
+    chosen = json.loads(cli("--root", root, "forecast", "lab", "--option", "A=70%", "--option", "B=30%", "--json").out)
+    assert chosen["kind"] == "multiple-choice" and chosen["options"] == {"A": 0.7, "B": 0.3}
+    numeric = json.loads(cli("--root", root, "forecast", "gdp", "--interval", "90%=1.5..2.5", "--json").out)
+    assert numeric["kind"] == "numeric" and numeric["quantiles"] == {"5%": 1.5, "95%": 2.5}
+    done = json.loads(cli("--root", root, "resolve", "lab", "b", "--json").out)
+    assert done["result"] == "B"  # the option as written, whatever case was typed
 
 
 def test_resolve_json(cli, bundled):

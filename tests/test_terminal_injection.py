@@ -47,6 +47,9 @@ predictions:
   - id: bad
     claim: x
     p: {YAML}
+  - id: choice
+    claim: Which one?
+    options: {{{YAML}: 60%, plain: 40%}}
 """,
     FILE: f"""on: 2025-03-01
 by: {YAML}
@@ -58,6 +61,7 @@ evidence:
 results:
   plain: yes
   nobody: no
+  choice: {YAML}
 """,
     "claims.yaml": f"""claims:
   - id: c1
@@ -81,7 +85,7 @@ results:
 }
 
 COMMANDS = [
-    ["list"], ["list", "--about", RAW], ["list", "--set", RAW], ["list", "--tag", RAW], ["show", "hostile"],
+    ["list"], ["show", "choice"], ["list", "--about", RAW], ["list", "--set", RAW], ["list", "--tag", RAW], ["show", "hostile"],
     ["show", "plain"], ["due"], ["due", "--within", "1000w"], ["check"], ["claim", "list"],
     ["claim", "list", "--claimant", RAW], ["claim", "show", "c1"], ["score"], ["score", "--by-forecaster"],
     ["score", "--chart"], ["score", "--by", RAW], ["scorecard"], ["claims-report"], ["list", "--limit", RAW],

@@ -151,7 +151,7 @@ def claim_detail(s: ClaimState) -> None:
                              ratio=1 if wide else None, min_width=16 if wide else None)
         for t in s.tests:
             pr = t.state.prediction
-            table.add_row(_escape(pr.id), _escape(pr.claim), _escape(pr.p_typed), _escape(pr.by), mark(t.state),
+            table.add_row(_escape(pr.id), _escape(pr.claim), _escape(pr.p_typed), _escape(pr.by), _escape(mark(t.state)),
                           "" if t.points is None else f"{t.points:+.2f}")
         out.print(table)
         pts = [t.points for t in s.tests if t.points is not None]

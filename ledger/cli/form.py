@@ -53,3 +53,32 @@ def write_table(headers: list[str], rows, *, title: str | None = None) -> None:
     write(tsv_line(headers))
     for row in rows:
         write(tsv_line(row))
+
+
+class PipedTable:
+    """A table in the piped form as a rich renderable (what tables.fit_table gives when piped):
+    its title on a line, the header, then a line per row, each through tsv_line."""
+
+    def __init__(self, headers: list[str], rows, title: str | None = None):
+        self.headers, self.rows, self.title = headers, rows, title
+
+    @classmethod
+    def from_markup(cls, headers: list[str], rows, title: str | None = None) -> PipedTable:
+        """From rich markup cells and headers (on two lines: `n with\\npeers`, `over/\\nunder`)."""
+        from rich.text import Text
+
+        def plain(text):
+            return Text.from_markup(text).plain if "[" in text else text
+
+        heads = [plain(h).replace("/\n", "/").replace("\n", " ") for h in headers]
+        return cls(heads, [[plain(cell) for cell in row] for row in rows], None if title is None else plain(title))
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+        from .visible import visible
+
+        if self.title is not None:
+            yield Segment(visible(self.title, line_breaks=False) + "\n")
+        yield Segment(tsv_line(self.headers))
+        for row in self.rows:
+            yield Segment(tsv_line(row))

@@ -23,25 +23,38 @@ RICH_TABLE_LIMIT = 2000
 
 
 def points(state: PredictionState) -> float | None:
-    """The post's rule: (1 - p) if it happened, -p if not (on the published p)."""
-    happened = state.happened
-    if happened is None:
-        return None
-    p = state.prediction.p
-    return (1.0 - p) if happened else -p
+    """The post's rule on the published p, as the engine computes it (PredictionState.points)."""
+    return state.points
+
+
+# The p column of another kind of question names it; its forecast goes under the claim.
+KIND_COLUMN = {"multiple-choice": "options", "numeric": "quantiles"}
 
 
 def _p_text(s: PredictionState) -> str:
     """The published p as typed; an arrow to the author's latest forecast when it moved."""
     pr = s.prediction
+    if pr.kind != "binary":
+        return KIND_COLUMN[pr.kind]
     if s.latest_p is None or s.latest_p == pr.p:
         return pr.p_typed
     return f"{pr.p_typed}→{s.latest_p:.0%}"
 
 
+def _claim_text(s: PredictionState) -> str:
+    """The claim; for another kind of question its published forecast below it."""
+    pr = s.prediction
+    if pr.kind == "binary":
+        return pr.claim
+    return f"{pr.claim}\n  {pr.p_typed}"
+
+
 def mark(state: PredictionState) -> str:
     if state.outcome is not None:
-        return MARKS[state.outcome.result]
+        result = state.outcome.result
+        if result in MARKS:
+            return MARKS[result]
+        return f"→ {visible(result)}"  # the option that happened (text from the file), or the value
     return MARKS[state.status]
 
 
@@ -60,7 +73,8 @@ PIPED_COLUMNS = ["id", "p", "outcome", "points", "made", "due", "by", "set", "cl
 
 def _piped_row(s: PredictionState) -> list:
     pr = s.prediction
-    return [pr.id, _p_text(s), word(s), _points_text(s), pr.made, pr.due or "", pr.by, pr.set_id or "", pr.claim]
+    p = _p_text(s) if pr.kind == "binary" else pr.p_typed  # another kind's forecast, on the one line
+    return [pr.id, p, word(s), _points_text(s), pr.made, pr.due or "", pr.by, pr.set_id or "", pr.claim]
 
 
 def summary_line(states: list[PredictionState], total: int) -> str:
@@ -96,7 +110,7 @@ def predictions_table(states: list[PredictionState], total: int, title: str | No
         # into `pledger show`); the claim wraps. On a narrow terminal the due
         # date, the date made and the author give way, in that order.
         columns = [Column("id"), Column("claim", text=True, min_width=16, comfortable=30), Column("p", "right")]
-        cells = [lambda s: markup(s.prediction.id), lambda s: markup(s.prediction.claim), lambda s: markup(_p_text(s))]
+        cells = [lambda s: markup(s.prediction.id), lambda s: markup(_claim_text(s)), lambda s: markup(_p_text(s))]
         if show_by:
             columns.append(Column("by", text=True, min_width=8, max_width=16, optional=3))
             cells.append(lambda s: markup(s.prediction.by))
@@ -106,7 +120,7 @@ def predictions_table(states: list[PredictionState], total: int, title: str | No
             columns.append(Column("due", optional=1))
             cells.append(lambda s: str(s.prediction.due or ""))
         columns += [Column("outcome"), Column("points", "right")]
-        cells += [mark, _points_text]
+        cells += [lambda s: markup(mark(s)), _points_text]
         table = fit_table(out, columns, [[cell(s) for cell in cells] for s in states], title=title, expand=False)
         if table is None:
             _stacked_listing(states, out)
@@ -172,7 +186,7 @@ def _stacked_listing(states: list[PredictionState], out) -> None:
         pts = points(s)
         line = f"{visible(s.prediction.id):<{id_width}}  {visible(_p_text(s)):>{p_width}}  {mark(s)}"
         out.print(Text(line + ("" if pts is None else f"  {pts:+.2f}")))
-        out.print(Padding(Text(visible(s.prediction.claim)), (0, 0, 0, 4)))
+        out.print(Padding(Text(visible(_claim_text(s))), (0, 0, 0, 4)))
 
 
 def _plain_listing(states: list[PredictionState], out) -> None:
@@ -184,7 +198,7 @@ def _plain_listing(states: list[PredictionState], out) -> None:
     write(f"{'id':<{id_width}} {'p':>6} {'made':<10} {'outcome':<12} claim\n")
     for s in states:
         pr = s.prediction
-        write(f"{pr.id:<{id_width}} {visible(pr.p_typed):>6} {pr.made!s:<10} {mark(s):<12} "
+        write(f"{pr.id:<{id_width}} {visible(_p_text(s)):>6} {pr.made!s:<10} {mark(s):<12} "
               f"{visible(pr.claim[:80], line_breaks=False)}\n")
     _ = out
 
@@ -192,7 +206,8 @@ def _plain_listing(states: list[PredictionState], out) -> None:
 def _field_rows(h: PredictionHistory, plain: bool = False) -> list[tuple[str, str]]:
     s, pr = h.state, h.state.prediction
     rows = [
-        ("p", f"{pr.p_typed} ({pr.p:.4g})"), ("by", pr.by), ("made", str(pr.made)), ("due", str(pr.due or "")),
+        *_forecast_fields(pr), ("by", pr.by), ("made", str(pr.made)), ("due", str(pr.due or "")),
+        ("closes", str(pr.closes or "")),
         ("set", pr.set_id or ""), ("about", pr.about or ""), ("criteria", pr.criteria or ""),
         ("tags", ", ".join(pr.tags)), ("source", pr.source or ""), ("tests claims", ", ".join(pr.tests)),
         ("note", pr.note or ""), ("status", word(s) if plain else mark(s)), ("file", f"{pr.location.path}:{pr.location.line}"),
@@ -216,6 +231,17 @@ def history(h: PredictionHistory) -> None:
         _outcome_history(out, h.outcomes)
     else:
         out.print("No outcome yet.")
+
+
+def _forecast_fields(pr) -> list[tuple[str, str]]:
+    """The published forecast's rows in `show`: p, or the kind and its options or quantiles."""
+    from ..kinds import LABELS
+
+    if pr.kind == "binary":
+        return [("p", f"{pr.p_typed} ({pr.p:.4g})")]
+    kind = LABELS[pr.kind] + (", ordered options" if pr.ordered else "") + (", dates" if pr.dates else "")
+    key = "options" if pr.kind == "multiple-choice" else "quantiles"
+    return [("kind", kind), (key, pr.p_typed), ("unit", pr.unit or "")]
 
 
 def _fields(out, rows: list[tuple[str, str]]) -> None:
@@ -328,25 +354,49 @@ def _piped_history(h: PredictionHistory) -> None:
 
 def state_dict(s: PredictionState) -> dict:
     pr = s.prediction
-    return {
+    data = {
         "id": pr.id, "claim": pr.claim, "p": pr.p, "p_typed": pr.p_typed, "latest_p": s.latest_p, "forecasts": s.forecasts,
         "by": pr.by, "made": pr.made, "due": pr.due, "set": pr.set_id, "about": pr.about, "criteria": pr.criteria,
         "tags": list(pr.tags), "source": pr.source, "tests": list(pr.tests), "note": pr.note, "status": s.status,
         "outcome": outcome_dict(s.outcome) if s.outcome else None, "points": points(s),
         "file": pr.location.path, "line": pr.location.line,
     }
+    if pr.kind != "binary":  # a yes/no question's keys are what they always were (docs/cli.md)
+        data.update(kind_dict(pr))
+    elif pr.closes:
+        data["closes"] = pr.closes
+    return data
+
+
+def kind_dict(r) -> dict:
+    """A multiple-choice or numeric prediction's or forecast's own keys."""
+    if r.kind == "multiple-choice":
+        data = {"kind": r.kind, "options": [{"option": o.label, "p": o.p, "p_typed": o.typed} for o in r.dist]}
+    else:
+        data = {"kind": r.kind, "quantiles": [{"level": q.level, "value": q.value, "level_typed": q.level_typed,
+                                                "value_typed": q.value_typed} for q in r.dist]}
+    for key in ("ordered", "unit", "dates", "closes"):
+        if getattr(r, key, None):
+            data[key] = getattr(r, key)
+    return data
 
 
 def outcome_dict(o: Outcome) -> dict:
-    return {
+    data = {
         "result": o.result, "on": o.on, "by": o.by, "note": o.note, "correction": o.correction,
         "evidence": [e.to_dict() for e in o.evidence], "file": o.location.path, "line": o.location.line,
     }
+    if o.value is not None:
+        data["value"] = o.value
+    return data
 
 
 def forecast_dict(f: Forecast) -> dict:
-    return {"p": f.p, "p_typed": f.p_typed, "by": f.by, "at": f.at, "note": f.note, "published": f.initial,
+    data = {"p": f.p, "p_typed": f.p_typed, "by": f.by, "at": f.at, "note": f.note, "published": f.initial,
             "file": f.location.path, "line": f.location.line}
+    if f.kind != "binary":
+        data.update(kind_dict(f))
+    return data
 
 
 def history_dict(h: PredictionHistory) -> dict:

@@ -89,7 +89,7 @@ def import_file(
         f"{len(report.skipped)} skipped, {len(report.rejected)} rejected."
     )
     for warning in report.warnings:
-        typer.echo(f"  warning: {warning}", err=True)
+        typer.echo(f"  warning: {visible(warning, line_breaks=False)}", err=True)
     for label, notes in (("rejected", report.rejected), ("skipped", report.skipped)):
         for note in notes[:MAX_LISTED]:
             typer.echo(f"  {label} {shown}:{note.row}: {visible(note.reason, line_breaks=False)}", err=label == "rejected")

@@ -60,6 +60,9 @@ class ImportedForecast:
     options: tuple[tuple[str, float], ...] = ()  # multiple choice: (option, probability), as far as given
     cdf: tuple[tuple[float, float], ...] = ()  # numeric: (value, P(outcome <= value)), values ascending
     value: float | None = None  # numeric: one value (a market's price mapped onto its scale)
+    # A forecast the ledger can write for another kind: {"options": {...}} or {"quantiles": {...}}, as typed
+    # (kind_forecast; from the ledger's own exports). p is then NaN.
+    fields: dict | None = None
 
 
 def cdf_quantiles(cdf: tuple[tuple[float, float], ...], levels: tuple[float, ...]) -> tuple[tuple[float, float], ...]:
@@ -115,6 +118,7 @@ class ImportedItem:
     kind: str = BINARY
     options: tuple[str, ...] = ()  # multiple choice: the options, in the source's order
     scale: NumericScale | None = None  # numeric
+    extra: dict = field(default_factory=dict)  # another kind's keys: ordered, unit, closes
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,8 +331,41 @@ _NO = {"no", "n", "false", "0", "wrong", "did not happen"}
 _ANNULLED = {"annulled", "ambiguous", "n/a", "na", "cancel", "cancelled", "canceled", "void", "mkt"}
 
 
-def result_of(value: object) -> str | None:
-    """yes / no / annulled, or None when unresolved (empty, 'unknown', 'open')."""
+def kind_forecast(kind: str, raw: object, at: dt.date, by: str, note: str | None = None) -> ImportedForecast:
+    """A multiple-choice (`options`) or numeric (`quantiles`) forecast, checked as a file's would be."""
+    import math
+
+    from ..kinds import CHOICE, parse_options, parse_quantiles
+
+    try:
+        if kind == CHOICE:
+            fields = {"options": {o.label: o.typed for o in parse_options(raw)}}
+        else:
+            qs = parse_quantiles(raw).quantiles
+            fields = {"quantiles": {q.level_typed: _quantity(q.value_typed) for q in qs}}
+    except ValueError as exc:
+        raise RowError(str(exc)) from None
+    return ImportedForecast(math.nan, "", at, by, note, fields=fields)
+
+
+def _quantity(typed: str) -> object:
+    """A quantile's value to write: a date, or the number as typed."""
+    try:
+        return dt.date.fromisoformat(typed)
+    except ValueError:
+        from .. import yamlio
+
+        return yamlio.as_typed_number(typed) or float(typed)
+
+
+def result_of(value: object, kind: str = "binary") -> str | None:
+    """yes / no / annulled, or None when unresolved (empty, 'unknown', 'open'). For another
+    kind of question the option's name or the value, as written (the refresh checks it)."""
+    if kind != "binary" and value is not None and not isinstance(value, bool):
+        text = str(value).strip()
+        if text.lower() in ("", "unknown", "open", "unresolved", "pending", "none", "null"):
+            return None
+        return "annulled" if text.lower() in _ANNULLED else text
     if value is True:
         return "yes"
     if value is False:

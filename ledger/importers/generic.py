@@ -28,6 +28,7 @@ from .base import (
     decode,
     finish_item,
     forecast,
+    kind_forecast,
     optional_day,
     parse_day,
     probability,
@@ -61,6 +62,11 @@ FIELDS = {
     "correction": "true when this outcome corrects an earlier one",
     "outcome_note": "a note on the outcome",
     "evidence": "a link, or a JSON list of {url, quote, archived, title, stance}",
+    "kind": "binary (empty), multiple-choice or numeric; for the other kinds `p` holds a JSON object of the "
+    "options' probabilities or the quantiles' values, and `result` the option or the value",
+    "ordered": "true when a multiple-choice question's options have an order",
+    "unit": "a numeric question's unit",
+    "closes": "when forecasting closes (time-weighted scores)",
 }
 REQUIRED = ("claim",)
 
@@ -173,12 +179,13 @@ def _take(got: dict[str, str], line: int, options: Options, state: _Rows) -> Non
         by = author or options.by
         if author is None:
             state.by_default.add(pid)
+        kind = _kind(got)
         item = ImportedItem(
             id=pid, claim=claim, row=line, by=by, made=parse_day(made_raw, "made"), forecasts=[],
             set_id=_set_of(got), due=optional_day(got.get("due"), "due"),
             about=text_kept(got.get("about")), criteria=text_kept(got.get("criteria")),
             tags=_slugs(got.get("tags"), "tag"), source=text_kept(got.get("source")),
-            tests=_slugs(got.get("tests"), "id"), note=text_kept(got.get("note")),
+            tests=_slugs(got.get("tests"), "id"), note=text_kept(got.get("note")), extra=_extra(got, kind), kind=kind,
         )
         fresh = True
     else:
@@ -186,14 +193,23 @@ def _take(got: dict[str, str], line: int, options: Options, state: _Rows) -> Non
             raise RowError(f"id {pid!r} was used at row {item.row} for another claim ({item.claim[:60]!r})")
         fresh = False
     p_text = (got.get("p") or "").strip()
-    result = result_of(got.get("result"))
+    kind = _kind(got) if fresh else _item_kind(item)
+    result = result_of(got.get("result"), kind)
     if not p_text and result is None:
         raise RowError("no probability (and no result)")
     if p_text:
         at = optional_day(got.get("at"), "at") or item.made
         who = text_kept(got.get("forecast_by")) or author
-        item.forecasts.append(forecast(probability(p_text), at, who or item.by, text_kept(got.get("forecast_note")),
-                                       unnamed=who is None and pid in state.by_default))
+        unnamed = who is None and pid in state.by_default
+        note = text_kept(got.get("forecast_note"))
+        if kind == "binary":
+            item.forecasts.append(forecast(probability(p_text), at, who or item.by, note, unnamed=unnamed))
+        else:
+            try:
+                raw = json.loads(p_text)
+            except json.JSONDecodeError:
+                raise RowError(f"`p` of a {kind} question must be a JSON object, e.g. {{\"A\": \"60%\", \"B\": \"40%\"}}") from None
+            item.forecasts.append(kind_forecast(kind, raw, at, who or item.by, note))
     elif fresh:
         raise RowError("no probability on the prediction's first row")
     if result is not None:
@@ -210,6 +226,33 @@ def _take(got: dict[str, str], line: int, options: Options, state: _Rows) -> Non
 
 
 _LATER = None  # placeholder date: filled by _default_resolution_dates
+
+
+def _kind(got: dict[str, str]) -> str:
+    from ..kinds import BINARY, KINDS
+
+    kind = (got.get("kind") or "").strip().lower() or BINARY
+    if kind not in KINDS:
+        raise RowError(f"kind {kind!r} is not one of {', '.join(KINDS)} (empty: binary)")
+    return kind
+
+
+def _item_kind(item: ImportedItem) -> str:
+    first = item.forecasts[0] if item.forecasts else None
+    if first is None or not first.fields:
+        return "binary"
+    return "multiple-choice" if "options" in first.fields else "numeric"
+
+
+def _extra(got: dict[str, str], kind: str) -> dict:
+    extra: dict = {}
+    if (got.get("ordered") or "").strip().lower() in ("true", "yes", "1"):
+        extra["ordered"] = True
+    if text_kept(got.get("unit")):
+        extra["unit"] = text_kept(got.get("unit"))
+    if (got.get("closes") or "").strip():
+        extra["closes"] = parse_day(got.get("closes"), "closes")
+    return extra
 
 
 def _default_resolution_dates(item: ImportedItem) -> None:

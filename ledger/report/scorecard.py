@@ -24,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from ..services.select import PredictionState, Selection
+from ..scoring.points import points
 from .escape import code_span, host, link, relative_link, safe_url, text
 
 FLAVORS = ("github", "lesswrong", "plain")
@@ -247,7 +248,7 @@ def scored_forecasts(data: ScorecardData) -> dict[str, list[ScoredForecast]]:
             p_typed = pr.p_typed if pr is not None else format(p, "g")
             at = pr.made if pr is not None else None
         day = "" if at is None else (at.isoformat() if hasattr(at, "isoformat") else str(at)[:10])
-        out.setdefault(pid, []).append(ScoredForecast(str(name), p, str(p_typed), day, (1.0 - p) if o else -p))
+        out.setdefault(pid, []).append(ScoredForecast(str(name), p, str(p_typed), day, points(p, float(o))))
     return out
 
 

@@ -162,8 +162,8 @@ class _LedgerState:
         for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
             set_files.setdefault(sid, file)
         forecasts = _KnownForecasts()
-        for pid, by, at, p, ref in db.rows('SELECT prediction_id, "by", at, p, ref FROM forecasts WHERE p IS NOT NULL'):
-            forecasts.add(pid, by, as_date(at), p, ref)  # yes/no forecasts: what an import writes
+        for pid, by, at, p, ref, dist in db.rows('SELECT prediction_id, "by", at, p, ref, dist FROM forecasts'):
+            forecasts.add(pid, by, as_date(at), p if p is not None else _index_dist_key(dist), ref)
         outcomes: dict[str, list] = {}
         for pid, result, on, correction in db.rows(
             'SELECT prediction_id, result, "on", correction FROM outcomes ORDER BY prediction_id, "on", correction, file, line'
@@ -187,8 +187,8 @@ class _KnownForecasts:
         self.named: dict[tuple, bool] = {}
         self.anyone: dict[tuple, bool] = {}
 
-    def add(self, pid: str, by: str, at: dt.date, p: float, ref: str | None) -> None:
-        p = round(p, 9)
+    def add(self, pid: str, by: str, at: dt.date, p: float | str | None, ref: str | None) -> None:
+        p = _value_key(p)
         if ref:
             self.refs.add((pid, ref))
         named, anyone = (pid, name_key(by), at, p), (pid, at, p)
@@ -198,10 +198,37 @@ class _KnownForecasts:
     def has(self, pid: str, f: ImportedForecast) -> bool:
         if f.ref and (pid, f.ref) in self.refs:
             return True
-        p = round(f.p, 9)
+        p = _value_key(_dist_key(f.fields) if f.fields else f.p)
         known = self.anyone.get((pid, f.at, p)) if f.unnamed else self.named.get((pid, name_key(f.by), f.at, p))
         # A source forecast with a ref the ledger lacks can only be one imported before refs existed.
         return known is not None and (known or not f.ref)
+
+
+def _value_key(p: float | str | None):
+    """A forecast's value as compared: p rounded, or another kind's options or quantiles (_dist_key)."""
+    return round(p, 9) if isinstance(p, float) else p
+
+
+def _dist_key(fields: dict | None) -> str | None:
+    """An import's multiple-choice or numeric forecast as the index's dist compares (values, rounded)."""
+    if not fields:
+        return None
+    from ..kinds import parse_options, parse_quantiles
+
+    if "options" in fields:
+        return repr(sorted((o.label.casefold(), round(o.p, 9)) for o in parse_options(fields["options"])))
+    return repr([(round(q.level, 9), round(q.value, 9)) for q in parse_quantiles(fields["quantiles"]).quantiles])
+
+
+def _index_dist_key(dist: str) -> str | None:
+    import json
+
+    items = json.loads(dist)
+    if not items:
+        return None
+    if len(items[0]) == 3:
+        return repr(sorted((label.casefold(), round(p, 9)) for label, p, _ in items))
+    return repr([(round(level, 9), round(value, 9)) for level, value, *_ in items])
 
 
 class _Plan:
@@ -217,7 +244,8 @@ class _Plan:
         self.outcomes: dict[tuple, list[tuple[str, ImportedOutcome]]] = {}  # (by, correction, n) -> entries
 
     def take(self, item: ImportedItem, report: ImportReport) -> None:
-        if item.kind in UNSUPPORTED_KINDS:
+        # Other kinds are written when the importer gives them in the ledger's terms (its own exports).
+        if item.kind in UNSUPPORTED_KINDS and not (item.forecasts and all(f.fields for f in item.forecasts)):
             report.skipped.append(Note(item.row, UNSUPPORTED_KINDS[item.kind], item.id))
             return
         places = self.state.ambiguous.get(item.id)
@@ -247,7 +275,7 @@ class _Plan:
                                        f"{item.id!r} was made in the ledger ({made}): not added", item.id))
         for f in new:
             self.forecasts.append(emit_mapping(_forecast_entry(item.id, f)))
-            self.state.forecasts.add(item.id, f.by, f.at, f.p, f.ref)
+            self.state.forecasts.add(item.id, f.by, f.at, _dist_key(f.fields) if f.fields else f.p, f.ref)
         report.forecasts_added += len(new)
         standing = self.state.outcomes.get(item.id)
         if standing:
@@ -317,7 +345,8 @@ def _p(typed: str, value: float) -> float | str:
 def _prediction_yaml(item: ImportedItem) -> str:
     # The prediction is its first forecast: that forecast's author, day, probability, note and ref.
     first = item.forecasts[0]
-    data: dict = {"id": item.id, "claim": item.claim, "p": _p(first.p_typed, first.p), "by": first.by, "made": first.at}
+    data: dict = {"id": item.id, "claim": item.claim, **_forecast_value(first), "by": first.by, "made": first.at}
+    data.update(item.extra)
     note = "\n\n".join(n for n in (item.note, first.note) if n) or None
     for key, value in (("due", item.due), ("about", item.about), ("criteria", item.criteria), ("source", item.source),
                        ("note", note)):
@@ -335,8 +364,13 @@ def _prediction_yaml(item: ImportedItem) -> str:
     return emit_mapping(data)
 
 
+def _forecast_value(f: ImportedForecast) -> dict:
+    """`p: ...` as typed, or another kind's `options:` / `quantiles:`."""
+    return dict(f.fields) if f.fields else {"p": _p(f.p_typed, f.p)}
+
+
 def _inline_forecast(f: ImportedForecast, author: str) -> dict:
-    entry: dict = {"p": _p(f.p_typed, f.p)}
+    entry: dict = _forecast_value(f)
     if f.by != author:
         entry["by"] = f.by
     entry["at"] = f.at
@@ -348,7 +382,7 @@ def _inline_forecast(f: ImportedForecast, author: str) -> dict:
 
 
 def _forecast_entry(pid: str, f: ImportedForecast) -> dict:
-    entry = {"prediction": pid, "p": _p(f.p_typed, f.p), "by": f.by, "at": f.at}
+    entry = {"prediction": pid, **_forecast_value(f), "by": f.by, "at": f.at}
     if f.note:
         entry["note"] = f.note
     if f.ref:
