@@ -470,3 +470,77 @@ def test_a_key_nobody_allowed_is_not_called_good(cli, repo, tmp_path):
     assert data["sets"][0]["rests_on"] == ["committer-dates"]
     assert any("does not vouch for" in e["text"] for e in data["sets"][0]["evidence"])
     assert r.code == 0  # only the dates are evidence then: nothing fails
+
+
+# -- where the ledger sits ---------------------------------------------------------------------------
+
+
+def test_ledger_at_the_top_of_its_repository(cli, tmp_path, monkeypatch):
+    isolated_git(monkeypatch, tmp_path)
+    top = GitRepo(tmp_path / "ledger", ledger="")
+    top.write("s1.yaml", SET_FILE)
+    (top.top / ".github").mkdir()
+    (top.top / ".github" / "ci.yml").write_text("on: push\n", encoding="utf-8")  # hidden: not a ledger file
+    first = top.commit("predictions", "2024-05-02")
+    r, data = verify(cli, top)
+    assert r.code == 0 and data["repository"]["prefix"] == "" and data["repository"]["ledger_files_in_head"] == 1
+    assert by_id(data, "a")["since"]["commit"] == first
+
+
+def test_a_file_git_ignores_is_not_on_record(cli, repo):
+    repo.write("s1.yaml", SET_FILE)
+    (repo.top / ".gitignore").write_text("predictions/private.yaml\n", encoding="utf-8")
+    repo.commit("predictions", "2024-05-02")
+    repo.write("private.yaml", "set: p\nby: ada\nmade: 2024-05-01\npredictions:\n  - {id: hidden, claim: H, p: 50%}\n")
+    _, data = verify(cli, repo)
+    assert codes(by_id(data, "hidden")) == ["uncommitted"]
+
+
+def test_a_merge_that_resolves_a_conflict_with_new_text_counts_from_the_merge(cli, repo):
+    repo.write("s1.yaml", SET_FILE)
+    repo.commit("predictions", "2024-05-02")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("s1.yaml", SET_FILE.replace("It beats LoRA", "It beats LoRA (side)"))
+    repo.commit("side wording", "2024-05-03")
+    repo.git("checkout", "-q", "main")
+    repo.write("s1.yaml", SET_FILE.replace("It beats LoRA", "It beats LoRA (main)"))
+    repo.commit("main wording", "2024-05-04")
+    repo.git("merge", "-q", "side", date="2024-05-05", check=False)  # a conflict
+    repo.write("s1.yaml", SET_FILE.replace("It beats LoRA", "It beats LoRA (resolved)"))
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--no-edit", date="2024-05-06")
+    merge = repo.head()
+    assert len(repo.git("rev-list", "--parents", "-n", "1", "HEAD").split()) == 3
+    _, data = verify(cli, repo)
+    b = by_id(data, "b")
+    assert b["since"]["commit"] == merge and codes(b) == ["edited"]
+    assert by_id(data, "a")["findings"] == []
+
+
+def test_text_output_lists_edits_and_all(cli, repo):
+    repo.write("s1.yaml", SET_FILE)
+    repo.commit("predictions", "2024-05-02")
+    repo.write("s1.yaml", SET_FILE.replace("claim: It beats LoRA", 'claim: "It beats LoRA\\e[31m red"'))
+    repo.commit("edit", "2024-05-03")
+    r = cli("--root", repo.ledger, "verify")
+    assert r.code == 0
+    assert "WARN edited: its claim changed since its first commit" in r.out
+    assert "claim: 'It beats LoRA' → 'It beats LoRA [31m red'" in r.out  # the escape code is a space
+    assert "\x1b" not in r.out
+    everything = cli("--root", repo.ledger, "verify", "--all")
+    assert "  a: ok, on record since" in everything.out and "  a: ok" not in r.out
+
+
+def test_the_python_api_gives_the_same_report(repo):
+    import ledger
+
+    repo.write("s1.yaml", SET_FILE)
+    first = repo.commit("predictions", "2024-05-02")
+    book = ledger.open(repo.ledger)
+    report = book.verify(set="s1")
+    assert report.available and report.exit_code() == 0
+    assert report.sets[0].sentence() == (f"all 3 predictions on record (none resolved yet), unchanged since: "
+                                         f"commit {first[:7]}, 2024-05-02")
+    assert report.prediction("a").since.sha == first
+    assert book.seal(set="s1").hex == book.seal(set="s1").hex and len(book.seal(set="s1").leaves) == 3
+    book.close()
