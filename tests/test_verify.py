@@ -544,3 +544,38 @@ def test_the_python_api_gives_the_same_report(repo):
     assert report.prediction("a").since.sha == first
     assert book.seal(set="s1").hex == book.seal(set="s1").hex and len(book.seal(set="s1").leaves) == 3
     book.close()
+
+
+def test_an_edit_reverted_shows_both_edits_and_dates_the_text_from_its_return(cli, repo):
+    repo.write("s1.yaml", SET_FILE)
+    first = repo.commit("predictions", "2024-05-02")
+    repo.write("s1.yaml", SET_FILE.replace("It beats LoRA", "It beats LoRA easily"))
+    repo.commit("edit", "2024-05-03")
+    repo.git("revert", "--no-edit", "HEAD", date="2024-05-04")
+    back = repo.head()
+    _, data = verify(cli, repo)
+    b = by_id(data, "b")
+    assert [e["after"]["claim"] for e in b["edits"]] == ["It beats LoRA easily", "It beats LoRA"]
+    assert b["since"]["commit"] == first and b["unchanged_since"]["commit"] == back
+    assert codes(b) == ["edited"] and "2 edits" in b["findings"][0]["message"]
+
+
+def test_a_shallow_edge_before_the_resolution_still_passes(cli, repo, tmp_path):
+    repo.write("start.yaml", "forecasts: []\n")
+    repo.commit("start", "2024-05-01")
+    repo.write("s1.yaml", SET_FILE)
+    repo.write("outcomes/2024-05-21.yaml", OUTCOME_FILE)
+    repo.commit("predictions and an outcome together", "2024-05-20")
+    repo.write("later.yaml", "forecasts: []\n")
+    repo.commit("later", "2024-05-25")
+    clone = tmp_path / "clone2"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo.top}", str(clone)], check=True)
+    # In full: committed with its outcome (fails). Cut at that very commit, the clone cannot know
+    # what came before it: on record since at least 2024-05-20, before the resolution: passes, noted.
+    assert codes(by_id(verify(cli, repo)[1], "a")) == ["added-with-outcome"]
+    r = cli("--root", clone / "predictions", "verify", "--json")
+    data = hydrate(json.loads(r.out))
+    a = by_id(data, "a")
+    assert data["repository"]["shallow"] is True and data["repository"]["commits"] == 2
+    assert a["since"]["shallow_edge"] is True and codes(a) == ["shallow-edge"] and a["verdict"] == "info"
+    assert r.code == 0

@@ -507,8 +507,9 @@ def _walk(repo, files: dict[str, tuple[str, bytes]]) -> _History:
             for k, ch in zip(row, c.changes):
                 if k is None and ch.new is None and ch.path.endswith((".yaml", ".yml")) and ch.path not in followed:
                     followed[ch.path] = i
-                    added = next((x.path for kk, x in zip(row, c.changes) if kk == "ledger" and x.new == ch.old), None)
-                    h.moved_from[ch.path] = (added or "", i)
+                    moved = next((x.path for kk, x in zip(row, c.changes) if kk == "ledger" and x.new == ch.old), None)
+                    if moved is not None:  # the same bytes: a move; the notes say so
+                        h.moved_from[ch.path] = (moved, i)
 
     head_paths = {p: b for p, b in tree_blobs(repo, prefix).items() if in_ledger(p) == "ledger"}
     h.ledger_files_in_head = len(head_paths)
@@ -545,9 +546,10 @@ def _walk(repo, files: dict[str, tuple[str, bytes]]) -> _History:
                 lost.extend(leaf.hash for leaf in reader.drop(ch.path, ch.old) or ())
             continue
         if ch.new in done:
-            if kind == "ledger":
+            if kind == "ledger":  # a version seen before: a copy, a move or a revert
                 reader.same(ch.path, ch.new)
                 for leaf in reader.leaves_of(ch.new) or ():
+                    _note(h, leaf, i)
                     added.add(leaf.hash)
             continue
         oid, data = next(stream)
@@ -694,8 +696,11 @@ def _judge(pid: str, state, now: _Now, h: _History, ref: _Refs) -> PredictionChe
     # Its versions, oldest first (the current one last, if it is not committed).
     # Each version dated by the commit it first appeared in; the current one by when it (last)
     # came to stand, so an edit that was undone shows as two edits.
-    chain = [(h.leaf[v], h.first_seen[v]) for v in versions if v != cur.hash]
-    chain.append((cur, exact_i))
+    chain = [(h.leaf[v], h.first_seen[v]) for v in versions]
+    if cur.hash not in h.first_seen or exact_i is None:
+        chain.append((cur, None))  # as it is now, not committed
+    elif exact_i != h.first_seen[cur.hash]:
+        chain.append((cur, exact_i))  # back to an earlier text: the change back is an edit too
     chain.sort(key=lambda item: (item[1] is None, item[1] if item[1] is not None else 0))
     edits = []
     for (a, _), (b, at_i) in zip(chain, chain[1:]):
@@ -742,7 +747,7 @@ def _judge(pid: str, state, now: _Now, h: _History, ref: _Refs) -> PredictionChe
                 findings.append(Finding("same-day", "warn",
                                         f"first committed on its resolution day ({resolved}, {since.short}): a date "
                                         "cannot show which came first", since))
-            else:
+            elif not since.shallow:  # at a shallow clone's edge everything is "added" at once
                 first_outcome = min((h.first_seen[x] for x in h.by_pid.get(("outcome", pid), ())), default=None)
                 if first_outcome is not None and since_i is not None and _is_ancestor(h, first_outcome, since_i):
                     same = first_outcome == since_i
@@ -750,7 +755,7 @@ def _judge(pid: str, state, now: _Now, h: _History, ref: _Refs) -> PredictionChe
                                             ("committed in the same commit as its outcome entry" if same else
                                              f"committed after the commit that recorded its outcome "
                                              f"({ref(first_outcome).short})") + f" ({since.short})", since))
-        if (record.due is not None and since.committed_on > record.due
+        if (record.due is not None and since.committed_on > record.due and not since.shallow
                 and not any(f.severity == "fail" for f in findings)):
             findings.append(Finding("after-due", "warn",
                                     f"first committed on {since.committed_on}, after it was due ({record.due})", since))
@@ -1243,7 +1248,7 @@ def _notes(repo, h: _History, ref: _Refs, checks) -> list[Finding]:
     for old, (new, i) in sorted(h.moved_from.items()):
         c = ref(i)
         notes.append(Finding("moved-in", "info",
-                             f"{new or 'a ledger file'} was moved into the ledger from {old} in {c.short} "
+                             f"{new} was moved into the ledger from {old} in {c.short} "
                              f"({c.committed_on}); its history there is read too", c))
     for stamp, what in rewrites_in_reflog(repo)[:1]:
         day = dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date()
