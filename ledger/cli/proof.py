@@ -72,6 +72,9 @@ def _render(report, strict: bool, show_all: bool) -> None:
     where = f"{one_line(repo['top'])}" + (f" (ledger in {one_line(repo['prefix'])})" if repo.get("prefix") else "")
     echo(f"Repository {where}: HEAD {head}, {repo['commits']} commit{'s' if repo['commits'] != 1 else ''}"
          + (", shallow clone" if repo.get("shallow") else ""))
+    by_set: dict = {}
+    for c in report.predictions:
+        by_set.setdefault(c.set_id, []).append(c)
     for s in report.sets:
         echo("")
         name = s.set_id or "predictions without a set"
@@ -84,7 +87,7 @@ def _render(report, strict: bool, show_all: bool) -> None:
                 echo(f"    - {one_line(e.text)}" + (f"; published at {one_line(e.url)}" if e.url else ""))
         for f in s.findings:
             echo(f"  {MARK[f.severity]} {f.code}: {one_line(f.message)}")
-        for c in (p for p in report.predictions if p.set_id == s.set_id):
+        for c in by_set.get(s.set_id, ()):
             lines = [(f.severity, f.code, f.message) for f in c.findings if show_all or f.severity != "info"]
             for r in c.forecasts + c.outcomes:
                 lines += [(f.severity, f.code, f.message) for f in r.findings if show_all or f.severity != "info"]

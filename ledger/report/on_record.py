@@ -56,6 +56,10 @@ def section(md, data, repo_url: str | None = None) -> None:
         return f"{shown}, {ref.committed_on.isoformat()}"
 
     several = len(report.sets) > 1
+    late: dict = {}
+    for c in report.predictions:
+        if c.late:
+            late.setdefault(c.set_id, []).append(c)
     numbers = {s.prediction.id: s.prediction.position + 1 for s in data.states}
     for s in report.sets:
         name = data.sets.get(s.set_id) or s.set_id if s.set_id else "Predictions without a set"
@@ -76,10 +80,9 @@ def section(md, data, repo_url: str | None = None) -> None:
             md.blank()
         # One line per reason: ten predictions committed after the event in one commit share it.
         reasons: dict[str, list[str]] = {}
-        for c in report.predictions:
-            if c.set_id == s.set_id and c.late:
-                why = next(f for f in c.findings if f.code in LATE_CODES)
-                reasons.setdefault(why.message, []).append(f"#{numbers[c.id]}" if c.id in numbers else text(c.id))
+        for c in late.get(s.set_id, ()):
+            why = next(f for f in c.findings if f.code in LATE_CODES)
+            reasons.setdefault(why.message, []).append(f"#{numbers[c.id]}" if c.id in numbers else text(c.id))
         for message, where in reasons.items():
             md.line(f"{MARK} {', '.join(where)}: {text(message)}.")
             md.blank()

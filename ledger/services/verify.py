@@ -280,7 +280,11 @@ class VerifyReport:
         return 1 if SEVERITY[self.verdict()] >= limit else 0
 
     def prediction(self, prediction_id: str) -> PredictionCheck | None:
-        return next((p for p in self.predictions if p.id == prediction_id), None)
+        return self._by_id.get(prediction_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, PredictionCheck]:
+        return {p.id: p for p in self.predictions}
 
     def set_of(self, set_id: str | None) -> SetVerdict | None:
         return next((s for s in self.sets if s.set_id == set_id), None)
@@ -453,7 +457,6 @@ class _History:
     head: set[bytes] = field(default_factory=set)  # leaves HEAD holds
     head_substance: set[bytes] = field(default_factory=set)
     seals: dict[bytes, tuple[int, str, Seal]] = field(default_factory=dict)  # digest -> first commit, path, seal
-    seal_blobs: dict[str, int] = field(default_factory=dict)  # a seal file's blob -> first commit
     moved_from: dict[str, tuple[str, int]] = field(default_factory=dict)  # old path -> (new path, commit)
     known: dict[str, list[Leaf]] = field(default_factory=dict)  # the leaves of the working tree's and HEAD's blobs
     ledger_files_in_head: int = 0
@@ -557,7 +560,6 @@ def _walk(repo, files: dict[str, tuple[str, bytes]]) -> _History:
         if data is None:
             continue
         if kind == "seal":
-            h.seal_blobs.setdefault(oid, i)
             try:
                 seal = Seal.from_file(json.loads(data.decode("utf-8")))
             except (ValueError, UnicodeDecodeError):
