@@ -15,13 +15,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
 
+from .kinds import BINARY_RESULTS, parse_options, parse_quantiles, parse_result
 from .probability import Probability, parse_probability
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9._-]*"
 _SLUG = re.compile(rf"^{SLUG_PATTERN}$")
 MAX_ID_LENGTH = 100
 MAX_TEXT_LENGTH = 20_000
-RESULTS = ("yes", "no", "annulled")
+RESULTS = BINARY_RESULTS  # a yes/no question's results; other kinds resolve to an option or a value (ledger.kinds)
 
 
 def check_slug(value: str, what: str = "id") -> str:
@@ -94,16 +95,6 @@ def _url(value: Any) -> Any:
     return value
 
 
-def _result(value: Any) -> Any:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, str) and value.strip().lower() in RESULTS:
-        return value.strip().lower()
-    raise ValueError(f"{value!r} is not a result; use yes, no or annulled")
-
-
 def _list_of(value: Any) -> Any:
     # A single tag may be written without brackets.
     return [value] if isinstance(value, str) else value
@@ -116,8 +107,10 @@ Name = Annotated[str, AfterValidator(_text)]
 SourceText = Annotated[str, AfterValidator(source_text)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Url = Annotated[str, AfterValidator(_url)]
-Result = Annotated[Literal["yes", "no", "annulled"], BeforeValidator(_result)]
+ResultInput = Annotated[Any, PlainValidator(parse_result)]  # kinds.ResultValue
 ProbabilityInput = Annotated[Probability, PlainValidator(parse_probability)]
+OptionsInput = Annotated[Any, PlainValidator(parse_options)]  # tuple of kinds.OptionP
+QuantilesInput = Annotated[Any, PlainValidator(parse_quantiles)]  # kinds.QuantileSet
 Tags = Annotated[list[Tag], BeforeValidator(_list_of)]
 Ids = Annotated[list[Id], BeforeValidator(_list_of)]
 
@@ -137,18 +130,26 @@ class EvidenceIn(_Record):
 
 
 class InlineForecastIn(_Record):
-    """A forecast written inside a prediction: an update, or someone else's probability."""
+    """A forecast written inside a prediction: an update, or someone else's probability.
 
-    p: ProbabilityInput
+    It gives what its prediction gives: `p`, `options` or `quantiles` (store.read checks).
+    """
+
+    p: ProbabilityInput | None = None
+    options: OptionsInput | None = None
+    quantiles: QuantilesInput | None = None
     by: Name | None = None
     at: Date | None = None
     note: Text | None = None
 
 
 class PredictionIn(_Record):
+    """One prediction. Exactly one of `p` (yes/no), `options` (multiple choice) or
+    `quantiles` (numeric) gives its published forecast (store.read checks)."""
+
     id: Id
     claim: Text
-    p: ProbabilityInput
+    p: ProbabilityInput | None = None
     by: Name | None = None
     made: Date | None = None
     due: Date | None = None
@@ -159,6 +160,11 @@ class PredictionIn(_Record):
     tests: Ids = Field(default_factory=list)
     note: Text | None = None
     forecasts: list[InlineForecastIn] = Field(default_factory=list)
+    options: OptionsInput | None = None
+    ordered: bool = False
+    quantiles: QuantilesInput | None = None
+    unit: Name | None = None
+    closes: Date | None = None
 
 
 class SetHeaderIn(_Record):
@@ -175,15 +181,20 @@ class SetHeaderIn(_Record):
 
 
 class ForecastIn(_Record):
+    """A forecast in a forecasts file: `p`, `options` or `quantiles`, as its prediction takes
+    (checked against the prediction when the index is refreshed)."""
+
     prediction: Id
-    p: ProbabilityInput
+    p: ProbabilityInput | None = None
+    options: OptionsInput | None = None
+    quantiles: QuantilesInput | None = None
     by: Name
     at: Date
     note: Text | None = None
 
 
 class ResultDetailIn(_Record):
-    result: Result
+    result: ResultInput
     on: Date | None = None  # when this result differs from the entry's date (imports carry one per question)
     note: Text | None = None
     evidence: list[EvidenceIn] = Field(default_factory=list)

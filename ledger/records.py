@@ -26,8 +26,9 @@ class Evidence(NamedTuple):
         return {k: v for k, v in zip(self._fields, self) if v}
 
 
-@dataclass(frozen=True, slots=True)
-class PredictionSet:
+class PredictionSet(NamedTuple):
+    """A published list of predictions: a predictions file's header with a `set:` id."""
+
     id: str
     title: str | None
     by: str | None
@@ -38,9 +39,13 @@ class PredictionSet:
 
 
 class Prediction(NamedTuple):
+    """A question on record. `p`/`p_typed` is the published probability of a yes/no
+    question; a multiple-choice or numeric question publishes `dist` instead (its
+    options or quantiles, ledger.kinds) and p is None, p_typed a one-line summary."""
+
     id: str
     claim: str
-    p: float
+    p: float | None
     p_typed: str
     by: str
     made: dt.date
@@ -54,32 +59,57 @@ class Prediction(NamedTuple):
     source: str | None = None
     tests: tuple[str, ...] = ()
     note: str | None = None
+    kind: str = "binary"  # ledger.kinds: binary | multiple-choice | numeric
+    dist: tuple = ()  # the published options (kinds.OptionP) or quantiles (kinds.Quantile)
+    ordered: bool = False  # multiple choice: the options have an order (for the ranked probability score)
+    unit: str | None = None  # numeric: the values' unit
+    dates: bool = False  # numeric: the values are dates
+    closes: dt.date | None = None  # when forecasting closes (time-weighted scores); default: due
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """A multiple-choice question's options, in the order written."""
+        return tuple(o.label for o in self.dist) if self.kind == "multiple-choice" else ()
 
 
 class Forecast(NamedTuple):
-    """A probability someone gave a prediction at a time. A prediction's own p is forecast 0."""
+    """A forecast someone gave a prediction at a time. A prediction's own p is forecast 0.
+
+    A yes/no forecast has `p`; a multiple-choice or numeric one `dist` (p None,
+    p_typed a one-line summary).
+    """
 
     prediction_id: str
-    p: float
+    p: float | None
     p_typed: str
     by: str
     at: dt.date
     location: SourceLocation
     note: str | None = None
     initial: bool = False  # the prediction's own published probability
+    kind: str = "binary"
+    dist: tuple = ()
 
 
 class Outcome(NamedTuple):
-    """One resolution entry for one prediction. Later corrections supersede earlier entries."""
+    """One resolution entry for one prediction. Later corrections supersede earlier entries.
+
+    `result` is as written: yes, no or annulled (a yes/no question), an option's
+    name (multiple choice), or a value as typed (numeric). A number or date also
+    gives `value` (a date as its day number, with value_is_date): which of these
+    fits is checked against the prediction's kind when the index is refreshed.
+    """
 
     prediction_id: str
-    result: str  # yes | no | annulled
+    result: str
     on: dt.date
     by: str
     location: SourceLocation
     evidence: tuple[Evidence, ...] = ()
     note: str | None = None
     correction: bool = False
+    value: float | None = None
+    value_is_date: bool = False
 
 
 class Source(NamedTuple):

@@ -167,9 +167,9 @@ def test_a_large_import_is_one_write_per_file(cli, root, tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_text("id,claim,p,made,result,resolved_on\n" + rows, encoding="utf-8")
     writes = []
-    real = imports.write_text
-    monkeypatch.setattr(imports, "write_text", lambda root_, rel, old, new: (writes.append(rel), real(root_, rel, old, new)))
+    real = imports.write_texts
+    monkeypatch.setattr(imports, "write_texts", lambda root_, texts: (writes.append(sorted(texts)), real(root_, texts))[1])
     report = json.loads(cli("--root", root, "import", "csv", path, "--json").out)
     assert report["added"] == 2000 and report["outcomes_added"] == 2000
-    assert sorted(writes) == ["imported.yaml", "outcomes/2026-11-23-import-imported.yaml"]
+    assert writes == [["imported.yaml", "outcomes/2026-11-23-import-imported.yaml"]]  # one write of both files
     assert cli("--root", root, "check").code == 0

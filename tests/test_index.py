@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from ledger.index import refresh as refresh_module
-from ledger.index.tables import PredictionRow
+from ledger.index.tables import PREDICTIONS_TABLE
 from ledger.services.ledger import Ledger
 from support import EXAMPLE_LEDGER
 
@@ -33,7 +33,7 @@ def three_files(make_ledger):
 
 def ids(ledger: Ledger) -> list[str]:
     with ledger.engine.connect() as conn:
-        return sorted(conn.execute(select(PredictionRow.__table__.c.id)).scalars())
+        return sorted(conn.execute(select(PREDICTIONS_TABLE.c.id)).scalars())
 
 
 def test_cold_build_then_noop_refresh(three_files):

@@ -123,7 +123,7 @@ def test_correction_stands_and_arrays_are_numpy(tiny):
 
 def test_unknown_policy_is_refused(tiny):
     with pytest.raises(ValueError, match="policy"):
-        select_forecasts(tiny, Selection(), "time-weighted")
+        select_forecasts(tiny, Selection(), "time-averaged")
 
 
 # -- one named forecaster ---------------------------------------------------------
@@ -175,7 +175,7 @@ def test_leaderboard_rows_have_n(tiny):
 
 
 def test_leaderboard_refuses_policy_all(tiny):
-    with pytest.raises(ValueError, match="first or last"):
+    with pytest.raises(ValueError, match="first, last or time-weighted"):
         score(tiny, Selection(), "all", by_forecaster=True)
 
 

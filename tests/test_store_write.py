@@ -159,7 +159,7 @@ def test_a_failed_atomic_write_keeps_the_old_file_and_removes_the_temp(tmp_path,
         raise OSError("disk full")
 
     monkeypatch.setattr(store_write.os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(LedgerError, match=r"cannot write .*f\.yaml: disk full; nothing was written"):
         write_atomic(path, "new\n")
     assert path.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.yaml"]

@@ -168,6 +168,12 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
         except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
             pass
         return 0
+    except OSError as exc:
+        # The system refused a file operation the library does not report itself
+        # (store.write reports writes): name the file, exit 1 as for other data problems.
+        where = f" {exc.filename}" if exc.filename else ""
+        _error(f"cannot use{where}: {exc.strerror or exc}")
+        return 1
     except Exception as exc:  # a bug: say so plainly, keep the traceback behind a switch
         if os.environ.get("PLEDGER_DEBUG"):
             raise

@@ -1,7 +1,8 @@
 """`pledger scorecard`: a blog-ready markdown scorecard of the selected predictions.
 
-Everything is rendered in memory first; only then are the chart files and the
-markdown written, each atomically, so a failed command writes nothing.
+Everything is rendered in memory first; only then are the markdown and the chart
+files written, together (store.write.write_files_atomically), so a failed command
+writes none of them.
 No numpy, sqlmodel or matplotlib at module level: `pledger --help` stays fast.
 """
 
@@ -139,14 +140,13 @@ def scorecard(
                       date=scored_on, command=command, repo_url=repo_url)
     markdown = render(data, options)
 
-    from ..store.write import write_atomic
+    from ..store.write import write_files_atomically
 
-    for path, content in files.items():
-        write_atomic(path, content)
     if out_path is None:
+        write_files_atomically(files)
         sys.stdout.write(markdown)
     else:
-        write_atomic(out_path, markdown)
+        write_files_atomically({out_path: markdown, **files})  # all three or none
         written = ", ".join(os.fspath(p) for p in [out_path, *files])
         typer.echo(f"Wrote {written}", err=True)
     from .common import warn_ledger_problems

@@ -162,9 +162,6 @@ def export(
     target = Path(output)
     if target.is_dir():
         raise UsageError(f"-o: {output!r} is a folder; name a file", "-o")
-    try:
-        write_atomic(target, text)
-    except OSError as exc:
-        raise UsageError(f"-o: cannot write {output!r}: {exc.strerror}", "-o") from None
+    write_atomic(target, text)  # a failure (a full disk, no such folder) is a LedgerError naming the file: exit 1
     typer.echo(f"Wrote {output}", err=True)
     warn_ledger_problems(ledger)

@@ -13,14 +13,102 @@ from ..store.discover import INDEX_DIR
 from .warm import DATABASE_URL_ENV, INDEX_FILE  # noqa: F401  (defined where the light warm read needs them)
 
 
+CACHE_ENV = "XDG_CACHE_HOME"
+INDEX_SIDE_FILES = ("", "-wal", "-shm", "-journal")  # the index and SQLite's files beside it
+
+
 def database_url(root: Path) -> str:
-    """PLEDGER_DATABASE_URL when set (any SQLAlchemy URL), else <root>/.pledger/index.sqlite."""
+    """PLEDGER_DATABASE_URL when set (any SQLAlchemy URL), else the ledger's own index (own_index)."""
     url = os.environ.get(DATABASE_URL_ENV)
     if url:
         return url
-    index_dir = root / INDEX_DIR
-    index_dir.mkdir(exist_ok=True)
-    return f"sqlite:///{index_dir / INDEX_FILE}"
+    return sqlite_url(own_index(root))
+
+
+def sqlite_url(path: Path | None) -> str:
+    """The URL of an SQLite file; of an in-memory database for None."""
+    return f"sqlite:///{path}" if path is not None else "sqlite://"
+
+
+def own_index(root: Path) -> Path | None:
+    """Where the ledger's own SQLite index is, made ready to open: <root>/.pledger/index.sqlite.
+
+    The folder is made when missing; a file (or anything else) in its place is a
+    LedgerError naming it. Anything in the index's place that is not a regular
+    file (a folder, a FIFO, a symlink: to /dev/null, say) is removed: the folder
+    holds derived data only, and SQLite would open, and write beside, the link's
+    target. When the folder cannot be written (a read-only ledger), the index
+    lives in the user's cache folder instead (cache_index_dir), and when that
+    cannot be made either, in memory (None): every command then reads the files.
+    """
+    from ..errors import LedgerError
+
+    folder = Path(root) / INDEX_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+    except FileExistsError:  # something that is not a folder (a dangling link counts)
+        raise LedgerError(
+            f"{os.fspath(folder)} is in the way of the index folder pledger keeps there: "
+            "remove or rename it (the index is rebuilt from the YAML files)"
+        ) from None
+    except OSError:
+        return cache_index(root)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return cache_index(root)
+    path = folder / INDEX_FILE
+    clear_non_files(path)
+    return path
+
+
+def cache_index(root: Path) -> Path | None:
+    """The index of a read-only ledger in the user's cache folder, made ready to open; None if it cannot be."""
+    folder = cache_index_dir(root)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return None
+        path = folder / INDEX_FILE
+        clear_non_files(path)
+    except OSError:
+        return None
+    return path
+
+
+def cache_index_dir(root: Path) -> Path:
+    """The index folder of a read-only ledger: $XDG_CACHE_HOME (else ~/.cache)/pledger/indexes/KEY,
+    KEY a hash of the root's real path, so each ledger has its own."""
+    import hashlib
+
+    base = os.environ.get(CACHE_ENV) or os.path.join(os.path.expanduser("~"), ".cache")
+    key = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:16]
+    return Path(base) / "pledger" / "indexes" / key
+
+
+def clear_non_files(index: Path) -> None:
+    """Remove whatever stands in the place of the index or SQLite's files beside it and is not a regular file."""
+    import shutil
+    import stat
+
+    for suffix in INDEX_SIDE_FILES:
+        path = Path(f"{index}{suffix}")
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            continue
+        if stat.S_ISDIR(mode):
+            shutil.rmtree(path)
+        elif not stat.S_ISREG(mode):
+            os.unlink(path)
+
+
+def remove_index(index: Path) -> None:
+    """Delete an own index file (and SQLite's files beside it) so that it is made afresh."""
+    import contextlib
+
+    clear_non_files(index)
+    for suffix in INDEX_SIDE_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{index}{suffix}")
 
 
 def open_engine(url: str) -> Engine:

@@ -22,22 +22,23 @@ from sqlmodel import SQLModel
 
 from ..errors import Problem
 from ..records import FileRecords
-from ..store.discover import ledger_files
+from ..store.discover import entry_bytes, scan
+from .derive import derive
 from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
+from .schema import FORECASTS, OUTCOMES, PREDICTIONS, SETS
+from .sql import AlchemyDb, in_list
 from .tables import (
     PER_FILE_TABLES,
+    PREDICTIONS_TABLE,
     AmbiguousIdRow,
     AssessmentRow,
     ClaimRow,
+    DerivedProblemRow,
     FileRow,
-    ForecastRow,
     LedgerProblemRow,
     MetaRow,
-    OutcomeRow,
-    PredictionRow,
     ProblemRow,
     RejectedRow,
-    SetRow,
     SourceRow,
     TagRow,
 )
@@ -54,6 +55,7 @@ class RefreshStats:
     files: int
     read: int
     removed: int
+    temp_files: tuple[str, ...] = ()  # store.write's temporary files seen (Ledger.refresh cleans stale ones)
 
 
 def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecords:
@@ -62,6 +64,12 @@ def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecor
     from ..store.read import read_file as read
 
     return read(root, rel_path, data)
+
+
+def _unread_file(rel_path: str, message: str, code: str) -> FileRecords:
+    from ..store.read import unread_file
+
+    return unread_file(rel_path, message, code)
 
 
 def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshStats:
@@ -74,37 +82,39 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
     with engine.begin() as conn:
         _ensure_schema(conn)
         known = {row.path: row for row in conn.execute(select(FileRow.__table__))}
-        on_disk = ledger_files(root)
+        found = scan(root)
+        on_disk = found.files
         seen: set[str] = set()
-        to_read: list[tuple[str, bytes, str, int, int]] = []
+        to_read: list[tuple[str, bytes | None, tuple[str, str] | None, str, int, int]] = []
         for f in on_disk:
             seen.add(f.path)
             row = known.get(f.path)
             if row is not None and row.size == f.size and row.mtime_ns == f.mtime_ns:
                 continue
-            try:
-                data = (root / f.path).read_bytes()
-            except OSError:
-                data = b""
-            digest = sha256_of(data)
+            # An entry the rule skips, or that cannot be read, is indexed as its problem.
+            data, unread = entry_bytes(root, f)
+            digest = sha256_of(data if unread is None else unread[0].encode("utf-8"))
             if row is not None and row.sha256 == digest:
                 conn.execute(
                     FileRow.__table__.update().where(FileRow.__table__.c.path == f.path).values(size=f.size, mtime_ns=f.mtime_ns)
                 )
                 continue
-            to_read.append((f.path, data, digest, f.size, f.mtime_ns))
+            to_read.append((f.path, data, unread, digest, f.size, f.mtime_ns))
         removed = [path for path in known if path not in seen]
         stale = removed + [item[0] for item in to_read if item[0] in known]
+        db = AlchemyDb(conn)
+        touched = _ids_in_files(db, stale, everything=not known)
         _delete_files(conn, stale)
         batch = _Batch()
-        for path, data, digest, size, mtime_ns in to_read:
-            records = read_file(root, path, data)
+        for path, data, unread, digest, size, mtime_ns in to_read:
+            records = read_file(root, path, data) if unread is None else _unread_file(path, *unread)
             batch.add(records)
             batch.files.append({"path": path, "size": size, "mtime_ns": mtime_ns, "sha256": digest, "kind": records.kind})
         batch.write(conn)
         if to_read or removed:
+            derive(db, None if touched is None else touched | batch.prediction_ids())
             _derive_ledger_tables(conn, ledger_checks)
-    return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed))
+    return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed), temp_files=tuple(found.temp_files))
 
 
 def record_write(
@@ -134,12 +144,13 @@ def record_write(
         if (row[0] if row is not None else None) != written.old_sha256:
             return False
         batch = _Batch()
+        db = AlchemyDb(conn)
         if appended is not None:
             if row is None or appended.records.kind != conn.execute(select(F.c.kind).where(F.c.path == rel_path)).scalar():
                 return False
+            touched: set[str] = set()
             if appended.shift:
-                for table in PER_FILE_TABLES:
-                    t = table.__table__
+                for t in (*PER_FILE_TABLES, DerivedProblemRow.__table__):
                     if "line" in t.c:
                         conn.execute(
                             t.update()
@@ -150,11 +161,13 @@ def record_write(
             conn.execute(F.update().where(F.c.path == rel_path).values(
                 size=written.size, mtime_ns=written.mtime_ns, sha256=written.sha256))
         else:
+            touched = _ids_in_files(db, [rel_path]) or set()
             _delete_files(conn, [rel_path])
             batch.add(records)
             batch.files.append({"path": rel_path, "size": written.size, "mtime_ns": written.mtime_ns,
                                 "sha256": written.sha256, "kind": records.kind})
         batch.write(conn)
+        derive(db, touched | batch.prediction_ids())
         _derive_ledger_tables(conn, ledger_checks)
     return True
 
@@ -189,7 +202,7 @@ def _derive_ledger_tables(conn: Connection, ledger_checks: LedgerChecks) -> None
     """Recompute what depends on the whole ledger, not one file: the prediction ids
     defined more than once (reads leave them out), and the problems `check`
     reports (services.checks.all_problems), which the read commands count."""
-    predictions = PredictionRow.__table__
+    predictions = PREDICTIONS_TABLE
     ambiguous = AmbiguousIdRow.__table__
     conn.execute(delete(ambiguous))
     conn.execute(
@@ -208,57 +221,61 @@ def _derive_ledger_tables(conn: Connection, ledger_checks: LedgerChecks) -> None
         conn.execute(insert(problems), rows)
 
 
+def _ids_in_files(db: AlchemyDb, paths: list[str], everything: bool = False) -> set[str] | None:
+    """The prediction ids that rows of these files define or name (None: too many to list; derive all)."""
+    if everything:
+        return None
+    ids: set[str] = set()
+    for start in range(0, len(paths), 500):
+        params: dict = {}
+        files = in_list("f", paths[start:start + 500], params)
+        for sql in (f"SELECT id FROM predictions WHERE file IN {files}",
+                    f"SELECT prediction_id FROM forecasts WHERE file IN {files}",
+                    f"SELECT prediction_id FROM outcomes WHERE file IN {files}"):
+            ids.update(r[0] for r in db.rows(sql, params))
+    return ids
+
+
 def _delete_files(conn: Connection, paths: list[str]) -> None:
     for start in range(0, len(paths), 500):
         chunk = paths[start : start + 500]
         for table in PER_FILE_TABLES:
-            conn.execute(delete(table.__table__).where(table.__table__.c.file.in_(chunk)))
+            conn.execute(delete(table).where(table.c.file.in_(chunk)))
         conn.execute(delete(FileRow.__table__).where(FileRow.__table__.c.path.in_(chunk)))
 
 
 class _Batch:
-    """Rows for many files, inserted with one executemany per table."""
+    """Rows for many files: the record types' through the driver (index.schema), the rest with one executemany per table."""
 
     def __init__(self) -> None:
         self.files: list[dict] = []
-        self.sets: list[dict] = []
-        self.predictions: list[dict] = []
+        self.sets: list = []
+        self.predictions: list = []
         self.tags: list[dict] = []
-        self.forecasts: list[dict] = []
-        self.outcomes: list[dict] = []
+        self.forecasts: list = []
+        self.outcomes: list = []
         self.problems: list[dict] = []
         self.rejected: list[dict] = []
         self.sources: list[dict] = []
         self.claims: list[dict] = []
         self.assessments: list[dict] = []
 
+    def prediction_ids(self) -> set[str]:
+        """The ids these records define or name: their derived state may have changed."""
+        ids = {p.id for p in self.predictions}
+        ids.update(f.prediction_id for f in self.forecasts)
+        ids.update(o.prediction_id for o in self.outcomes)
+        return ids
+
     def add(self, rec: FileRecords) -> None:
         path = rec.path
-        for s in rec.sets:
-            self.sets.append(
-                {"id": s.id, "title": s.title, "by": s.by, "made": s.made, "about": s.about, "source": s.source,
-                 "file": path, "line": s.location.line, "col": s.location.column}
-            )
+        self.sets += rec.sets
+        self.predictions += rec.predictions
         for p in rec.predictions:
-            self.predictions.append(
-                {"id": p.id, "claim": p.claim, "p": p.p, "p_typed": p.p_typed, "by": p.by, "made": p.made,
-                 "due": p.due, "set_id": p.set_id, "about": p.about, "criteria": p.criteria, "source": p.source,
-                 "note": p.note, "tags": json.dumps(list(p.tags)), "tests": json.dumps(list(p.tests)),
-                 "file": path, "line": p.location.line, "col": p.location.column, "position": p.position}
-            )
             for tag in p.tags:
                 self.tags.append({"prediction_id": p.id, "tag": tag, "file": path})
-        for f in rec.forecasts:
-            self.forecasts.append(
-                {"prediction_id": f.prediction_id, "p": f.p, "p_typed": f.p_typed, "by": f.by, "at": f.at,
-                 "note": f.note, "initial": f.initial, "file": path, "line": f.location.line, "col": f.location.column}
-            )
-        for o in rec.outcomes:
-            self.outcomes.append(
-                {"prediction_id": o.prediction_id, "result": o.result, "on": o.on, "by": o.by, "note": o.note,
-                 "correction": o.correction, "evidence": json.dumps([e.to_dict() for e in o.evidence]),
-                 "file": path, "line": o.location.line, "col": o.location.column}
-            )
+        self.forecasts += rec.forecasts
+        self.outcomes += rec.outcomes
         if rec.sources or rec.claims or rec.assessments:
             self._add_claims(rec)
         for pr in rec.problems:
@@ -293,11 +310,14 @@ class _Batch:
             )
 
     def write(self, conn: Connection) -> None:
-        for table, rows in (
-            (FileRow, self.files), (SetRow, self.sets), (PredictionRow, self.predictions), (TagRow, self.tags),
-            (ForecastRow, self.forecasts), (OutcomeRow, self.outcomes), (ProblemRow, self.problems),
-            (RejectedRow, self.rejected), (SourceRow, self.sources), (ClaimRow, self.claims),
-            (AssessmentRow, self.assessments),
+        db = AlchemyDb(conn)
+        for table, records in ((SETS, self.sets), (PREDICTIONS, self.predictions), (FORECASTS, self.forecasts),
+                               (OUTCOMES, self.outcomes)):
+            if records:
+                db.many(table.insert_sql(), table.rows(records, iso_dates=db.iso_dates))
+        for model, rows in (
+            (FileRow, self.files), (TagRow, self.tags), (ProblemRow, self.problems), (RejectedRow, self.rejected),
+            (SourceRow, self.sources), (ClaimRow, self.claims), (AssessmentRow, self.assessments),
         ):
             if rows:
-                conn.execute(insert(table.__table__), rows)
+                conn.execute(insert(model.__table__), rows)

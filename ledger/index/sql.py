@@ -26,15 +26,31 @@ from typing import Any, Protocol
 class Db(Protocol):
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]: ...
 
+    def run(self, sql: str, params: dict[str, Any] | None = None) -> None: ...
+
+    def many(self, sql: str, rows: list[tuple]) -> None: ...
+
+    @property
+    def iso_dates(self) -> bool: ...
+
 
 class SqliteDb:
     """A stdlib sqlite3 connection (the warm read)."""
+
+    iso_dates = True  # dates are ISO text, as SQLAlchemy stores them in SQLite
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         return self.conn.execute(sql, params or {}).fetchall()
+
+    def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        self.conn.execute(sql, params or {})
+
+    def many(self, sql: str, rows: list[tuple]) -> None:
+        """executemany with `?` placeholders."""
+        self.conn.executemany(sql, rows)
 
 
 class AlchemyDb:
@@ -54,7 +70,28 @@ class AlchemyDb:
         cursor = self.conn.connection.dbapi_connection.cursor()
         try:
             cursor.execute(str(compiled), values)
-            return cursor.fetchall()
+            return cursor.fetchall() if cursor.description is not None else []
+        finally:
+            cursor.close()
+
+    def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        self.rows(sql, params)
+
+    @property
+    def iso_dates(self) -> bool:
+        return self.conn.dialect.name == "sqlite"
+
+    def many(self, sql: str, rows: list[tuple]) -> None:
+        """executemany through the driver, `?` placeholders turned into its own style."""
+        if not rows:
+            return
+        if self.conn.dialect.paramstyle in ("format", "pyformat"):
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        elif self.conn.dialect.paramstyle not in ("qmark",):
+            raise NotImplementedError(f"parameter style {self.conn.dialect.paramstyle!r}")
+        cursor = self.conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.executemany(sql, rows)
         finally:
             cursor.close()
 

@@ -1,17 +1,25 @@
 """Index tables. Derived data only: deleting the database loses nothing.
 
-Rows are built from validated records (ledger.records), never validated here:
-SQLModel `table=True` classes skip validation on purpose.
+The predictions, forecasts, outcomes and sets tables are made from their record
+types (ledger.index.schema); the rest are SQLModel classes. Rows are built from
+validated records (ledger.records), never validated here: SQLModel
+`table=True` classes skip validation on purpose.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from .format import SCHEMA_VERSION  # noqa: F401  (bump it in format.py: the warm read checks it too)
+from .schema import FORECASTS, OUTCOMES, PREDICTIONS, SETS
+
+# The record types' tables (ledger.index.schema), on the same metadata as the others.
+SETS_TABLE = SETS.sqlalchemy_table(SQLModel.metadata)
+PREDICTIONS_TABLE = PREDICTIONS.sqlalchemy_table(SQLModel.metadata)
+FORECASTS_TABLE = FORECASTS.sqlalchemy_table(SQLModel.metadata)
+OUTCOMES_TABLE = OUTCOMES.sqlalchemy_table(SQLModel.metadata)
 
 
 class MetaRow(SQLModel, table=True):
@@ -31,83 +39,12 @@ class FileRow(SQLModel, table=True):
     kind: str | None = None
 
 
-class SetRow(SQLModel, table=True):
-    __tablename__ = "sets"
-    rowid: int | None = Field(default=None, primary_key=True)
-    id: str = Field(index=True)
-    title: str | None = None
-    by: str | None = None
-    made: dt.date | None = None
-    about: str | None = None
-    source: str | None = None
-    file: str = Field(index=True)
-    line: int = 0
-    col: int = 0
-
-
-class PredictionRow(SQLModel, table=True):
-    __tablename__ = "predictions"
-    # Ledger order with what scoring reads: `pledger score` scans this index alone, already sorted.
-    __table_args__ = (Index("ix_predictions_ledger_order", "made", "file", "position", "rowid", "id", "by", "p"),)
-    rowid: int | None = Field(default=None, primary_key=True)
-    id: str = Field(index=True)
-    claim: str
-    p: float
-    p_typed: str
-    by: str = Field(index=True)
-    made: dt.date
-    due: dt.date | None = None
-    set_id: str | None = Field(default=None, index=True)
-    about: str | None = None
-    criteria: str | None = None
-    source: str | None = None
-    note: str | None = None
-    tags: str = "[]"  # JSON list, for display; filtering goes through TagRow
-    tests: str = "[]"  # JSON list of claim ids
-    file: str = Field(index=True)
-    line: int = 0
-    col: int = 0
-    position: int = 0
-
-
 class TagRow(SQLModel, table=True):
     __tablename__ = "tags"
     rowid: int | None = Field(default=None, primary_key=True)
     prediction_id: str = Field(index=True)
     tag: str = Field(index=True)
     file: str = Field(index=True)
-
-
-class ForecastRow(SQLModel, table=True):
-    __tablename__ = "forecasts"
-    rowid: int | None = Field(default=None, primary_key=True)
-    prediction_id: str = Field(index=True)
-    p: float
-    p_typed: str
-    by: str = Field(index=True)
-    at: dt.date
-    note: str | None = None
-    initial: bool = False
-    file: str = Field(index=True)
-    line: int = 0
-    col: int = 0
-
-
-class OutcomeRow(SQLModel, table=True):
-    __tablename__ = "outcomes"
-    # A prediction's result without reading the row (scoring joins every prediction to it).
-    __table_args__ = (Index("ix_outcomes_prediction_result", "prediction_id", "result"),)
-    rowid: int | None = Field(default=None, primary_key=True)
-    prediction_id: str = Field(index=True)
-    result: str
-    on: dt.date
-    by: str
-    note: str | None = None
-    correction: bool = False
-    evidence: str = "[]"  # JSON list of {url, quote, archived, title}
-    file: str = Field(index=True)
-    line: int = 0
-    col: int = 0
 
 
 class ProblemRow(SQLModel, table=True):
@@ -141,6 +78,21 @@ class AmbiguousIdRow(SQLModel, table=True):
 
     __tablename__ = "ambiguous_ids"
     id: str = Field(primary_key=True)
+
+
+class DerivedProblemRow(SQLModel, table=True):
+    """A problem index.derive found in a prediction's outcome entries or forecasts (kept by
+    prediction, so a refresh re-derives only the predictions it touched)."""
+
+    __tablename__ = "derived_problems"
+    rowid: int | None = Field(default=None, primary_key=True)
+    prediction_id: str = Field(index=True)
+    file: str
+    line: int = 0
+    col: int = 0
+    code: str = "invalid"
+    message: str
+    refs: str = "[]"
 
 
 class LedgerProblemRow(SQLModel, table=True):
@@ -211,6 +163,8 @@ class AssessmentRow(SQLModel, table=True):
     col: int = 0
 
 
-PER_FILE_TABLES = (
-    SetRow, PredictionRow, TagRow, ForecastRow, OutcomeRow, ProblemRow, RejectedRow, SourceRow, ClaimRow, AssessmentRow,
+PER_FILE_TABLES = tuple(
+    t if hasattr(t, "c") else t.__table__
+    for t in (SETS_TABLE, PREDICTIONS_TABLE, TagRow, FORECASTS_TABLE, OUTCOMES_TABLE, ProblemRow, RejectedRow,
+              SourceRow, ClaimRow, AssessmentRow)
 )

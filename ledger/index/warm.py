@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from ..store.discover import INDEX_DIR, ledger_files
@@ -45,7 +46,10 @@ def open_warm(root: Path) -> sqlite3.Connection | None:
     if os.environ.get(DATABASE_URL_ENV):
         return None
     path = index_path(root)
-    if not path.is_file():
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # a symlink, a folder: the normal path replaces it
+            return None
+    except OSError:
         return None
     conn = None
     try:

@@ -76,9 +76,7 @@ def collect(ledger, selection: Selection = Selection(), policy: str = "first", *
 
     Raises ValueError for arguments the scoring engine refuses (as services.scores.score).
     """
-    from sqlalchemy import select as sql_select
-
-    from ..index.tables import SetRow
+    from ..index.sql import as_db
     from ..services.claims import ClaimFilter, claim_states
     from ..services.defaults import today as default_today
     from ..services.scores import score
@@ -91,9 +89,9 @@ def collect(ledger, selection: Selection = Selection(), policy: str = "first", *
         states = tuple(select_predictions(conn, selection, today or default_today()))
         set_ids = {s.prediction.set_id for s in states if s.prediction.set_id}
         titles: dict[str, str | None] = {}
-        for row in conn.execute(sql_select(SetRow.id, SetRow.title).order_by(SetRow.file, SetRow.line)):
-            if row.id in set_ids:
-                titles.setdefault(row.id, row.title)
+        for sid, title in as_db(conn).rows("SELECT s.id, s.title FROM sets s ORDER BY s.file, s.line"):
+            if sid in set_ids:
+                titles.setdefault(sid, title)
         claim_ids = tuple(dict.fromkeys(c for s in states for c in s.prediction.tests))
         claims = tuple(claim_states(conn, ClaimFilter(), ids=claim_ids)) if claim_ids and "claims" in parts else ()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ._common import DEFAULT_EPS, Z90, Result, as_forecasts, check_eps
+from ._common import DEFAULT_EPS, Z90, Result, check_eps, plain
 from .bootstrap import BootstrapResult, Interval, bootstrap_scores, bootstrap_unchecked
 from .calibration import (
     FOLD_RULE,
@@ -42,11 +42,13 @@ from .proper import (
     proper_scores_unchecked,
     spherical,
 )
+from .prepared import Binary
+from .registry import BY_NAME, RULES, Settings, rules_for, run_rules
 from .relative import ForecastScores, Leaderboard, LeaderboardRow, forecast_scores, leaderboard
 
 __all__ = [
     "DEFAULT_EPS", "MAX_DISTINCT", "Z90",
-    "Result", "ScoreReport", "score_forecasts",
+    "Result", "ScoreReport", "KindReport", "score_forecasts", "RULES", "Settings", "rules_for", "run_rules",
     "GapPart", "GapResult", "gap",
     "BrierResult", "LogScoreResult", "SphericalResult", "ProperScores",
     "brier", "log_score", "spherical", "proper_scores",
@@ -59,25 +61,61 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ScoreReport(Result):
-    """Every single-forecaster figure on the same n predictions.
+    """Every single-forecaster figure on the same n yes/no predictions: one result per
+    rule of the registry that applies (scoring.registry), by rule name.
 
     rules -- the conventions used, by name: Brier scale, log clipping eps,
              binning strategy and edge rule, folding rule, Wilson level,
              bootstrap settings. Print them next to the figures.
+    The results read as attributes too: report.gap, report.brier, report.log,
+    report.spherical, report.calibration, report.folded_calibration.
     decomposition is calibration.decomposition (over the unfolded bins).
     bootstrap is None unless asked for.
     """
 
     n: int
     rules: dict[str, Any]
-    gap: GapResult
-    brier: BrierResult
-    log: LogScoreResult
-    spherical: SphericalResult
-    calibration: CalibrationTable
-    folded_calibration: CalibrationTable
+    results: dict[str, Any]
     decomposition: MurphyDecomposition
     bootstrap: BootstrapResult | None
+    kind: str = "binary"
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["results"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"n": self.n, "rules": plain(self.rules)}
+        out.update((name, plain(result)) for name, result in self.results.items())
+        out["decomposition"] = plain(self.decomposition)
+        out["bootstrap"] = plain(self.bootstrap)
+        return out
+
+
+@dataclass(frozen=True)
+class KindReport(Result):
+    """The figures of one kind of question other than yes/no (or yes/no over time):
+    one result per registry rule that applied, by rule name."""
+
+    kind: str
+    policy: str
+    n: int
+    rules: dict[str, Any]
+    results: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["results"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "policy": self.policy, "n": self.n, "rules": plain(self.rules),
+                               "applied": [BY_NAME[name].to_dict() for name in self.results]}
+        out.update((name, plain(result)) for name, result in self.results.items())
+        return out
 
 
 def score_forecasts(
@@ -90,8 +128,8 @@ def score_forecasts(
     bootstrap: int | None = None,
     seed: int = 0,
 ) -> ScoreReport:
-    """Score one forecaster's predictions: gap, proper scores, calibration
-    (unfolded and folded) and decomposition; bootstrap intervals when
+    """Score one forecaster's predictions: the registry's yes/no rules (gap, proper
+    scores, calibration unfolded and folded, decomposition); bootstrap intervals when
     `bootstrap` is a number of resamples.
 
     p -- probabilities in [0, 1]; o -- outcomes 0/1 or booleans, same length.
@@ -101,26 +139,21 @@ def score_forecasts(
     eps = check_eps(eps)
     if bootstrap is not None and int(bootstrap) < 1:
         raise ValueError(f"bootstrap must be None or a number of resamples >= 1, got {bootstrap}")
-    p, o = as_forecasts(p, o)
-
-    p2 = p * p  # shared by the gap's spread and the calibration sums
-    gap_result = gap_unchecked(p, o, p2)
-    proper = proper_scores_unchecked(p, o, scale=brier_scale, eps=eps)
-    table = table_unchecked(p, o, bins, p2=p2)
-    pf, of = fold(p, o)
-    folded = table_unchecked(pf, of, bins, folded=True)
+    settings = Settings(brier_scale, eps, bins)
+    data = Binary(p, o, settings)
+    results = run_rules(data, "first", settings)
     boot = None
     if bootstrap is not None:
         boot = bootstrap_unchecked(
-            p, o, resamples=int(bootstrap), seed=int(seed), brier_scale=brier_scale, eps=eps
+            data.p, data.o, resamples=int(bootstrap), seed=int(seed), brier_scale=brier_scale, eps=eps
         )
-
+    table, folded = results["calibration"], results["folded_calibration"]
     rules = {
         "brier_scale": brier_scale,
         "brier": brier_label(brier_scale),
         "log": LOG_CONVENTION,
         "eps": eps,
-        "clipped": proper.log.clipped,
+        "clipped": results["log"].clipped,
         "bins": table.strategy,
         "folded_bins": folded.strategy,
         "edge_rule": table.edge_rule,
@@ -130,15 +163,4 @@ def score_forecasts(
         "gap": "sum of (o - p); not a proper score, never ranks forecasters",
         "bootstrap": None if boot is None else boot.method,
     }
-    return ScoreReport(
-        n=int(p.shape[0]),
-        rules=rules,
-        gap=gap_result,
-        brier=proper.brier,
-        log=proper.log,
-        spherical=proper.spherical,
-        calibration=table,
-        folded_calibration=folded,
-        decomposition=table.decomposition,
-        bootstrap=boot,
-    )
+    return ScoreReport(n=data.n, rules=rules, results=results, decomposition=table.decomposition, bootstrap=boot)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
-
-from sqlalchemy import select
 
 from .. import yamlio
 from ..errors import UsageError
-from ..index.tables import PredictionRow, SetRow
-from ..models import FORECASTS_KEY, PREDICTIONS_KEY, source_text, check_slug
-from ..probability import Probability, parse_probability
+from ..index.sql import as_date, as_db
+from ..kinds import CHOICE, NUMERIC, dist_from_json
+from ..models import FORECASTS_KEY, PREDICTIONS_KEY, check_slug, source_text
 from ..store.write import insert_items
 from .defaults import default_by, today
+from .forecast_input import check_kind, forecast_input
 from .ledger import Ledger
 from .writing import commit_text, read_text, refuse_ambiguous, slugify, unique_id
 
@@ -30,8 +30,14 @@ class Added:
 def add_prediction(
     ledger: Ledger,
     claim: str,
-    p: str | float,
+    p: str | float | None = None,
     *,
+    options: list[str] | tuple[str, ...] = (),
+    ordered: bool = False,
+    quantiles: list[str] | tuple[str, ...] = (),
+    intervals: list[str] | tuple[str, ...] = (),
+    unit: str | None = None,
+    closes: dt.date | None = None,
     id: str | None = None,
     set_id: str | None = None,
     by: str | None = None,
@@ -42,10 +48,19 @@ def add_prediction(
     source: str | None = None,
     criteria: str | None = None,
 ) -> Added:
-    """Record a new prediction. Raises UsageError for a bad argument, LedgerError for bad data."""
+    """Record a new prediction. Raises UsageError for a bad argument, LedgerError for bad data.
+
+    Its forecast is one of: p (yes/no), options ("NAME=P" texts: multiple choice,
+    `ordered` when they have an order) or quantiles/intervals ("LEVEL=VALUE",
+    "90%=LOW..HIGH": numeric, with an optional unit); services.forecast_input.
+    """
     if not claim or not claim.strip():
         raise UsageError("the claim is empty; say what will happen, in quotes", "CLAIM")
-    prob = _probability(p, "-p")
+    given = forecast_input(p, options, quantiles, intervals)
+    if ordered and given.kind != CHOICE:
+        raise UsageError("--ordered is for a multiple-choice question (one with --option)", "--ordered")
+    if unit is not None and given.kind != NUMERIC:
+        raise UsageError("--unit is for a numeric question (one with --quantile or --interval)", "--unit")
     for value, arg in ((id, "--id"), (set_id, "--set")):
         if value is not None:
             _slug(value, arg)
@@ -57,16 +72,23 @@ def add_prediction(
     made = made or today()
     if due is not None and due < made:
         raise UsageError(f"--due {due} is before the prediction is made ({made})", "--due")
+    if closes is not None and closes < made:
+        raise UsageError(f"--closes {closes} is before the prediction is made ({made})", "--closes")
     with ledger.lock():
         with ledger.connect() as conn:
-            taken = set(conn.execute(select(PredictionRow.__table__.c.id)).scalars())
+            db = as_db(conn)
+            base = id or slugify(claim)
+            # The ids a new one could clash with: this one, and its numbered variants (an indexed lookup).
+            pattern = base.replace("/", "//").replace("%", "/%").replace("_", "/_") + "-%"
+            taken = {r[0] for r in db.rows("SELECT id FROM predictions WHERE id = :id OR id LIKE :like ESCAPE '/'",
+                                           {"id": base, "like": pattern})}
             set_file = None
             if set_id is not None:
-                s = SetRow.__table__
-                set_file = conn.execute(select(s.c.file).where(s.c.id == set_id).order_by(s.c.file)).scalar()
+                found = db.rows("SELECT file FROM sets WHERE id = :id ORDER BY file LIMIT 1", {"id": set_id})
+                set_file = found[0][0] if found else None
         if id is not None and id in taken:
             raise UsageError(f"--id {id!r} is already used in the ledger; pick another id", "--id")
-        new_id = id or unique_id(slugify(claim), taken)
+        new_id = id or unique_id(base, taken)
         rel = set_file or (f"{set_id}.yaml" if set_id else DEFAULT_FILE)
         path = ledger.root / rel
         old = read_text(path)
@@ -76,7 +98,11 @@ def add_prediction(
             header = {"set": set_id, "by": by, "made": made}
         elif doc is not None:
             header = _header_of(doc)
-        item = {"id": new_id, "claim": claim.strip(), "p": _as_written(prob)}
+        item = {"id": new_id, "claim": claim.strip(), **given.fields}
+        if ordered:
+            item["ordered"] = True
+        if unit is not None:
+            item["unit"] = unit
         if header.get("by") != by:
             item["by"] = by
         if header.get("made") != made:
@@ -84,7 +110,7 @@ def add_prediction(
         # Trailing blank lines in a text would be written as a keep-chomped block (`|+`)
         # that cannot sit inside a list item: they carry nothing, so they go.
         about, criteria = (t.rstrip("\n") if isinstance(t, str) else t for t in (about, criteria))
-        for key, value in (("due", due), ("about", about), ("criteria", criteria), ("source", source)):
+        for key, value in (("due", due), ("closes", closes), ("about", about), ("criteria", criteria), ("source", source)):
             if value is not None:
                 item[key] = value
         if tags:
@@ -98,26 +124,30 @@ def add_prediction(
 def add_forecast(
     ledger: Ledger,
     prediction_id: str,
-    p: str | float,
+    p: str | float | None = None,
     *,
+    options: list[str] | tuple[str, ...] = (),
+    quantiles: list[str] | tuple[str, ...] = (),
+    intervals: list[str] | tuple[str, ...] = (),
     by: str | None = None,
     at: dt.date | None = None,
     note: str | None = None,
 ) -> Added:
-    """Record an update, or another forecaster's probability, on an existing prediction."""
-    prob = _probability(p, "-p")
+    """Record an update, or another forecaster's forecast, on an existing prediction
+    (p, options or quantiles/intervals, as the question's kind takes: add_prediction)."""
+    given = forecast_input(p, options, quantiles, intervals)
     by = by or default_by()
     at = at or today()
     with ledger.lock():
         with ledger.connect() as conn:
-            P = PredictionRow.__table__
-            made = conn.execute(select(P.c.made).where(P.c.id == prediction_id)).scalar()
+            question = question_of(conn, prediction_id)
             refuse_ambiguous(conn, [prediction_id])
-        if made is None:
+        if question is None:
             raise UsageError(f"no prediction with id {prediction_id!r}; `pledger list` shows the ids", "ID")
-        if at < made:
-            raise UsageError(f"--at {at} is before the prediction was made ({made})", "--at")
-        entry = {"prediction": prediction_id, "p": _as_written(prob), "by": by, "at": at}
+        if at < question.made:
+            raise UsageError(f"--at {at} is before the prediction was made ({question.made})", "--at")
+        check_kind(given, question.kind, prediction_id, question.options, question.dates)
+        entry = {"prediction": prediction_id, **given.fields, "by": by, "at": at}
         if note and note.strip():
             entry["note"] = note.rstrip("\n")
         path = ledger.root / FORECASTS_FILE
@@ -128,16 +158,33 @@ def add_forecast(
     return Added(prediction_id, FORECASTS_FILE)
 
 
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What a write needs to know of an existing prediction: its date and what kind of answer it takes."""
+
+    id: str
+    made: dt.date
+    kind: str
+    options: tuple[str, ...]
+    dates: bool
+
+
+def question_of(conn, prediction_id: str) -> Question | None:
+    """The prediction with that id (the first copy of an ambiguous one), or None."""
+    rows = as_db(conn).rows(
+        "SELECT p.made, p.kind, p.dist, p.dates FROM predictions p WHERE p.id = :id ORDER BY p.file, p.line LIMIT 1",
+        {"id": prediction_id},
+    )
+    if not rows:
+        return None
+    made, kind, dist, dates = rows[0]
+    options = tuple(o.label for o in dist_from_json(kind, json.loads(dist))) if kind == CHOICE else ()
+    return Question(prediction_id, as_date(made), kind, options, bool(dates))
+
+
 def _checked(check, value: str, argument: str) -> None:
     try:
         check(value)
-    except ValueError as exc:
-        raise UsageError(f"{argument}: {exc}", argument) from None
-
-
-def _probability(p: str | float, argument: str) -> Probability:
-    try:
-        return parse_probability(p)
     except ValueError as exc:
         raise UsageError(f"{argument}: {exc}", argument) from None
 
@@ -147,15 +194,6 @@ def _slug(value: str, argument: str, what: str = "id") -> None:
         check_slug(value, what)
     except ValueError as exc:
         raise UsageError(f"{argument}: {exc}", argument) from None
-
-
-def _as_written(prob: Probability) -> float | str:
-    """Keep what the person typed: numbers as numbers (as typed: `0`, not `0.0`), 70% and 3:1 as text."""
-    if prob.format == "decimal":
-        number = yamlio.as_typed_number(prob.typed.strip())
-        if number is not None:
-            return number
-    return prob.typed
 
 
 def _parsed(text: str | None) -> yamlio.Document | None:

@@ -1,190 +1,149 @@
 """Ledger-wide checks that need more than one record: each a small named query on the index.
 
 Every check returns problems with the location of the offending record, and
-says what to do. They run on the index, so a large ledger (or a server
-database) does the work in SQL.
+says what to do. They run on the index (SQL text, ledger.index.sql), so a large
+ledger (or a server database) does the work in SQL. The problems in a
+prediction's outcome entries and forecasts (resolved twice, a correction of
+nothing, a value that does not fit the question) are found where the standing
+outcome is worked out, ledger.index.derive, and read here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.engine import Connection
-
 from ..errors import Problem, SourceLocation
-from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, ProblemRow, RejectedRow, SetRow
+from ..index import derive
+from ..index.sql import Db, as_db
 from .claim_checks import CLAIM_CHECKS
-from .select import OUTCOME_ORDER
 
-P = PredictionRow.__table__
-F = ForecastRow.__table__
-O = OutcomeRow.__table__
-S = SetRow.__table__
-R = RejectedRow.__table__
+# A prediction id defined more than once: checks about one copy's dates are left out.
+_DUPLICATED = "SELECT d.id FROM predictions d GROUP BY d.id HAVING count(*) > 1"
 
 
-def file_problems(conn: Connection) -> list[Problem]:
-    t = ProblemRow.__table__
+def file_problems(db: Db) -> list[Problem]:
     return [
-        Problem(SourceLocation(r.file, r.line, r.col), r.message, r.code)
-        for r in conn.execute(select(t).order_by(t.c.file, t.c.line, t.c.col, t.c.rowid))
+        Problem(SourceLocation(file, line, col), message, code)
+        for file, line, col, code, message in db.rows(
+            "SELECT file, line, col, code, message FROM problems ORDER BY file, line, col, rowid"
+        )
     ]
 
 
-def duplicate_prediction_ids(conn: Connection) -> list[Problem]:
-    return _duplicates(conn, P, "prediction")
+def duplicate_prediction_ids(db: Db) -> list[Problem]:
+    return duplicates(db, "predictions", "prediction")
 
 
-def duplicate_set_ids(conn: Connection) -> list[Problem]:
-    return _duplicates(conn, S, "set")
+def duplicate_set_ids(db: Db) -> list[Problem]:
+    return duplicates(db, "sets", "set")
 
 
-def duplicated_ids(table):
-    return select(table.c.id).group_by(table.c.id).having(func.count() > 1)
-
-
-def _duplicates(conn: Connection, table, what: str) -> list[Problem]:
-    rows = conn.execute(
-        select(table.c.id, table.c.file, table.c.line, table.c.col)
-        .where(table.c.id.in_(duplicated_ids(table)))
-        .order_by(table.c.id, table.c.file, table.c.line)
-    ).all()
+def duplicates(db: Db, table: str, what: str) -> list[Problem]:
+    """Every record of `table` whose id an earlier one (in file order) already has."""
+    rows = db.rows(
+        f"SELECT t.id, t.file, t.line, t.col FROM {table} t "
+        f"WHERE t.id IN (SELECT d.id FROM {table} d GROUP BY d.id HAVING count(*) > 1) ORDER BY t.id, t.file, t.line"
+    )
     problems, first = [], {}
-    for r in rows:
-        if r.id not in first:
-            first[r.id] = SourceLocation(r.file, r.line)
+    for rid, file, line, col in rows:
+        if rid not in first:
+            first[rid] = SourceLocation(file, line)
             continue
         problems.append(
             Problem(
-                SourceLocation(r.file, r.line, r.col),
-                f"{what} id {r.id!r} is already used at {{0}}; ids must be unique in the ledger, rename one",
+                SourceLocation(file, line, col),
+                f"{what} id {rid!r} is already used at {{0}}; ids must be unique in the ledger, rename one",
                 "duplicate-id",
-                (first[r.id],),
+                (first[rid],),
             )
         )
     return problems
 
 
-def rejected_ids(kind: str):
-    """Ids whose record was left out for a problem already reported: a reference to one is not unknown."""
-    return select(R.c.id).where(R.c.kind == kind)
+REJECTED_SQL = "SELECT r.id FROM rejected r WHERE r.kind = '{kind}'"
 
 
-def unknown_prediction_references(conn: Connection) -> list[Problem]:
+def unknown_prediction_references(db: Db) -> list[Problem]:
     problems = []
-    for table, what in ((F, "forecast"), (O, "outcome")):
-        query = select(table.c.prediction_id, table.c.file, table.c.line, table.c.col).where(
-            table.c.prediction_id.not_in(select(P.c.id)),
-            table.c.prediction_id.not_in(rejected_ids("prediction")),
+    for table, what, extra in (("forecasts", "forecast", " AND NOT t.initial"), ("outcomes", "outcome", "")):
+        rows = db.rows(
+            f"SELECT t.prediction_id, t.file, t.line, t.col FROM {table} t "
+            "WHERE t.prediction_id NOT IN (SELECT p.id FROM predictions p) "
+            f"AND t.prediction_id NOT IN ({REJECTED_SQL.format(kind='prediction')}){extra}"
         )
-        if table is F:
-            query = query.where(F.c.initial.is_(False))
-        for r in conn.execute(query):
+        for pid, file, line, col in rows:
             problems.append(
                 Problem(
-                    SourceLocation(r.file, r.line, r.col),
-                    f"{what} for unknown prediction {r.prediction_id!r}; check the id (`pledger list` shows them)",
+                    SourceLocation(file, line, col),
+                    f"{what} for unknown prediction {pid!r}; check the id (`pledger list` shows them)",
                     "unknown-id",
                 )
             )
     return problems
 
 
-def dates_in_order(conn: Connection) -> list[Problem]:
+def dates_in_order(db: Db) -> list[Problem]:
     # A duplicated id is reported as such; which of the two a date belongs to is unknown.
     problems = []
-    rows = conn.execute(
-        select(F.c.prediction_id, F.c.at, F.c.file, F.c.line, F.c.col, P.c.made)
-        .join(P, P.c.id == F.c.prediction_id)
-        .where(and_(F.c.initial.is_(False), F.c.at < P.c.made))
-        .where(F.c.prediction_id.not_in(duplicated_ids(P)))
-    )
-    for r in rows:
+    for pid, at, file, line, col, made in db.rows(
+        'SELECT f.prediction_id, f.at, f.file, f.line, f.col, p.made FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
+        f"WHERE NOT f.initial AND f.at < p.made AND f.prediction_id NOT IN ({_DUPLICATED})"
+    ):
         problems.append(
             Problem(
-                SourceLocation(r.file, r.line, r.col),
-                f"forecast on {r.prediction_id!r} is dated {r.at}, before the prediction was made ({r.made})",
+                SourceLocation(file, line, col),
+                f"forecast on {pid!r} is dated {_day(at)}, before the prediction was made ({_day(made)})",
                 "order",
             )
         )
-    rows = conn.execute(
-        select(O.c.prediction_id, O.c.on, O.c.file, O.c.line, O.c.col, P.c.made)
-        .join(P, P.c.id == O.c.prediction_id)
-        .where(O.c.on < P.c.made)
-        .where(O.c.prediction_id.not_in(duplicated_ids(P)))
-    )
-    for r in rows:
+    for pid, on, file, line, col, made in db.rows(
+        'SELECT o.prediction_id, o."on", o.file, o.line, o.col, p.made FROM outcomes o JOIN predictions p ON p.id = o.prediction_id '
+        f'WHERE o."on" < p.made AND o.prediction_id NOT IN ({_DUPLICATED})'
+    ):
         problems.append(
             Problem(
-                SourceLocation(r.file, r.line, r.col),
-                f"{r.prediction_id!r} is resolved on {r.on}, before it was made ({r.made}); check both dates",
+                SourceLocation(file, line, col),
+                f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates",
                 "order",
             )
         )
     # Due before made (possibly a header's `due` meeting an item's `made`): `add --due` refuses it too.
-    for r in conn.execute(select(P.c.id, P.c.due, P.c.made, P.c.file, P.c.line, P.c.col).where(P.c.due < P.c.made)):
+    for pid, due, made, file, line, col in db.rows(
+        "SELECT p.id, p.due, p.made, p.file, p.line, p.col FROM predictions p WHERE p.due < p.made"
+    ):
         problems.append(
             Problem(
-                SourceLocation(r.file, r.line, r.col),
-                f"{r.id!r} is due {r.due}, before it was made ({r.made}); check both dates",
+                SourceLocation(file, line, col),
+                f"{pid!r} is due {_day(due)}, before it was made ({_day(made)}); check both dates",
                 "order",
             )
         )
     return problems
 
 
-def single_resolution(conn: Connection) -> list[Problem]:
-    """A second outcome for a prediction must say it is a correction.
-
-    Not for a duplicated id: each entry may be meant for a different one of the pair.
-    """
-    problems = []
-    rows = conn.execute(
-        select(O.c.prediction_id, O.c.on, O.c.correction, O.c.file, O.c.line, O.c.col)
-        .where(O.c.prediction_id.not_in(duplicated_ids(P)))
-        .order_by(*OUTCOME_ORDER)
-    )
-    first: dict[str, SourceLocation] = {}
-    for r in rows:
-        if r.correction and r.prediction_id not in first:
-            # Reads skip it (select.current_outcomes): a correction needs a resolution before it.
-            problems.append(
-                Problem(
-                    SourceLocation(r.file, r.line, r.col),
-                    f"{r.prediction_id!r} has `correction: true` on {r.on}, but no earlier entry resolves it; "
-                    "remove `correction: true`, or date it on or after the resolution it corrects",
-                    "correction",
-                )
-            )
-        elif r.prediction_id not in first:
-            first[r.prediction_id] = SourceLocation(r.file, r.line)
-        elif not r.correction:
-            problems.append(
-                Problem(
-                    SourceLocation(r.file, r.line, r.col),
-                    f"{r.prediction_id!r} is already resolved at {{0}}; "
-                    "to change the result add `correction: true` to this entry (or use `pledger resolve --correct`)",
-                    "resolved-twice",
-                    (first[r.prediction_id],),
-                )
-            )
-    return problems
+def _day(value) -> str:
+    return value if isinstance(value, str) else value.isoformat()
 
 
-LEDGER_CHECKS: tuple[Callable[[Connection], list[Problem]], ...] = (
+def derived_problems(db: Db) -> list[Problem]:
+    """What index.derive found in outcome entries and forecasts (resolved twice, lone corrections, misfits)."""
+    return derive.stored_problems(db)
+
+
+LEDGER_CHECKS: tuple[Callable[[Db], list[Problem]], ...] = (
     duplicate_prediction_ids,
     duplicate_set_ids,
     unknown_prediction_references,
     dates_in_order,
-    single_resolution,
+    derived_problems,
     *CLAIM_CHECKS,
 )
 
 
-def all_problems(conn: Connection) -> list[Problem]:
+def all_problems(conn) -> list[Problem]:
     """File problems and ledger-wide problems, sorted by location."""
-    problems = file_problems(conn)
+    db = as_db(conn)
+    problems = file_problems(db)
     for check in LEDGER_CHECKS:
-        problems.extend(check(conn))
+        problems.extend(check(db))
     return sorted(set(problems), key=lambda p: (p.location, p.message))

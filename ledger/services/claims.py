@@ -22,11 +22,13 @@ from sqlalchemy.engine import Connection
 
 from .. import yamlio
 from ..errors import LedgerError, SourceLocation, UsageError
-from ..index.tables import AssessmentRow, ClaimRow, PredictionRow, SourceRow
+from ..index.tables import PREDICTIONS_TABLE, AssessmentRow, ClaimRow, SourceRow
 from ..models import ASSESSMENTS_KEY, CLAIMS_KEY, VERDICTS, _url, _verdict
 from ..records import Assessment, Claim, Evidence, Source
 from ..store.write import append_to_list
-from .add import Added, _as_written, _probability, _slug
+from .add import Added, _slug
+from .forecast_input import as_written as _as_written
+from .forecast_input import probability as _probability
 from .defaults import default_by, today
 from .ledger import Ledger
 from .select import PredictionState, Selection, rejected_error, select_predictions
@@ -47,7 +49,7 @@ POINTS_RULE = "post's rule: 1-p if it happened, -p if not"
 C = ClaimRow.__table__
 A = AssessmentRow.__table__
 S = SourceRow.__table__
-P = PredictionRow.__table__
+P = PREDICTIONS_TABLE
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 
+from ..kinds import BINARY, CHOICE, NUMERIC
 from ..records import Forecast, Outcome
 from .defaults import today
 from .ledger import Ledger
@@ -20,7 +21,7 @@ from .select import (
     FORECAST_ORDER_SQL,
     PredictionState,
     Selection,
-    _outcome_rows,
+    outcome_rows,
     forecast_from_row,
     outcome_from_row,
     select_predictions,
@@ -34,6 +35,8 @@ CSV_COLUMNS = (
     "p", "forecast_by", "at", "forecast_note",
     "result", "resolved_on", "resolved_by", "correction", "outcome_note", "evidence",
     "status",
+    # Other question kinds: `p` then holds the forecast's options or quantiles as a JSON object (as typed).
+    "kind", "ordered", "unit", "closes",
 )
 
 
@@ -44,10 +47,12 @@ def export_predictions(ledger: Ledger, selection: Selection = Selection()) -> li
         wanted = {s.prediction.id for s in states}
         forecasts: dict[str, list[Forecast]] = {}
         for r in db.rows(f"SELECT {_FORECAST_COLUMNS} FROM forecasts f ORDER BY f.prediction_id, {FORECAST_ORDER_SQL}"):
-            if r[0] in wanted and not r[-1]:  # the prediction's own p is its `p`, not a later forecast
-                forecasts.setdefault(r[0], []).append(forecast_from_row(r))
+            if r[0] in wanted:
+                f = forecast_from_row(r)
+                if not f.initial:  # the prediction's own p is its `p`, not a later forecast
+                    forecasts.setdefault(r[0], []).append(f)
         outcomes: dict[str, list[Outcome]] = {}
-        for r in _outcome_rows(db, None):
+        for r in outcome_rows(db, None):
             if r[0] in wanted:
                 outcomes.setdefault(r[0], []).append(outcome_from_row(r))
     return [_prediction_dict(s, forecasts.get(s.prediction.id, []), outcomes.get(s.prediction.id, [])) for s in states]
@@ -56,12 +61,12 @@ def export_predictions(ledger: Ledger, selection: Selection = Selection()) -> li
 def _prediction_dict(state: PredictionState, forecasts: list[Forecast], outcomes: list[Outcome]) -> dict:
     p = state.prediction
     data = {
-        "id": p.id, "set": p.set_id, "claim": p.claim, "p": p.p_typed, "p_value": p.p, "by": p.by,
+        "id": p.id, "set": p.set_id, "claim": p.claim, **forecast_fields(p), "by": p.by,
         "made": p.made.isoformat(), "due": p.due.isoformat() if p.due else None, "about": p.about,
         "criteria": p.criteria, "tags": list(p.tags), "source": p.source, "tests": list(p.tests), "note": p.note,
         "status": state.status,
         "forecasts": [
-            _drop_empty({"p": f.p_typed, "p_value": f.p, "by": f.by, "at": f.at.isoformat(), "note": f.note})
+            _drop_empty({**forecast_fields(f), "by": f.by, "at": f.at.isoformat(), "note": f.note})
             for f in forecasts
         ],
         "outcomes": [
@@ -72,8 +77,22 @@ def _prediction_dict(state: PredictionState, forecasts: list[Forecast], outcomes
             for o in outcomes
         ],
     }
+    if p.kind != BINARY:  # a yes/no prediction's keys are what they always were
+        data.update(kind=p.kind, ordered=p.ordered or None, unit=p.unit, closes=p.closes.isoformat() if p.closes else None)
+    elif p.closes:
+        data["closes"] = p.closes.isoformat()
     keep = ("forecasts", "outcomes", "tags")
     return {k: v for k, v in data.items() if v is not None and (v != [] or k in keep)}
+
+
+def forecast_fields(f) -> dict:
+    """A prediction's or forecast's forecast as exported: `p` (as typed) and `p_value`, or its
+    `options` ({name: probability as typed}) or `quantiles` ({level: value, as typed})."""
+    if f.kind == CHOICE:
+        return {"options": {o.label: o.typed for o in f.dist}}
+    if f.kind == NUMERIC:
+        return {"quantiles": {q.level_typed: q.value_typed for q in f.dist}}
+    return {"p": f.p_typed, "p_value": f.p}
 
 
 def _drop_empty(d: dict) -> dict:
@@ -111,9 +130,10 @@ def to_csv(predictions: list[dict]) -> str:
             d.get("criteria", ""), ";".join(d["tags"]), d.get("source", ""), ";".join(d.get("tests", [])),
             d.get("note", ""),
         ]
-        forecasts = [(d["p"], d["by"], d["made"], "")] + [
-            (f["p"], f["by"], f["at"], f.get("note", "")) for f in d["forecasts"]
+        forecasts = [(_csv_forecast(d), d["by"], d["made"], "")] + [
+            (_csv_forecast(f), f["by"], f["at"], f.get("note", "")) for f in d["forecasts"]
         ]
+        kind = [d.get("kind", ""), "true" if d.get("ordered") else "", d.get("unit", ""), d.get("closes", "")]
         outcomes = [
             (o["result"], o["on"], o["by"], "true" if o.get("correction") else "", o.get("note", ""),
              json.dumps(o["evidence"], ensure_ascii=False) if o.get("evidence") else "")
@@ -122,8 +142,16 @@ def to_csv(predictions: list[dict]) -> str:
         for k in range(max(len(forecasts), len(outcomes))):
             f = forecasts[k] if k < len(forecasts) else ("", "", "", "")
             o = outcomes[k] if k < len(outcomes) else ("", "", "", "", "", "")
-            writer.writerow([*base, *f, *o, d["status"]])
+            writer.writerow([*base, *f, *o, d["status"], *kind])
     return buf.getvalue()
+
+
+def _csv_forecast(d: dict) -> str:
+    """The `p` cell: the probability as typed, or a JSON object of the options or quantiles."""
+    for key in ("options", "quantiles"):
+        if key in d:
+            return json.dumps(d[key], ensure_ascii=False)
+    return d["p"]
 
 
 def render(fmt: str, predictions: list[dict], selection: Selection) -> str:
@@ -163,17 +191,12 @@ def forecast_rows(ledger: Ledger, selection: Selection = Selection()) -> list[di
             state = states.get(r[0])
             if state is not None:
                 rows.append((state, forecast_from_row(r)))
-        resolved_on: dict[str, object] = {}
-        for r in _outcome_rows(db, None):
-            if r[0] in states:
-                o = outcome_from_row(r)
-                resolved_on[o.prediction_id] = min(o.on, resolved_on.get(o.prediction_id, o.on))
     order = {pid: i for i, pid in enumerate(states)}
     rows.sort(key=lambda sf: order[sf[0].prediction.id])  # ledger order; stable, so forecasts stay by date
     out = []
     for state, f in rows:
         p, o = state.prediction, state.outcome
-        on = resolved_on.get(p.id) if o is not None else None
+        on = state.resolved_on if o is not None else None
         out.append({
             "prediction_id": p.id, "claim": p.claim, "set": p.set_id, "author": p.by, "forecaster": f.by,
             "forecaster_key": name_key(f.by), "p": f.p, "p_typed": f.p_typed, "at": f.at, "initial": f.initial,

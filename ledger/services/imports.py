@@ -13,8 +13,9 @@ one write per file for the whole batch:
 Ids come from the source's own ids, so a second import of the same file finds
 every prediction, forecast and outcome already there and adds nothing. Every
 new file text is read back and checked before any file is written; a failure
-writes nothing. The files are then replaced one by one (each atomically); a crash
-between two leaves part of the import, which re-running the import completes.
+writes nothing. The files are then written together (services.writing.write_texts):
+a failure before the renames (a full disk) writes none of them; a crash between two
+renames leaves part of the import, which re-running the import completes.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from .defaults import today
 from .ledger import Ledger
 from .resolve import OUTCOMES_DIR
 from .select import ambiguous_message
-from .writing import check_text, read_text, write_text
+from .writing import check_text, read_text, write_texts
 
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
     from ..importers.base import ImportedForecast, ImportedItem, ImportedOutcome, Parsed
@@ -118,8 +119,7 @@ def apply_import(
             check_text(ledger.root, rel, old, new)
         report.files = sorted(texts)
         if not dry_run:
-            for rel, (old, new) in texts.items():
-                write_text(ledger.root, rel, old, new)
+            write_texts(ledger.root, texts)  # every file or none
     report.rejected.sort(key=lambda n: n.row)
     report.skipped.sort(key=lambda n: n.row)
     return report

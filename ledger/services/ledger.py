@@ -7,7 +7,6 @@ needed: `Ledger.reader()` reads a current SQLite index without them
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,8 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import LedgerError, Problem
 from ..index.sql import AlchemyDb, Db, SqliteDb
-from ..index.warm import DATABASE_URL_ENV, INDEX_FILE, open_warm
-from ..store.discover import INDEX_DIR
+from ..index.warm import DATABASE_URL_ENV, open_warm
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -26,7 +24,11 @@ if TYPE_CHECKING:
 
 ROOT_ENV = "PLEDGER_ROOT"
 DEFAULT_ROOT = "predictions"
-GITIGNORE = "# The index is derived from the YAML files; it is safe to delete.\n.pledger/\n"
+GITIGNORE = (
+    "# The index is derived from the YAML files; it is safe to delete.\n.pledger/\n"
+    "# The lock where the folder itself cannot be locked, and what a write cut short leaves (docs/format.md).\n"
+    ".pledger.lock\n.*.pledger-*.tmp\n"
+)
 
 
 def default_root() -> Path | None:
@@ -46,6 +48,7 @@ class Ledger:
         self.root = Path(root)
         self._database_url = database_url
         self._engine: Engine | None = None
+        self._own_index: Path | None = None  # the SQLite file of our own index (index.database.own_index)
 
     @classmethod
     def open(cls, root: str | os.PathLike | None = None, database_url: str | None = None) -> Ledger:
@@ -74,12 +77,11 @@ class Ledger:
             raise LedgerError(f"{os.fspath(path)!r} exists and is not a directory")
         path.mkdir(parents=True, exist_ok=True)
         gitignore = path / ".gitignore"
-        if not gitignore.exists():
+        if not os.path.lexists(gitignore):
             from ..store.write import write_atomic
 
             write_atomic(gitignore, GITIGNORE)
-        (path / INDEX_DIR).mkdir(exist_ok=True)
-        return cls(path)
+        return cls(path)  # the index folder is made by the first command that needs it
 
     # -- the index -------------------------------------------------------
     @property
@@ -87,24 +89,57 @@ class Ledger:
         if self._engine is None:
             from ..index import database
 
-            url = self._database_url or database.database_url(self.root)
-            self._engine = database.open_engine(url)
+            url = self._database_url or os.environ.get(DATABASE_URL_ENV)
+            if url:
+                self._engine = database.open_engine(url)
+            else:
+                self._own_index = database.own_index(self.root)
+                self._engine = self._open_own_index()
         return self._engine
 
+    def _open_own_index(self) -> Engine:
+        """The engine on our own index file. One that cannot be opened is removed and made
+        afresh; where not even that works (a full disk), the index is kept in memory."""
+        from ..index import database
+
+        url = database.sqlite_url(self._own_index)
+        try:
+            return database.open_engine(url)
+        except LedgerError:
+            if self._own_index is None:
+                raise
+        database.remove_index(self._own_index)
+        try:
+            return database.open_engine(url)
+        except LedgerError:
+            self._own_index = None
+            return database.open_engine(database.sqlite_url(None))
+
     def refresh(self) -> RefreshStats:
-        """Bring the index up to date (only changed files are re-read)."""
+        """Bring the index up to date (only changed files are re-read), and remove the
+        temporary files a write cut short left behind (store.write.remove_stale_temp_files)."""
         from sqlalchemy.exc import DatabaseError
 
         from ..index.refresh import refresh
+        from ..store.write import remove_stale_temp_files
         from .checks import all_problems
 
         with self.lock():
             try:
-                return refresh(self.engine, self.root, all_problems)
+                stats = refresh(self.engine, self.root, all_problems)
             except DatabaseError:
                 # A damaged index is rebuilt from the YAML: it holds nothing else.
                 self._reset_index()
-                return refresh(self.engine, self.root, all_problems)
+                try:
+                    stats = refresh(self.engine, self.root, all_problems)
+                except DatabaseError:
+                    if self._own_index is None:
+                        raise
+                    # Our own file cannot be written even afresh (a full disk): read into memory.
+                    self._use_memory_index()
+                    stats = refresh(self.engine, self.root, all_problems)
+            remove_stale_temp_files(self.root, stats.temp_files)
+            return stats
 
     def record_write(self, rel_path: str, stat: os.stat_result, new_text: str, old_text: str | None, *,
                      records=None, appended=None) -> None:
@@ -131,13 +166,13 @@ class Ledger:
 
         from ..index import database
 
-        own_file = self._database_url is None and not os.environ.get(DATABASE_URL_ENV)
+        own_file = self._own_index
+        external = self._database_url or os.environ.get(DATABASE_URL_ENV)
         self.close()
-        if own_file:
-            index = self.root / INDEX_DIR / INDEX_FILE
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(f"{index}{suffix}")
+        if own_file is not None:
+            database.remove_index(own_file)
+            return
+        if not external:  # in memory: nothing on disk to remove
             return
         try:
             database.reset(self.engine)
@@ -186,6 +221,13 @@ class Ledger:
 
         with self.connect() as conn:
             return stored_problems(conn)
+
+    def _use_memory_index(self) -> None:
+        from ..index import database
+
+        self.close()
+        self._own_index = None
+        self._engine = database.open_engine(database.sqlite_url(None))
 
     def close(self) -> None:
         if self._engine is not None:

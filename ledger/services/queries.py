@@ -105,17 +105,16 @@ def _count(n: int, word: str) -> str:
 
 
 def check_ledger(ledger: Ledger) -> CheckReport:
-    from sqlalchemy import func, select
-
-    from ..index.tables import AssessmentRow, ClaimRow, FileRow, ForecastRow, OutcomeRow, PredictionRow, SourceRow
+    from ..index.sql import as_db
 
     with ledger.connect() as conn:
-        problems = stored_problems(conn)  # what the refresh stored: the read commands count the same list
+        db = as_db(conn)
+        problems = stored_problems(db)  # what the refresh stored: the read commands count the same list
 
-        def count(table) -> int:
-            return conn.execute(select(func.count()).select_from(table.__table__)).scalar()
+        def count(table: str) -> int:
+            return db.rows(f"SELECT count(*) FROM {table}")[0][0]
 
         return CheckReport(
-            problems, count(FileRow), count(PredictionRow), count(ForecastRow), count(OutcomeRow),
-            claims=count(ClaimRow), assessments=count(AssessmentRow), sources=count(SourceRow),
+            problems, count("files"), count("predictions"), count("forecasts"), count("outcomes"),
+            claims=count("claims"), assessments=count("assessments"), sources=count("sources"),
         )

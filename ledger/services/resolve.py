@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from typing import Any
 
 from .. import yamlio
 from ..errors import UsageError
-from ..index.tables import PredictionRow
-from ..models import RESULTS, _url
+from ..kinds import ANNULLED, BINARY, BINARY_RESULTS, CHOICE, LABELS, match_option, parse_quantity
+from ..models import _url
+from .add import Question, question_of
 from .defaults import default_by, today
 from .ledger import Ledger
 from .select import current_outcomes
@@ -38,10 +39,11 @@ def resolve(
     note: str | None = None,
     correct: bool = False,
 ) -> Resolved:
-    """Record that predictions happened (yes), did not (no), or cannot be judged (annulled)."""
-    result = result.strip().lower()
-    if result not in RESULTS:
-        raise UsageError(f"RESULT must be yes, no or annulled, not {result!r}", "RESULT")
+    """Record what happened: yes or no (a yes/no question), the option that happened
+    (multiple choice), the value (numeric), or annulled (it cannot be judged)."""
+    result = result.strip()
+    if result.lower() in BINARY_RESULTS:
+        result = result.lower()
     if not ids:
         raise UsageError("name at least one prediction id", "ID")
     if evidence_url is not None:
@@ -56,13 +58,16 @@ def resolve(
     ids = list(dict.fromkeys(ids))
     with ledger.lock():
         with ledger.connect() as conn:
-            P = PredictionRow.__table__
-            made = dict(conn.execute(select(P.c.id, P.c.made).where(P.c.id.in_(ids))).all())
+            questions = {i: q for i in ids if (q := question_of(conn, i)) is not None}
             standing = current_outcomes(conn, ids)
             refuse_ambiguous(conn, ids)
-        unknown = [i for i in ids if i not in made]
+        if all(q.kind == BINARY for q in questions.values()) and result not in BINARY_RESULTS:
+            raise UsageError(f"RESULT must be yes, no or annulled, not {result!r}", "RESULT")
+        unknown = [i for i in ids if i not in questions]
         if unknown:
             raise UsageError(f"no prediction with id {', '.join(map(repr, unknown))}; `pledger list` shows the ids", "ID")
+        written = {i: result_as_written(questions[i], result) for i in ids}
+        made = {i: q.made for i, q in questions.items()}
         early = [i for i in ids if on < made[i]]
         if early:
             raise UsageError(f"--on {on} is before {early[0]!r} was made ({made[early[0]]})", "--on")
@@ -93,10 +98,39 @@ def resolve(
             entry["evidence"] = [evidence]
         if note:
             entry["note"] = note
-        entry["results"] = {i: result for i in ids}
+        entry["results"] = written
         rel = _free_name(ledger, on, ids[0])
         commit_text(ledger, rel, None, yamlio.dump(entry))
     return Resolved(tuple(ids), rel, correct)
+
+
+def result_as_written(question: Question, result: str) -> Any:
+    """The result as an outcome file holds it for this question, or UsageError naming RESULT."""
+    if result == ANNULLED:
+        return ANNULLED
+    if question.kind == BINARY:
+        if result in BINARY_RESULTS:
+            return result
+        raise UsageError(f"{question.id!r} is a yes/no question: RESULT must be yes, no or annulled, not {result!r}",
+                         "RESULT")
+    if question.kind == CHOICE:
+        label = match_option(question.options, result)
+        if label is None:
+            raise UsageError(f"{result!r} is not an option of {question.id!r}; its options are "
+                             f"{', '.join(question.options)} (or annulled)", "RESULT")
+        return label
+    try:
+        value, typed, _ = parse_quantity(result, dates=question.dates)
+    except ValueError as exc:
+        raise UsageError(f"RESULT for the {LABELS[question.kind]} question {question.id!r}: {exc}", "RESULT") from None
+    if question.dates:
+        return dt.date.fromisoformat(typed)
+    return as_written_number(typed)
+
+
+def as_written_number(typed: str) -> Any:
+    number = yamlio.as_typed_number(typed)
+    return number if number is not None else float(typed)
 
 
 def _free_name(ledger: Ledger, on: dt.date, first_id: str) -> str:

@@ -16,20 +16,18 @@ Forecaster names match ignoring case and surrounding whitespace
 (ledger.names.name_key): "Ben", "ben" and "BEN" are one forecaster, shown with
 the first spelling seen.
 
-Forecast policy (always reported with the scores)
-  first -- each forecaster's first forecast on a prediction; for the author that
-           is the published p
-  last  -- each forecaster's last forecast
-  all   -- every forecast
-Under every policy only forecasts dated on or before the resolution date (the
-date of the prediction's first outcome entry, so a later correction lets nothing
-in) count: one made later was made knowing the outcome. A forecaster with none
-by then is not scored on that prediction; the forecasts left out are counted
-(after_resolution).
+Forecast policy (always reported with the scores): services.policy.
 
-Only predictions whose current outcome (services.select: the first outcome
-entry, or the last correction after it) is yes or no are scored. Annulled ones
-are excluded and counted; unresolved ones are counted as pending.
+Question kinds. A selection may mix yes/no, multiple-choice and numeric
+questions: each kind is scored by the registry's rules for it
+(ledger.scoring.registry), and the run says which rules were applied to what.
+`report` is the yes/no report (as it always was); `reports` holds the other
+kinds' and, under time-weighted, the yes/no questions' scores over time.
+
+Only predictions whose standing outcome (ledger.index.derive: the first
+outcome entry, or the last correction after it) can be scored count: yes or no,
+an option, a value. Annulled ones are excluded and counted; unresolved ones are
+counted as pending.
 
 Order is deterministic: predictions in ledger order (made, file, position), and
 within a prediction forecaster, then date. The bootstrap resamples in this order,
@@ -38,30 +36,18 @@ so the same ledger gives the same intervals.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ..index.derive import ANNULLED_CODE, NO, PENDING, YES
 from ..index.sql import Db, as_db, in_list
-from ..names import name_key
+from ..kinds import BINARY, KINDS
+from ..kinds import LABELS as KIND_LABELS
 from .ledger import Ledger
-from .select import PREDICTION_ORDER_SQL, Selection, current_outcomes, spellings, where_sql
-
-POLICIES = ("first", "last", "all")
-POLICY_RULES = {
-    "first": "each forecaster's first forecast on a prediction (for the author: the published p); "
-    "forecasts dated after the resolution are left out",
-    "last": "each forecaster's last forecast dated on or before the resolution date "
-    "(the first outcome entry's date); later forecasts are ignored",
-    "all": "every forecast dated on or before the resolution date (the first outcome entry's date)",
-}
-SCORED_RULES = {
-    "authors": "each prediction's author, on their own predictions",
-    "forecaster": "{name}'s forecasts on every selected prediction (theirs and other people's)",
-    "everyone": "every forecaster on the selected predictions, one row each",
-}
+from .policy import POLICIES, POLICY_RULES, SCORED_RULES, check_policy, pick  # noqa: F401  (re-exported)
+from .select import PREDICTION_ORDER_SQL, Selection, spellings, where_sql
 
 #: With bootstrap="auto", intervals are computed with this many resamples when
 #: there are at most BOOTSTRAP_AUTO_MAX forecasts (above that they cost more than
@@ -69,13 +55,13 @@ SCORED_RULES = {
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_AUTO_MAX = 10_000
 
-# Outcome codes computed in SQL.
-YES, NO, ANNULLED, PENDING = 1, 0, 2, -1
+OUTCOME_RULE = ("the first outcome entry, or the last correction after it; "
+                "annulled excluded and counted, unresolved counted as pending")
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays
 class ForecastTable:
-    """The forecasts to score, as parallel arrays (one row per forecast), and
+    """The yes/no forecasts to score, as parallel arrays (one row per forecast), and
     what was left out.
 
     prediction_id, forecaster -- object arrays of str
@@ -136,7 +122,11 @@ class ForecastTable:
 class ScoreRun:
     """Everything `pledger score` reports: the counts, the figures and the rules.
 
-    report      -- the single-forecaster ScoreReport (None for a leaderboard)
+    report      -- the yes/no ScoreReport (None for a leaderboard, or under time-weighted)
+    reports     -- {name: KindReport} for the other kinds in the selection
+                   ("multiple-choice", "numeric") and, under time-weighted, the yes/no
+                   questions' scores over time ("binary")
+    kinds       -- per kind in the selection: its counts and the rules applied to it
     leaderboard -- ledger.scoring.Leaderboard when scoring every forecaster
     rules       -- policy, who was scored, Brier convention, eps and clipping,
                    bins and edge rule, bootstrap: print them with the figures
@@ -151,13 +141,16 @@ class ScoreRun:
     report: Any = None
     leaderboard: Any = None
     table: ForecastTable | None = field(default=None, repr=False, compare=False)
+    reports: dict[str, Any] = field(default_factory=dict)
+    kinds: dict[str, Any] = field(default_factory=dict)
+    over_time: Any = None
 
     @property
     def n(self) -> int:
         return self.counts["forecasts"]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "selection": self.selection,
             "policy": self.policy,
             "scored": {"who": self.scored, "name": self.name},
@@ -166,26 +159,14 @@ class ScoreRun:
             "report": None if self.report is None else self.report.to_dict(),
             "leaderboard": None if self.leaderboard is None else self.leaderboard.to_dict(),
         }
-
-
-def check_policy(policy: str) -> str:
-    if policy not in POLICIES:
-        raise ValueError(f"policy must be one of {', '.join(POLICIES)}, got {policy!r}")
-    return policy
-
-
-# The outcome code of a prediction's outcome entry (PENDING: it has none).
-RESULT_CODE_SQL = (
-    f"CASE o.result WHEN 'yes' THEN {YES} WHEN 'no' THEN {NO} WHEN 'annulled' THEN {ANNULLED} ELSE {PENDING} END"
-)
-
-
-# An entry that can stand: a plain one, or a correction with a plain entry on or
-# before its date (select.current_outcomes' rule; a lone correction corrects nothing).
-STANDING_ENTRY_SQL = (
-    "(NOT o.correction OR EXISTS (SELECT 1 FROM outcomes o2 WHERE o2.prediction_id = o.prediction_id "
-    'AND NOT o2.correction AND o2."on" <= o."on"))'
-)
+        # Present only when they apply: a yes/no selection prints what it always printed.
+        if self.reports:
+            out["reports"] = {name: r.to_dict() for name, r in self.reports.items()}
+        if self.kinds:
+            out["kinds"] = self.kinds
+        if self.over_time is not None:
+            out["over_time"] = self.over_time.to_dict()
+        return out
 
 
 def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.ndarray:
@@ -197,57 +178,47 @@ def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.n
     return np.array(rows, dtype=dtype) if rows else np.empty(0, dtype=dtype)
 
 
-def _predictions(db: Db, selection: Selection, want_dates: bool) -> np.ndarray:
-    """Per selected prediction, in ledger order: id, author, published p, outcome
-    code and (if wanted) the resolution date. One query; the current-outcome rule
-    of services.select applies to predictions with several outcome entries."""
-    cols = f'p.id, p."by", p.p, {RESULT_CODE_SQL}'
-    dtype = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i1")]
+def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BINARY) -> np.ndarray:
+    """Per selected prediction of `kind`, in ledger order: id, author, published p,
+    outcome code (index.derive's) and, if wanted, the first resolution's date."""
+    cols = 'p.id, p."by", p.p, p.outcome'
+    dtype = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i8")]
     if want_dates:
-        cols += ', o."on"'
+        cols += ", p.resolved_on"
         dtype.append(("on", "O"))
     where, params = where_sql(selection, db)
-    sql = (
-        f"SELECT {cols} FROM predictions p LEFT OUTER JOIN outcomes o ON o.prediction_id = p.id AND {STANDING_ENTRY_SQL} "
-        f"WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}"
-    )
-    rows = _fetch(db, sql, params, dtype)
+    params["kind"] = kind
+    sql = f"SELECT {cols} FROM predictions p WHERE {where} AND p.kind = :kind ORDER BY {PREDICTION_ORDER_SQL}"
+    rows = db.rows(sql, params)
+    if kind == BINARY:  # p is NULL only for other kinds
+        return np.array(rows, dtype=dtype) if rows else np.empty(0, dtype=dtype)
+    return np.array([(r[0], r[1], np.nan, *r[3:]) for r in rows], dtype=dtype) if rows else np.empty(0, dtype=dtype)
 
-    # A prediction with several outcome entries (corrections, or resolved twice)
-    # has one row per entry, adjacent (rows are in prediction order). Keep one,
-    # with the current outcome by select.current_outcomes' rule (the first entry
-    # or the last correction after it) and the first entry's date. Usually none.
-    ids = rows["id"]
-    repeat = np.flatnonzero(ids[1:] == ids[:-1]) + 1 if ids.size > 1 else np.empty(0, dtype=np.intp)
-    if repeat.size:
-        multi = sorted(set(ids[repeat].tolist()))
-        first_date: dict[str, str] = {}  # ISO text compares as dates do
-        if want_dates:
-            wanted = set(multi)
-            for pid, on in zip(ids.tolist(), rows["on"].tolist()):
-                if pid in wanted:
-                    first_date[pid] = min(str(on), first_date.get(pid, str(on)))
-        keep = np.ones(ids.size, dtype=bool)
-        keep[repeat] = False
-        rows = rows[keep]
-        current = current_outcomes(db, multi)
-        codes = {"yes": YES, "no": NO, "annulled": ANNULLED}
-        for i in np.flatnonzero(np.isin(rows["id"], multi)):
-            pid = rows["id"][i]
-            rows["code"][i] = codes[current[pid].result]
-            if want_dates:
-                rows["on"][i] = first_date[pid]
-    return rows
+
+def kind_counts(db: Db, selection: Selection) -> dict[str, dict[str, int]]:
+    """Per kind the selection holds: predictions, resolved (scorable), annulled, pending."""
+    where, params = where_sql(selection, db)
+    out: dict[str, dict[str, int]] = {}
+    for kind, total, resolved, annulled, pending in db.rows(
+        f"SELECT p.kind, count(*), sum(CASE WHEN p.outcome >= 0 THEN 1 ELSE 0 END), "
+        f"sum(CASE WHEN p.outcome = {ANNULLED_CODE} THEN 1 ELSE 0 END), "
+        f"sum(CASE WHEN p.outcome = {PENDING} THEN 1 ELSE 0 END) FROM predictions p WHERE {where} GROUP BY p.kind",
+        params,
+    ):
+        out[kind] = {"predictions": int(total), "resolved": int(resolved or 0), "annulled": int(annulled or 0),
+                     "pending": int(pending or 0)}
+    return {k: out[k] for k in KINDS if k in out}
 
 
 def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy: str = "first", *,
                      everyone: bool = False) -> ForecastTable:
-    """The forecasts to score for `selection` under `policy`, as numpy arrays.
+    """The yes/no forecasts to score for `selection` under `policy`, as numpy arrays.
 
     conn_or_ledger -- a connection on the index (sqlite3 or SQLAlchemy), or a
                       Ledger (read warm when its index is current, else refreshed first)
     everyone       -- every forecaster's forecasts (for a leaderboard); otherwise
                       the authors', or Selection.by's when it is set
+    Under time-weighted: every forecast that counts (scored by scoring.timeweighted).
     Raises ValueError for an unknown policy.
     """
     check_policy(policy)
@@ -265,7 +236,7 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
     counts = dict(
         predictions=int(rows.shape[0]),
         resolved=int(np.count_nonzero(resolved_mask)),
-        annulled=int(np.count_nonzero(code == ANNULLED)),
+        annulled=int(np.count_nonzero(code == ANNULLED_CODE)),
         pending=int(np.count_nonzero(code == PENDING)),
     )
 
@@ -278,112 +249,55 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
             prediction_id=chosen["id"],
             forecaster=chosen["by"],
             p=chosen["p"],
-            outcome=chosen["code"],
+            outcome=chosen["code"].astype(np.int8),
             policy=policy, scored=scored, name=name, without_forecast=0, after_resolution=0, **counts,
         )
-    return _from_forecasts(db, selection, policy, scored, name, rows, resolved_mask, counts)
+    f = forecast_rows(db, selection, policy, scored, name, rows, BINARY, "f.p, f.p_typed",
+                      [("p", "f8"), ("p_typed", "O")])
+    picked = pick(f.prediction, f.rows["by"].tolist(), f.rows["at"], rows["on"], resolved_mask, policy,
+                  rows["by"].tolist() if scored == "authors" else None)
+    chosen = f.rows[picked.rows]
+    return ForecastTable(
+        prediction_id=chosen["id"],
+        forecaster=picked.names[picked.forecaster],
+        p=chosen["p"],
+        outcome=rows["code"][picked.prediction].astype(np.int8),
+        policy=policy, scored=scored, name=name,
+        without_forecast=int(np.count_nonzero(resolved_mask & ~picked.covered)),
+        after_resolution=picked.after_resolution,
+        **counts,
+        p_typed=chosen["p_typed"], at=chosen["at"],
+    )
 
 
-def _from_forecasts(db: Db, selection, policy, scored, name, rows, resolved_mask, counts) -> ForecastTable:
-    """Forecast rows of the selected predictions, then the policy, vectorised.
+@dataclass(frozen=True, eq=False)
+class ForecastRows:
+    rows: np.ndarray  # structured: id, by, at, and the payload columns
+    prediction: np.ndarray  # per row: index into the prediction rows
 
-    Forecasters are grouped by name_key (case and surrounding whitespace
-    ignored) and shown with their first spelling; forecasts dated after the
-    resolution date are left out under every policy and counted."""
-    first = policy == "first"
+
+def forecast_rows(db: Db, selection: Selection, policy: str, scored: str, name: str | None, predictions: np.ndarray,
+                  kind: str, payload_sql: str, payload_dtype: list[tuple[str, str]]) -> ForecastRows:
+    """The forecast rows of the selected predictions of `kind` (those that fit their
+    question), in the order policy.pick needs, with the payload columns asked for."""
     where, params = where_sql(selection, db)
     if scored == "forecaster":
         names = spellings(db, name)
         where += f' AND f."by" IN {in_list("f_by", names, params)}' if names else " AND 1 = 0"
+    params["kind"] = kind
     # Per prediction in date order (`first` puts the published p first whatever
     # its date; otherwise the published p first among forecasts of the same
-    # day); grouped by forecaster below, keeping this order within a group.
-    within = "f.initial DESC, f.at" if first else "f.at, f.initial DESC"
+    # day); grouped by forecaster in policy.pick, keeping this order within a group.
+    within = "f.initial DESC, f.at" if policy == "first" else "f.at, f.initial DESC"
     sql = (
-        'SELECT f.prediction_id, f."by", f.p, f.at, f.p_typed FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
-        f'WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}, {within}, f."by", f.file, f.line'
+        f'SELECT f.prediction_id, f."by", f.at, {payload_sql} FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
+        f"WHERE {where} AND p.kind = :kind AND f.fits ORDER BY {PREDICTION_ORDER_SQL}, {within}, f.\"by\", f.file, f.line"
     )
-    f = _fetch(db, sql, params, [("id", "O"), ("by", "O"), ("p", "f8"), ("at", "O"), ("p_typed", "O")])
-
-    # Each forecast's prediction, as a row index into `rows` (both are in ledger order).
-    position = {pid: i for i, pid in enumerate(rows["id"].tolist())}
+    f = _fetch(db, sql, params, [("id", "O"), ("by", "O"), ("at", "O"), *payload_dtype])
+    # Each forecast's prediction, as a row index into `predictions` (both are in ledger order).
+    position = {pid: i for i, pid in enumerate(predictions["id"].tolist())}
     qi = np.fromiter((position[pid] for pid in f["id"].tolist()), dtype=np.intp, count=f.shape[0])
-    names = f["by"].tolist()
-    if scored == "authors":
-        # The author's own forecasts, however the name is spelled on them.
-        code, display, rank = _forecaster_codes(names + rows["by"][qi].tolist())
-        code, author = code[: len(names)], code[len(names):]
-        keep = resolved_mask[qi] & (code == author)
-    else:
-        code, display, rank = _forecaster_codes(names)
-        keep = resolved_mask[qi]
-    f, qi, code = f[keep], qi[keep], code[keep]
-
-    # Forecasts dated after the resolution date (the first outcome entry's, so a
-    # later correction lets nothing in) were made knowing the outcome: never scored.
-    late = _days(f["at"]) > _days(rows["on"])[qi]
-    group = qi * max(len(display), 1) + code
-    if policy == "all":
-        after_resolution = int(np.count_nonzero(late))
-    else:  # forecasters whose every forecast on a prediction came after it
-        after_resolution = int(np.setdiff1d(group[late], group[~late]).size)
-    f, qi, code = f[~late], qi[~late], code[~late]
-
-    if qi.size:
-        # Group by (prediction, forecaster), keeping the date order within a
-        # group (lexsort is stable); forecasters in name_key order.
-        order = np.lexsort((rank[code], qi))
-        f, qi, code = f[order], qi[order], code[order]
-    if policy != "all" and qi.size:
-        # Take each group's first row (`first`) or last row (`last`).
-        same = (qi[1:] == qi[:-1]) & (code[1:] == code[:-1])
-        pick = np.concatenate(([True], ~same)) if first else np.concatenate((~same, [True]))
-        f, qi, code = f[pick], qi[pick], code[pick]
-
-    covered = np.zeros(rows.shape[0], dtype=bool)
-    covered[qi] = True
-    spelling = np.empty(len(display), dtype=object)
-    spelling[:] = display
-    return ForecastTable(
-        prediction_id=f["id"],
-        forecaster=spelling[code],
-        p=f["p"],
-        outcome=rows["code"][qi],
-        policy=policy, scored=scored, name=name,
-        without_forecast=int(np.count_nonzero(resolved_mask & ~covered)),
-        after_resolution=after_resolution,
-        **counts,
-        p_typed=f["p_typed"], at=f["at"],
-    )
-
-
-def _forecaster_codes(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Group names by name_key: per name its forecaster's code, per code the first
-    spelling seen (trimmed), and per code its rank in name_key order."""
-    by_name: dict[str, int] = {}
-    by_key: dict[str, int] = {}
-    display: list[str] = []
-    keys: list[str] = []
-    codes = np.empty(len(names), dtype=np.intp)
-    for i, n in enumerate(names):
-        c = by_name.get(n)
-        if c is None:
-            k = name_key(n)
-            c = by_key.get(k)
-            if c is None:
-                c = by_key[k] = len(display)
-                display.append(n.strip())
-                keys.append(k)
-            by_name[n] = c
-        codes[i] = c
-    rank = np.empty(len(keys), dtype=np.intp)
-    rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
-    return codes, display, rank
-
-
-def _days(values: np.ndarray) -> np.ndarray:
-    """Dates (ISO text or date objects; None for none) as datetime64[D]; None is the far future."""
-    return np.array([dt.date.max if v is None else v for v in values.tolist()], dtype="datetime64[D]")
+    return ForecastRows(f, qi)
 
 
 def resolve_bootstrap(bootstrap: int | str | None, n: int) -> int | None:
@@ -409,51 +323,75 @@ def score(
     bins: Any = None,
     bootstrap: int | str | None = "auto",
     seed: int = 0,
+    over_time: str | None = None,
 ) -> ScoreRun:
     """Select the forecasts and score them.
 
     ledger        -- a Ledger (read warm when its index is current, else refreshed
                      first) or a connection on the index (sqlite3 or SQLAlchemy)
-    by_forecaster -- a leaderboard of every forecaster (policy first or last)
-                     instead of one report
+    by_forecaster -- a leaderboard of every forecaster (policy first, last or
+                     time-weighted) instead of one report
     brier_scale   -- "0-1" or "0-2"; eps -- log-score clipping (default
                      ledger.scoring.DEFAULT_EPS); bins -- see ledger.scoring.calibration
     bootstrap     -- "auto" (see resolve_bootstrap), 0/None or a number of resamples
-    Raises ValueError for a bad policy, scale, eps, bins or bootstrap.
+    over_time     -- "month", "quarter" or "year": the scores per period as well
+                     (services.score_time.over_time)
+    Raises ValueError for a bad policy, scale, eps, bins, bootstrap or period.
     """
+    if isinstance(ledger, Ledger):
+        with ledger.reader() as db:
+            return score(db, selection, policy, by_forecaster=by_forecaster, brier_scale=brier_scale, eps=eps,
+                         bins=bins, bootstrap=bootstrap, seed=seed, over_time=over_time)
     from ..scoring import DEFAULT_EPS, leaderboard, score_forecasts
     from ..scoring._common import check_eps
     from ..scoring.proper import LOG_CONVENTION, brier_label, check_scale
+    from . import score_kinds, score_time
 
+    db = as_db(ledger)
     check_policy(policy)
     check_scale(brier_scale)
     eps = check_eps(DEFAULT_EPS if eps is None else eps)
     if by_forecaster and policy == "all":
-        raise ValueError("the leaderboard needs one forecast per forecaster per question: use policy first or last")
+        raise ValueError("the leaderboard needs one forecast per forecaster per question: use policy first, last "
+                         "or time-weighted")
+    if over_time is not None:
+        score_time.check_period(over_time)
 
-    table = select_forecasts(ledger, selection, policy, everyone=by_forecaster)
-    resamples = resolve_bootstrap(bootstrap, table.n)
+    timed = policy == "time-weighted"
+    table = select_forecasts(db, selection, policy, everyone=by_forecaster)
     scored_rule = SCORED_RULES[table.scored].format(name=table.name)
     rules: dict[str, Any] = {
         "policy": policy,
         "policy_rule": POLICY_RULES[policy],
         "scored": table.scored,
         "scored_rule": scored_rule,
-        "outcome_rule": "the first outcome entry, or the last correction after it; "
-        "annulled excluded and counted, unresolved counted as pending",
+        "outcome_rule": OUTCOME_RULE,
         "brier_scale": brier_scale,
         "brier": brier_label(brier_scale),
         "eps": eps,
     }
+    settings = score_kinds.settings(brier_scale, eps, bins)
+    counts = table.counts()
+    by_kind = kind_counts(db, selection)
+    others = [k for k in by_kind if k != BINARY]
+    reports: dict[str, Any] = {}
+    if timed:
+        reports[BINARY] = score_time.time_report(db, selection, table, settings)
+    if not by_forecaster:
+        for kind in others:
+            reports[kind] = score_kinds.kind_report(db, selection, policy, table.scored, table.name, kind, settings)
     report = board = None
     if by_forecaster:
         board = None
         if table.n:
-            # str arrays, not object arrays: the engine reports names with .item().
-            board = leaderboard(
-                table.prediction_id.astype(str), table.forecaster.astype(str), table.p, table.outcome,
-                brier_scale=brier_scale, eps=eps,
-            )
+            if timed:
+                board = score_time.time_leaderboard(db, selection, table, settings)
+            else:
+                # str arrays, not object arrays: the engine reports names with .item().
+                board = leaderboard(
+                    table.prediction_id.astype(str), table.forecaster.astype(str), table.p, table.outcome,
+                    brier_scale=brier_scale, eps=eps,
+                )
         clipped = int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps))
         # The same keys as a report's (docs/cli.md): null where they do not apply to a
         # leaderboard (no calibration table, no folding, no gap, no bootstrap).
@@ -461,37 +399,77 @@ def score(
                      fold=None, wilson_level=None, log=LOG_CONVENTION, gap=None, bootstrap=None,
                      bootstrap_resamples=None, seed=None, leaderboard_sort=None if board is None else board.sort)
     else:
-        report = score_forecasts(
-            table.p, table.outcome, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=resamples, seed=seed
-        )
-        r = report.rules
-        rules.update(
-            clipped=r["clipped"],
-            bins=r["bins"],
-            folded_bins=r["folded_bins"],
-            edge_rule=r["edge_rule"],
-            folded_edge_rule=r["folded_edge_rule"],
-            fold=r["fold"],
-            wilson_level=r["wilson_level"],
-            log=r["log"],
-            gap=r["gap"],
-            bootstrap=r["bootstrap"],
-            bootstrap_resamples=resamples,
-            seed=seed if resamples else None,
-            leaderboard_sort=None,
-        )
-        if resamples is None and bootstrap == "auto" and table.n > BOOTSTRAP_AUTO_MAX:
-            rules["bootstrap"] = (
-                f"skipped: more than {BOOTSTRAP_AUTO_MAX:,} forecasts (ask for it with a number of resamples)"
+        resamples = resolve_bootstrap(bootstrap, table.n) if not timed else None
+        if not timed:
+            report = score_forecasts(
+                table.p, table.outcome, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=resamples, seed=seed
             )
+            r = report.rules
+            rules.update(
+                clipped=r["clipped"], bins=r["bins"], folded_bins=r["folded_bins"], edge_rule=r["edge_rule"],
+                folded_edge_rule=r["folded_edge_rule"], fold=r["fold"], wilson_level=r["wilson_level"],
+                log=r["log"], gap=r["gap"], bootstrap=r["bootstrap"], bootstrap_resamples=resamples,
+                seed=seed if resamples else None, leaderboard_sort=None,
+            )
+            if resamples is None and bootstrap == "auto" and table.n > BOOTSTRAP_AUTO_MAX:
+                rules["bootstrap"] = (
+                    f"skipped: more than {BOOTSTRAP_AUTO_MAX:,} forecasts (ask for it with a number of resamples)"
+                )
+        else:
+            rules.update(clipped=int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps)), bins=None,
+                         folded_bins=None, edge_rule=None, folded_edge_rule=None, fold=None, wilson_level=None,
+                         log=LOG_CONVENTION, gap=None, bootstrap=None, bootstrap_resamples=None, seed=None,
+                         leaderboard_sort=None, horizon=score_time.HORIZON_RULE)
+    if others or timed:
+        counts = _all_counts(counts, by_kind, reports, table)
+        kinds = {kind: {"label": KIND_LABELS[kind], **c,
+                        "scored_with": _applied(kind, policy, report if kind == BINARY and not timed else reports.get(kind))}
+                 for kind, c in by_kind.items()}
+    else:
+        kinds = {}
+    periods = None
+    if over_time is not None:
+        periods = score_time.over_time(db, selection, policy, table, over_time, settings, by_forecaster)
     return ScoreRun(
         selection=selection.describe(),
         policy=policy,
         scored=table.scored,
         name=table.name,
-        counts=table.counts(),
+        counts=counts,
         rules=rules,
         report=report,
         leaderboard=board,
         table=table,
+        reports=reports,
+        kinds=kinds,
+        over_time=periods,
     )
+
+
+def _applied(kind: str, policy: str, report) -> list[str]:
+    """The registry rules that scored this kind under policy (none when nothing was scored)."""
+    from ..scoring.registry import rules_for
+
+    if report is None:
+        return []
+    results = getattr(report, "results", {})
+    return [r.name for r in rules_for(kind, policy) if r.name in results]
+
+
+def _all_counts(binary: dict[str, int], by_kind: dict[str, dict[str, int]], reports: dict[str, Any],
+                table: ForecastTable) -> dict[str, int]:
+    """The run's counts over every kind: the yes/no table's, plus the other kinds' predictions and forecasts."""
+    out = dict(binary)
+    for kind, c in by_kind.items():
+        if kind == BINARY:
+            continue
+        out["predictions"] += c["predictions"]
+        out["resolved"] += c["resolved"]
+        out["annulled"] += c["annulled"]
+        out["pending"] += c["pending"]
+        report = reports.get(kind)
+        if report is not None:
+            out["forecasts"] += report.n
+            out["without_forecast"] += report.rules.get("without_forecast", 0)
+            out["after_resolution"] += report.rules.get("after_resolution", 0)
+    return out

@@ -1,11 +1,10 @@
 """Selecting predictions: the filters every read command shares, and each prediction's state.
 
 Order is deterministic: predictions sort by (made, file, position in file), so a
-set reads in the order it was published. A prediction's current outcome is its
-first outcome entry, or the latest correction after it (entries sort by date,
-then corrections after plain entries of the same day, then file, then line). A
-correction with no plain entry before it corrects nothing: it is left out, and
-`check` reports it.
+set reads in the order it was published. A prediction's standing outcome (its
+first outcome entry, or the latest correction after it) is worked out once,
+when the index is refreshed (ledger.index.derive), and read here from the
+prediction's stored columns.
 
 The queries are SQL text (ledger.index.sql), one copy each, run on the warm
 sqlite3 connection or on a SQLAlchemy one: this module imports no SQLAlchemy,
@@ -20,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import LedgerError, Problem, SourceLocation
+from ..index.derive import ANNULLED_CODE, PENDING
+from ..index.schema import FORECASTS, OUTCOMES, PREDICTIONS
 from ..index.sql import as_date, as_db, in_list
 from ..names import name_key
-from ..records import Evidence, Forecast, Outcome, Prediction
+from ..records import Forecast, Outcome, Prediction
 
 STATUSES = ("open", "due", "resolved", "annulled")
 # Outcome entries of a prediction, oldest first: by date; on the same day the
@@ -36,12 +37,11 @@ PREDICTION_ORDER_SQL = "p.made, p.file, p.position, p.rowid"
 # More than this many ids: read every row and filter in Python (SQLite caps the parameters of a statement).
 MAX_IDS = 500
 
-_PREDICTION_COLUMNS = (
-    'p.id, p.claim, p.p, p.p_typed, p."by", p.made, p.due, p.set_id, p.about, p.criteria, p.source, '
-    "p.note, p.tags, p.tests, p.file, p.line, p.col, p.position"
-)
-_OUTCOME_COLUMNS = 'o.prediction_id, o.result, o."on", o."by", o.file, o.line, o.col, o.evidence, o.note, o.correction'
-_FORECAST_COLUMNS = 'f.prediction_id, f.p, f.p_typed, f."by", f.at, f.file, f.line, f.col, f.note, f.initial'
+_PREDICTION_COLUMNS = PREDICTIONS.select_sql("p")
+_OUTCOME_COLUMNS = OUTCOMES.select_sql("o")
+_FORECAST_COLUMNS = FORECASTS.select_sql("f")
+_N_PREDICTION = len(PREDICTIONS.stored)
+_N_OUTCOME = len(OUTCOMES.stored)
 
 
 # Predictions whose id is defined once (the refresh lists the others in ambiguous_ids).
@@ -81,12 +81,12 @@ def spellings(db, name: str) -> list[str]:
     return sorted(n for (n,) in as_db(db).rows('SELECT DISTINCT f."by" FROM forecasts f') if name_key(n) == key)
 
 
-def where_sql(s: Selection, db=None) -> tuple[str, dict[str, Any]]:
+def where_sql(s: Selection, db=None, today: dt.date | None = None) -> tuple[str, dict[str, Any]]:
     """The selection as an SQL condition on `predictions p`, and its parameters (named s_*).
 
-    The one implementation of the filters (status is not one: it is worked out
-    in Python from the current outcome). `db` (a connection or Db) is needed
-    when the selection has `by`: the name's spellings are looked up in it.
+    The one implementation of the filters. `db` (a connection or Db) is needed
+    when the selection has `by`: the name's spellings are looked up in it;
+    `today` when it has a status (`due` is past its due date).
     """
     # A prediction id defined more than once is ambiguous: every copy is left out
     # (and with them the forecasts and outcomes that name the id), always.
@@ -122,7 +122,25 @@ def where_sql(s: Selection, db=None) -> tuple[str, dict[str, Any]]:
     if s.until:
         conds.append("p.made <= :s_until")
         params["s_until"] = s.until.isoformat()
+    if s.status:
+        conds.append(status_sql(s.status, today, params))
     return " AND ".join(conds), params
+
+
+def status_sql(status: str, today: dt.date | None, params: dict[str, Any]) -> str:
+    """The condition for a status (STATUSES) on `predictions p`, from its derived outcome."""
+    if status == "resolved":
+        return "p.outcome >= 0"
+    if status == "annulled":
+        return f"p.outcome = {ANNULLED_CODE}"
+    if today is None:
+        raise TypeError("where_sql needs today to select by status open or due")
+    params["s_today"] = today.isoformat()
+    if status == "due":
+        return f"(p.outcome = {PENDING} AND p.due < :s_today)"
+    if status == "open":
+        return f"(p.outcome = {PENDING} AND (p.due IS NULL OR p.due >= :s_today))"
+    raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +150,9 @@ class PredictionState:
     prediction: Prediction
     status: str  # open | due | resolved | annulled
     outcome: Outcome | None = None
-    latest_p: float | None = None  # the author's last forecast
+    latest_p: float | None = None  # the author's last forecast (yes/no questions)
     forecasts: int = 1
+    resolved_on: dt.date | None = None  # the first resolution's date (index.derive): later forecasts are never scored
 
     @property
     def happened(self) -> bool | None:
@@ -157,31 +176,39 @@ def select_predictions(conn, selection: Selection, today: dt.date, limit: int | 
     conn -- a sqlite3 or SQLAlchemy connection on the index (ledger.index.sql)
     """
     db = as_db(conn)
-    where, params = where_sql(selection, db)
-    sql = f"SELECT {_PREDICTION_COLUMNS} FROM predictions p WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}"
-    if limit is not None and not selection.status:  # status is worked out in Python, after the query
+    where, params = where_sql(selection, db, today)
+    # The standing outcome entry (index.derive) comes with its prediction, in one query.
+    sql = (
+        f"SELECT {_PREDICTION_COLUMNS}, p.result, p.outcome, p.resolved_on, {_OUTCOME_COLUMNS} FROM predictions p "
+        f"LEFT OUTER JOIN outcomes o ON o.rowid = p.outcome_entry WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}"
+    )
+    if limit is not None:
         sql += f" LIMIT {int(limit)}"
     rows = db.rows(sql, params)
-    ids = [r[0] for r in rows]
-    outcomes = current_outcomes(db, ids)
-    latest = _latest_author_forecasts(db, ids)
+    latest = _latest_author_forecasts(db, [r[0] for r in rows])
     states = []
     for r in rows:
         prediction = prediction_from_row(r)
-        outcome = outcomes.get(prediction.id)
-        status = _status(prediction, outcome, today)
-        if selection.status and status != selection.status:
-            continue
+        outcome = _standing_from_row(r)
         latest_p, count = latest.get(prediction.id, (prediction.p, 1))
-        states.append(PredictionState(prediction, status, outcome, latest_p, count))
-        if limit is not None and len(states) >= limit:
-            break
+        resolved_on = as_date(r[_N_PREDICTION + 2]) if outcome is not None else None
+        states.append(PredictionState(prediction, _status(prediction, outcome, today), outcome, latest_p, count,
+                                      resolved_on))
     return states
 
 
-def count_matching(conn, selection: Selection) -> int:
+def _standing_from_row(r) -> Outcome | None:
+    """The standing Outcome from a row of select_predictions (its result as derived:
+    an option's name as the question spells it)."""
+    result, code = r[_N_PREDICTION], r[_N_PREDICTION + 1]
+    if code == PENDING or code is None:
+        return None
+    return OUTCOMES.record_from(r[_N_PREDICTION + 3:])._replace(result=result)
+
+
+def count_matching(conn, selection: Selection, today: dt.date | None = None) -> int:
     db = as_db(conn)
-    where, params = where_sql(selection, db)
+    where, params = where_sql(selection, db, today)
     return db.rows(f"SELECT count(*) FROM predictions p WHERE {where}", params)[0][0]
 
 
@@ -199,7 +226,7 @@ def prediction_history(conn, prediction_id: str, today: dt.date) -> PredictionHi
             params,
         )
     ]
-    outcomes = [outcome_from_row(r) for r in _outcome_rows(db, [prediction_id])]
+    outcomes = [outcome_from_row(r) for r in outcome_rows(db, [prediction_id])]
     return PredictionHistory(states[0], forecasts, outcomes)
 
 
@@ -259,31 +286,25 @@ def stored_problems(conn) -> list[Problem]:
     ]
 
 
-def current_outcomes(conn, ids: list[str] | None = None) -> dict[str, Outcome]:
-    """The outcome that stands for each prediction: the first plain entry, or the last correction after it.
-
-    services.scores uses it too, after its join has kept only entries that can stand
-    (scores.STANDING_ENTRY_SQL, the same rule for a lone or early correction, in SQL).
-    """
-    if ids is not None and not ids:
+def current_outcomes(conn, ids: list[str]) -> dict[str, Outcome]:
+    """The outcome that stands for each of `ids` that has one (index.derive's rule, stored)."""
+    if not ids:
         return {}
-    few = ids is None or len(ids) <= MAX_IDS
-    wanted = None if few else set(ids)
+    db = as_db(conn)
     current: dict[str, Outcome] = {}
-    for r in _outcome_rows(as_db(conn), ids if few else None):
-        pid, correction = r[0], r[-1]
-        if wanted is not None and pid not in wanted:
-            continue
-        if correction:
-            if pid in current:  # a correction stands only after a resolution it corrects
-                current[pid] = outcome_from_row(r)
-        elif pid not in current:
-            current[pid] = outcome_from_row(r)
+    for start in range(0, len(ids), MAX_IDS):
+        params: dict[str, Any] = {}
+        chunk = in_list("id", ids[start:start + MAX_IDS], params)
+        for r in db.rows(
+            f"SELECT p.result, {_OUTCOME_COLUMNS} FROM predictions p JOIN outcomes o ON o.rowid = p.outcome_entry "
+            f"WHERE p.id IN {chunk} AND {UNAMBIGUOUS_SQL}", params,
+        ):
+            current[r[1]] = OUTCOMES.record_from(r[1:])._replace(result=r[0])
     return current
 
 
-def _outcome_rows(db, ids: list[str] | None) -> list[tuple]:
-    """Outcome entries (of `ids`, or all), in OUTCOME_ORDER."""
+def outcome_rows(db, ids: list[str] | None) -> list[tuple]:
+    """Outcome entries (of `ids`, or all), in OUTCOME_ORDER, as rows of OUTCOMES' columns."""
     params: dict[str, Any] = {}
     where = "" if ids is None else f"WHERE o.prediction_id IN {in_list('id', ids, params)} "
     return db.rows(f"SELECT {_OUTCOME_COLUMNS} FROM outcomes o {where}ORDER BY {OUTCOME_ORDER_SQL}", params)
@@ -315,42 +336,15 @@ def _status(prediction: Prediction, outcome: Outcome | None, today: dt.date) -> 
 
 
 def prediction_from_row(r) -> Prediction:
-    """A Prediction from a row of _PREDICTION_COLUMNS."""
-    (id_, claim, p, p_typed, by, made, due, set_id, about, criteria, source, note, tags, tests,
-     file, line, col, position) = r
-    return Prediction(
-        id=id_, claim=claim, p=p, p_typed=p_typed, by=by, made=as_date(made),
-        location=SourceLocation(file, line, col), position=position, set_id=set_id, due=as_date(due),
-        about=about, criteria=criteria, tags=tuple(json.loads(tags)), source=source,
-        tests=tuple(json.loads(tests)), note=note,
-    )
+    """A Prediction from a row starting with _PREDICTION_COLUMNS."""
+    return PREDICTIONS.record_from(r[:_N_PREDICTION])
 
 
 def forecast_from_row(r) -> Forecast:
     """A Forecast from a row of _FORECAST_COLUMNS."""
-    prediction_id, p, p_typed, by, at, file, line, col, note, initial = r
-    return Forecast(prediction_id, p, p_typed, by, as_date(at), SourceLocation(file, line, col), note, bool(initial))
+    return FORECASTS.record_from(r)
 
 
 def outcome_from_row(r) -> Outcome:
     """An Outcome from a row of _OUTCOME_COLUMNS."""
-    prediction_id, result, on, by, file, line, col, evidence, note, correction = r
-    evidence = tuple(Evidence(**e) for e in json.loads(evidence))
-    return Outcome(prediction_id, result, as_date(on), by, SourceLocation(file, line, col), evidence, note, bool(correction))
-
-
-def __getattr__(name: str):
-    # The SQLAlchemy table objects and OUTCOME_ORDER as Core columns, for code
-    # that builds Core queries (services.checks); made on first use so that
-    # importing this module never loads SQLAlchemy.
-    if name in ("P", "F", "O", "T", "OUTCOME_ORDER"):
-        from ..index.tables import ForecastRow, OutcomeRow, PredictionRow, TagRow
-
-        outcomes = OutcomeRow.__table__
-        values = {
-            "P": PredictionRow.__table__, "F": ForecastRow.__table__, "O": outcomes, "T": TagRow.__table__,
-            "OUTCOME_ORDER": tuple(outcomes.c[c] for c in OUTCOME_ORDER_COLUMNS),
-        }
-        globals().update(values)
-        return values[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return OUTCOMES.record_from(r)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,8 @@ from ..errors import LedgerError, Problem
 from ..models import MAX_ID_LENGTH
 from ..records import FileRecords
 from ..store.read import read_document, read_file
-from ..store.write import Insertion, create_exclusive, write_atomic
+from ..store.discover import SYMLINK_WRITE, NotALedgerFile, read_limited, symlink_reason, writable_path
+from ..store.write import Appeared, Insertion, write_files_atomically
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -85,16 +87,29 @@ def check_text(
 
 
 def write_text(root: Path, rel_path: str, old_text: str | None, new_text: str) -> os.stat_result:
-    """The atomic write of commit_text, for callers that checked several files first (check_text).
+    """The atomic write of commit_text, for callers that checked the file first (check_text).
 
     Returns the written file's stat (store.write.write_atomic)."""
-    path = root / rel_path
-    if old_text is None:
-        try:
-            return create_exclusive(path, new_text)
-        except FileExistsError:
-            raise LedgerError(f"{rel_path} appeared while writing; run the command again") from None
-    return write_atomic(path, new_text)
+    return write_texts(root, {rel_path: (old_text, new_text)})[rel_path]
+
+
+def write_texts(root: Path, texts: Mapping[str, tuple[str | None, str]]) -> dict[str, os.stat_result]:
+    """Write {rel_path: (old text or None, new text)} all at once, or nothing (store.write.write_files_atomically).
+
+    Every path must keep the ledger's rule for files (store.discover.writable_path:
+    no symlink, nothing in the way), and a file whose old text is None must not
+    exist yet. Returns each file's stat as written; LedgerError, naming the file, if any fails.
+    """
+    paths = {rel: writable_path(root, rel) for rel in texts}
+    try:
+        stats = write_files_atomically(
+            {paths[rel]: new for rel, (_old, new) in texts.items()},
+            new=[paths[rel] for rel, (old, _new) in texts.items() if old is None],
+        )
+    except Appeared as exc:
+        rel = next((r for r, p in paths.items() if os.fspath(p) == exc.filename), exc.filename)
+        raise LedgerError(f"{rel} appeared while writing; run the command again") from None
+    return {rel: stats[paths[rel]] for rel in texts}
 
 
 def _keyless(problems: list[Problem]) -> list[tuple[str, str]]:
@@ -103,10 +118,26 @@ def _keyless(problems: list[Problem]) -> list[tuple[str, str]]:
 
 
 def read_text(path: Path) -> str | None:
+    """A ledger file's text before a write adds to it; None when there is no such file.
+
+    Read as store.discover reads ledger files (no symlink, a regular file, within
+    the size limit); anything else is a LedgerError naming the file.
+    """
     try:
-        return path.read_bytes().decode("utf-8")
+        data = read_limited(path, yamlio.MAX_FILE_BYTES)
     except FileNotFoundError:
         return None
+    except NotALedgerFile:
+        what = symlink_reason(path, SYMLINK_WRITE) if os.path.islink(path) else "not a regular file (a FIFO, socket or device): rename it"
+        raise LedgerError(f"cannot add to {path}: it is {what}; nothing was written") from None
+    except IsADirectoryError:
+        raise LedgerError(f"cannot add to {path}: it is a folder; rename it; nothing was written") from None
+    except OSError as exc:
+        raise LedgerError(f"cannot read {path}: {exc.strerror}; check its permissions; nothing was written") from None
+    if len(data) > yamlio.MAX_FILE_BYTES:
+        raise LedgerError(f"cannot add to {path}: it is larger than {yamlio.MAX_FILE_BYTES // (1024 * 1024)} MiB; split it")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise LedgerError(f"{path} is not UTF-8 text; fix it before adding to it") from None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,10 @@ from ..models import (
     SetHeaderIn,
     check_slug,
 )
+from ..kinds import BINARY, CHOICE, FORECAST_KEYS, KINDS, NUMERIC
+from ..kinds import LABELS as KIND_LABELS
+from ..kinds import summary as kind_summary
+from .discover import SKIPPED, NotALedgerFile, read_limited
 from ..records import Evidence, FileRecords, Forecast, Outcome, Prediction, PredictionSet
 
 KIND_HINT = (
@@ -42,6 +45,13 @@ def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecor
     # the cyclic collector would otherwise rescan them again and again (~25% of a load).
     with _gc_paused():
         return _read_file(root, rel_path, data)
+
+
+def unread_file(rel_path: str, message: str, code: str) -> FileRecords:
+    """The records of an entry that was not read (store.discover.entry_bytes): none, and the problem why."""
+    out = FileRecords(rel_path)
+    out.problems.append(_problem(rel_path, 0, 0, message, code))
+    return out
 
 
 def read_document(rel_path: str, doc: yamlio.Document) -> FileRecords:
@@ -67,6 +77,9 @@ def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
     out = FileRecords(rel_path)
     try:
         data = _bytes_within_limit(root / rel_path, data)
+    except NotALedgerFile as exc:
+        out.problems.append(_problem(rel_path, 0, 0, exc.strerror, SKIPPED))
+        return out
     except OSError as exc:
         out.problems.append(_problem(rel_path, 0, 0, f"cannot read the file: {exc.strerror}", "io"))
         return out
@@ -96,13 +109,11 @@ def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
 
 
 def _bytes_within_limit(path: Path, data: bytes | None) -> bytes:
-    """The file's bytes, its size checked first: an oversized file is neither read nor decoded."""
-    if data is not None:
-        yamlio.check_size(len(data))
-        return data
-    with open(path, "rb") as fh:
-        yamlio.check_size(os.fstat(fh.fileno()).st_size)
-        return fh.read()
+    """The file's bytes, within the size limit: an oversized file is read no further than the limit, nor decoded."""
+    if data is None:
+        data = read_limited(path, yamlio.MAX_FILE_BYTES)
+    yamlio.check_size(len(data))
+    return data
 
 
 def _read_document(doc: yamlio.Document, out: FileRecords) -> None:
@@ -166,6 +177,10 @@ def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int,
         return
     node = seq_node.value[i]
     loc = SourceLocation(out.path, node.start_mark.line + 1, node.start_mark.column + 1)
+    kind = _kind_given(item, raw, doc, (PREDICTIONS_KEY, i), loc, out, "a prediction")
+    if kind is None:
+        out.rejected.append(("prediction", item.id))
+        return
     by = item.by or header.by
     made = item.made or header.made
     if by is None or made is None:
@@ -177,15 +192,18 @@ def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int,
         out.rejected.append(("prediction", item.id))
         return
     tags = tuple(dict.fromkeys(header.tags + item.tags)) if header.tags or item.tags else ()
+    p, p_typed, dist = _forecast_value(kind, item)
+    dates = kind == NUMERIC and item.quantiles.dates
     out.predictions.append(
         Prediction(
-            id=item.id, claim=item.claim, p=item.p.value, p_typed=item.p.typed, by=by, made=made,
+            id=item.id, claim=item.claim, p=p, p_typed=p_typed, by=by, made=made,
             location=loc, position=position, set_id=header.set, due=item.due or header.due,
             about=item.about or header.about, criteria=item.criteria, tags=tags,
             source=item.source or header.source, tests=tuple(item.tests), note=item.note,
+            kind=kind, dist=dist, ordered=item.ordered, unit=item.unit, dates=dates, closes=item.closes,
         )
     )
-    out.forecasts.append(Forecast(item.id, item.p.value, item.p.typed, by, made, loc, item.note, initial=True))
+    out.forecasts.append(Forecast(item.id, p, p_typed, by, made, loc, item.note, True, kind, dist))
     for j, f in enumerate(item.forecasts):
         fnode = node_at(doc, (PREDICTIONS_KEY, i, "forecasts", j))
         floc = SourceLocation(out.path, fnode[0], fnode[1])
@@ -197,7 +215,76 @@ def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int,
                 Problem(floc, f"this forecast is dated {f.at}, before the prediction was made ({made})", "order")
             )
             continue
-        out.forecasts.append(Forecast(item.id, f.p.value, f.p.typed, f.by or by, f.at, floc, f.note))
+        problem = fitting_forecast(kind, item.options, dates, f)
+        if problem:
+            out.problems.append(Problem(floc, problem, "kind"))
+            continue
+        fp, fp_typed, fdist = _forecast_value(kind, f)
+        out.forecasts.append(Forecast(item.id, fp, fp_typed, f.by or by, f.at, floc, f.note, False, kind, fdist))
+
+
+def _kind_given(item, raw: dict, doc: yamlio.Document, prefix: tuple, loc: SourceLocation, out: FileRecords,
+                what: str) -> str | None:
+    """The kind a record's keys give (exactly one of p, options, quantiles), or None with its problem."""
+    given = [k for k in KINDS if getattr(item, FORECAST_KEYS[k]) is not None]
+    if len(given) == 1:
+        kind = given[0]
+        if item.__class__ is PredictionIn and kind != CHOICE and item.ordered:
+            line, col = yamlio.locate(doc.node, prefix + ("ordered",), key=True)
+            out.problems.append(_problem(out.path, line, col, "`ordered:` is for a multiple-choice question (one with `options:`)", "kind"))
+            return None
+        if item.__class__ is PredictionIn and kind != NUMERIC and item.unit is not None:
+            line, col = yamlio.locate(doc.node, prefix + ("unit",), key=True)
+            out.problems.append(_problem(out.path, line, col, "`unit:` is for a numeric question (one with `quantiles:`)", "kind"))
+            return None
+        return kind
+    if not given:
+        out.problems.append(Problem(loc, f"{what} is missing `p:` (a multiple-choice question gives `options:`, "
+                                         "a numeric one `quantiles:`)", "missing"))
+        return None
+    keys = [FORECAST_KEYS[k] for k in given]
+    line, col = yamlio.locate(doc.node, prefix + (keys[1],), key=True)
+    out.problems.append(_problem(out.path, line, col, f"{what} gives both `{keys[0]}:` and `{keys[1]}:`; give one "
+                                 "(`p` for yes/no, `options` for multiple choice, `quantiles` for numeric)", "kind"))
+    return None
+
+
+def _forecast_value(kind: str, item) -> tuple[float | None, str, tuple]:
+    """(p, p as typed or a one-line summary, distribution) of a validated record of that kind."""
+    if kind == BINARY:
+        return item.p.value, item.p.typed, ()
+    dist = item.options if kind == CHOICE else item.quantiles.quantiles
+    return None, kind_summary(kind, dist), dist
+
+
+def fitting_forecast(kind: str, options: tuple | None, dates: bool, f) -> str | None:
+    """Why forecast f (a validated record with p, options or quantiles) does not fit a
+    question of `kind` (with those options; numeric: dates or numbers), or None."""
+    given = [k for k in KINDS if getattr(f, FORECAST_KEYS[k]) is not None]
+    if len(given) != 1:
+        return ("a forecast gives one of `p:` (yes/no), `options:` (multiple choice) or `quantiles:` (numeric)"
+                if not given else f"a forecast gives both `{FORECAST_KEYS[given[0]]}:` and `{FORECAST_KEYS[given[1]]}:`; give one")
+    if given[0] != kind:
+        return f"this question is {KIND_LABELS[kind]}: its forecasts give `{FORECAST_KEYS[kind]}:`, not `{FORECAST_KEYS[given[0]]}:`"
+    if kind == CHOICE:
+        return options_mismatch(tuple(o.label for o in options), tuple(o.label for o in f.options))
+    if kind == NUMERIC and f.quantiles.dates != dates:
+        return f"this question's values are {'dates' if dates else 'numbers'}; give its quantiles as {'dates' if dates else 'numbers'} too"
+    return None
+
+
+def options_mismatch(wanted: tuple[str, ...], given: tuple[str, ...]) -> str | None:
+    """Why a forecast's options are not its question's (the same names, any order), or None."""
+    if {g.casefold() for g in given} == {w.casefold() for w in wanted} and len(given) == len(wanted):
+        return None
+    missing = [w for w in wanted if w.casefold() not in {g.casefold() for g in given}]
+    extra = [g for g in given if g.casefold() not in {w.casefold() for w in wanted}]
+    parts = []
+    if extra:
+        parts.append(f"{', '.join(map(repr, extra))} {'is not an option' if len(extra) == 1 else 'are not options'}")
+    if missing:
+        parts.append(f"{', '.join(map(repr, missing))} {'is' if len(missing) == 1 else 'are'} missing")
+    return f"{'; '.join(parts)}: a forecast gives every option of the question ({', '.join(wanted)})"
 
 
 def read_header(doc: yamlio.Document, out: FileRecords) -> SetHeaderIn | None:
@@ -224,9 +311,14 @@ def read_forecast(doc: yamlio.Document, i: int, raw: Any, out: FileRecords) -> N
     if item is None:
         return
     line, col = node_at(doc, (FORECASTS_KEY, i))
-    out.forecasts.append(
-        Forecast(item.prediction, item.p.value, item.p.typed, item.by, item.at, SourceLocation(out.path, line, col), item.note)
-    )
+    loc = SourceLocation(out.path, line, col)
+    given = [k for k in KINDS if getattr(item, FORECAST_KEYS[k]) is not None]
+    if len(given) != 1:
+        # Which kind its question is is checked when the index is refreshed; one of the keys is needed here.
+        out.problems.append(Problem(loc, fitting_forecast(BINARY, None, False, item), "kind" if given else "missing"))
+        return
+    p, p_typed, dist = _forecast_value(given[0], item)
+    out.forecasts.append(Forecast(item.prediction, p, p_typed, item.by, item.at, loc, item.note, False, given[0], dist))
 
 
 def _read_outcomes(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
@@ -265,8 +357,10 @@ def _read_outcomes(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
         if detail is None:
             continue
         evidence = base_evidence + tuple(Evidence(**e.model_dump()) for e in detail.evidence)
+        r = detail.result
         out.outcomes.append(
-            Outcome(pid, detail.result, detail.on or header.on, header.by, loc, evidence, detail.note or header.note, header.correction)
+            Outcome(pid, r.result, detail.on or header.on, header.by, loc, evidence, detail.note or header.note,
+                    header.correction, r.value, r.is_date)
         )
 
 

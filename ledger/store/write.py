@@ -4,16 +4,20 @@ Nothing a person wrote is re-serialised. Adding a record inserts its YAML text
 after the last item of a list, so comments, order and formatting elsewhere stay
 byte for byte. Every write goes to a temporary file in the same directory, is
 fsynced, then renamed over the original: a crash leaves the old file or the new
-one, never half of either. A lock file serialises writers across processes.
+one, never half of either. A write of several files writes every temporary file
+before the first rename, so a failure (a full disk, a read-only folder) leaves
+none of them. A lock on the ledger's root folder serialises writers across processes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,15 +25,26 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import yamlio
 from ..errors import LedgerError, Problem, SourceLocation
-from .discover import INDEX_DIR
+from .discover import TEMP_PATTERN
 
-LOCK_NAME = "lock"
+# Where a folder cannot be locked (Windows; network file systems that emulate flock
+# with POSIX locks, which need a file open for writing), this file in the root is.
+LOCK_FILE = ".pledger.lock"
+# Test hook: "STAGE:DIR" makes a writer stop at STAGE ("locked", or "rename-N" before
+# its N-th rename), create DIR/STAGE.ready and wait until DIR/go exists, so a test can
+# kill it inside the locked section (tests/test_files_and_faults.py).
+PAUSE_ENV = "PLEDGER_TEST_PAUSE"
 _local = threading.local()
 
 
 @contextlib.contextmanager
 def ledger_lock(root: Path) -> Iterator[None]:
-    """Hold the ledger's lock (re-entrant within a process)."""
+    """Hold the ledger's lock (re-entrant within a thread).
+
+    The lock is flock(2) on the root folder itself: nothing to create, nothing
+    that deleting `.pledger/` (or anything else) can remove while it is held, and
+    it works on a read-only ledger. The kernel drops it when the holder dies.
+    """
     depth = getattr(_local, "depth", 0)
     if depth:
         _local.depth = depth + 1
@@ -38,19 +53,50 @@ def ledger_lock(root: Path) -> Iterator[None]:
         finally:
             _local.depth -= 1
         return
-    lock_dir = root / INDEX_DIR
-    lock_dir.mkdir(exist_ok=True)
-    fd = os.open(lock_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _locked_fd(Path(root))
     try:
-        _lock_fd(fd)
         _local.depth = 1
+        _local.locked_at = time.time()
         try:
+            _test_pause("locked")
             yield
         finally:
             _local.depth = 0
+            _local.locked_at = None
             _unlock_fd(fd)
     finally:
         os.close(fd)
+
+
+def _locked_fd(root: Path) -> int:
+    """An fd holding the lock: the root folder's, else (where a folder cannot be locked) LOCK_FILE's."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None
+    if fcntl is not None:
+        try:
+            fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise LedgerError(f"cannot lock the ledger: cannot open the folder {root} ({exc.strerror}); check its permissions") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return fd
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno not in (errno.EBADF, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOLCK, errno.EISDIR):
+                raise
+    path = root / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise LedgerError(f"cannot lock the ledger: cannot open {path} ({exc.strerror}); {_what_to_do(exc)}") from None
+    try:
+        _lock_fd(fd)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _lock_fd(fd: int) -> None:
@@ -75,44 +121,183 @@ def _unlock_fd(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
+def _test_pause(stage: str) -> None:
+    spec = os.environ.get(PAUSE_ENV)
+    if not spec or spec.partition(":")[0] != stage:
+        return
+    folder = Path(spec.partition(":")[2])
+    (folder / f"{stage}.ready").touch()
+    while not (folder / "go").exists():
+        time.sleep(0.01)
+
+
+def remove_stale_temp_files(root: Path, rel_paths: Collection[str]) -> list[str]:
+    """Remove the temporary files (discover.TEMP_PATTERN) that a writer killed mid-write left.
+
+    Only under the lock: a temp file is stale when it is older than this
+    process's hold of the lock and the process named in it is gone (a writer
+    that finished renamed its temp files away; a live one holds the lock, or
+    writes an output file outside it). Returns the paths removed.
+    """
+    locked_at = getattr(_local, "locked_at", None)
+    if locked_at is None or os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
+        return []
+    removed = []
+    for rel in rel_paths:
+        match = TEMP_PATTERN.fullmatch(rel.rpartition("/")[2])
+        if match is None or int(match.group(1)) == os.getpid() or _alive(int(match.group(1))):
+            continue
+        path = Path(root) / rel
+        with contextlib.suppress(OSError):
+            if os.lstat(path).st_mtime < locked_at:
+                os.unlink(path)
+                removed.append(rel)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: alive, another user's
+        return True
+    return True
+
+
 def write_atomic(path: Path, text: str | bytes) -> os.stat_result:
     """Replace path's content with text (UTF-8) or bytes: temp file, fsync, rename, fsync the directory.
 
     Returns the written file's stat, taken before the rename: the size and
     modification time of what this call wrote, whatever happens to path later.
+    A failure is a LedgerError naming the path (write_files_atomically).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_files_atomically({Path(path): text})[Path(path)]
+
+
+def create_exclusive(path: Path, text: str) -> os.stat_result:
+    """Write a new file atomically; refuse if it already exists. Returns its stat (see write_atomic)."""
+    return write_files_atomically({Path(path): text}, new=[Path(path)])[Path(path)]
+
+
+def write_files_atomically(
+    files: Mapping[Path, str | bytes], *, new: Collection[Path] = ()
+) -> dict[Path, os.stat_result]:
+    """Write every file (text as UTF-8, or bytes): all of them, or none if anything fails before the renames.
+
+    Every file's content goes to a temporary file beside it and is fsynced
+    first; only then are they renamed over their targets, in order, and their
+    folders fsynced. A failure before the renames (a full disk, a read-only or
+    unwritable folder) removes the temporary files and any folder made for them,
+    and is a LedgerError naming the path, saying nothing was written. A path in
+    `new` must not exist: Appeared (a FileExistsError) if one did meanwhile; nothing is written.
+    A symlink at a path is followed: its target is replaced (for outputs such as
+    `-o post.md`; ledger writes refuse links first, store.discover.writable_path).
+    Returns each file's stat as written (see write_atomic).
+    """
+    targets = {Path(path): content for path, content in files.items()}
+    temps: list[tuple[str, Path]] = []
+    made: list[Path] = []
+    stats: dict[Path, os.stat_result] = {}
+    current = None
+    try:
+        for path, content in targets.items():
+            current = path
+            real = Path(os.path.realpath(path))
+            made += _make_folders(real.parent)
+            temp, stats[path] = _write_temp(real, content)
+            temps.append((temp, real))
+        for path in new:
+            if os.path.lexists(path):
+                raise Appeared(errno.EEXIST, "appeared while writing", os.fspath(path))
+    except BaseException as exc:
+        for temp, _ in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        if isinstance(exc, OSError) and not isinstance(exc, Appeared):
+            raise write_error(current, exc) from None
+        raise
+    done = 0
+    try:
+        for i, (temp, real) in enumerate(temps):
+            _test_pause(f"rename-{i}")
+            os.replace(temp, real)
+            done += 1
+    except OSError as exc:
+        for temp, _ in temps[done:]:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        written = ", ".join(os.fspath(real) for _, real in temps[:done])
+        raise LedgerError(
+            f"cannot write {os.fspath(temps[done][1])}: {exc.strerror or exc}; "
+            + (f"written before it: {written}" if written else "nothing was written")
+        ) from None
+    for folder in dict.fromkeys(real.parent for _, real in temps):
+        _fsync_dir(folder)
+    return stats
+
+
+class Appeared(FileExistsError):
+    """A file write_files_atomically was to create exists already (another program made it meanwhile)."""
+
+
+def write_error(path: Path | None, exc: OSError) -> LedgerError:
+    """The one-line error for a write that failed with exc: the path, what happened, what to do."""
+    shown = os.fspath(exc.filename) if path is None and exc.filename else os.fspath(path)
+    return LedgerError(f"cannot write {shown}: {exc.strerror or exc}; nothing was written ({_what_to_do(exc)})")
+
+
+def _what_to_do(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return "free some space and run the command again"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only: write to a copy elsewhere, or remount it read-write"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "check the folder's permissions"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
+        return "a file or folder is in the way: move it"
+    return "check the folder and run the command again"
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """mkdir -p folder; returns the folders it made, outermost first (to remove them if the write fails)."""
+    missing = []
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for each in reversed(missing):
+        os.mkdir(each)
+    return list(reversed(missing))
+
+
+def _write_temp(path: Path, content: str | bytes) -> tuple[str, os.stat_result]:
     mode = _new_file_mode()  # mkstemp makes 0600 files; a new file gets what an editor would give it
     with contextlib.suppress(FileNotFoundError):
         mode = os.stat(path).st_mode & 0o777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.pledger-{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
             fh.flush()
             os.fsync(fh.fileno())
             written = os.fstat(fh.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
-    return written
+    return tmp, written
 
 
 def _new_file_mode() -> int:
     umask = os.umask(0o022)  # the only way to read the umask is to set it
     os.umask(umask)
     return 0o666 & ~umask
-
-
-def create_exclusive(path: Path, text: str) -> os.stat_result:
-    """Write a new file atomically; refuse if it already exists. Returns its stat (see write_atomic)."""
-    if path.exists():
-        raise FileExistsError(path)
-    return write_atomic(path, text)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -1,0 +1,202 @@
+"""What follows from several records, computed once when the index is refreshed.
+
+For each prediction: its **standing outcome** (the rule below), the outcome code
+scoring reads, the value of a numeric resolution and the date it was first
+resolved; for each outcome entry and forecast, whether it fits its question's
+kind. Every reader uses these stored columns: no rule has a second copy.
+
+The outcome rule. A prediction's outcome entries are ordered by date; on the
+same day a first resolution comes before its corrections; then by file and line.
+The first plain (non-correction) entry resolves it; the last correction after
+that entry stands. A correction with no plain entry before it corrects nothing,
+and a second plain entry is an error: both are reported, and neither stands.
+Entries that do not fit the question (a value on a yes/no question, a name that
+is no option) are reported and left out, as if not written.
+
+Runs on the refresh's connection (ledger.index.sql Db: SQL text through the
+driver), for the predictions a refresh touched or for all of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import Problem, SourceLocation
+from ..kinds import ANNULLED, BINARY, CHOICE, LABELS, NUMERIC, match_option
+from .sql import Db, in_list
+
+# predictions.outcome: what scoring reads. Resolved: 1/0 for yes/no, the option's
+# position (0-based) for multiple choice, 0 for numeric (the value is outcome_value).
+PENDING = -1
+ANNULLED_CODE = -2
+YES, NO = 1, 0
+
+# More ids than this: derive everything (one pass), rather than lists of ids in SQL.
+MAX_IDS = 500
+
+_OUTCOME_COLUMNS = 'o.rowid, o.prediction_id, o.result, o."on", o.correction, o.file, o.line, o.col, o.value, o.value_is_date'
+_ORDER = 'o.prediction_id, o."on", o.correction, o.file, o.line'
+
+
+def standing_entry(entries: list[tuple]) -> tuple[int | None, list[tuple[int, str, int | None]]]:
+    """The outcome rule (module docstring) on one prediction's fitting entries, in order.
+
+    entries: (correction,) + anything, oldest first. Returns the index of the
+    standing entry (None: unresolved) and the entries that are errors, as
+    (index, "correction" | "resolved-twice", index of the resolution it repeats).
+    """
+    first = None
+    standing = None
+    errors: list[tuple[int, str, int | None]] = []
+    for i, entry in enumerate(entries):
+        correction = entry[0]
+        if correction:
+            if first is None:
+                errors.append((i, "correction", None))
+            else:
+                standing = i
+        elif first is None:
+            first = standing = i
+        else:
+            errors.append((i, "resolved-twice", first))
+    return standing, errors
+
+
+def derive(db: Db, ids: Iterable[str] | None = None) -> None:
+    """Recompute the derived columns and problems of the predictions with `ids` (None: all)."""
+    ids = None if ids is None else sorted(set(ids))
+    if ids is not None and len(ids) > MAX_IDS:
+        ids = None
+    if ids is not None and not ids:
+        return
+    params: dict[str, Any] = {}
+    where_p = "" if ids is None else f"WHERE p.id IN {in_list('d', ids, params)}"
+    where_o = "" if ids is None else f"WHERE o.prediction_id IN {in_list('d', ids, params)}"
+    where_f = "" if ids is None else f"AND f.prediction_id IN {in_list('d', ids, params)}"
+
+    predictions: dict[str, list[tuple]] = {}
+    for rowid, pid, kind, dist, dates in db.rows(f"SELECT p.rowid, p.id, p.kind, p.dist, p.dates FROM predictions p {where_p}", params):
+        options = tuple(item[0] for item in json.loads(dist)) if kind == CHOICE else ()
+        predictions.setdefault(pid, []).append((rowid, kind, options, bool(dates)))
+
+    problems: list[tuple] = []
+    misfit_outcomes: list[tuple] = []
+    updates: list[tuple] = []
+    by_prediction: dict[str, list[tuple]] = {}
+    for row in db.rows(f"SELECT {_OUTCOME_COLUMNS} FROM outcomes o {where_o} ORDER BY {_ORDER}", params):
+        by_prediction.setdefault(row[1], []).append(row)
+    for pid, rows in by_prediction.items():
+        copies = predictions.get(pid)
+        if not copies or len(copies) > 1:
+            continue  # unknown (check reports it) or ambiguous (reads leave every copy out)
+        rowid, kind, options, dates = copies[0]
+        fitting = []
+        for r in rows:
+            code, label, why = _fit(pid, kind, options, dates, r[2], r[8], bool(r[9]))
+            if why is None:
+                fitting.append((bool(r[4]), code, label) + r)
+            else:
+                misfit_outcomes.append((r[0],))
+                problems.append((pid, r[5], r[6], r[7], "kind", why, "[]"))
+        standing, errors = standing_entry(fitting)
+        for i, what, first in errors:
+            entry = fitting[i]
+            problems.append(_order_problem(pid, entry, what, fitting[first] if first is not None else None))
+        if standing is not None:
+            _, code, label, orowid, _, result, _, _, _, _, _, value, _ = fitting[standing]
+            first_on = next(e for e in fitting if not e[0])[6]
+            updates.append((label if label is not None else result, code, value if kind == NUMERIC else None, orowid,
+                            first_on, rowid))
+
+    misfit_forecasts: list[tuple] = []
+    for frowid, pid, fkind, fdist, file, line, col in db.rows(
+        "SELECT f.rowid, f.prediction_id, f.kind, f.dist, f.file, f.line, f.col FROM forecasts f "
+        f"WHERE NOT f.initial {where_f}", params,
+    ):
+        copies = predictions.get(pid)
+        if not copies or len(copies) > 1:
+            continue
+        _, kind, options, dates = copies[0]
+        why = _forecast_misfit(pid, kind, options, dates, fkind, fdist)
+        if why is not None:
+            misfit_forecasts.append((frowid,))
+            problems.append((pid, file, line, col, "kind", why, "[]"))
+
+    # Reset the touched predictions, then write what was derived.
+    db.run(f"UPDATE predictions SET result = NULL, outcome = {PENDING}, outcome_value = NULL, outcome_entry = NULL, "
+           f"resolved_on = NULL {where_p.replace('p.id', 'id')}", params)
+    db.run(f"UPDATE outcomes SET fits = TRUE {where_o.replace('o.prediction_id', 'prediction_id')}", params)
+    db.run(f"UPDATE forecasts SET fits = TRUE WHERE NOT initial {where_f.replace('f.prediction_id', 'prediction_id')}", params)
+    db.many("UPDATE predictions SET result = ?, outcome = ?, outcome_value = ?, outcome_entry = ?, resolved_on = ? "
+            "WHERE rowid = ?", updates)
+    db.many("UPDATE outcomes SET fits = FALSE WHERE rowid = ?", misfit_outcomes)
+    db.many("UPDATE forecasts SET fits = FALSE WHERE rowid = ?", misfit_forecasts)
+    db.run(f"DELETE FROM derived_problems {where_o.replace('o.prediction_id', 'prediction_id')}", params)
+    db.many("INSERT INTO derived_problems (prediction_id, file, line, col, code, message, refs) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            problems)
+
+
+def _fit(pid: str, kind: str, options: tuple[str, ...], dates: bool, result: str, value: float | None,
+         is_date: bool) -> tuple[int, str | None, str | None]:
+    """(outcome code, the option's label for multiple choice, None) when an entry fits; else (0, None, why)."""
+    if result == ANNULLED:
+        return ANNULLED_CODE, None, None
+    if kind == BINARY:
+        if result in ("yes", "no"):
+            return (YES if result == "yes" else NO), None, None
+        return 0, None, f"{result!r} is not a result for the yes/no question {pid!r}; use yes, no or annulled"
+    if kind == CHOICE:
+        label = match_option(options, result)
+        if label is not None:
+            return options.index(label), label, None
+        return 0, None, (f"{result!r} is not an option of {pid!r}; resolve it to one of {', '.join(options)} "
+                         "(or annulled)")
+    if value is None or is_date != dates:
+        want = "a date (YYYY-MM-DD)" if dates else "a number"
+        return 0, None, f"{result!r} is not a value for the numeric question {pid!r}; resolve it to {want}, or annulled"
+    return 0, None, None
+
+
+def _forecast_misfit(pid: str, kind: str, options: tuple[str, ...], dates: bool, fkind: str, fdist: str) -> str | None:
+    from ..kinds import FORECAST_KEYS
+
+    if fkind != kind:
+        return (f"{pid!r} is a {LABELS[kind]} question: a forecast on it gives `{FORECAST_KEYS[kind]}:`, "
+                f"not `{FORECAST_KEYS[fkind]}:`")
+    if kind == CHOICE:
+        from ..store.read import options_mismatch
+
+        return options_mismatch(options, tuple(item[0] for item in json.loads(fdist)))
+    if kind == NUMERIC:
+        # A date's value is typed as YYYY-MM-DD; a number never is.
+        from ..kinds import parse_quantity
+
+        fdates = parse_quantity(json.loads(fdist)[0][3])[2]
+        if fdates != dates:
+            return (f"{pid!r} is about {'dates' if dates else 'numbers'}: give the forecast's quantiles as "
+                    f"{'dates' if dates else 'numbers'} too")
+    return None
+
+
+def _order_problem(pid: str, entry: tuple, what: str, first: tuple | None) -> tuple:
+    # entry: (correction, code, label, rowid, prediction_id, result, on, correction, file, line, col, value, is_date)
+    on, file, line, col = entry[6], entry[8], entry[9], entry[10]
+    if what == "correction":
+        message = (f"{pid!r} has `correction: true` on {on}, but no earlier entry resolves it; "
+                   "remove `correction: true`, or date it on or after the resolution it corrects")
+        return (pid, file, line, col, "correction", message, "[]")
+    message = (f"{pid!r} is already resolved at {{0}}; to change the result add `correction: true` to this entry "
+               "(or use `pledger resolve --correct`)")
+    return (pid, file, line, col, "resolved-twice", message, json.dumps([[first[8], first[9], 0]]))
+
+
+def stored_problems(db: Db) -> list[Problem]:
+    """The problems derive() found, for services.checks."""
+    return [
+        Problem(SourceLocation(file, line, col), message, code, tuple(SourceLocation(*ref) for ref in json.loads(refs)))
+        for file, line, col, code, message, refs in db.rows(
+            "SELECT file, line, col, code, message, refs FROM derived_problems"
+        )
+    ]

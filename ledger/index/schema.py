@@ -1,0 +1,213 @@
+"""Index tables made from the record types, so a field is declared once (in ledger.records).
+
+A `RecordTable` maps one NamedTuple record type to a table: each field is a
+column of the matching SQL type (str, float, int, bool, date), tuples are JSON
+text, a `location` is three columns (file, line, col), and derived columns (what
+the refresh computes from several records, e.g. a prediction's standing outcome)
+follow. It makes the rows to insert (plain tuples, in column order, handed to
+the driver) and the records back from selected rows: adding a field to a record
+adds its column, its insert and its read.
+
+Kept free of SQLAlchemy except in `sqlalchemy_table` (the refresh creates the
+tables; the warm read and every query use SQL text, ledger.index.sql).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import SourceLocation
+from ..kinds import OptionP, Quantile
+from ..records import Evidence, Forecast, Outcome, Prediction, PredictionSet
+
+_SCALARS = (str, float, int, bool, dt.date)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column the refresh computes (not a record field)."""
+
+    name: str
+    type: type
+    index: bool = False
+    default: Any = None  # what a new row holds until the refresh derives it
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    type: type  # str, float, int, bool, dt.date, tuple (JSON text) or SourceLocation
+    nullable: bool
+    decode: Any = None  # JSON text back to the record's value (tuples)
+
+
+def _fields(record: type) -> list[_Field]:
+    hints = typing.get_type_hints(record)
+    out = []
+    for name in record._fields:
+        hint = hints[name]
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        nullable = type(None) in typing.get_args(hint)
+        base = args[0] if nullable and args else hint
+        origin = typing.get_origin(base) or base
+        if origin is SourceLocation:
+            out.append(_Field(name, SourceLocation, False))
+        elif origin is tuple:
+            inner = typing.get_args(base)
+            decode = _decode_evidence if inner and inner[0] is Evidence else (_decode_dist if name == "dist" else tuple)
+            out.append(_Field(name, tuple, False, decode))
+        elif origin in _SCALARS:
+            out.append(_Field(name, origin, nullable))
+        else:
+            raise TypeError(f"{record.__name__}.{name}: no column type for {hint!r}")
+    return out
+
+
+def _decode_evidence(items: list) -> tuple:
+    return tuple(Evidence(**e) for e in items)
+
+
+def _decode_dist(items: list) -> tuple:
+    # Options are (label, p, typed); quantiles (level, value, level as typed, value as typed).
+    return tuple(OptionP(*i) if len(i) == 3 else Quantile(*i) for i in items)
+
+
+def _encode(value: Any) -> str:
+    if value and isinstance(value[0], Evidence):
+        return json.dumps([e.to_dict() for e in value], ensure_ascii=False)
+    return json.dumps([list(v) if isinstance(v, tuple) else v for v in value], ensure_ascii=False)
+
+
+class RecordTable:
+    """One record type's table: its columns, rows to insert, and records from rows."""
+
+    def __init__(self, name: str, record: type, *, derived: tuple[Derived, ...] = (), indexed: tuple[str, ...] = (),
+                 composite: tuple[tuple[str, tuple[str, ...]], ...] = ()):
+        self.name = name
+        self.record = record
+        self.fields = _fields(record)
+        self.derived = derived
+        self.indexed = indexed
+        self.composite = composite
+        names: list[str] = []
+        for f in self.fields:
+            names += ["file", "line", "col"] if f.type is SourceLocation else [f.name]
+        self.stored = tuple(names)  # the columns a record fills, in order
+        self.columns = self.stored + tuple(d.name for d in derived)
+        # Dates are ISO text in SQLite (as SQLAlchemy stores them) and date objects elsewhere.
+        self._dates = frozenset(f.name for f in self.fields if f.type is dt.date)
+
+    # -- writing ------------------------------------------------------------------
+
+    def rows(self, records, *, iso_dates: bool) -> list[tuple]:
+        """Rows to insert (the `stored` columns, in order) for records of this type."""
+        plan = []
+        for i, f in enumerate(self.fields):
+            if f.type is SourceLocation:
+                plan.append((i, "location"))
+            elif f.type is tuple:
+                plan.append((i, "json"))
+            elif f.type is dt.date and iso_dates:
+                plan.append((i, "date"))
+            else:
+                plan.append((i, None))
+        out = []
+        append = out.append
+        for rec in records:
+            row: list = []
+            for i, how in plan:
+                v = rec[i]
+                if how is None:
+                    row.append(v)
+                elif how == "location":
+                    row += (v.path, v.line, v.column)
+                elif how == "json":
+                    row.append(_encode(v) if v else "[]")
+                else:
+                    row.append(None if v is None else v.isoformat())
+            append(tuple(row))
+        return out
+
+    def insert_sql(self) -> str:
+        cols = ", ".join(f'"{c}"' for c in self.stored)
+        return f"INSERT INTO {self.name} ({cols}) VALUES ({', '.join('?' for _ in self.stored)})"
+
+    # -- reading ------------------------------------------------------------------
+
+    def select_sql(self, alias: str) -> str:
+        """The stored columns as a select list (`p."id", p."claim", ...`), in the order `record_from` takes."""
+        return ", ".join(f'{alias}."{c}"' for c in self.stored)
+
+    def record_from(self, row) -> Any:
+        """The record from a row of `select_sql`'s columns (dates as ISO text or dates, booleans as 0/1)."""
+        values = []
+        i = 0
+        for f in self.fields:
+            if f.type is SourceLocation:
+                values.append(SourceLocation(row[i], row[i + 1], row[i + 2]))
+                i += 3
+                continue
+            v = row[i]
+            i += 1
+            if f.type is tuple:
+                v = f.decode(json.loads(v)) if v and v != "[]" else ()
+            elif f.type is dt.date:
+                v = v if v is None or isinstance(v, dt.date) else dt.date.fromisoformat(v)
+            elif f.type is bool:
+                v = bool(v)
+            values.append(v)
+        return self.record._make(values)
+
+    # -- the table ------------------------------------------------------------------
+
+    def sqlalchemy_table(self, metadata):
+        """The SQLAlchemy Table (made on the metadata the other index tables use)."""
+        from sqlalchemy import Boolean, Column, Date, Float, Index, Integer, String, Table, Text, false, text, true
+
+        types = {str: String, float: Float, int: Integer, bool: Boolean, dt.date: Date, tuple: Text}
+        cols = [Column("rowid", Integer, primary_key=True, autoincrement=True)]
+        for f in self.fields:
+            if f.type is SourceLocation:
+                cols += [Column("file", String, nullable=False, index=True), Column("line", Integer, nullable=False),
+                         Column("col", Integer, nullable=False)]
+            else:
+                cols.append(Column(f.name, types[f.type], nullable=f.nullable, index=f.name in self.indexed))
+        for d in self.derived:
+            default = None
+            if d.default is not None:
+                default = (true() if d.default else false()) if d.type is bool else text(str(d.default))
+            cols.append(Column(d.name, types[d.type], nullable=True, index=d.index, server_default=default))
+        extra = [Index(name, *columns) for name, columns in self.composite]
+        return Table(self.name, metadata, *cols, *extra)
+
+
+SETS = RecordTable("sets", PredictionSet, indexed=("id",))
+PREDICTIONS = RecordTable(
+    "predictions", Prediction,
+    indexed=("id", "by", "set_id"),
+    derived=(
+        # The standing outcome, derived by the refresh (index.derive) from the outcome entries:
+        Derived("result", str),  # as written: yes / no / annulled, an option's name, a value as typed
+        Derived("outcome", int, default=-1),  # what scoring reads: derive's codes (-1 pending, -2 annulled)
+        Derived("outcome_value", float),  # a numeric question's value (a date's day number)
+        Derived("outcome_entry", int),  # the standing entry's outcomes.rowid
+        Derived("resolved_on", dt.date),  # the first resolution's date: later forecasts are never scored
+    ),
+    # Ledger order with what scoring reads: `pledger score` scans this index alone, already sorted.
+    composite=(("ix_predictions_ledger_order",
+                ("made", "file", "position", "rowid", "id", "by", "p", "outcome", "kind", "resolved_on")),),
+)
+FORECASTS = RecordTable(
+    "forecasts", Forecast, indexed=("prediction_id", "by"),
+    derived=(Derived("fits", bool, default=True),),  # false: it does not fit its question (check says why)
+)
+OUTCOMES = RecordTable(
+    "outcomes", Outcome, indexed=("prediction_id",),
+    derived=(Derived("fits", bool, default=True),),
+    composite=(("ix_outcomes_prediction_result", ("prediction_id", "result")),),
+)
+RECORD_TABLES = (SETS, PREDICTIONS, FORECASTS, OUTCOMES)

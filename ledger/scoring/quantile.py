@@ -1,0 +1,234 @@
+"""Numeric forecasts given as quantiles: quantile (pinball) score, interval scores,
+weighted interval score, CRPS estimated from the quantiles, interval coverage and
+a PIT histogram.
+
+Input: a group of forecasts that give the same quantile levels: `levels` (m,),
+strictly increasing in (0, 1); `Q` (n, m) the values at those levels,
+non-decreasing along each row; `y` (n,) what happened. A ledger's forecasts with
+other level sets are other groups; `combine` adds groups up.
+
+  quantile score  mean over the levels of the pinball loss
+                  (1{y < q} - tau)(q - y)  (scoringrules.quantile_score)
+  CRPS            estimated as 2 x the mean pinball loss over the levels
+                  (Berrisch & Ziel 2023; scoringrules.crps_quantile): exact in the
+                  limit of many evenly spread levels, a coarse estimate from five
+  interval score  for each central interval [q_tau, q_(1-tau)] the forecast gives,
+                  alpha = 2 tau: (u - l) + (2/alpha)(l - y)1{y < l} + (2/alpha)(y - u)1{y > u}
+                  (Gneiting & Raftery 2007; scoringrules.interval_score)
+  WIS             the weighted interval score (Bracher et al. 2021), for forecasts
+                  with a median: (1/2 |y - m| + sum_k alpha_k/2 IS_alpha_k) / (K + 1/2)
+  coverage        for each central interval's nominal level 1 - alpha: how often
+                  y fell inside [l, u], with a Wilson interval
+  PIT             where y falls in the forecast's distribution: the levels
+                  interpolated linearly between the quantiles; below the lowest
+                  quantile tau_1 / 2, above the highest (1 + tau_m) / 2
+
+All lower-is-better scores are in the question's unit (days, for dates).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._common import Result, number
+from .calibration import wilson_interval
+
+PIT_BINS = 10
+LEVEL_DIGITS = 9  # levels are compared after rounding: 5% and 0.05 are one level
+CRPS_ESTIMATOR = ("2 x the mean pinball loss over the forecast's quantile levels (Berrisch & Ziel 2023; "
+                  "scoringrules.crps_quantile)")
+PIT_RULE = ("the forecast's levels interpolated linearly between its quantiles; below the lowest quantile "
+            "half its level, above the highest halfway to 1")
+
+
+def check_group(levels, Q, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    levels = np.asarray(levels, dtype=np.float64)
+    Q = np.asarray(Q, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if levels.ndim != 1 or levels.size == 0:
+        raise ValueError("levels must be a non-empty one-dimensional array")
+    if Q.ndim != 2 or Q.shape[1] != levels.size or y.shape != (Q.shape[0],):
+        raise ValueError(f"Q must be (n, {levels.size}) and y (n,), got {Q.shape} and {y.shape}")
+    if not (levels.min() > 0.0 and levels.max() < 1.0 and np.all(np.diff(levels) > 0)):
+        raise ValueError("levels must increase strictly inside (0, 1)")
+    if Q.size and not (np.all(np.isfinite(Q)) and np.all(np.isfinite(y))):
+        raise ValueError("values and outcomes must be finite numbers")
+    if Q.shape[1] > 1 and Q.size and np.any(np.diff(Q, axis=1) < 0):
+        raise ValueError("each forecast's values must not decrease with the level")
+    return levels, Q, y
+
+
+@dataclass(frozen=True)
+class GroupScores:
+    """Per-forecast scores of one group (arrays of length n), and its central intervals."""
+
+    pinball: np.ndarray  # mean pinball loss over the levels
+    crps: np.ndarray
+    wis: np.ndarray | None  # None when the levels have no median
+    intervals: tuple[tuple[float, np.ndarray, np.ndarray], ...]  # (nominal level, interval score, inside)
+    pit: np.ndarray
+
+
+def central_pairs(levels: np.ndarray) -> list[tuple[int, int]]:
+    """(lower, upper) positions of the central intervals the levels hold: tau and 1 - tau, widest first."""
+    rounded = np.round(levels, LEVEL_DIGITS)
+    where = {float(v): i for i, v in enumerate(rounded)}
+    pairs = []
+    for i, v in enumerate(rounded):
+        j = where.get(float(np.round(1.0 - v, LEVEL_DIGITS)))
+        if j is not None and i < j:
+            pairs.append((i, j))
+    return pairs
+
+
+def median_position(levels: np.ndarray) -> int | None:
+    hits = np.flatnonzero(np.round(levels, LEVEL_DIGITS) == 0.5)
+    return int(hits[0]) if hits.size else None
+
+
+def group_scores(levels, Q, y) -> GroupScores:
+    """Every per-forecast score of a group (module docstring)."""
+    levels, Q, y = check_group(levels, Q, y)
+    yy = y[:, None]
+    loss = ((yy < Q) - levels[None, :]) * (Q - yy)
+    pinball = loss.mean(axis=1)
+    intervals = []
+    wis_sum = np.zeros(y.shape[0])
+    for lo, hi in central_pairs(levels):
+        alpha = float(np.round(2.0 * levels[lo], LEVEL_DIGITS))
+        low, up = Q[:, lo], Q[:, hi]
+        score = (up - low) + (2.0 / alpha) * np.maximum(low - y, 0.0) + (2.0 / alpha) * np.maximum(y - up, 0.0)
+        intervals.append((1.0 - alpha, score, (low <= y) & (y <= up)))
+        wis_sum += (alpha / 2.0) * score
+    mid = median_position(levels)
+    wis = None
+    if mid is not None:
+        wis = (0.5 * np.abs(y - Q[:, mid]) + wis_sum) / (len(intervals) + 0.5)
+    return GroupScores(pinball, 2.0 * pinball, wis, tuple(intervals), pit_values(levels, Q, y))
+
+
+def pit_values(levels: np.ndarray, Q: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each outcome's PIT value (PIT_RULE)."""
+    n, m = Q.shape
+    below = y < Q[:, 0]
+    above = y > Q[:, -1]
+    # Position of y among the row's quantiles: the last j with Q[j] <= y.
+    j = np.clip((Q <= y[:, None]).sum(axis=1) - 1, 0, max(m - 2, 0))
+    if m == 1:
+        out = np.full(n, levels[0])
+    else:
+        rows = np.arange(n)
+        q0, q1 = Q[rows, j], Q[rows, j + 1]
+        t0, t1 = levels[j], levels[j + 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frac = np.where(q1 > q0, (y - q0) / (q1 - q0), 0.5)
+        out = t0 + np.clip(frac, 0.0, 1.0) * (t1 - t0)
+    out = np.where(below, levels[0] / 2.0, out)
+    return np.where(above, (1.0 + levels[-1]) / 2.0, out)
+
+
+@dataclass(frozen=True)
+class IntervalRow(Result):
+    """One nominal central interval, pooled over the forecasts that gave it."""
+
+    level: float  # nominal coverage, 1 - alpha
+    n: int
+    inside: int
+    coverage: float | None
+    wilson_lo: float | None
+    wilson_hi: float | None
+    interval_score: float | None  # mean
+
+
+@dataclass(frozen=True)
+class PitHistogram(Result):
+    n: int
+    bins: int
+    counts: tuple[int, ...]  # forecasts whose PIT falls in [k/bins, (k+1)/bins), the last bin closed
+    expected: float | None  # n / bins: what a calibrated forecaster gets, roughly
+    rule: str = PIT_RULE
+
+
+@dataclass(frozen=True)
+class QuantileScore(Result):
+    n: int
+    quantile_score: float | None  # mean over forecasts of the mean pinball loss over their levels
+
+
+@dataclass(frozen=True)
+class Crps(Result):
+    n: int
+    crps: float | None
+    estimator: str = CRPS_ESTIMATOR
+
+
+@dataclass(frozen=True)
+class WeightedIntervalScore(Result):
+    n: int
+    n_wis: int  # forecasts with a median (the others have no WIS)
+    wis: float | None
+
+
+@dataclass(frozen=True)
+class Coverage(Result):
+    """Interval coverage: a row per nominal level, widest first."""
+
+    n: int
+    intervals: tuple[IntervalRow, ...]
+    wilson_level: float
+
+
+@dataclass(frozen=True, eq=False)
+class Groups:
+    """Several groups' per-forecast scores, concatenated."""
+
+    groups: tuple[GroupScores, ...]
+
+    @property
+    def n(self) -> int:
+        return sum(int(g.pinball.shape[0]) for g in self.groups)
+
+    def cat(self, name: str) -> np.ndarray:
+        parts = [getattr(g, name) for g in self.groups if getattr(g, name) is not None]
+        return np.concatenate(parts) if parts else np.empty(0)
+
+
+def quantile_score_result(g: Groups) -> QuantileScore:
+    v = g.cat("pinball")
+    return QuantileScore(int(v.size), float(v.mean()) if v.size else None)
+
+
+def crps_result(g: Groups) -> Crps:
+    v = g.cat("crps")
+    return Crps(int(v.size), float(v.mean()) if v.size else None)
+
+
+def wis_result(g: Groups) -> WeightedIntervalScore:
+    v = g.cat("wis")
+    return WeightedIntervalScore(g.n, int(v.size), number(v.mean()) if v.size else None)
+
+
+def coverage_result(g: Groups) -> Coverage:
+    from .calibration import WILSON_LEVEL
+
+    pooled: dict[float, list[tuple[np.ndarray, np.ndarray]]] = {}
+    for group in g.groups:
+        for level, score, inside in group.intervals:
+            pooled.setdefault(round(level, LEVEL_DIGITS), []).append((score, inside))
+    rows = []
+    for level in sorted(pooled, reverse=True):
+        scores = np.concatenate([s for s, _ in pooled[level]])
+        inside = np.concatenate([i for _, i in pooled[level]])
+        k, hits = inside.size, int(np.count_nonzero(inside))
+        lo, hi = wilson_interval(np.array([hits], dtype=float), np.array([k], dtype=float))
+        rows.append(IntervalRow(level, k, hits, hits / k, float(lo[0]), float(hi[0]), float(scores.mean())))
+    return Coverage(g.n, tuple(rows), WILSON_LEVEL)
+
+
+def pit_result(g: Groups) -> PitHistogram:
+    pit = g.cat("pit")
+    which = np.minimum((pit * PIT_BINS).astype(np.intp), PIT_BINS - 1)
+    counts = np.bincount(which, minlength=PIT_BINS)
+    return PitHistogram(int(pit.size), PIT_BINS, tuple(int(c) for c in counts), pit.size / PIT_BINS if pit.size else None)
