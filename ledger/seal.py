@@ -39,26 +39,33 @@ def record_object(kind: str, record: Any) -> dict:
     if kind not in TYPES:
         raise ValueError(f"no canonical form for a {kind!r} record")
     out: dict[str, Any] = {"type": kind}
-    for i, name in _plan(type(record)):
+    for i, name, default in _plan(type(record)):
         value = record[i]
-        if value is None or value is False or value == "" or value == ():
+        if value is None or value is False or value == "" or value == () or value == default:
             continue
         if type(value) is not str:
             value = _value(value)
             if value is None:
                 continue
         out[name] = value
+    if "dist" in out:
+        out.pop("p", None)  # a one-line summary of the options or quantiles, which `dist` holds
     return out
 
 
-_PLANS: dict[type, tuple[tuple[int, str], ...]] = {}
+_PLANS: dict[type, tuple[tuple[int, str, Any], ...]] = {}
+_NO_DEFAULT = object()
 
 
-def _plan(cls: type) -> tuple[tuple[int, str], ...]:
-    """(index, canonical name) of each field of a record type that can enter its canonical form."""
+def _plan(cls: type) -> tuple[tuple[int, str, Any], ...]:
+    """(index, canonical name, default) of each field of a record type that can enter its canonical
+    form. A field at its type's default (a yes/no question's `kind: binary`) is left out, so a field
+    added with a default changes no existing record's form."""
     plan = _PLANS.get(cls)
     if plan is None:
-        plan = _PLANS[cls] = tuple((i, _NAMES.get(n, n)) for i, n in enumerate(cls._fields) if n not in _LEFT_OUT)
+        defaults = getattr(cls, "_field_defaults", {})
+        plan = _PLANS[cls] = tuple((i, _NAMES.get(n, n), defaults.get(n, _NO_DEFAULT))
+                                   for i, n in enumerate(cls._fields) if n not in _LEFT_OUT)
     return plan
 
 
@@ -131,11 +138,15 @@ def leaf(kind: str, record: Any) -> Leaf:
     return Leaf(kind, record.prediction_id, leaf_hash(text), text)
 
 
-def substance_hash(obj: dict, p_value: float) -> bytes:
-    """What a prediction claims: its canonical object without annotations and with p as a number,
-    so `70%` rewritten as `0.7` is not a changed probability. Internal to verify, never published."""
+def substance_hash(obj: dict, p_value: float | None) -> bytes:
+    """What a prediction claims: its canonical object without annotations, with p as a number and
+    the options' or quantiles' numbers without how they were typed, so `70%` rewritten as `0.7` is
+    not a changed probability. Internal to verify, never published."""
     core = {k: v for k, v in obj.items() if k not in ANNOTATIONS}
     core["p"] = p_value
+    if "dist" in core:
+        core["dist"] = [{k: v for k, v in d.items() if not k.endswith("typed")} if isinstance(d, dict) else d
+                        for d in core["dist"]]
     return hashlib.sha256(dumps(core).encode("utf-8")).digest()
 
 

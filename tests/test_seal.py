@@ -350,3 +350,51 @@ def test_proof_against_a_seal_made_earlier(cli, repo):
     r = cli("--root", repo.ledger, "seal", "--proof", "a", "--from", digest, "--json")
     proof = json.loads(r.out)
     assert r.code == 0 and proof["digest"] == digest and "It uses eye-test" in proof["record"] and proof["holds"]
+
+
+KINDS = {
+    "k.yaml": """
+        set: k
+        by: ada
+        made: 2024-05-01
+        predictions:
+          - id: who
+            claim: Who ships first
+            options: {OpenAI: 50%, Anthropic: 30%, Google: 20%}
+          - id: how-many
+            claim: How many papers
+            quantiles: {5%: 3, 50%: 10, 95%: 30}
+            unit: papers
+          - id: plain
+            claim: Plain
+            p: 60%
+    """,
+    "outcomes/o.yaml": "on: 2024-06-01\nby: ada\nresults:\n  who: Anthropic\n  how-many: 12\n  plain: yes\n",
+}
+
+
+def test_multiple_choice_and_numeric_questions_have_their_options_and_quantiles_in_the_form(cli, make_ledger):
+    root = make_ledger(KINDS)
+    data = json.loads(cli("--root", root, "seal", "--json").out)
+    records = {(r["type"], r.get("id") or r["prediction"]): r for r in (json.loads(l["record"]) for l in data["leaves"])}
+    who = records[("prediction", "who")]
+    assert who["kind"] == "multiple-choice" and "p" not in who
+    assert who["dist"] == [{"label": "OpenAI", "p": 0.5, "typed": "50%"}, {"label": "Anthropic", "p": 0.3, "typed": "30%"},
+                           {"label": "Google", "p": 0.2, "typed": "20%"}]
+    many = records[("prediction", "how-many")]
+    assert many["kind"] == "numeric" and many["unit"] == "papers" and many["dist"][1]["value"] == 10.0
+    assert records[("outcome", "how-many")]["value"] == 12.0
+    plain = records[("prediction", "plain")]
+    assert "kind" not in plain and plain["p"] == "60%"  # a yes/no question's form is as it always was
+
+
+def test_rewriting_an_option_s_probability_in_another_form_is_not_a_changed_claim():
+    from ledger.kinds import OptionP
+
+    p = _prediction(p=None, p_typed="a 50% · b 50%", kind="multiple-choice",
+                    dist=(OptionP("a", 0.5, "50%"), OptionP("b", 0.5, "50%")))
+    same = p._replace(dist=(OptionP("a", 0.5, "0.5"), OptionP("b", 0.5, "1:1")))
+    moved = p._replace(dist=(OptionP("a", 0.6, "60%"), OptionP("b", 0.4, "40%")))
+    assert S.leaf("prediction", same).substance == S.leaf("prediction", p).substance
+    assert S.leaf("prediction", same).hash != S.leaf("prediction", p).hash
+    assert S.leaf("prediction", moved).substance != S.leaf("prediction", p).substance

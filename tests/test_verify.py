@@ -579,3 +579,17 @@ def test_a_shallow_edge_before_the_resolution_still_passes(cli, repo, tmp_path):
     assert data["repository"]["shallow"] is True and data["repository"]["commits"] == 2
     assert a["since"]["shallow_edge"] is True and codes(a) == ["shallow-edge"] and a["verdict"] == "info"
     assert r.code == 0
+
+
+def test_a_multiple_choice_question_whose_options_moved_after_the_resolution_fails(cli, repo):
+    repo.write("k.yaml", "set: k\nby: ada\nmade: 2024-05-01\npredictions:\n"
+                         "  - id: who\n    claim: Who ships first\n    options: {OpenAI: 50%, Anthropic: 50%}\n")
+    repo.commit("question", "2024-05-02")
+    repo.write("outcomes/o.yaml", "on: 2024-06-01\nby: ada\nresults:\n  who: Anthropic\n")
+    repo.commit("resolved", "2024-06-01")
+    repo.write("k.yaml", "set: k\nby: ada\nmade: 2024-05-01\npredictions:\n"
+                         "  - id: who\n    claim: Who ships first\n    options: {OpenAI: 0.2, Anthropic: 0.8}\n")
+    repo.commit("hindsight", "2024-06-02")
+    r, data = verify(cli, repo)
+    who = by_id(data, "who")
+    assert r.code == 1 and codes(who) == ["edited-late"] and who["edits"][0]["fields"] == ["dist"]
