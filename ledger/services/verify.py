@@ -373,16 +373,14 @@ class _Now:
 
 def ledger_file_bytes(root: Path, object_format: str = "sha1") -> dict[str, tuple[str, bytes]]:
     """Each ledger file of the working tree: its bytes and the blob id git would give them."""
-    from ..store.discover import ledger_files
+    from ..store.discover import entry_bytes, ledger_files
     from ..store.history import blob_id
 
     out = {}
     for lf in ledger_files(root):
-        try:
-            data = (root / lf.path).read_bytes()
-        except OSError:
-            continue
-        out[lf.path] = (blob_id(data, object_format), data)
+        data, _problem = entry_bytes(root, lf)  # a skipped entry or unreadable file: `check` reports it
+        if data is not None:
+            out[lf.path] = (blob_id(data, object_format), data)
     return out
 
 
