@@ -169,7 +169,8 @@ def _verification(ledger, selection, wanted: bool | None):
     """
     if wanted is False:
         return None
-    from ..services.verify import VerifyReport, verify
+    from ..services.verify import verify
+    from ..services.verify_report import VerifyReport
     from ..store.history import GitError
 
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..services.verify import LATE_CODES
+from ..services.verify_report import LATE_CODES
 from .escape import code_span, link, safe_url, text
 
 MARK = "†"

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LedgerError, UsageError
-from ..seal import Leaf, Seal, Step, parse_digest, root_from_proof
+from ..seal import Leaf, Seal, SealError, Step, parse_digest, root_from_proof
+from .record_history import SEALS_DIR, Now, current_leaves, read_now
 from .select import Selection
-from .verify import SEALS_DIR, current_leaves, load_seal_file, read_now
+from .verify_report import CommitRef, SealCheck
 
 
 def selection_dict(s: Selection) -> dict:
@@ -113,3 +114,64 @@ def prove(seal: Seal, prediction_id: str) -> Proof:
         raise UsageError(f"prediction {prediction_id!r} is not in this seal; `pledger seal --json` lists its records",
                          "--proof")
     return Proof(seal.digest, leaf, tuple(seal.proof_for(leaf.hash)))
+
+
+# -- checking a seal against the ledger now ------------------------------------------------------
+
+
+def check_seal(seal: Seal | None, digest: bytes, now: Now, selected_ids, *, found: str = "",
+               committed: CommitRef | None = None, path: str | None = None) -> SealCheck:
+    """The seal against the ledger now. Without its leaves (only a digest), the selection's records
+    either give the same digest (every record holds) or nothing can say which changed."""
+    if seal is None:
+        leaves = current_leaves(now, selected_ids)
+        if leaves and Seal.of(leaves).digest == digest:
+            return SealCheck(digest.hex(), "the selection's records", len(leaves), len(leaves),
+                             predictions=tuple(selected_ids))
+        return SealCheck(digest.hex(), "", 0, 0)
+    sealed_ids = tuple(dict.fromkeys(l.prediction for l in seal.leaves))
+    current = current_leaves(now, sealed_ids)
+    present = {l.hash for l in current}
+    sealed = {l.hash for l in seal.leaves}
+    changed = []
+    for leaf in seal.leaves:
+        if leaf.hash in present:
+            continue
+        old = leaf.fields()
+        same_kind = now.leaves.get(leaf.prediction, {}).get(leaf.type, [])
+        if leaf.type == "prediction":
+            pair = now.predictions.get(leaf.prediction)
+            pair_fields = pair.fields() if pair else None
+        elif leaf.type == "forecast":
+            pair_fields = next((c.fields() for c in same_kind if c.fields().get("by") == old.get("by")
+                                and c.fields().get("at") == old.get("at")), None)
+        else:
+            pair_fields = next((c.fields() for c in same_kind if c.fields().get("on") == old.get("on")
+                                and c.fields().get("by") == old.get("by")), None)
+        changed.append({"type": leaf.type, "prediction": leaf.prediction, "what": "changed" if pair_fields else "removed",
+                        "fields": list(changed_fields(old, pair_fields)) if pair_fields else [],
+                        "sealed": old, "now": pair_fields})
+    added = [{"type": l.type, "prediction": l.prediction, "record": l.fields()} for l in current if l.hash not in sealed]
+    unsealed = tuple(pid for pid in selected_ids if pid not in set(sealed_ids))
+    return SealCheck(seal.hex, found, len(seal.leaves), len(seal.leaves) - len(changed), tuple(changed), tuple(added),
+                     unsealed, seal.made, seal.published, committed, path, sealed_ids)
+
+
+def load_seal_file(path: Path) -> Seal:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise LedgerError(f"cannot read the seal file {os.fspath(path)!r}: {exc.strerror}") from None
+    except ValueError:
+        raise LedgerError(f"{os.fspath(path)!r} is not a seal file: it is not JSON") from None
+    try:
+        return Seal.from_file(data)
+    except SealError as exc:
+        raise LedgerError(f"{os.fspath(path)!r} is not a valid seal file: {exc}") from None
+
+
+
+def changed_fields(before: dict, after: dict) -> tuple[str, ...]:
+    """The canonical fields whose values differ between two versions of a record."""
+    keys = sorted(set(before) | set(after))
+    return tuple(k for k in keys if before.get(k) != after.get(k))
