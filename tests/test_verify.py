@@ -593,3 +593,24 @@ def test_a_multiple_choice_question_whose_options_moved_after_the_resolution_fai
     r, data = verify(cli, repo)
     who = by_id(data, "who")
     assert r.code == 1 and codes(who) == ["edited-late"] and who["edits"][0]["fields"] == ["dist"]
+
+
+def test_a_repository_without_commits_has_nothing_on_record(cli, repo):
+    repo.write("s1.yaml", SET_FILE)
+    r, data = verify(cli, repo)
+    assert r.code == 0 and data["repository"]["head"] is None and data["repository"]["commits"] == 0
+    assert {tuple(codes(p)) for p in data["predictions"]} == {("uncommitted",)}
+    assert [n["code"] for n in data["notes"]] == ["no-commits"]
+
+
+def test_without_git_verify_says_so_and_the_scorecard_is_unchanged(cli, repo, tmp_path, monkeypatch):
+    repo.write("s1.yaml", SET_FILE)
+    repo.commit("predictions", "2024-05-02")
+    card = cli("--root", repo.ledger, "scorecard", "--no-chart")
+    assert "## On record" in card.out
+    monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
+    assert_clean_error(cli("--root", repo.ledger, "verify"), 1, "`git` command is not installed")
+    plain = cli("--root", repo.ledger, "scorecard", "--no-chart")
+    assert plain.code == 0 and "On record" not in plain.out
+    asked = cli("--root", repo.ledger, "scorecard", "--no-chart", "--verify")
+    assert "Not checked: the \\`git\\` command is not installed" in asked.out  # escaped markdown: `git` as text
