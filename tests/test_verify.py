@@ -78,7 +78,9 @@ def test_predictions_committed_before_their_resolution_pass(cli, repo):
     raw = json.loads(cli("--root", repo.ledger, "verify", "--json").out)
     assert raw["predictions"][0]["since"] == first and set(raw["commits"]) == {first, repo.head()}
     assert set(a) == {"id", "set", "status", "resolved_on", "due", "made", "verdict", "committed", "first_commit",
-                      "since", "unchanged_since", "late", "findings", "edits", "forecasts", "outcomes"}
+                      "since", "unchanged_since", "late", "findings", "edits", "forecasts", "outcomes",
+                      "vs_resolution", "vs_due"}
+    assert a["vs_resolution"] == "before" and a["vs_due"] is None
     assert set(a["since"]) == {"commit", "short", "author_date", "committer_date", "effective_date", "signature",
                                "signer", "key", "rewritten", "shallow_edge"}
     text = cli("--root", repo.ledger, "verify")
@@ -95,7 +97,7 @@ def test_predictions_committed_after_their_resolution_fail(cli, repo):
     assert data["verdict"] == "fail" and data["exit_code"] == 1
     a = by_id(data, "a")
     assert a["verdict"] == "fail" and a["late"] is True
-    assert codes(a) == ["added-late"]
+    assert codes(a) == ["added-late"] and a["vs_resolution"] == "after"
     assert a["findings"][0]["commit"] == late
     assert "after its resolution (2024-05-21)" in a["findings"][0]["message"]
     assert data["sets"][0]["summary"] == "3 predictions: 3 added after their resolution"
@@ -378,7 +380,7 @@ def test_rebase_that_rewrites_dates_cannot_tell(cli, repo):
     r, data = verify(cli, repo)
     assert r.code == 1
     a = by_id(data, "a")
-    assert codes(a)[0] == "dates-disagree" and a["verdict"] == "unknown"
+    assert codes(a)[0] == "dates-disagree" and a["verdict"] == "unknown" and a["vs_resolution"] == "disagree"
     assert a["since"]["rewritten"] is True and a["since"]["author_date"].startswith("2024-05-02")
     assert "cannot show which is true" in a["findings"][0]["message"]
     assert data["sets"][0]["verdict"] == "unknown"

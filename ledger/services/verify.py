@@ -51,6 +51,7 @@ from .verify_report import (
     SealCheck,
     SetVerdict,
     VerifyReport,
+    side_of,
 )
 
 MAX_TAGS = 20  # signed tags checked (the newest); each is one `git verify-tag`
@@ -101,18 +102,6 @@ def _signature_word(letter: str) -> str:
     # checked, N none (or none git could check: a signature is present, the signed_objects scan says).
     return {"G": "good", "U": "unknown-key", "X": "expired", "Y": "expired", "R": "revoked",
             "B": "bad"}.get(letter, "unchecked")
-
-
-def _side(ref: CommitRef, day: dt.date) -> str:
-    """Where a commit lies against a day, by both its dates: before, same-day, after, or disagree."""
-    sides = {_cmp(ref.committed_on, day), _cmp(ref.authored_on, day)}
-    if len(sides) == 1:
-        return sides.pop()
-    return "disagree" if "after" in sides else "same-day"
-
-
-def _cmp(a: dt.date, b: dt.date) -> str:
-    return "before" if a < b else "after" if a > b else "same-day"
 
 
 def _is_ancestor(h: History, older: int, newer: int) -> bool:
@@ -176,7 +165,7 @@ def _judge(pid: str, state, now: Now, h: History, ref: _Refs) -> PredictionCheck
         if exact is None:
             findings.append(Finding("uncommitted", "warn", "an edit of its notes or tags is not committed yet"))
         if resolved is not None:
-            side = _side(since, resolved)
+            side = side_of(since, resolved)
             if since.shallow and side != "before":
                 findings.append(Finding("shallow", "unknown",
                                         f"the clone's history starts at {since.short} ({since.committed_on}), after its "
@@ -275,7 +264,7 @@ def _record_checks(kind: str, pid: str, now: Now, h: History, ref: _Refs, resolv
             found.append(Finding("uncommitted", "warn", f"the {what} is not committed yet"))
         elif kind == "forecast" and resolved is not None:
             at = dt.date.fromisoformat(fields["at"])
-            if at <= resolved and _side(since, resolved) in ("after", "disagree"):
+            if at <= resolved and side_of(since, resolved) in ("after", "disagree"):
                 found.append(Finding("forecast-late", "warn",
                                      f"the {what} was first committed on {since.committed_on}, after the resolution "
                                      f"({resolved}): policies last and all score it as made before", since))

@@ -122,11 +122,21 @@ class PredictionCheck:
         """Added or edited late: what a scorecard marks beside the prediction."""
         return any(f.code in LATE_CODES for f in self.findings)
 
+    @property
+    def vs_resolution(self) -> str | None:
+        """Where `since` lies against the resolution day (side_of), None when either is missing."""
+        return side_of(self.since, self.resolved_on) if self.since and self.resolved_on else None
+
+    @property
+    def vs_due(self) -> str | None:
+        return side_of(self.since, self.due) if self.since and self.due else None
+
     def to_dict(self, commits: dict) -> dict:
         return {
             "id": self.id, "set": self.set_id, "status": self.status,
             "resolved_on": self.resolved_on, "due": self.due, "made": self.made, "verdict": self.verdict,
             "committed": self.unchanged_since is not None,
+            "vs_resolution": self.vs_resolution, "vs_due": self.vs_due,
             "first_commit": _ref(self.first, commits), "since": _ref(self.since, commits),
             "unchanged_since": _ref(self.unchanged_since, commits),
             "late": self.late, "findings": [f.to_dict() for f in self.findings],
@@ -273,6 +283,19 @@ class VerifyReport:
             _ref(f.commit, commits)
         out["commits"] = dict(sorted(commits.items(), key=lambda kv: (kv[1]["effective_date"], kv[0])))
         return out
+
+
+def side_of(ref: CommitRef, day: dt.date) -> str:
+    """Where a commit lies against a day, by both its dates (each in its own time zone): before,
+    same-day, after, or disagree (one date before the day, the other after it)."""
+    sides = {_cmp(ref.committed_on, day), _cmp(ref.authored_on, day)}
+    if len(sides) == 1:
+        return sides.pop()
+    return "disagree" if "after" in sides else "same-day"
+
+
+def _cmp(a: dt.date, b: dt.date) -> str:
+    return "before" if a < b else "after" if a > b else "same-day"
 
 
 def _ref(c: CommitRef | None, commits: dict) -> str | None:
