@@ -54,6 +54,8 @@ class GitRepo:
         self.ledger = self.top / ledger if ledger else self.top
         if not (self.top / ".git").exists():
             self.git("init", "-q")
+            # As `pledger init` writes it: the index is derived, never committed.
+            (self.top / ".gitignore").write_text(".pledger/\n.pledger.lock\n", encoding="utf-8")
 
     def git(self, *args: str, date: str | None = None, author_date: str | None = None, check: bool = True) -> str:
         env = dict(os.environ)

@@ -491,7 +491,8 @@ def test_ledger_at_the_top_of_its_repository(cli, tmp_path, monkeypatch):
 
 def test_a_file_git_ignores_is_not_on_record(cli, repo):
     repo.write("s1.yaml", SET_FILE)
-    (repo.top / ".gitignore").write_text("predictions/private.yaml\n", encoding="utf-8")
+    with open(repo.top / ".gitignore", "a", encoding="utf-8") as ignore:
+        ignore.write("predictions/private.yaml\n")
     repo.commit("predictions", "2024-05-02")
     repo.write("private.yaml", "set: p\nby: ada\nmade: 2024-05-01\npredictions:\n  - {id: hidden, claim: H, p: 50%}\n")
     _, data = verify(cli, repo)
