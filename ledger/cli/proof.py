@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 import typer
 
 from .common import open_ledger, print_json
-from .reading import AboutOpt, ByOpt, JsonOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
+from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (keys documented in docs/verify.md) instead of text.")]
 MARK = {"ok": "ok", "info": "note", "warn": "WARN", "unknown": "CANNOT TELL", "fail": "FAIL"}
 
 
