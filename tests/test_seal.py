@@ -241,6 +241,7 @@ def test_seal_options_are_checked(cli, make_ledger, tmp_path):
     assert_clean_error(cli("--root", root, "seal", "--save", "--published", "javascript:alert(1)"), 2,
                        "http(s) URL")
     assert_clean_error(cli("--root", root, "seal", "--from", "abc"), 2, "--from goes with --proof")
+    assert_clean_error(cli("--root", root, "seal", "-o", tmp_path), 2, "-o:", "is a folder")
     assert not (root / "seals").exists()
 
 

@@ -181,6 +181,8 @@ def seal(
     `pledger verify --seal DIGEST` later shows whether the ledger still holds them.
     Example: pledger seal --set anthropic-sae-2024 --save
     """
+    import os
+
     from ..errors import UsageError
     from ..report.escape import safe_url
 
@@ -192,6 +194,8 @@ def seal(
         raise UsageError("--proof prints a proof; it writes no seal file (drop --save, -o and --published)", "--proof")
     if published is not None and not (save or output):
         raise UsageError("--published is recorded in the seal file: add --save or -o FILE", "--published")
+    if output is not None and (not output.strip() or os.path.isdir(output)):
+        raise UsageError(f"-o: {output!r} is a folder; name the seal file to write", "-o")
     selection = build_selection(set_id, by, tag, about, since, until, status)
     ledger = open_ledger(ctx)
     from ..services import sealing
