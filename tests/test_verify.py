@@ -617,3 +617,18 @@ def test_without_git_verify_says_so_and_the_scorecard_is_unchanged(cli, repo, tm
     assert plain.code == 0 and "On record" not in plain.out
     asked = cli("--root", repo.ledger, "scorecard", "--no-chart", "--verify")
     assert "Not checked: the \\`git\\` command is not installed" in asked.out  # escaped markdown: `git` as text
+
+
+@pytest.mark.skipif(not have_ssh_keygen(), reason="ssh-keygen (openssh-client) is needed to make a signing key")
+def test_a_tag_changed_after_it_was_signed_is_no_evidence(cli, repo, tmp_path):
+    repo.signing_key(tmp_path)
+    repo.write("s1.yaml", SET_FILE)
+    repo.commit("predictions", "2024-05-02")
+    repo.git("tag", "-s", "-m", "published", "v1", date="2024-05-02")
+    raw = repo.git("cat-file", "tag", "v1") + "\n"
+    forged = subprocess.run(["git", "hash-object", "-t", "tag", "-w", "--stdin"], cwd=repo.top, check=True, text=True,
+                            input=raw.replace("published", "published, honestly"), capture_output=True).stdout.strip()
+    repo.git("update-ref", "refs/tags/v1", forged)
+    _, data = verify(cli, repo)
+    (tag,) = [e for e in data["sets"][0]["evidence"] if e["kind"] == "tag"]
+    assert "(bad signature)" in tag["text"] and "signed-tag" not in data["sets"][0]["rests_on"]

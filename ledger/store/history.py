@@ -365,18 +365,23 @@ def tags(repo: Repository) -> list[Tag]:
 
 
 def verify_tag(repo: Repository, name: str) -> Signature:
-    """git's verdict on a signed tag (`git verify-tag --raw`)."""
-    proc = repo.git("verify-tag", "--raw", "refs/tags/" + name if not name.startswith("refs/") else name, check=False)
+    """git's verdict on a signed tag (`git verify-tag --raw`), as a %G? letter: G good, U a valid
+    signature by a key not trusted or allowed here, B one that does not verify, E not checkable."""
+    proc = repo.git("verify-tag", "--raw", f"refs/tags/{name}", check=False)
     said = proc.stderr.decode("utf-8", "replace")
+    signer = ""
+    for line in said.splitlines():
+        if line.startswith("[GNUPG:] GOODSIG "):  # gpg: "[GNUPG:] GOODSIG <key id> <user id>"
+            signer = line.split(" ", 3)[3] if line.count(" ") >= 3 else ""
+        elif line.startswith('Good "git" signature for '):  # ssh-keygen -Y verify
+            signer = line[len('Good "git" signature for '):].split(" with ", 1)[0]
     if proc.returncode == 0:
-        signer = ""
-        for line in said.splitlines():
-            if "GOODSIG" in line or 'Good "git" signature for' in line:
-                signer = line.split("GOODSIG", 1)[-1].split("for", 1)[-1].strip().split(" with ")[0]
-        return Signature("G", signer.strip())
-    if "allowedSignersFile" in said or "No public key" in said or "NO_PUBKEY" in said or "no signature" in said.lower():
-        return Signature("E")
-    return Signature("B")
+        return Signature("G", signer)
+    if "BADSIG" in said or "incorrect signature" in said:
+        return Signature("B")
+    if "GOODSIG" in said or 'Good "git" signature' in said:
+        return Signature("U", signer)
+    return Signature("E")
 
 
 def rewrites_in_reflog(repo: Repository) -> list[tuple[int, str]]:
