@@ -7,7 +7,7 @@ dates and probabilities as typed are kept as they were.
 
 from __future__ import annotations
 
-from ..errors import LedgerError, Problem, SourceLocation
+from ..errors import FileLocation, LedgerError, Problem
 from ..models import check_slug
 from .base import (
     ImportedItem,
@@ -41,7 +41,7 @@ def parse_yaml(data: bytes, path: str, options: Options, progress=None) -> Parse
         doc = yamlio.parse(decode(data, path, options.encoding)).data
     except yamlio.YamlProblemError as exc:
         p = exc.problem
-        raise LedgerError(f"{path} is not valid YAML", [Problem(SourceLocation(path, p.line, p.column), p.message, p.code)]) from None
+        raise LedgerError(f"{path} is not valid YAML", [Problem(FileLocation(path, p.line, p.column), p.message, p.code)]) from None
     return _parse(doc, path, options, progress)
 
 
@@ -49,7 +49,7 @@ def _parse(doc: object, path: str, options: Options, progress) -> Parsed:
     if not isinstance(doc, dict) or not isinstance(doc.get("predictions"), list):
         raise LedgerError(
             f"{path} is not a pledger export",
-            [Problem(SourceLocation(path, 1), "expected a mapping with a `predictions:` list (made by `pledger export json|yaml`)", "format")],
+            [Problem(FileLocation(path, 1), "expected a mapping with a `predictions:` list (made by `pledger export json|yaml`)", "format")],
         )
     out = Parsed()
     # Items are kept as exported: no finish_item, which could reorder forecasts or move `made`.
@@ -72,7 +72,7 @@ def _item(record: object, n: int, options: Options) -> ImportedItem:
     made = parse_day(record.get("made"), "made")
     item = ImportedItem(
         id=pid, claim=claim, row=n, by=by, made=made,
-        forecasts=[forecast(probability(record.get("p")), made, note=None)],
+        forecasts=[forecast(probability(record.get("p")), made, by)],
         set_id=_slug(record.get("set"), "set"), due=optional_day(record.get("due"), "due"),
         about=text_kept(record.get("about")), criteria=text_kept(record.get("criteria")),
         tags=tuple(_slug(t, "tag") for t in record.get("tags") or ()),
@@ -82,9 +82,8 @@ def _item(record: object, n: int, options: Options) -> ImportedItem:
     for f in record.get("forecasts") or ():
         if not isinstance(f, dict):
             raise RowError("a forecast must be a mapping")
-        who = text_kept(f.get("by"))
         item.forecasts.append(forecast(probability(f.get("p")), parse_day(f.get("at"), "forecast at"),
-                                       None if who in (None, by) else who, text_kept(f.get("note"))))
+                                       text_kept(f.get("by")) or by, text_kept(f.get("note"))))
     for o in record.get("outcomes") or ():
         if not isinstance(o, dict):
             raise RowError("an outcome must be a mapping")
