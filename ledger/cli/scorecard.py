@@ -169,17 +169,16 @@ def _verification(ledger, selection, wanted: bool | None):
     """
     if wanted is False:
         return None
-    from ..services.verify import verify
+    from ..services.verify import committed_to_git, verify
     from ..services.verify_report import VerifyReport
     from ..store.history import GitError
 
     try:
-        report = verify(ledger, selection)
+        if wanted is None and not committed_to_git(ledger):
+            return None  # checked before reading anything: a ledger outside git costs two git calls
+        return verify(ledger, selection)
     except GitError as exc:
         return VerifyReport(False, exc.message) if wanted else None
-    if wanted is None and (not report.available or not report.repository.get("ledger_files_in_head")):
-        return None
-    return report
 
 
 def _link(path: Path, markdown: Path | None, image_base: str | None) -> str:

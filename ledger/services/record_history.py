@@ -129,7 +129,8 @@ class History:
     reads: tuple[int, int] = (0, 0)
 
 
-def _is_ledger_rel(rel: str) -> bool:
+def is_ledger_path(rel: str) -> bool:
+    """A ledger-relative path the ledger reads (store.discover's rule: .yaml or .yml, nothing hidden)."""
     from ..store.discover import SUFFIXES
 
     return rel.endswith(SUFFIXES) and not any(part.startswith(".") for part in rel.split("/"))
@@ -156,7 +157,7 @@ def read_history(repo, files: dict[str, tuple[str, bytes]]) -> History:
         rel = path[len(prefix):]
         if rel.startswith(SEALS_DIR + "/") and rel.endswith(".json") and rel.count("/") == 1:
             return "seal"
-        return "ledger" if _is_ledger_rel(rel) else None
+        return "ledger" if is_ledger_path(rel) else None
 
     # Files moved into the ledger from elsewhere: follow them back (newest commit first), so a
     # ledger folder moved in one commit keeps its history (a deleted YAML file elsewhere in a

@@ -466,6 +466,18 @@ def verify(ledger, selection: Selection = Selection(), *, seal: str | None = Non
         return _verify(ledger, selection, seal, repo, root, states, problems, titles)
 
 
+def committed_to_git(ledger) -> bool:
+    """Whether HEAD of the repository around the ledger holds any of its files: two small git
+    queries, for callers that show a verdict only then (the scorecard). Raises GitError as verify does."""
+    from ..store.history import find_repository, tree_blobs
+    from .record_history import is_ledger_path
+
+    repo = find_repository(ledger.root)
+    if repo is None or repo.head is None:
+        return False
+    return any(is_ledger_path(path[len(repo.prefix):]) for path in tree_blobs(repo, repo.prefix))
+
+
 @contextlib.contextmanager
 def _gc_paused():
     """The walk makes a record for every version of everything and no reference cycles worth
