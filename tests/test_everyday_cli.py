@@ -314,6 +314,10 @@ def test_every_help_example_runs_on_the_bundled_ledger(cli, tmp_path, monkeypatc
             (work.parent / "team" / ".gitignore").write_text("# The index is derived from the YAML files; it is safe to delete.\n")
             shutil.copy(REPO / "tests/fixtures/import/fatebook-2025.csv", work / "fatebook-export.csv")
             shared = work if reads else shared
+        if words[1] == "verify":  # it reads the ledger's git history: give the copy one
+            for git in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.org",
+                                                         "commit", "-qm", "the ledger"]):
+                subprocess.run(["git", *git], cwd=work, check=True, capture_output=True)
         expected = 4 if "--exit-code" in example else 0
         if "|" in words:  # a pipeline: the shell runs it
             proc = subprocess.run(["bash", "-o", "pipefail", "-c", example], cwd=work, env=env, capture_output=True,
@@ -323,6 +327,8 @@ def test_every_help_example_runs_on_the_bundled_ledger(cli, tmp_path, monkeypatc
             monkeypatch.chdir(work)
             result = cli(*words[1:])
             code, err = result.code, result.err
+        if words[1] == "verify" and code == 1 and "Verdict:" in result.out and not err.startswith("pledger: error"):
+            code = 0  # a finding, not a failure: the copy was committed today, after its predictions resolved
         if code != expected or "Traceback" in err:
             failures.append((example, code, err[-300:]))
     assert failures == []
