@@ -365,3 +365,20 @@ def test_manifold_answer_added_after_a_bet_leaves_that_bet_out(cli, root, tmp_pa
     report = run_import(cli, root, "manifold", path)
     assert [s["reason"] for s in report["skipped"]] == [
         "1 bet of yours not imported: placed before 'Never' was added, so they do not give every answer's probability"]
+
+
+def test_a_forecast_not_in_the_ledgers_terms_keeps_its_question_out(root):
+    # The guard behind every importer: an item of another kind whose forecast lacks options or quantiles.
+    from ledger.importers.base import ImportedItem, Parsed, choice_forecast, forecast, probability
+    from ledger.services.imports import UNSUPPORTED_KINDS, apply_import
+    from ledger.services.ledger import Ledger
+
+    whole = choice_forecast([("A", 0.5), ("B", 0.5)], D("2025-01-01"), "me")
+    half = forecast(probability("0.5"), D("2025-01-02"), "me")
+    item = ImportedItem(id="q", claim="Which?", row=3, by="me", made=D("2025-01-01"), forecasts=[whole, half],
+                        kind="multiple-choice")
+    before = snapshot(root)
+    report = apply_import(Ledger.open(root), Parsed(items=[item], rows=1), path="f", format_name="json", default_set="")
+    assert ([(n.row, n.id, n.reason) for n in report.skipped], report.added, report.files) == (
+        [(3, "q", UNSUPPORTED_KINDS["multiple-choice"])], [], [])
+    assert snapshot(root) == before

@@ -15,7 +15,7 @@ docs/docs/api.md (GET /v0/bets, /v0/markets, /v0/market/ID, /v0/comments).
 Times are Unix milliseconds.
 
 The file is `{"markets": [...], "bets": [...], "comments": [...]}`: markets from
-`GET /v0/market/ID` (or /v0/markets), your bets from `GET /v0/bets?userId=<you>`,
+`GET /v0/market/ID` (or /v0/markets), your bets from `GET /v0/bets?userId=<you>&includeZeroShareRedemptions=true`,
 and optionally your comments from `GET /v0/comments?userId=<you>` (a comment
 made with a bet becomes that forecast's note). A list of markets each carrying
 its own "bets" list is read too. Every bet must be one person's (yours: --by).
