@@ -15,6 +15,7 @@ import typer
 from . import reading, recording, scoring
 from . import claims, scorecard
 from . import transfer
+from . import proof
 from .common import ROOT_HELP, State
 
 app = typer.Typer(
@@ -53,6 +54,7 @@ scoring.register(app)
 claims.register(app)
 scorecard.register(app)
 transfer.register(app)
+proof.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from ..services.select import PredictionState, Selection
 from ..scoring.points import points
 from .escape import code_span, host, link, relative_link, safe_url, text
+from .on_record import late_mark
 
 FLAVORS = ("github", "lesswrong", "plain")
 PARTS = ("table", "scores", "calibration", "chart", "tags", "forecasters", "claims")
@@ -47,6 +48,7 @@ class Options:
     chart_svg: str | None = None
     date: dt.date | None = None
     command: str | None = None
+    repo_url: str | None = None  # the forge's repository page: the On record part links commits to it
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class ScorecardData:
     board: object | None = None  # a ScoreRun with a leaderboard, when several forecasters
     claims: tuple = ()  # services.claims.ClaimState linked from the selected predictions
     version: str = ""
+    verification: object | None = None  # services.verify.VerifyReport: the On record part, when asked for
 
 
 # -- gathering ----------------------------------------------------------------
@@ -140,6 +143,10 @@ def render(data: ScorecardData, options: Options = Options()) -> str:
     md.blank()
     if "table" in parts and data.states:
         _predictions(md, data)
+    if data.verification is not None:
+        from .on_record import section
+
+        section(md, data, options.repo_url)
     if run.n and run.report is not None:
         if "scores" in parts:
             _scores(md, run)
@@ -305,7 +312,7 @@ def _predictions(md: _Writer, data: ScorecardData) -> None:
                 cells = [(text(pr.by), pr.p_typed, pr.made.isoformat(), DASH)]
             for i, (who, p_typed, day, pts) in enumerate(cells):
                 first = i == 0
-                row = [str(pr.position + 1), text(pr.claim) if first else ""]
+                row = [str(pr.position + 1), text(pr.claim) + late_mark(data.verification, pr.id) if first else ""]
                 if with_forecaster:
                     row.append(text(who) if who != DASH else DASH)
                 row.append(text(p_typed) if p_typed != DASH else DASH)
