@@ -33,7 +33,8 @@ def _run(cli, monkeypatch, width, *args, ellipsis_ok=False):
 
 
 def _tokens(out: str) -> set[str]:
-    return {tok.strip("│┃").rstrip(",:;") for line in out.splitlines() for tok in line.split()}
+    return {tok.strip("│┃") for line in out.splitlines() for tok in line.split()} | {
+        tok.strip("│┃").rstrip(",;") for line in out.splitlines() for tok in line.split()}
 
 
 WIDTHS = [80, 60]
