@@ -76,7 +76,7 @@ def test_list_matching_nothing_says_which_filter(cli, make_ledger):
     root = make_ledger(ONE)
     r = cli("--root", root, "list", "--set", "nonexistent")
     assert r.code == 0 and r.out == "No predictions match.\n"
-    assert r.err == "pledger: no predictions match --set nonexistent\n"
+    assert r.err == "pledger: no predictions match --set nonexistent; no set 'nonexistent' (the sets are solo)\n"
     r = cli("--root", root, "list", "--set", "solo", "--tag", "x y", "--json")
     assert r.code == 0 and "match --set solo --tag 'x y'" in r.err
     assert cli("--root", root, "list", "--set", "solo").err == ""
@@ -162,7 +162,7 @@ def test_each_command_is_registered_by_the_module_named_for_it():
         seen += names
     everything = typer.main.get_command(cli.make_app())
     assert sorted(everything.commands) == sorted(seen)
-    assert sorted(typer.main.get_command(cli.make_app("list")).commands) == ["check", "due", "list", "show"]
+    assert sorted(typer.main.get_command(cli.make_app("list")).commands) == ["check", "due", "edit", "list", "show"]
     assert cli.command_in(["--root", "x", "-h", "claim", "add"]) == "claim" and cli.command_in(["--version"]) is None
 
 

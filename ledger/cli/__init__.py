@@ -9,11 +9,12 @@ string twice per command, a third of `--help`'s time.
 `pledger CMD` registers only the module that defines CMD (COMMAND_MODULES):
 typer reads the signature of every registered command on each run, and the
 other modules' imports and signatures cost a short command a fifth of its time.
-`pledger --help`, and a name that is no command, register them all.
+`pledger --help`, a name that is no command, and shell completion register them all.
 """
 
 
 import importlib
+import os
 import sys
 
 import typer
@@ -23,11 +24,12 @@ from .common import ROOT_HELP, State
 # The modules that register commands, in the order `pledger --help` lists them, and what each registers.
 COMMAND_MODULES = {
     "recording": ("init", "add", "forecast", "resolve"),
-    "reading": ("list", "show", "due", "check"),
+    "reading": ("list", "show", "due", "check", "edit"),
     "scoring": ("score",),
     "claims": ("claim", "claims-report"),
     "scorecard": ("scorecard",),
     "transfer": ("import", "export"),
+    "proof": ("verify", "seal"),
 }
 _MODULE_OF = {command: module for module, commands in COMMAND_MODULES.items() for command in commands}
 
@@ -56,7 +58,7 @@ def make_app(command: str | None = None, *, listing: bool = False) -> typer.Type
         name="pledger",
         help="A plain-text ledger of probability-tagged predictions: log, resolve, check, score, publish.",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         # Plain click help: rich help formatting costs ~65 ms of imports on every `--help`.
         rich_markup_mode=None,
@@ -123,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         command = command_in(hoist_global_options(args))
     except Exception:  # a usage error: run_app reports it, with every command known
         command = None
-    listing = command is None and (not args or bool({"-h", "--help"} & set(args)))
+    if any(name.startswith("_PLEDGER_COMPLETE") for name in os.environ):  # the shell asks for completions
+        command = None
+    listing = command is None and not os.environ.get("_PLEDGER_COMPLETE") and (
+        not args or bool({"-h", "--help"} & set(args)))
     return run_app(make_app(command, listing=listing), args)
 
 

@@ -8,8 +8,6 @@ No numpy, sqlmodel or matplotlib at module level: `pledger --help` stays fast.
 
 
 import os
-import shlex
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -51,7 +49,7 @@ def scorecard(
     seed: SeedOpt = 0,
     title: Annotated[Optional[str], typer.Option("--title", help="The post's title (default: the set's title, or the selection).")] = None,
     flavor: Annotated[str, typer.Option("--flavor", help=FLAVOR_HELP, metavar="github|lesswrong|plain")] = "github",
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg).", metavar="FILE")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg); '-': stdout, no chart.", metavar="FILE")] = None,
     chart_dir: Annotated[Optional[str], typer.Option("--chart-dir", help="Write the chart files here (without -o: the only way to get a chart).", metavar="DIR")] = None,
     image_base: Annotated[Optional[str], typer.Option("--image-base", help="Link the chart as URL/FILE-calibration.png (where you upload it) instead of by relative path.", metavar="URL")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="Print 'Scored on DATE' (YYYY-MM-DD or today); without it the file has no date.")] = None,
@@ -62,6 +60,8 @@ def scorecard(
     no_tags: _no("tags", "the per-tag section") = False,
     no_forecasters: _no("forecasters", "the per-forecaster section (leaderboard)") = False,
     no_claims: _no("claims", "the research claims the predictions test") = False,
+    verify: Annotated[Optional[bool], typer.Option("--verify/--no-verify", help="The On record part: each set's `pledger verify` verdict and its evidence. Default: shown when the ledger's files are committed to git; --verify says so in one line when they are not.")] = None,
+    repo_url: Annotated[Optional[str], typer.Option("--repo-url", help="Link commits to the forge: the repository's page (GitHub, GitLab, Codeberg/Gitea/Forgejo), or a URL with {commit}.", metavar="URL")] = None,
 ) -> None:
     """Write a markdown scorecard for a post: the predictions with marks and points, the scores, calibration and a chart.
 
@@ -69,7 +69,10 @@ def scorecard(
     goes to standard output and no chart is drawn unless --chart-dir is given.
     The same ledger and options give byte-identical files.
 
-    Example: pledger scorecard --set anthropic-sae-2024 -o posts/sae-scorecard.md
+    \b
+    Examples:
+      pledger scorecard --set anthropic-sae-2024 -o sae-scorecard.md
+      pledger scorecard --set reading-group-2025 --flavor lesswrong -o -
     """
     from ..errors import UsageError
     from ..report.escape import safe_url
@@ -81,9 +84,18 @@ def scorecard(
         raise UsageError(f"--flavor must be one of {', '.join(FLAVORS)}, not {flavor!r}", "--flavor")
     if title is not None and (not title.strip() or "\n" in title or "\r" in title):
         raise UsageError("--title must be one non-empty line", "--title")
+    if title is not None:
+        from ..controls import checked_text
+
+        checked_text(title, "--title", lines=False)
     if image_base is not None and safe_url(image_base) is None:
         raise UsageError(f"--image-base must be an http(s) URL, not {image_base!r}", "--image-base")
-    out_path = Path(output) if output is not None else None
+    if repo_url is not None and safe_url(repo_url.replace("{commit}", "0")) is None:
+        raise UsageError(f"--repo-url must be an http(s) URL, not {repo_url!r}", "--repo-url")
+    from .common import is_stdio, write_stdout
+
+    to_stdout = output is None or is_stdio(output)
+    out_path = None if to_stdout else Path(output)
     if out_path is not None and (not output.strip() or out_path.is_dir()):
         raise UsageError(f"-o: {output!r} is a folder; name the markdown file to write", "-o")
     if chart_dir is not None and Path(chart_dir).exists() and not Path(chart_dir).is_dir():
@@ -105,12 +117,18 @@ def scorecard(
         raise UsageError(str(exc)) from None
     if not data.run.counts["predictions"]:
         # A scorecard of nothing is a mistyped filter, not a post: write nothing.
-        from .reading import filter_flags
+        from .reading import filter_flags, nothing_hint
 
         flags = filter_flags(selection)
         if flags:
-            raise UsageError(f"{' '.join(flags)}: no predictions match; no scorecard written", flags[0].split()[0])
+            raise UsageError(f"{' '.join(flags)}: no predictions match{nothing_hint(selection, ledger)}; "
+                             "no scorecard written", flags[0].split()[0])
         raise UsageError("the ledger has no predictions yet; no scorecard written")
+    verification = _verification(ledger, selection, verify)
+    if verification is not None:
+        from dataclasses import replace
+
+        data = replace(data, verification=verification)
 
     charts = None
     files: dict[Path, bytes] = {}
@@ -126,16 +144,20 @@ def scorecard(
         png_link, svg_link = (_link(folder / f"{stem}{ext}", out_path, image_base) for ext in (".png", ".svg"))
 
     command = _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, output, chart_dir,
-                       image_base, scored_on, dropped)
+                       image_base, scored_on, dropped, verify, repo_url)
     options = Options(title=title, flavor=flavor, parts=parts, chart_png=png_link, chart_svg=svg_link,
-                      date=scored_on, command=command)
+                      date=scored_on, command=command, repo_url=repo_url)
     markdown = render(data, options)
 
     from ..store.write import write_files_atomically
 
     if out_path is None:
         write_files_atomically(files)
-        sys.stdout.write(markdown)
+        write_stdout(markdown)
+        drawable = data.run.n and data.run.report is not None and "chart" in parts and "calibration" in parts
+        if is_stdio(output) and chart_dir is None and drawable:
+            typer.echo("note: -o -: the markdown went to standard output and no chart was drawn; "
+                       "pass --chart-dir DIR to write one (linked from the markdown)", err=True)
     else:
         write_files_atomically({out_path: markdown, **files})  # all three or none
         written = ", ".join(os.fspath(p) for p in [out_path, *files])
@@ -151,6 +173,27 @@ def scorecard(
         )
 
 
+def _verification(ledger, selection, wanted: bool | None):
+    """The verify report for the On record part, or None to leave the part out.
+
+    By default (wanted None) the part appears when the ledger's files are committed to a git
+    repository and says nothing otherwise, so a ledger kept outside git gets the scorecard it
+    always had. --verify shows the part whatever: one line saying why nothing can be checked.
+    """
+    if wanted is False:
+        return None
+    from ..services.verify import committed_to_git, verify
+    from ..services.verify_report import VerifyReport
+    from ..store.history import GitError
+
+    try:
+        if wanted is None and not committed_to_git(ledger):
+            return None  # checked before reading anything: a ledger outside git costs two git calls
+        return verify(ledger, selection)
+    except GitError as exc:
+        return VerifyReport(False, exc.message) if wanted else None
+
+
 def _link(path: Path, markdown: Path | None, image_base: str | None) -> str:
     """How the markdown refers to a chart file: URL/name, or its path relative to the markdown's folder."""
     if image_base is not None:
@@ -160,7 +203,7 @@ def _link(path: Path, markdown: Path | None, image_base: str | None) -> str:
 
 
 def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, output, chart_dir,
-             image_base, scored_on, dropped) -> str:
+             image_base, scored_on, dropped, verify=None, repo_url=None) -> str:
     """The command that reproduces this file: the options as they took effect (dates resolved)."""
     args = ["pledger"]
     root = getattr(ctx.obj, "root", None)
@@ -182,4 +225,10 @@ def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, f
         if value is not None and value != default:
             args += [flag, str(value)]
     args += [f"--no-{name}" for name, off in dropped.items() if off]
+    if verify is not None:
+        args.append("--verify" if verify else "--no-verify")
+    if repo_url is not None:
+        args += ["--repo-url", repo_url]
+    import shlex
+
     return shlex.join(args)

@@ -11,7 +11,8 @@ The first plain (non-correction) entry resolves it; the last correction after
 that entry stands. A correction with no plain entry before it corrects nothing,
 and a second plain entry is an error: both are reported, and neither stands.
 Entries that do not fit the question (a value on a yes/no question, a name that
-is no option) are reported and left out, as if not written.
+is no option), and entries dated before the prediction was made, are reported
+and left out, as if not written.
 
 Runs on the refresh's connection (ledger.index.sql Db: SQL text through the
 driver), for the predictions a refresh touched (index.scope) or for all of them.
@@ -92,7 +93,7 @@ def derive(db: Db, scope: Scope, *, fresh: bool = False) -> None:
 CHUNK = 20_000
 _CHUNK_KIND = "derive"
 _UNAMBIGUOUS = "p.id NOT IN (SELECT a.id FROM ambiguous_ids a)"
-# One entry, not a correction, yes / no / annulled: the rule's answer is that entry.
+# One entry, not a correction, yes / no / annulled (and dated on or after the prediction): the rule's answer is that entry.
 _SIMPLE = ("count(*) = 1 AND max(CASE WHEN o.correction THEN 1 ELSE 0 END) = 0 "
            f"AND max(CASE WHEN o.result IN ('yes', 'no', '{ANNULLED}') THEN 0 ELSE 1 END) = 0")
 _COMMON_CASE_SQL = (
@@ -100,14 +101,14 @@ _COMMON_CASE_SQL = (
     f"ELSE {ANNULLED_CODE} END, outcome_entry = s.entry, resolved_on = s.first_on "
     'FROM (SELECT o.prediction_id AS pid, min(o.rowid) AS entry, min(o.result) AS result, min(o."on") AS first_on '
     f"FROM outcomes o GROUP BY o.prediction_id HAVING {_SIMPLE}) AS s "
-    f"WHERE predictions.id = s.pid AND predictions.kind = '{BINARY}' "
+    f"WHERE predictions.id = s.pid AND predictions.kind = '{BINARY}' AND s.first_on >= predictions.made "
     "AND predictions.id NOT IN (SELECT a.id FROM ambiguous_ids a)"
 )
-# What the common case leaves to the rule: several entries, a correction, an odd result, another kind, and
-# forecasts that may not fit their question.
+# What the common case leaves to the rule: several entries, a correction, an odd result, an entry dated before the
+# prediction, another kind, and forecasts that may not fit their question.
 _REST_SQL = (
     f"SELECT o.prediction_id FROM outcomes o JOIN predictions p ON p.id = o.prediction_id WHERE {_UNAMBIGUOUS} "
-    f"GROUP BY o.prediction_id HAVING NOT ({_SIMPLE} AND max(p.kind) = '{BINARY}') "
+    f"GROUP BY o.prediction_id HAVING NOT ({_SIMPLE} AND max(p.kind) = '{BINARY}' AND min(o.\"on\") >= max(p.made)) "
     "UNION SELECT f.prediction_id FROM forecasts f JOIN predictions p ON p.id = f.prediction_id "
     f"WHERE NOT f.initial AND (p.kind != '{BINARY}' OR f.kind != p.kind) AND {_UNAMBIGUOUS}"
 )
@@ -122,9 +123,11 @@ def _derive_kind(db: Db, scope_kind: str) -> None:
     where_f = f"AND f.prediction_id IN {ids}"
 
     predictions: dict[str, list[tuple]] = {}
-    for rowid, pid, kind, dist, dates in db.rows(f"SELECT p.rowid, p.id, p.kind, p.dist, p.dates FROM predictions p {where_p}", params):
+    for rowid, pid, kind, dist, dates, made in db.rows(
+        f"SELECT p.rowid, p.id, p.kind, p.dist, p.dates, p.made FROM predictions p {where_p}", params
+    ):
         options = tuple(item[0] for item in json.loads(dist)) if kind == CHOICE else ()
-        predictions.setdefault(pid, []).append((rowid, kind, options, bool(dates)))
+        predictions.setdefault(pid, []).append((rowid, kind, options, bool(dates), _iso(made)))
 
     problems: list[tuple] = []
     misfit_outcomes: list[tuple] = []
@@ -136,9 +139,11 @@ def _derive_kind(db: Db, scope_kind: str) -> None:
         copies = predictions.get(pid)
         if not copies or len(copies) > 1:
             continue  # unknown (check reports it) or ambiguous (reads leave every copy out)
-        rowid, kind, options, dates = copies[0]
+        rowid, kind, options, dates, made = copies[0]
         fitting = []
         for r in rows:
+            if _iso(r[3]) < made:  # resolved before it was made: check reports it (dates_in_order); it never stands
+                continue
             code, label, why = _fit(pid, kind, options, dates, r[2], r[8], bool(r[9]))
             if why is None:
                 fitting.append((bool(r[4]), code, label) + r)
@@ -163,7 +168,7 @@ def _derive_kind(db: Db, scope_kind: str) -> None:
         copies = predictions.get(pid)
         if not copies or len(copies) > 1:
             continue
-        _, kind, options, dates = copies[0]
+        _, kind, options, dates, _ = copies[0]
         why = _forecast_misfit(pid, kind, options, dates, fkind, fdist)
         if why is not None:
             misfit_forecasts.append((frowid,))
@@ -181,6 +186,11 @@ def _derive_kind(db: Db, scope_kind: str) -> None:
     db.run(f"DELETE FROM derived_problems WHERE prediction_id IN {ids}", params)
     db.many("INSERT INTO derived_problems (prediction_id, file, line, col, code, message, refs) VALUES (?, ?, ?, ?, ?, ?, ?)",
             problems)
+
+
+def _iso(day) -> str:
+    """A date column's value as ISO text (SQLite gives text, other drivers dates): they compare as dates do."""
+    return day if isinstance(day, str) else day.isoformat()
 
 
 def _fit(pid: str, kind: str, options: tuple[str, ...], dates: bool, result: str, value: float | None,

@@ -8,12 +8,11 @@ only. The refresh writes the rows in file order, whoever read them.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from ..records import FileRecords
 from ..store.discover import LedgerFile, entry_bytes
-from .schema import FORECASTS, OUTCOMES, PREDICTIONS, SETS
+from .schema import ASSESSMENTS, CLAIMS, FORECASTS, OUTCOMES, PREDICTIONS, SETS, SOURCES
 from .sql import Db
 
 
@@ -82,7 +81,8 @@ class Batch:
         out = []
         recs = self.records
         for table, attr in ((SETS, "sets"), (PREDICTIONS, "predictions"), (FORECASTS, "forecasts"),
-                            (OUTCOMES, "outcomes")):
+                            (OUTCOMES, "outcomes"), (SOURCES, "sources"), (CLAIMS, "claims"),
+                            (ASSESSMENTS, "assessments")):
             records = [r for rec in recs for r in getattr(rec, attr)]
             if records:
                 out.append((table.insert_sql(), table.rows(records, iso_dates=iso)))
@@ -90,31 +90,11 @@ class Batch:
         problems = [(rec.path, pr.location.line, pr.location.column, pr.code, pr.message)
                     for rec in recs for pr in rec.problems]
         rejected = [(kind, rid, rec.path) for rec in recs for kind, rid in rec.rejected]
-        day = (lambda d: None if d is None else d.isoformat()) if iso else (lambda d: d)
-        sources = [(s.id, s.title, s.url, day(s.date), json.dumps(list(s.authors)), rec.path, s.location.line,
-                    s.location.column) for rec in recs for s in rec.sources]
-        claims = []
-        for rec in recs:
-            for c in rec.claims:
-                src = c.source
-                claims.append((c.id, c.quote, c.source_ref, src.title if src else None, src.url if src else None,
-                               day(src.date) if src else None, json.dumps(list(src.authors) if src else []), c.locator,
-                               c.claimant, json.dumps(list(c.tags)), c.confidence, c.confidence_typed, c.note, rec.path,
-                               c.location.line, c.location.column, c.position))
-        assessments = [(a.claim_id, a.verdict, day(a.on), a.by, a.note, json.dumps([e.to_dict() for e in a.evidence]),
-                        rec.path, a.location.line, a.location.column) for rec in recs for a in rec.assessments]
         for sql, rows in (
             ("INSERT INTO files (path, size, mtime_ns, sha256, kind) VALUES (?, ?, ?, ?, ?)", self.files),
             ("INSERT INTO tags (prediction_id, tag, file) VALUES (?, ?, ?)", tags),
             ("INSERT INTO problems (file, line, col, code, message) VALUES (?, ?, ?, ?, ?)", problems),
             ("INSERT INTO rejected (kind, id, file) VALUES (?, ?, ?)", rejected),
-            ('INSERT INTO sources (id, title, url, "date", authors, file, line, col) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-             sources),
-            ("INSERT INTO claims (id, quote, source_ref, source_title, source_url, source_date, source_authors, locator, "
-             "claimant, tags, confidence, confidence_typed, note, file, line, col, position) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims),
-            ('INSERT INTO assessments (claim_id, verdict, "on", "by", note, evidence, file, line, col) '
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", assessments),
         ):
             if rows:
                 out.append((sql, rows))

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import SourceLocation
 from ..kinds import OptionP, Quantile
-from ..records import Evidence, Forecast, Outcome, Prediction, PredictionSet
+from ..records import Assessment, Claim, Evidence, Forecast, Outcome, Prediction, PredictionSet, Source
 
 _SCALARS = (str, float, int, bool, dt.date)
 
@@ -40,15 +40,18 @@ class Derived:
 @dataclass(frozen=True)
 class _Field:
     name: str
-    type: type  # str, float, int, bool, dt.date, tuple (JSON text) or SourceLocation
+    type: type  # str, float, int, bool, dt.date, tuple (JSON text), SourceLocation, or a nested record
     nullable: bool
     decode: Any = None  # JSON text back to the record's value (tuples)
+    nested: tuple = ()  # a nested record's own fields, stored as `<name>_<field>` columns
 
 
-def _fields(record: type) -> list[_Field]:
+def _fields(record: type, skip: tuple[str, ...] = ()) -> list[_Field]:
     hints = typing.get_type_hints(record)
     out = []
     for name in record._fields:
+        if name in skip:
+            continue
         hint = hints[name]
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         nullable = type(None) in typing.get_args(hint)
@@ -62,9 +65,39 @@ def _fields(record: type) -> list[_Field]:
             out.append(_Field(name, tuple, False, decode))
         elif origin in _SCALARS:
             out.append(_Field(name, origin, nullable))
+        elif hasattr(origin, "_fields"):  # a record inside a record (a claim's own source): its fields, prefixed
+            inner = tuple(f for f in _fields(origin, skip=("id", "location")))
+            out.append(_Field(name, origin, True, nested=inner))
         else:
             raise TypeError(f"{record.__name__}.{name}: no column type for {hint!r}")
     return out
+
+
+def _decode(fields: list[_Field], row, i: int) -> tuple[list, int]:
+    """The values of `fields` from row[i:], and where the next field starts."""
+    values = []
+    for f in fields:
+        if f.type is SourceLocation:
+            values.append(SourceLocation(row[i], row[i + 1], row[i + 2]))
+            i += 3
+            continue
+        if f.nested:
+            inner, j = _decode(list(f.nested), row, i)
+            # Stored without its id and location: a nested record is there when any column is.
+            present = any(row[k] not in (None, "[]") for k in range(i, j))
+            values.append(f.type(**dict(zip((g.name for g in f.nested), inner))) if present else None)
+            i = j
+            continue
+        v = row[i]
+        i += 1
+        if f.type is tuple:
+            v = f.decode(json.loads(v)) if v and v != "[]" else ()
+        elif f.type is dt.date:
+            v = v if v is None or isinstance(v, dt.date) else dt.date.fromisoformat(v)
+        elif f.type is bool:
+            v = bool(v)
+        values.append(v)
+    return values, i
 
 
 def _decode_evidence(items: list) -> tuple:
@@ -95,7 +128,12 @@ class RecordTable:
         self.composite = composite
         names: list[str] = []
         for f in self.fields:
-            names += ["file", "line", "col"] if f.type is SourceLocation else [f.name]
+            if f.type is SourceLocation:
+                names += ["file", "line", "col"]
+            elif f.nested:
+                names += [f"{f.name}_{g.name}" for g in f.nested]
+            else:
+                names.append(f.name)
         self.stored = tuple(names)  # the columns a record fills, in order
         self.columns = self.stored + tuple(d.name for d in derived)
         # Dates are ISO text in SQLite (as SQLAlchemy stores them) and date objects elsewhere.
@@ -109,6 +147,29 @@ class RecordTable:
         if self._writers is None:
             self._compile()
         return list(map(self._writers[iso_dates], records))
+
+    def _row_general(self, rec, iso_dates: bool) -> tuple:
+        """A row for one record, field by field (for tables with a nested record: claims are few)."""
+        row: list = []
+        for f, v in zip(self.fields, rec):
+            if f.nested:  # a nested record: its fields, or NULLs (an empty JSON list)
+                for g in f.nested:
+                    w = None if v is None else getattr(v, g.name)
+                    if g.type is tuple:
+                        row.append(_encode(w) if w else "[]")
+                    elif g.type is dt.date and iso_dates and w is not None:
+                        row.append(w.isoformat())
+                    else:
+                        row.append(w)
+            elif f.type is SourceLocation:
+                row += (v.path, v.line, v.column)
+            elif f.type is tuple:
+                row.append(_encode(v) if v else "[]")
+            elif f.type is dt.date and iso_dates:
+                row.append(None if v is None else v.isoformat())
+            else:
+                row.append(v)
+        return tuple(row)
 
     def insert_sql(self) -> str:
         cols = ", ".join(f'"{c}"' for c in self.stored)
@@ -130,6 +191,10 @@ class RecordTable:
     # do: a cold build and a streamed listing make a row or a record per record, a million of them.
 
     def _compile(self) -> None:
+        if any(f.nested for f in self.fields):  # a nested record (a claim's own source): field by field
+            self.record_from = lambda row: self.record._make(_decode(self.fields, row, 0)[0])
+            self._writers = {iso: (lambda rec, iso=iso: self._row_general(rec, iso)) for iso in (False, True)}
+            return
         env: dict[str, Any] = {"Loc": SourceLocation, "loads": json.loads, "encode": _encode, "iso": dt.date.fromisoformat,
                                "new": tuple.__new__, "Record": self.record, "str": str}
         reads, writes = [], {False: [], True: []}
@@ -165,6 +230,11 @@ class RecordTable:
 
     # -- the table ------------------------------------------------------------------
 
+    def nested_present(self, name: str) -> str:
+        """SQL that is true when the nested record `name` is there (its first column is not NULL)."""
+        f = next(f for f in self.fields if f.name == name)
+        return f"{name}_{f.nested[0].name} IS NOT NULL"
+
     def sqlalchemy_table(self, metadata):
         """The SQLAlchemy Table (made on the metadata the other index tables use)."""
         from sqlalchemy import Boolean, Column, Date, Float, Index, Integer, String, Table, Text, false, text, true
@@ -175,6 +245,8 @@ class RecordTable:
             if f.type is SourceLocation:
                 cols += [Column("file", String, nullable=False, index=True), Column("line", Integer, nullable=False),
                          Column("col", Integer, nullable=False)]
+            elif f.nested:
+                cols += [Column(f"{f.name}_{g.name}", types[g.type], nullable=True) for g in f.nested]
             else:
                 cols.append(Column(f.name, types[f.type], nullable=f.nullable, index=f.name in self.indexed))
         for d in self.derived:
@@ -212,4 +284,7 @@ OUTCOMES = RecordTable(
     # By prediction (what every lookup of a prediction's entries uses), with the result beside it.
     composite=(("ix_outcomes_prediction_result", ("prediction_id", "result")),),
 )
-RECORD_TABLES = (SETS, PREDICTIONS, FORECASTS, OUTCOMES)
+SOURCES = RecordTable("sources", Source, indexed=("id",))  # shared sources (a claims file's `sources:`)
+CLAIMS = RecordTable("claims", Claim, indexed=("id", "source_ref", "claimant"))  # its own source as source_* columns
+ASSESSMENTS = RecordTable("assessments", Assessment, indexed=("claim_id",))
+RECORD_TABLES = (SETS, PREDICTIONS, FORECASTS, OUTCOMES, SOURCES, CLAIMS, ASSESSMENTS)

@@ -24,7 +24,9 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from ..services.select import PredictionState, Selection
+from ..scoring.points import points
 from .escape import code_span, host, link, relative_link, safe_url, text
+from .on_record import late_mark
 
 FLAVORS = ("github", "lesswrong", "plain")
 PARTS = ("table", "scores", "calibration", "chart", "tags", "forecasters", "claims")
@@ -46,6 +48,7 @@ class Options:
     chart_svg: str | None = None
     date: dt.date | None = None
     command: str | None = None
+    repo_url: str | None = None  # the forge's repository page: the On record part links commits to it
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class ScorecardData:
     board: object | None = None  # a ScoreRun with a leaderboard, when several forecasters
     claims: tuple = ()  # services.claims.ClaimState linked from the selected predictions
     version: str = ""
+    verification: object | None = None  # services.verify.VerifyReport: the On record part, when asked for
 
 
 # -- gathering ----------------------------------------------------------------
@@ -139,6 +143,10 @@ def render(data: ScorecardData, options: Options = Options()) -> str:
     md.blank()
     if "table" in parts and data.states:
         _predictions(md, data)
+    if data.verification is not None:
+        from .on_record import section
+
+        section(md, data, options.repo_url)
     if run.n and run.report is not None:
         if "scores" in parts:
             _scores(md, run)
@@ -247,7 +255,7 @@ def scored_forecasts(data: ScorecardData) -> dict[str, list[ScoredForecast]]:
             p_typed = pr.p_typed if pr is not None else format(p, "g")
             at = pr.made if pr is not None else None
         day = "" if at is None else (at.isoformat() if hasattr(at, "isoformat") else str(at)[:10])
-        out.setdefault(pid, []).append(ScoredForecast(str(name), p, str(p_typed), day, (1.0 - p) if o else -p))
+        out.setdefault(pid, []).append(ScoredForecast(str(name), p, str(p_typed), day, points(p, float(o))))
     return out
 
 
@@ -304,7 +312,7 @@ def _predictions(md: _Writer, data: ScorecardData) -> None:
                 cells = [(text(pr.by), pr.p_typed, pr.made.isoformat(), DASH)]
             for i, (who, p_typed, day, pts) in enumerate(cells):
                 first = i == 0
-                row = [str(pr.position + 1), text(pr.claim) if first else ""]
+                row = [str(pr.position + 1), text(pr.claim) + late_mark(data.verification, pr.id) if first else ""]
                 if with_forecaster:
                     row.append(text(who) if who != DASH else DASH)
                 row.append(text(p_typed) if p_typed != DASH else DASH)
@@ -519,20 +527,22 @@ def _forecasters(md: _Writer, board_run) -> None:
     board = board_run.leaderboard
     md.line("## Forecasters")
     md.blank()
+    ranks = [sum(r.ranked for r in board.rows[:i + 1]) if row.ranked else None for i, row in enumerate(board.rows)]
     rows = [
-        [str(i), text(str(row.forecaster)), str(row.n), str(row.n_with_peers), _f(row.brier, ".4f"),
-         _f(row.log_loss, ".4f"), _f(row.relative_brier, "+.4f"), _f(row.peer_score, "+.1f")]
-        for i, row in enumerate(board.rows, 1)
+        [DASH if rank is None else str(rank), text(str(row.forecaster)), str(row.n), str(row.n_with_peers),
+         _f(row.peer_score, "+.1f"), DASH if row.peer_lo is None else f"{row.peer_lo:+.1f}–{row.peer_hi:+.1f}",
+         _f(row.relative_brier, "+.4f"), _f(row.brier, ".4f"), _f(row.log_loss, ".4f")]
+        for rank, row in zip(ranks, board.rows)
     ]
-    md.table(["rank", "forecaster", "n", "n with peers", f"Brier ({text(board.brier_scale)})", "log (nats)",
-              "relative Brier", "peer score"], ["r", "l", "r", "r", "r", "r", "r", "r"], rows)
+    md.table(["rank", "forecaster", "n", "n with peers", "peer score", "90% interval", "relative Brier",
+              f"Brier ({text(board.brier_scale)})", "log (nats)"], ["r", "l", "r", "r", "r", "r", "r", "r", "r"], rows)
     md.line(
         f"Every forecaster on the selected predictions, policy {board_run.policy}: "
         f"{_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
         f"{_plural(board.n, 'forecast')}. Brier and log: lower is better. Relative Brier: own "
         "Brier minus the median of the others on the same question (negative is better). Peer score: "
         "Metaculus-style, 100 × (ln p − mean of the others' ln p) (positive is better); both average over the n "
-        f"with peers. Ranked by {text(board.sort)}."
+        f"with peers. Ranked by {text(board.sort)} (— : too few shared questions to rank)."
     )
     md.blank()
 

@@ -110,7 +110,8 @@ def dates_in_order(db: Db, scope: Scope) -> Keyed:
     ):
         problems.append((PREDICTION, pid, Problem(
             SourceLocation(file, line, col),
-            f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates",
+            f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates "
+            "(the entry is left out until they agree)",
             "order",
         )))
     # Due before made (possibly a header's `due` meeting an item's `made`): `add --due` refuses it too.

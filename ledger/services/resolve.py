@@ -25,6 +25,7 @@ class Resolved:
     ids: tuple[str, ...]
     path: str
     correction: bool
+    shown: str = ""  # the result as recorded: yes, no, annulled, the option's name or the value
 
 
 def resolve(
@@ -61,11 +62,13 @@ def resolve(
             questions = {i: q for i in ids if (q := question_of(conn, i)) is not None}
             standing = current_outcomes(conn, ids)
             refuse_ambiguous(conn, ids)
-        if all(q.kind == BINARY for q in questions.values()) and result not in BINARY_RESULTS:
-            raise UsageError(f"RESULT must be yes, no or annulled, not {result!r}", "RESULT")
-        unknown = [i for i in ids if i not in questions]
-        if unknown:
-            raise UsageError(f"no prediction with id {', '.join(map(repr, unknown))}; `pledger list` shows the ids", "ID")
+            if all(q.kind == BINARY for q in questions.values()) and result not in BINARY_RESULTS:
+                raise UsageError(f"RESULT must be yes, no or annulled, not {result!r}", "RESULT")
+            unknown = [i for i in ids if i not in questions]
+            if unknown:
+                from .queries import unknown_id_error
+
+                raise unknown_id_error(conn, "prediction", unknown)
         written = {i: result_as_written(questions[i], result) for i in ids}
         made = {i: q.made for i, q in questions.items()}
         early = [i for i in ids if on < made[i]]
@@ -101,7 +104,8 @@ def resolve(
         entry["results"] = written
         rel = _free_name(ledger, on, ids[0])
         commit_text(ledger, rel, None, yamlio.dump(entry))
-    return Resolved(tuple(ids), rel, correct)
+    shown = ", ".join(dict.fromkeys(str(v.isoformat() if hasattr(v, "isoformat") else v) for v in written.values()))
+    return Resolved(tuple(ids), rel, correct, shown)
 
 
 def result_as_written(question: Question, result: str) -> Any:
