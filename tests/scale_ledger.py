@@ -1,7 +1,8 @@
 """A generated ledger of about 10,000 predictions holding every case the derived state and the checks handle.
 
 Yes/no, multiple-choice and numeric questions; corrections, entries resolving a
-prediction twice, a correction of nothing, results that fit no question; forecasts
+prediction twice, a correction of nothing, results that fit no question, entries
+dated before their prediction; forecasts
 inline and in files, of the wrong kind, dated before the prediction, for unknown
 ids; ids defined twice (ambiguous); a rejected prediction that a forecast names;
 due before made; claims with shared and unknown sources, predictions testing known
@@ -29,7 +30,7 @@ def files(seed: int = 5, sets: int = SETS, per_set: int = PER_SET) -> dict[str, 
         if s % 4 == 0:
             lines.append("tags: [team]")
         lines.append("predictions:")
-        results, fixes, twice, others = [], [], [], []
+        results, fixes, twice, others, early = [], [], [], [], []
         for i in range(per_set):
             pid = f"{sid}-{i:03d}"
             claim = " ".join(rng.choice(WORDS) for _ in range(6))
@@ -81,6 +82,8 @@ def files(seed: int = 5, sets: int = SETS, per_set: int = PER_SET) -> dict[str, 
                     twice.append(f"  {pid}: {'yes' if kind == 'binary' else 'annulled'}")
             elif roll < 0.82 and kind == "binary":
                 fixes.append(f"  {pid}: no")  # a correction with nothing to correct
+            elif i % 3 == 0:
+                early.append(f"  {pid}: yes")  # its only entry, dated before the prediction: it never stands
         if s == 3:
             for i in range(5):  # ids defined in s-02 too: ambiguous
                 lines += [f"  - id: s-02-{i:03d}", "    claim: defined twice", "    p: 0.5"]
@@ -96,6 +99,8 @@ def files(seed: int = 5, sets: int = SETS, per_set: int = PER_SET) -> dict[str, 
                 ["on: 2025-02-01", "by: Ann", "correction: true", "results:", *fixes]) + "\n"
         if twice:
             out[f"outcomes/2025-03-01-{sid}-again.yaml"] = "\n".join(["on: 2025-03-01", "by: Bob", "results:", *twice]) + "\n"
+        if early:
+            out[f"outcomes/2023-06-01-{sid}-early.yaml"] = "\n".join(["on: 2023-06-01", "by: Ann", "results:", *early]) + "\n"
         out[f"forecasts/f-{sid}.yaml"] = "\n".join(["forecasts:", *others]) + "\n"
     out["forecasts.yaml"] = "forecasts:\n  - {prediction: s-00-001, p: 0.4, by: Eve, at: 2024-12-30}\n"
     claims = ["claimant: Lab", "sources:", "  - id: shared-paper", "    title: A shared paper",
