@@ -92,6 +92,8 @@ def main() -> int:
     warm.close()
 
     python = sys.executable
+    # Byte-compiled, as an install leaves it (with PYTHONDONTWRITEBYTECODE set, every run would compile the package).
+    subprocess.run([python, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] / "ledger")], check=True)
     env = {**os.environ, "PLEDGER_ROOT": str(root), "COLUMNS": "120"}
     t_typer = wall([python, "-c", "import typer"], 7)
     t_help = wall([python, "-m", "ledger", "--help"], 7, env)

@@ -380,6 +380,8 @@ def main() -> int:
     if only and "scorecard -o" in only:
         only.add("score")
     WORK.mkdir(parents=True, exist_ok=True)
+    # Byte-compiled, as an install leaves it (with PYTHONDONTWRITEBYTECODE set, every run would compile the package).
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] / "ledger")], check=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGER_")}
     env.update(PLEDGER_BY="bench", PLEDGER_TODAY="2026-11-23", COLUMNS="120")
     results: dict[int, dict] = {}
