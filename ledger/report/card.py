@@ -69,6 +69,7 @@ class Table(NamedTuple):
     rows: tuple[tuple, ...]  # each cell: a piece or a tuple of pieces
     always: tuple[str, ...] = ()  # columns whose "—" is a figure (shown by list renderers)
     numbered: bool = False  # the first column is the published position
+    row_ids: tuple = ()  # per row, the prediction it shows (None on a continuation row): pages link them
 
 
 class Items(NamedTuple):
@@ -310,7 +311,7 @@ def lede(data, options) -> list[Para]:
 
 def _about(data) -> str:
     abouts = {s.about for s in data.shown if s.about}
-    return next(iter(abouts)) if len(abouts) == 1 else "what happened"
+    return next(iter(abouts)) if len(abouts) == 1 else "the outcomes"
 
 
 def _chance(z: float) -> str:
@@ -442,7 +443,7 @@ def table_section(data, options) -> Section:
         shared = evidence[0] if len(set(evidence)) == 1 and evidence[0] and len(states) > 1 else None
         with_evidence = not shared and any(evidence)
         with_notes = any(s.note for s in states)
-        rows = []
+        rows, row_ids = [], []
         for s, ev in zip(states, evidence):
             mark = _outcome(s)
             if s.kind != BINARY:
@@ -471,6 +472,7 @@ def table_section(data, options) -> Section:
                 if with_notes:
                     row.append((Note(s.note) if s.note else DASH) if first else "")
                 rows.append(tuple(row))
+                row_ids.append(s.id if first else None)
         headers, aligns = ["#", "prediction"], ["r", "l"]
         if with_forecaster:
             headers, aligns = headers + ["forecaster"], aligns + ["l"]
@@ -482,7 +484,7 @@ def table_section(data, options) -> Section:
             headers, aligns = headers + ["evidence"], aligns + ["l"]
         if with_notes:
             headers, aligns = headers + ["note"], aligns + ["l"]
-        section.blocks.append(Table(tuple(headers), tuple(aligns), tuple(rows), numbered=True))
+        section.blocks.append(Table(tuple(headers), tuple(aligns), tuple(rows), numbered=True, row_ids=tuple(row_ids)))
         if shared:
             section.blocks.append(Para(("Evidence for every resolution above: ", *_joined(shared), ".")))
     section.blocks.append("legend")

@@ -150,22 +150,24 @@ def over_time_chart(periods: list[tuple[str, float, int]], label: str, title: st
     import matplotlib
 
     with matplotlib.rc_context(RC):
-        fig = _figure((6.0, 3.6))
+        fig = _figure((5.0, 3.2))
         ax = fig.add_subplot()
         xs = list(range(len(periods)))
         ys = [v for _, v, _ in periods]
         ax.plot(xs, ys, color=BLUE, linewidth=2, marker="o", markersize=6, zorder=3)
         for x, (_, v, n) in zip(xs, periods):
-            ax.annotate(f"n={n}", (x, v), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8,
+            ax.annotate(f"n={n}", (x, v), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=10,
                         color=INK)
         ax.set_xticks(xs, [p for p, _, _ in periods], rotation=45 if len(periods) > 6 else 0, ha="right"
                       if len(periods) > 6 else "center")
         top = max(ys, default=0.25)
         ax.set_ylim(0, max(0.3, top * 1.25))
         ax.axhline(0.25, color=GREY, linestyle="--", linewidth=1)
-        ax.text(xs[-1] if xs else 0, 0.25, " always 50%", va="bottom", ha="right", fontsize=8, color="#555555")
+        ax.text(xs[-1] if xs else 0, 0.25, " always 50%", va="bottom", ha="right", fontsize=10, color="#555555")
         ax.set_ylabel(_plain(label))
-        ax.set_title(_plain(title), fontsize=12, loc="left")
+        import textwrap
+
+        ax.set_title("\n".join(textwrap.wrap(_plain(title), 44)), fontsize=12, loc="left")
         ax.grid(True, axis="y", color="#e6e6e6")
         ax.set_xlim(-0.5, len(periods) - 0.5)
         fig.tight_layout()

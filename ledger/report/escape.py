@@ -49,6 +49,9 @@ def _drop_controls(value: str) -> str:
     return value.translate(_CLEAN)
 
 
+drop_controls = _drop_controls  # for the HTML renderers: the same rule as the markdown's
+
+
 def one_line(value: str | None) -> str:
     """Whitespace runs (newlines included) collapsed to one space: a newline would end a table row."""
     if not value:

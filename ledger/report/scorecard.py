@@ -64,6 +64,7 @@ class TagRow(NamedTuple):
     n: int
     gap: Any  # scoring.GapResult
     brier: Any  # scoring.BrierResult
+    levels: Any = None  # scoring.CalibrationTable: the folded calibration at the confidence levels
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def tag_figures(run, shown, selection, brier_scale: str) -> tuple[TagRow, ...]:
         return ()
     import numpy as np
 
-    from ..scoring import brier, gap
+    from ..scoring import brier, folded_calibration, gap
 
     counts: dict[str, int] = {}
     for s in shown:
@@ -166,7 +167,8 @@ def tag_figures(run, shown, selection, brier_scale: str) -> tuple[TagRow, ...]:
     for tag, rows in zip(tags, rows_of):
         idx = np.asarray(rows, dtype=np.intp)
         out.append(TagRow(tag, counts[tag], int(o[idx].sum()), int(idx.size), gap(p[idx], o[idx]),
-                          brier(p[idx], o[idx], scale=brier_scale)))
+                          brier(p[idx], o[idx], scale=brier_scale),
+                          folded_calibration(p[idx], o[idx], bins=list(cards.LEVELS)) if idx.size else None))
     return tuple(out)
 
 

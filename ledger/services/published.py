@@ -98,3 +98,32 @@ def forecaster_count(conn, selection: Selection) -> int:
     sql = (f'SELECT count(DISTINCT f."by") FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
            f"WHERE {where}")
     return int(db.rows(sql, params)[0][0] or 0)
+
+
+def fingerprint_rows(conn) -> list[tuple[str, str]]:
+    """Every indexed ledger file and its content hash, in path order: what the ledger is now."""
+    return [tuple(r) for r in as_db(conn).rows("SELECT path, sha256 FROM files ORDER BY path")]
+
+
+def every_forecast(conn) -> dict[str, list]:
+    """Every forecast row by prediction id, oldest first (services.select's forecast order)."""
+    from ..index.schema import FORECASTS
+    from .select import FORECAST_ORDER_SQL
+
+    out: dict[str, list] = {}
+    sql = f"SELECT {FORECASTS.select_sql('f')} FROM forecasts f ORDER BY f.prediction_id, {FORECAST_ORDER_SQL}"
+    for row in as_db(conn).rows(sql):
+        f = FORECASTS.record_from(row)
+        out.setdefault(f.prediction_id, []).append(f)
+    return out
+
+
+def every_outcome(conn) -> dict[str, list]:
+    """Every outcome entry by prediction id, oldest first (services.select's outcome order)."""
+    from .select import outcome_from_row, outcome_rows
+
+    out: dict[str, list] = {}
+    for row in outcome_rows(as_db(conn), None):
+        o = outcome_from_row(row)
+        out.setdefault(o.prediction_id, []).append(o)
+    return out
