@@ -18,8 +18,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from functools import lru_cache
+
 from ..kinds import BINARY, CHOICE, NUMERIC
 from ..kinds import LABELS as KIND_LABELS
+from .escape import host, safe_url
 
 POINTS_RULE = "1 − p if it happened, −p if not"
 DASH = "—"
@@ -104,6 +107,7 @@ class Card:
 # -- formatting, once ------------------------------------------------------------------
 
 
+@lru_cache(maxsize=None)
 def figure_format(rule: str, path: str) -> str:
     from ..scoring.registry import BY_NAME
 
@@ -122,6 +126,7 @@ def points(value: float) -> str:
     return format(value, figure_format("gap", "total"))
 
 
+@lru_cache(maxsize=4096)  # a ledger uses few distinct probabilities
 def percent(p: float) -> str:
     """A probability as a percentage: at most two decimals, trailing zeros dropped, never rounded to 0% or 100%."""
     shown = f"{100 * p:.2f}".rstrip("0").rstrip(".")
@@ -155,10 +160,20 @@ def _date_span(days: list[dt.date]) -> str:
 # -- probabilities as shown -----------------------------------------------------------
 
 
-def shown_p(p: float | None, typed: str, how: str) -> str:
+def shown_p(p: float | None, typed: str, how: str):
+    """As typed (user text), or as a percentage (a figure the card formatted)."""
     if how == "as-typed" or p is None:
         return typed
-    return percent(p)
+    return _percent_piece(p)
+
+
+@lru_cache(maxsize=4096)
+def _percent_piece(p: float) -> Styled:
+    return Styled(percent(p), "num")
+
+
+def _points_piece(value: float) -> Styled:
+    return Styled(points(value), "num")  # not cached: -0.0 and 0.0 are one key, and print differently
 
 
 def forecast_line(kind: str, dist: tuple, unit: str | None, how: str) -> str:
@@ -385,13 +400,14 @@ def scored_forecasts(data) -> dict[str, list[ScoredForecast]]:
         else:
             p_typed, at = typed[i], dates[i]
             day = "" if at is None else (at.isoformat() if hasattr(at, "isoformat") else str(at)[:10])
-        out.setdefault(pid, []).append(ScoredForecast(str(name), p, str(p_typed), day, (1.0 - p) if o else -p))
+        # tuple.__new__: the NamedTuple's fields without its slower constructor (100,000s of rows)
+        out.setdefault(pid, []).append(tuple.__new__(ScoredForecast, (name, p, p_typed, day, (1.0 - p) if o else -p)))
     return out
 
 
 def _evidence(s) -> tuple:
-    from .escape import host, safe_url
-
+    if not s.evidence:
+        return ()
     seen, out = set(), []
     for e in s.evidence:
         url = safe_url(e.url)
@@ -410,9 +426,13 @@ def _joined(links: tuple) -> tuple:
     return tuple(out)
 
 
+_MARKS = {key: Mark(key) for key in ("yes", "no", "annulled", "pending")}
+
+
 def _outcome(s) -> Mark:
-    if s.kind == BINARY or s.status in ("pending", "annulled"):
-        return Mark(s.status)
+    status = s.status
+    if status in _MARKS:
+        return _MARKS[status]
     return Mark("value", s.result)
 
 
@@ -450,7 +470,8 @@ def table_section(data, options) -> Section:
                 cells = [(s.by if with_forecaster else None, forecast_line(s.kind, s.dist, s.unit, how),
                           s.made.isoformat(), DASH)]
             elif scored.get(s.id):
-                cells = [(f.forecaster, shown_p(f.p, f.p_typed, how), f.at, points(f.points)) for f in scored[s.id]]
+                cells = [(f.forecaster, shown_p(f.p, f.p_typed, how), f.at, _points_piece(f.points))
+                         for f in scored[s.id]]
             elif s.status in ("yes", "no") and not published_only:
                 unforecast += 1  # resolved, but nobody scored had a forecast on or before the resolution
                 cells = [(DASH, DASH, DASH, DASH)]
@@ -458,15 +479,16 @@ def table_section(data, options) -> Section:
                 cells = [(DASH, DASH, DASH, DASH)]  # not scored, and the published p is not this forecaster's
             else:
                 cells = [(s.by, shown_p(s.p, s.p_typed, how), s.made.isoformat(), DASH)]
+            number = Styled(str(s.position + 1), "num")
             for i, (who, p, day, pts) in enumerate(cells):
                 first = i == 0
-                row: list = [str(s.position + 1), s.claim if first else ""]
+                row: list = [number, s.claim if first else ""]
                 if with_forecaster:
                     row.append(who or DASH)
                 row.append(p)
                 if with_date:
                     row.append(day or DASH)
-                row += [mark, Styled(pts, "num")]
+                row += [mark, pts if type(pts) is Styled else Styled(pts, "num")]
                 if with_evidence:
                     row.append((_joined(ev) or DASH) if first else "")
                 if with_notes:
@@ -561,7 +583,7 @@ def acx_section(data, options) -> Section:
             lines = []
             for i in members:
                 f, s = items[i]
-                said = shown_p(f.p, f.p_typed, how)
+                said = f.p_typed if how == "as-typed" else percent(f.p)
                 tail = f" — {said}" if f.p >= 0.5 else f" — {said}, so {percent(1 - f.p)} it would not"
                 if data.run.scored != "authors":
                     tail += f" ({f.forecaster})"

@@ -44,6 +44,11 @@ ZWSP = "&#8203;"
 _AUTOLINK = re.compile(r"@(?=[A-Za-z0-9])|(?i:www)(?=\.)|:(?=//)")
 
 
+# Text that needs nothing done: letters, digits and harmless punctuation, single spaces, starting
+# with a letter (no block marker), no `www.`. Most claims are like this; the rest take the full path.
+_INERT = re.compile(r"(?!.*\s\s)(?!.*(?i:www)\.)[A-Za-z(\"'][A-Za-z0-9 ,.()'\"/?%;-]*(?<![ ])")
+
+
 def _drop_controls(value: str) -> str:
     """Control characters (C0, DEL, C1) become spaces; bidi controls are removed."""
     return value.translate(_CLEAN)
@@ -69,6 +74,8 @@ def text(value: str | None, *, github: bool = False) -> str:
     another line (no setext heading) or alone (no thematic break).
     github=True: GitHub's autolinks and @mentions are broken too (see ZWSP).
     """
+    if value and _INERT.fullmatch(value):
+        return value
     flat = one_line(value)
     if not flat:
         return ""

@@ -210,6 +210,10 @@ class Markdown:
     # -- inline ---------------------------------------------------------------
 
     def inline(self, piece) -> str:
+        if type(piece) is Styled and piece.style == "num" and type(piece.text) is str:
+            return piece.text  # a figure the card formatted: digits, signs, %, dashes
+        if type(piece) is Mark and piece.key != "value":
+            return WORDS[piece.key] if self.flavor == "plain" else MARKS[piece.key]
         if isinstance(piece, str):
             # text() trims; the spaces between the pieces of a sentence are kept.
             lead = " " if piece[:1].isspace() else ""
