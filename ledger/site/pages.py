@@ -102,7 +102,8 @@ def render_site(ledger, today: dt.date, title: str | None) -> dict[str, str | by
     for key, name in sorted(names.items()):
         page = slug(name)
         data = collect(ledger, Selection(by=name), "first", today=today)
-        files[f"forecasters/{page}.html"] = _card_page(data, "Forecaster", common, None, None)
+        # Their predictions are listed on the set pages: a forecaster's page has the rest of the card.
+        files[f"forecasters/{page}.html"] = _card_page(data, "Forecaster", common, None, None, table=False)
         people.append(dict(name=name, slug=page, n=made.get(key, 0)))
 
     headline = _headline(home)
@@ -130,10 +131,11 @@ def _static(name: str) -> str:
     return (PACKAGE / "static" / name).read_text(encoding="utf-8")
 
 
-def _card_page(data, kind_label: str, common: dict, png, svg) -> str:
-    from ..report.scorecard import Options
+def _card_page(data, kind_label: str, common: dict, png, svg, table: bool = True) -> str:
+    from ..report.scorecard import PARTS, Options
 
-    the_card = cards.build(data, Options(chart_png=png, chart_svg=svg))
+    parts = frozenset(PARTS) if table else frozenset(PARTS) - {"table"}
+    the_card = cards.build(data, Options(chart_png=png, chart_svg=svg, parts=parts))
     return render("card_page.html", root="../", title=the_card.title.removeprefix("Scorecard: "),
                   the_card=the_card, kind_label=kind_label, **common)
 
