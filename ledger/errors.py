@@ -33,6 +33,16 @@ class SourceLocation(NamedTuple):
         return f"{shown}:{self.line}:{self.column}"
 
 
+class FileLocation(SourceLocation):
+    """A place in a file outside the ledger (a file given to `import`): its path as the user typed it,
+    shown as it is, never joined to the ledger root."""
+
+    __slots__ = ()
+
+    def render(self, root: str | os.PathLike | None = None) -> str:
+        return SourceLocation.render(self, None)
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Problem:
     """One thing wrong with the ledger, and what to do about it.

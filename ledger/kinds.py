@@ -96,9 +96,9 @@ def parse_options(raw: Any, *, what: str = "options") -> tuple[OptionP, ...]:
     if not isinstance(pairs, list) or not all(isinstance(x, tuple) and len(x) == 2 for x in pairs):
         raise ValueError(f"`{what}` must map each option to its probability, e.g. {{OpenAI: 50%, Anthropic: 50%}}")
     if len(pairs) < 2:
-        raise ValueError(f"`{what}` needs at least two options")
+        raise ValueError("a multiple-choice question needs at least two options")
     if len(pairs) > MAX_OPTIONS:
-        raise ValueError(f"`{what}` has {len(pairs)} options; the limit is {MAX_OPTIONS}")
+        raise ValueError(f"{len(pairs)} options is too many; the limit is {MAX_OPTIONS}")
     out: list[OptionP] = []
     seen: dict[str, str] = {}
     for name, value in pairs:
@@ -241,7 +241,7 @@ def parse_quantiles(raw: Any, *, what: str = "quantiles") -> QuantileSet:
     if not isinstance(pairs, list) or not pairs or not all(isinstance(x, tuple) and len(x) == 2 for x in pairs):
         raise ValueError(f"`{what}` must map levels to values, e.g. {{5%: 0.8, 50%: 2.1, 95%: 3.5}}")
     if len(pairs) > MAX_QUANTILES:
-        raise ValueError(f"`{what}` has {len(pairs)} quantiles; the limit is {MAX_QUANTILES}")
+        raise ValueError(f"{len(pairs)} quantiles is too many; the limit is {MAX_QUANTILES}")
     out: list[Quantile] = []
     dates: bool | None = None
     for level_raw, value_raw in pairs:

@@ -104,6 +104,8 @@ Id = Annotated[str, BeforeValidator(_id)]
 Tag = Annotated[str, BeforeValidator(_tag)]
 Text = Annotated[str, AfterValidator(_text)]
 Name = Annotated[str, AfterValidator(_text)]
+# Where an imported forecast came from, as the source names it ("manifold:<bet id>"): `import` matches on it.
+Ref = Annotated[str, AfterValidator(_text)]
 SourceText = Annotated[str, AfterValidator(source_text)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Url = Annotated[str, AfterValidator(_url)]
@@ -141,6 +143,7 @@ class InlineForecastIn(_Record):
     by: Name | None = None
     at: Date | None = None
     note: Text | None = None
+    ref: Ref | None = None
 
 
 class PredictionIn(_Record):
@@ -165,6 +168,7 @@ class PredictionIn(_Record):
     quantiles: QuantilesInput | None = None
     unit: Name | None = None
     closes: Date | None = None
+    ref: Ref | None = None  # the source's id for the prediction's own forecast (written by `pledger import`)
 
 
 class SetHeaderIn(_Record):
@@ -191,6 +195,7 @@ class ForecastIn(_Record):
     by: Name
     at: Date
     note: Text | None = None
+    ref: Ref | None = None
 
 
 class ResultDetailIn(_Record):

@@ -89,6 +89,7 @@ class Forecast(NamedTuple):
     initial: bool = False  # the prediction's own published probability
     kind: str = "binary"
     dist: tuple = ()
+    ref: str | None = None  # an imported forecast's id in its source (`ref:`, written by `pledger import`)
 
 
 class Outcome(NamedTuple):

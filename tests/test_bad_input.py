@@ -55,7 +55,7 @@ def test_unknown_key(make_ledger):
     root = make_ledger({"a.yaml": HEAD + "  - id: a\n    claim: c\n    p: 0.5\n    probability: 0.5\n"})
     assert problems(root) == [
         "a.yaml:7:5: unknown key 'probability' in a prediction; the keys allowed here are: "
-        "id, claim, p, by, made, due, about, criteria, tags, source, tests, note, forecasts, options, ordered, quantiles, unit, closes"
+        "id, claim, p, by, made, due, about, criteria, tags, source, tests, note, forecasts, options, ordered, quantiles, unit, closes, ref"
     ]
 
 
@@ -172,7 +172,7 @@ def test_references_to_a_rejected_prediction_are_not_also_unknown(make_ledger):
         "forecasts.yaml:10:5: forecast for unknown prediction 'zz'; check the id (`pledger list` shows them)",
         "one.yaml:6:8: `p`: probability 1.5 is outside 0..1 (did you mean 1.5%?)",
         "one.yaml:10:5: unknown key 'probabilty' in a prediction; the keys allowed here are: "
-        "id, claim, p, by, made, due, about, criteria, tags, source, tests, note, forecasts, options, ordered, quantiles, unit, closes",
+        "id, claim, p, by, made, due, about, criteria, tags, source, tests, note, forecasts, options, ordered, quantiles, unit, closes, ref",
         "outcomes/x.yaml:8:3: outcome for unknown prediction 'nope'; check the id (`pledger list` shows them)",
         "three.yaml:2:5: prediction 'd' has no `by:` and `made:`; add it to the prediction or to the file's header",
         "two.yaml:1:7: `made`: 'soon' is not a date; write it as YYYY-MM-DD",

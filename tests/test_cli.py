@@ -354,7 +354,7 @@ def test_usage_errors_exit_2_and_name_the_argument(cli, root, args, fragments):
 
 def test_click_usage_errors_exit_2(cli, root):
     for args, fragment in (
-        (["add", "C"], "Missing option '-p'"),
+        (["add", "C"], "give the forecast: -p P"),
         (["list", "--colour"], "No such option: --colour"),
         (["frobnicate"], "No such command 'frobnicate'"),
         (["list", "--limit", "0"], "--limit"),

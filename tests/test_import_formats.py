@@ -1,7 +1,8 @@
-"""Each importer on its realistic fixture (tests/fixtures/import/), messy rows included.
+"""Each importer on its fixture, built from the platform's own export code (tests/fixtures/import/README.md).
 
-The expected records are read off the fixture files by hand: claim, probability
-as typed, who, when, the outcome and its date, and why each bad row is rejected.
+For each: the exact records that come out (who, probability as typed, day,
+resolution and its day, who judged it) and the report's counts. The expected
+values are read off the fixture files and the platform code by hand.
 """
 
 from __future__ import annotations
@@ -38,18 +39,39 @@ def records(root: Path):
     return preds, forecasts, outcomes, problems
 
 
+def view(root: Path) -> dict:
+    """id -> ((by, p as typed, made), [(by, p as typed, at)], [(result, on, by)]) for every prediction."""
+    preds, forecasts, outcomes, problems = records(root)
+    assert problems == []
+    return {
+        pid: ((p.by, p.p_typed, p.made), [(f.by, f.p_typed, f.at) for f in forecasts.get(pid, [])],
+              [(o.result, o.on, o.by) for o in outcomes.get(pid, [])])
+        for pid, p in preds.items()
+    }
+
+
 def run_import(cli, root, *args):
     result = cli("--root", root, "import", *args, "--json")
     assert result.code == 0, (result.out, result.err)
     return json.loads(result.out)
 
 
+def counts(report) -> tuple:
+    return (report["rows"], report["added"], report["forecasts_added"], report["outcomes_added"],
+            len(report["skipped"]), len(report["rejected"]))
+
+
+def skipped(report) -> dict[int, str]:
+    return {s["row"]: s["reason"] for s in report["skipped"]}
+
+
 def rejected(report) -> dict[int, str]:
     return {r["row"]: r["reason"] for r in report["rejected"]}
 
 
-def by_claim(preds):
-    return {p.claim: p for p in preds.values()}
+def fatebook_id(title: str, created: str) -> str:
+    # Fatebook's own CSV import makes a question's id from its title and creation time; so do we.
+    return "fatebook-" + hashlib.sha1("\x1f".join([title, created, ""]).encode()).hexdigest()[:12]
 
 
 @pytest.fixture
@@ -57,128 +79,213 @@ def root(make_ledger):
     return make_ledger({".gitignore": ".pledger/\n"})
 
 
+MC_SKIP = "multiple-choice questions are not imported yet (only yes/no questions are)"
+NUMERIC_SKIP = "numeric questions are not imported yet (only yes/no questions are)"
+
+EYE = fatebook_id("Will the SAE paper use eye-test experiments?", "2024-05-05 10:12:4")
+LORA = fatebook_id("Will sparse fine-tuning beat LoRA?", "2024-05-05 11:00:42")
+EYE_RECORDS = (("Casper", "0.99", D("2024-05-05")),
+               [("Ada Lovelace", "0.9", D("2024-05-06")), ("Casper", "0.97", D("2024-05-12"))],
+               [("yes", D("2024-05-21"), "Casper")])
+# Casper made the question and never forecast it: the prediction is Ada's first forecast, on its own day.
+LORA_RECORDS = (("Ada Lovelace", "0.35", D("2024-05-06")),
+                [("unnamed Fatebook user", "0.2", D("2024-05-07")), ("Grace", "0.15", D("2024-05-08")),
+                 ("Ada Lovelace", "0.1", D("2024-05-12"))],
+                [("no", D("2024-05-21"), "Casper")])
+
+
 def test_fatebook_export(cli, root):
-    report = run_import(cli, root, "fatebook", FIXTURES / "fatebook.csv")
-    assert report["rows"] == 11 and report["added"] == 6 and report["outcomes_added"] == 5
-    bad = rejected(report)
-    assert sorted(bad) == [10, 11, 12]
-    assert bad[10] == "no forecast"
-    assert "'03/04/2025' is not a date" in bad[11]
-    assert "not UTF-8" in bad[12] and "0xe9" in bad[12] and "--encoding" in bad[12]
-
-    preds, forecasts, outcomes, problems = records(root)
-    assert problems == []
-    claims = by_claim(preds)
-    eye = claims["Will the SAE paper use eye-test experiments?"]
-    # The id is Fatebook's own recipe for rows without ids: a hash of title and creation time.
-    digest = hashlib.sha1("\x1f".join(["Will the SAE paper use eye-test experiments?", "2024-05-05 10:12:4", ""]).encode()).hexdigest()
-    assert eye.id == f"fatebook-{digest[:12]}"
-    assert (eye.p, eye.p_typed, eye.by, eye.made, eye.due, eye.note) == (0.99, "0.99", "Casper", D("2024-05-05"), D("2024-06-30"), "From the thread")
-    assert [(o.result, o.on, o.by) for o in outcomes[eye.id]] == [("yes", D("2024-05-21"), "Casper")]
-    assert eye.set_id == "fatebook"
-
-    lora = claims["Will the SAE paper beat LoRA?"]
-    assert lora.p == 0.2
-    assert [(f.by, f.p, f.at) for f in forecasts[lora.id]] == [("Ada", 0.35, D("2024-05-06")), ("Casper", 0.1, D("2024-05-12"))]
-    assert [o.result for o in outcomes[lora.id]] == ["no"]
-
-    workshop = claims["Will the workshop happen in 2025?"]
-    (o,) = outcomes[workshop.id]
-    assert (o.result, o.on, o.note) == ("annulled", D("2025-11-02"), "Resolved AMBIGUOUS on Fatebook.")
-    assert claims["Will GPT-6 be released in 2026?"].id not in outcomes
-    # A multiple-choice question: one yes/no prediction per option.
-    assert outcomes[claims["Which lab ships first?: OpenAI"].id][0].result == "yes"
-    assert outcomes[claims["Which lab ships first?: Anthropic"].id][0].result == "no"
+    report = run_import(cli, root, "fatebook", FIXTURES / "fatebook-2025.csv")
+    assert counts(report) == (20, 5, 6, 3, 3, 0)
+    assert skipped(report) == {
+        2: MC_SKIP,
+        4: "a forecast Fatebook hides from you (the export gives neither its probability nor its forecaster)",
+        9: MC_SKIP,
+    }
+    got = view(root)
+    assert got == {
+        fatebook_id("Will it snow in Lisbon in 2026?", "2025-03-10 17:45:33"):
+            (("Casper", "0.05", D("2025-03-11")), [], []),
+        fatebook_id("Le café du coin rouvrira-t-il avant 2026 ? ☕", "2025-01-03 08:00:0"):
+            (("Casper", "0.6", D("2025-01-03")), [], []),
+        fatebook_id("Will the 2025 workshop happen?", "2024-12-01 10:00:7"):
+            (("Ada Lovelace", "0.25", D("2024-12-01")), [("Casper", "0.3", D("2024-12-02"))],
+             [("annulled", D("2025-11-02"), "Ada Lovelace")]),
+        LORA: LORA_RECORDS,
+        EYE: EYE_RECORDS,
+    }
+    preds, _, outcomes, _ = records(root)
+    eye = preds[EYE]
+    assert (eye.note, eye.tags, eye.due, eye.set_id) == ("From the thread", ("interpretability", "sae"), D("2024-06-30"), "fatebook")
+    cafe = preds[fatebook_id("Le café du coin rouvrira-t-il avant 2026 ? ☕", "2025-01-03 08:00:0")]
+    assert (cafe.note, cafe.tags) == ("Rue de l'Église, « chez Marie »", ("local", "cafe-life"))
+    (workshop,) = outcomes[fatebook_id("Will the 2025 workshop happen?", "2024-12-01 10:00:7")]
+    assert workshop.note == "Resolved AMBIGUOUS on Fatebook."
 
 
-def test_predictionbook_csv(cli, root):
-    report = run_import(cli, root, "predictionbook", FIXTURES / "predictionbook.csv")
-    assert report["added"] == 3 and report["outcomes_added"] == 2
-    assert [(s["row"], s["reason"]) for s in report["skipped"]] == [(5, "withdrawn on PredictionBook")]
-    bad = rejected(report)
-    assert sorted(bad) == [6, 7, 8, 9]
-    assert bad[6] == "no confidence"
-    assert "9002 appears again (first at row 3)" in bad[7]
-    assert "150% is above 100%" in bad[8]
-    assert "not UTF-8" in bad[9]
+def test_fatebook_export_from_before_multiple_choice(cli, root):
+    report = run_import(cli, root, "fatebook", FIXTURES / "fatebook-2024-08.csv")
+    assert counts(report) == (9, 3, 6, 2, 0, 0)
+    assert view(root) == {
+        fatebook_id("Will GPT-5 be released in 2024?", "2024-02-14 12:00:30"):
+            (("Casper", "0.4", D("2024-02-14")), [("unnamed Fatebook user", "0.25", D("2024-02-20"))], []),
+        LORA: LORA_RECORDS,
+        EYE: EYE_RECORDS,
+    }
 
-    preds, forecasts, outcomes, problems = records(root)
-    assert problems == []
-    assert set(preds) == {"pb-9001", "pb-9002", "pb-9003"}
-    p1, p2 = preds["pb-9001"], preds["pb-9002"]
-    assert (p1.p, p1.p_typed, p1.by, p1.made, p1.source) == (0.99, "99%", "casper", D("2024-05-05"), "https://predictionbook.com/predictions/9001")
-    assert (p2.p, p2.p_typed) == (0.2, "20%")  # already a percent string: kept as typed
-    (o,) = outcomes["pb-9001"]
-    assert (o.result, o.on, o.by, o.evidence[0].url) == ("yes", D("2024-05-22"), "PredictionBook", p1.source)
-    assert outcomes["pb-9002"][0].result == "no"
-    assert "pb-9003" not in outcomes
+
+def test_both_fatebook_formats_name_the_same_questions_and_forecasts(cli, root):
+    # A question in an old and a new export is the same prediction with the same forecasts.
+    run_import(cli, root, "fatebook", FIXTURES / "fatebook-2024-08.csv")
+    report = run_import(cli, root, "fatebook", FIXTURES / "fatebook-2025.csv")
+    assert (report["added"], report["forecasts_added"], report["outcomes_added"]) == (3, 1, 1)
+    assert {s["id"] for s in report["skipped"] if s["reason"] == "already in the ledger"} == {EYE, LORA}
+
+
+def test_fatebook_export_resaved_by_a_spreadsheet_with_bom_and_crlf(cli, make_ledger, tmp_path):
+    text = (FIXTURES / "fatebook-2025.csv").read_text(encoding="utf-8")
+    resaved = tmp_path / "fatebook-excel.csv"
+    resaved.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8") + b"\r\n")
+    plain, excel = make_ledger(name="plain"), make_ledger(name="excel")
+    a = run_import(cli, plain, "fatebook", FIXTURES / "fatebook-2025.csv")
+    b = run_import(cli, excel, "fatebook", resaved)
+    assert counts(a) == counts(b) and view(plain) == view(excel)
+
+
+PB_MEAN = ("PredictionBook's mean confidence: the rounded mean of every response on this prediction "
+           "(mine.csv holds no single response; the API's JSON has each one)")
+
+
+def test_predictionbook_mine_csv(cli, root):
+    report = run_import(cli, root, "predictionbook", FIXTURES / "predictionbook-mine.csv")
+    assert counts(report) == (4, 4, 0, 2, 0, 0)
+    assert view(root) == {
+        "pb-212003": (("Casper", "60%", D("2024-09-01")), [], []),
+        "pb-212002": (("Casper", "15%", D("2024-05-05")), [], [("no", D("2024-07-01"), "PredictionBook")]),
+        "pb-212001": (("Casper", "73%", D("2024-05-05")), [], [("yes", D("2024-05-22"), "PredictionBook")]),
+        # Judged, then set back to unknown: outcome empty, last_judgement_at set. Unresolved.
+        "pb-212004": (("Casper", "40%", D("2024-02-10")), [], []),
+    }
+    preds, _, outcomes, _ = records(root)
+    p = preds["pb-212001"]
+    # A member of a prediction group keeps the group's question.
+    assert p.claim == "[AI in 2024] Anthropic's next SAE paper uses eye-test experiments"
+    assert (p.note, p.source, p.due) == (PB_MEAN, "https://predictionbook.com/predictions/212001", D("2024-06-30"))
+    assert preds["pb-212003"].claim == "Le café du coin rouvrira, \"enfin\" — et avec du pain & du beurre ☕"
+    assert outcomes["pb-212001"][0].evidence[0].url == p.source
 
 
 def test_predictionbook_api_json(cli, root):
-    report = run_import(cli, root, "predictionbook-json", FIXTURES / "predictionbook.json", "--by", "me")
-    assert report["added"] == 3
-    bad = rejected(report)
-    assert sorted(bad) == [5, 6]
-    assert "no response with a probability" in bad[5]
-    assert "appears twice (first as item 1)" in bad[6]
-    assert [s["row"] for s in report["skipped"]] == [4]
+    report = run_import(cli, root, "predictionbook-json", FIXTURES / "predictionbook-my-predictions.json", "--by", "me")
+    assert counts(report) == (4, 4, 5, 2, 0, 0)
+    assert view(root) == {
+        "pb-212003": (("Casper", "60%", D("2024-09-01")), [], []),
+        "pb-212002": (("Casper", "20%", D("2024-05-05")), [("Casper", "10%", D("2024-05-15"))],
+                      [("no", D("2024-07-01"), "PredictionBook")]),
+        # Each response with a confidence is its user's forecast; a comment without one is not a forecast;
+        # a user whose label is empty is named by their id. Dated by last_judgement_at, not updated_at.
+        "pb-212001": (("Casper", "90%", D("2024-05-05")),
+                      [("gwern", "70%", D("2024-05-06")), ("PredictionBook user 4021", "40%", D("2024-05-07")),
+                       ("Casper", "95%", D("2024-05-12"))],
+                      [("yes", D("2024-05-22"), "PredictionBook")]),
+        "pb-212004": (("Casper", "30%", D("2024-02-10")), [("gwern", "50%", D("2024-02-11"))], []),
+    }
+    preds, forecasts, _, _ = records(root)
+    # The first response's comment is the prediction's note; a later one's, its forecast's.
+    assert preds["pb-212001"].note == "Seems very likely, they did it last time"
+    assert [f.note for f in forecasts["pb-212001"]] == [None, "I doubt it", None]
+    assert preds["pb-212002"].claim == "[AI in 2024] Sparse fine-tuning on SAE latents beats LoRA"
 
-    preds, forecasts, outcomes, _ = records(root)
-    p1 = preds["pb-9001"]
-    assert (p1.p_typed, p1.by) == ("99%", "casper")
-    # Another user's response is their forecast; a comment without a confidence is not one.
-    assert [(f.by, f.p_typed, f.at, f.note) for f in forecasts["pb-9001"]] == [("gwern", "95%", D("2024-05-07"), "Seems likely")]
-    assert [(f.by, f.p, f.at) for f in forecasts["pb-9002"]] == [("casper", 0.1, D("2024-05-12"))]
-    assert outcomes["pb-9001"][0].on == D("2024-05-22")  # updated_at stands for the judgement date
-    assert outcomes["pb-9002"][0].result == "no"
+
+def test_predictionbook_json_from_before_last_judgement_at(cli, root):
+    report = run_import(cli, root, "predictionbook-json", FIXTURES / "predictionbook-my-predictions-2023-07.json")
+    assert counts(report) == (4, 4, 5, 2, 0, 0)
+    _, _, outcomes, _ = records(root)
+    # No judgement date in the file: updated_at, said so.
+    assert [(o.result, o.on, o.note) for o in outcomes["pb-212001"]] == [
+        ("yes", D("2023-04-29"), "judged on PredictionBook on an unknown day (no last_judgement_at); dated by updated_at")]
+    assert [(o.result, o.on) for o in outcomes["pb-212002"]] == [("no", D("2023-05-30"))]
 
 
 def test_metaculus_posts(cli, root):
-    report = run_import(cli, root, "metaculus", FIXTURES / "metaculus.json", "--by", "me")
-    assert report["added"] == 5
-    skipped = {s["row"]: s["reason"] for s in report["skipped"]}
-    assert "numeric" in skipped[6] and "group of questions" in skipped[7]
-    assert "no forecast of yours" in skipped[8] and "same post as item 2" in skipped[10]
-    assert "1.5 is outside 0..1" in rejected(report)[9]
+    report = run_import(cli, root, "metaculus", FIXTURES / "metaculus-posts.json", "--by", "me")
+    assert counts(report) == (11, 9, 3, 6, 5, 0)
+    assert skipped(report) == {
+        6: "no forecast of yours on this question", 8: MC_SKIP, 9: NUMERIC_SKIP,
+        10: "a notebook (an article), not a question", 11: "no forecast of yours on this question",
+    }
+    assert [s["id"] for s in report["skipped"] if s["row"] == 6] == ["metaculus-20006-30063"]
+    assert report["warnings"] == [
+        f"{FIXTURES / 'metaculus-posts.json'} is one page of several: its `next` is "
+        "'https://www.metaculus.com/api/posts/?forecaster_id=1001&limit=11&offset=11&with_cp=true'; "
+        "save each further page and import it too"
+    ]
+    me = "me"
+    assert view(root) == {
+        "metaculus-20001": ((me, "0.9", D("2024-05-05")), [(me, "0.95", D("2024-05-08")), (me, "0.97", D("2024-05-12"))],
+                            [("yes", D("2024-05-21"), "Metaculus")]),
+        "metaculus-20002": ((me, "0.2", D("2024-05-05")), [(me, "0.1", D("2024-05-10"))], [("no", D("2024-05-21"), "Metaculus")]),
+        "metaculus-20003": ((me, "0.6", D("2024-09-03")), [], [("annulled", D("2025-06-03"), "Metaculus")]),
+        "metaculus-20004": ((me, "0.6", D("2024-09-03")), [], [("annulled", D("2025-06-03"), "Metaculus")]),
+        "metaculus-20005": ((me, "0.6", D("2025-01-03")), [], []),
+        "metaculus-20006-30061": ((me, "0.65", D("2025-02-03")), [], [("yes", D("2025-11-20"), "Metaculus")]),
+        "metaculus-20006-30062": ((me, "0.8", D("2025-02-03")), [], []),
+        "metaculus-20007-30073": ((me, "0.12", D("2024-02-05")), [], []),
+        "metaculus-20007-30074": ((me, "0.05", D("2024-02-05")), [], [("annulled", D("2025-08-02"), "Metaculus")]),
+    }
+    preds, forecasts, outcomes, _ = records(root)
+    # A withdrawn forecast is the forecast it was, dated when made, noted with the day it stopped standing.
+    assert forecasts["metaculus-20002"][0].note == "withdrawn on Metaculus on 2024-05-15: it did not stand after that day"
+    assert preds["metaculus-20006-30061"].claim == "Will a frontier lab sign the pledge by 2026? (OpenAI)"
+    assert preds["metaculus-20006-30061"].criteria == "Resolves yes for a lab that signs the pledge publicly."
+    assert preds["metaculus-20007-30073"].claim == (
+        "Will the EU AI Act's GPAI rules apply by August 2025? (Yes) → Will a frontier lab leave the EU market by 2026?")
+    assert preds["metaculus-20001"].source == "https://www.metaculus.com/questions/20001/"
+    assert [o.note for o in outcomes["metaculus-20004"]] == ["Metaculus resolution: ambiguous"]
 
-    preds, forecasts, outcomes, problems = records(root)
-    assert problems == []
-    eye = preds["metaculus-20001"]
-    # History entries without values are left out; `latest` (0.97, 2024-05-12 in UTC) is the forecast.
-    assert (eye.p, eye.by, eye.made, eye.due) == (0.97, "me", D("2024-05-12"), D("2024-07-01"))
-    assert eye.source == "https://www.metaculus.com/questions/20001/"
-    assert eye.criteria.startswith("Resolves yes if")
-    (o,) = outcomes["metaculus-20001"]
-    assert (o.result, o.on, o.by, o.evidence[0].url) == ("yes", D("2024-05-21"), "Metaculus", eye.source)
-    lora = preds["metaculus-20002"]
-    assert (lora.p, lora.made) == (0.2, D("2024-05-05"))
-    assert [(f.p, f.at) for f in forecasts["metaculus-20002"]] == [(0.1, D("2024-05-12"))]
-    assert [o.result for o in outcomes["metaculus-20003"]] == ["annulled"]
-    assert [(o.result, o.note) for o in outcomes["metaculus-20004"]] == [("annulled", "Metaculus resolution: ambiguous")]
-    assert "metaculus-20005" not in outcomes
+
+def test_metaculus_old_api_is_refused(cli, root):
+    from support import assert_clean_error, snapshot
+
+    before = snapshot(root)
+    result = cli("--root", root, "import", "metaculus", FIXTURES / "metaculus-api2.json")
+    assert_clean_error(result, 1, "is not a response of Metaculus's current API", "old API (api2",
+                       "/api/posts/?forecaster_id=")
+    assert snapshot(root) == before
+
+
+MANIFOLD_EYE = "manifold-ab3de5gh7j"
 
 
 def test_manifold_markets_and_bets(cli, root):
     report = run_import(cli, root, "manifold", FIXTURES / "manifold.json", "--by", "me")
-    assert report["added"] == 5
-    skipped = {s["row"]: s["reason"] for s in report["skipped"]}
-    assert "MULTIPLE_CHOICE" in skipped[6] and "no bet of yours" in skipped[7]
-    assert "'high'" in rejected(report)[8]
-
-    preds, forecasts, outcomes, problems = records(root)
-    assert problems == []
-    eye = preds["manifold-ab3de5gh7j"]
-    # Each bet's forecast is the probability after it; the redemption is not a forecast.
-    assert (eye.p, eye.made, eye.tags) == (0.95, D("2024-05-05"), ("interpretability", "ai-safety"))
-    assert [(f.p, f.at) for f in forecasts["manifold-ab3de5gh7j"]] == [(0.97, D("2024-05-13"))]
-    (o,) = outcomes["manifold-ab3de5gh7j"]
-    assert (o.result, o.on, o.by) == ("yes", D("2024-05-21"), "casper")
-    assert outcomes["manifold-zz9yy8xx7w"][0].result == "no"
-    assert outcomes["manifold-cancel0001"][0].result == "annulled"
-    mkt = outcomes["manifold-mkt0000001"][0]
-    assert mkt.result == "annulled" and "0.62" in mkt.note
-    assert "manifold-open000001" not in outcomes
-    assert forecasts.get("manifold-open000001") is None  # the cancelled bet is not a forecast
+    assert counts(report) == (9, 5, 3, 4, 4, 0)
+    assert skipped(report) == {6: MC_SKIP, 7: NUMERIC_SKIP, 8: "a POLL market: there is no forecast in it to import",
+                               9: "no bet of yours on this market"}
+    assert report["warnings"] == [f"1 limit order in {FIXTURES / 'manifold.json'} had nothing filled: an order nobody "
+                                  "took is no forecast, so none was imported"]
+    me = "me"
+    assert view(root) == {
+        # The CASH twin's bet is a forecast on the same prediction; the redemption is no forecast.
+        MANIFOLD_EYE: ((me, "0.95", D("2024-05-05")), [(me, "0.9", D("2024-05-06")), (me, "0.97", D("2024-05-13"))],
+                       [("yes", D("2024-05-21"), "ada")]),
+        # The limit order partly filled and then cancelled keeps its filled part, at its limit;
+        # the open order with nothing filled is no forecast.
+        "manifold-zz9yy8xx7w": ((me, "0.2", D("2024-05-05")), [(me, "0.12", D("2024-05-12"))],
+                                [("no", D("2024-05-21"), "ada")]),
+        "manifold-cancel0001": ((me, "0.6", D("2024-09-03")), [], [("annulled", D("2025-06-03"), "ada")]),
+        "manifold-mkt0000001": ((me, "0.58", D("2024-09-04")), [], [("annulled", D("2025-06-03"), "ada")]),
+        "manifold-open000001": ((me, "0.6", D("2025-01-03")), [], []),
+    }
+    preds, forecasts, outcomes, _ = records(root)
+    eye = preds[MANIFOLD_EYE]
+    # The comment made with the first bet is the prediction's note.
+    assert eye.note == "They did it in the last paper; very likely (bet YES 50)"
+    assert [f.note for f in forecasts[MANIFOLD_EYE]] == ["bet YES 10 (prize cash)", "bet YES 20"]
+    assert (eye.tags, eye.source) == (("interpretability", "ai-safety"), "https://manifold.markets/ada/will-anthropics-next-sae-paper-use")
+    assert preds["manifold-zz9yy8xx7w"].note == "limit order NO at 20%: 15.5967 of 100 filled, then cancelled"
+    assert "0.62" in outcomes["manifold-mkt0000001"][0].note
+    assert preds["manifold-open000001"].claim == "Le café du coin rouvrira-t-il avant 2027 ? ☕"
 
 
 GENERIC_MAP = "id=Ref,claim=Question,p=Prob,made=Date,result=Outcome,resolved_on=Resolved,tags=Labels,source=Link"
@@ -186,9 +293,11 @@ GENERIC_MAP = "id=Ref,claim=Question,p=Prob,made=Date,result=Outcome,resolved_on
 
 def test_generic_csv_with_a_mapping(cli, root):
     report = run_import(cli, root, "csv", FIXTURES / "generic.csv", "--map", GENERIC_MAP, "--set", "mine")
-    assert report["added"] == 4 and report["forecasts_added"] == 1 and report["outcomes_added"] == 3
+    assert (report["added"], report["forecasts_added"], report["outcomes_added"]) == (3, 0, 2)
     bad = rejected(report)
-    assert sorted(bad) == [7, 8, 9, 10, 11, 12]
+    assert sorted(bad) == [3, 4, 7, 8, 9, 10, 11, 12]
+    # Two rows without an id, with the same claim and date: refused, each naming both.
+    assert bad[3] == bad[4] and bad[3].startswith("rows 3, 4 have the same claim and made date and no id")
     assert bad[7] == "no probability (and no result)"
     assert "did you mean 70%" in bad[8]
     assert "'q-gpt6' was used at row 5 for another claim" in bad[9]
@@ -196,16 +305,24 @@ def test_generic_csv_with_a_mapping(cli, root):
 
     preds, forecasts, outcomes, problems = records(root)
     assert problems == []
-    claims = by_claim(preds)
+    claims = {p.claim: p for p in preds.values()}
     eye = claims["Will the SAE paper use eye-test experiments?"]
     digest = hashlib.sha1("\x1f".join(["Will the SAE paper use eye-test experiments?", "2024-05-05"]).encode()).hexdigest()
     assert eye.id == f"csv-{digest[:12]}"
     assert (eye.p_typed, eye.by, eye.set_id, eye.tags, eye.source) == ("99%", "tester", "mine", ("interpretability", "sae"), "https://example.org/thread")
-    lora = claims["Will sparse fine-tuning beat LoRA?"]
-    assert [f.p for f in forecasts[lora.id]] == [0.1]
-    assert len(outcomes[lora.id]) == 1  # the result repeated on both rows is one outcome entry
+    assert "Will sparse fine-tuning beat LoRA?" not in claims
     assert (preds["q-gpt6"].p, preds["q-gpt6"].p_typed) == (0.75, "3:1")
     assert (preds["q-workshop"].p_typed, outcomes["q-workshop"][0].result) == ("1 in 4", "annulled")
+
+
+def test_generic_csv_rows_sharing_an_id_are_one_prediction(cli, root, tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("id,claim,p,made,at\nrain,It rains on Friday,60%,2026-11-20,\nrain,,80%,2026-11-20,2026-11-21\n"
+                    ",It rains on Friday,10%,2026-11-20,\n", encoding="utf-8")
+    report = run_import(cli, root, "csv", path)
+    assert (report["added"], report["forecasts_added"], report["rejected"]) == (2, 1, [])
+    got = view(root)
+    assert got["rain"] == (("tester", "60%", D("2026-11-20")), [("tester", "80%", D("2026-11-21"))], [])
 
 
 def test_encoding_option_reads_a_cp1252_file(cli, root, tmp_path):
@@ -216,3 +333,12 @@ def test_encoding_option_reads_a_cp1252_file(cli, root, tmp_path):
     assert report["added"] == 1 and report["rejected"] == []
     preds, *_ = records(root)
     assert [p.claim for p in preds.values()] == ["Le café rouvrira"]
+
+
+def test_a_prediction_keeps_its_own_note_and_its_first_forecasts(cli, root, tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("id,claim,p,made,note,forecast_note\nrain,It rains,60%,2026-11-20,From the forecast,Clouds coming\n",
+                    encoding="utf-8")
+    run_import(cli, root, "csv", path)
+    preds, *_ = records(root)
+    assert preds["rain"].note == "From the forecast\n\nClouds coming"

@@ -14,25 +14,38 @@ RICH_TABLE_LIMIT = 2000
 
 
 def points(state: PredictionState) -> float | None:
-    """The post's rule: (1 - p) if it happened, -p if not (on the published p)."""
-    happened = state.happened
-    if happened is None:
-        return None
-    p = state.prediction.p
-    return (1.0 - p) if happened else -p
+    """The post's rule on the published p, as the engine computes it (PredictionState.points)."""
+    return state.points
+
+
+# The p column of another kind of question names it; its forecast goes under the claim.
+KIND_COLUMN = {"multiple-choice": "options", "numeric": "quantiles"}
 
 
 def _p_text(s: PredictionState) -> str:
     """The published p as typed; an arrow to the author's latest forecast when it moved."""
     pr = s.prediction
+    if pr.kind != "binary":
+        return KIND_COLUMN[pr.kind]
     if s.latest_p is None or s.latest_p == pr.p:
         return pr.p_typed
     return f"{pr.p_typed}→{s.latest_p:.0%}"
 
 
+def _claim_text(s: PredictionState) -> str:
+    """The claim; for another kind of question its published forecast below it."""
+    pr = s.prediction
+    if pr.kind == "binary":
+        return pr.claim
+    return f"{pr.claim}\n  {pr.p_typed}"
+
+
 def mark(state: PredictionState) -> str:
     if state.outcome is not None:
-        return MARKS[state.outcome.result]
+        result = state.outcome.result
+        if result in MARKS:
+            return MARKS[result]
+        return f"→ {result}"  # the option that happened, or the value
     return MARKS[state.status]
 
 
@@ -52,7 +65,7 @@ def predictions_table(states: list[PredictionState], total: int, title: str | No
         # into `pledger show`); the claim wraps. On a narrow terminal the due
         # date, the date made and the author give way, in that order.
         columns = [Column("id"), Column("claim", text=True, min_width=16, comfortable=30), Column("p", "right")]
-        cells = [lambda s: s.prediction.id, lambda s: _escape(s.prediction.claim), _p_text]
+        cells = [lambda s: s.prediction.id, lambda s: _escape(_claim_text(s)), _p_text]
         if show_by:
             columns.append(Column("by", text=True, min_width=8, max_width=16, optional=3))
             cells.append(lambda s: _escape(s.prediction.by))
@@ -88,7 +101,7 @@ def _stacked_listing(states: list[PredictionState], out) -> None:
         pts = points(s)
         line = f"{s.prediction.id:<{id_width}}  {_p_text(s):>{p_width}}  {mark(s)}"
         out.print(Text(line + ("" if pts is None else f"  {pts:+.2f}")))
-        out.print(Padding(Text(s.prediction.claim), (0, 0, 0, 4)))
+        out.print(Padding(Text(_claim_text(s)), (0, 0, 0, 4)))
 
 
 def _plain_listing(states: list[PredictionState], out) -> None:
@@ -100,7 +113,7 @@ def _plain_listing(states: list[PredictionState], out) -> None:
     write(f"{'id':<{id_width}} {'p':>6} {'made':<10} {'outcome':<12} claim\n")
     for s in states:
         pr = s.prediction
-        write(f"{pr.id:<{id_width}} {pr.p_typed:>6} {pr.made!s:<10} {mark(s):<12} {pr.claim[:80]}\n")
+        write(f"{pr.id:<{id_width}} {_p_text(s):>6} {pr.made!s:<10} {mark(s):<12} {pr.claim[:80]}\n")
     _ = out
 
 
@@ -109,7 +122,8 @@ def history(h: PredictionHistory) -> None:
     s, pr = h.state, h.state.prediction
     out.print(f"[bold]{_escape(pr.id)}[/]: {_escape(pr.claim)}")
     rows = [
-        ("p", f"{pr.p_typed} ({pr.p:.4g})"), ("by", pr.by), ("made", str(pr.made)), ("due", str(pr.due or "")),
+        *_forecast_fields(pr), ("by", pr.by), ("made", str(pr.made)), ("due", str(pr.due or "")),
+        ("closes", str(pr.closes or "")),
         ("set", pr.set_id or ""), ("about", pr.about or ""), ("criteria", pr.criteria or ""),
         ("tags", ", ".join(pr.tags)), ("source", pr.source or ""), ("tests claims", ", ".join(pr.tests)),
         ("note", pr.note or ""), ("status", mark(s)), ("file", f"{pr.location.path}:{pr.location.line}"),
@@ -123,6 +137,17 @@ def history(h: PredictionHistory) -> None:
         _outcome_history(out, h.outcomes)
     else:
         out.print("No outcome yet.")
+
+
+def _forecast_fields(pr) -> list[tuple[str, str]]:
+    """The published forecast's rows in `show`: p, or the kind and its options or quantiles."""
+    from ..kinds import LABELS
+
+    if pr.kind == "binary":
+        return [("p", f"{pr.p_typed} ({pr.p:.4g})")]
+    kind = LABELS[pr.kind] + (", ordered options" if pr.ordered else "") + (", dates" if pr.dates else "")
+    key = "options" if pr.kind == "multiple-choice" else "quantiles"
+    return [("kind", kind), (key, pr.p_typed), ("unit", pr.unit or "")]
 
 
 def _fields(out, rows: list[tuple[str, str]]) -> None:
@@ -217,25 +242,49 @@ def _stacked(out, head: list[str], below: list[str]) -> None:
 
 def state_dict(s: PredictionState) -> dict:
     pr = s.prediction
-    return {
+    data = {
         "id": pr.id, "claim": pr.claim, "p": pr.p, "p_typed": pr.p_typed, "latest_p": s.latest_p, "forecasts": s.forecasts,
         "by": pr.by, "made": pr.made, "due": pr.due, "set": pr.set_id, "about": pr.about, "criteria": pr.criteria,
         "tags": list(pr.tags), "source": pr.source, "tests": list(pr.tests), "note": pr.note, "status": s.status,
         "outcome": outcome_dict(s.outcome) if s.outcome else None, "points": points(s),
         "file": pr.location.path, "line": pr.location.line,
     }
+    if pr.kind != "binary":  # a yes/no question's keys are what they always were (docs/cli.md)
+        data.update(kind_dict(pr))
+    elif pr.closes:
+        data["closes"] = pr.closes
+    return data
+
+
+def kind_dict(r) -> dict:
+    """A multiple-choice or numeric prediction's or forecast's own keys."""
+    if r.kind == "multiple-choice":
+        data = {"kind": r.kind, "options": [{"option": o.label, "p": o.p, "p_typed": o.typed} for o in r.dist]}
+    else:
+        data = {"kind": r.kind, "quantiles": [{"level": q.level, "value": q.value, "level_typed": q.level_typed,
+                                                "value_typed": q.value_typed} for q in r.dist]}
+    for key in ("ordered", "unit", "dates", "closes"):
+        if getattr(r, key, None):
+            data[key] = getattr(r, key)
+    return data
 
 
 def outcome_dict(o: Outcome) -> dict:
-    return {
+    data = {
         "result": o.result, "on": o.on, "by": o.by, "note": o.note, "correction": o.correction,
         "evidence": [e.to_dict() for e in o.evidence], "file": o.location.path, "line": o.location.line,
     }
+    if o.value is not None:
+        data["value"] = o.value
+    return data
 
 
 def forecast_dict(f: Forecast) -> dict:
-    return {"p": f.p, "p_typed": f.p_typed, "by": f.by, "at": f.at, "note": f.note, "published": f.initial,
+    data = {"p": f.p, "p_typed": f.p_typed, "by": f.by, "at": f.at, "note": f.note, "published": f.initial,
             "file": f.location.path, "line": f.location.line}
+    if f.kind != "binary":
+        data.update(kind_dict(f))
+    return data
 
 
 def history_dict(h: PredictionHistory) -> dict:

@@ -15,14 +15,17 @@ MAX_BOOTSTRAP = 100_000  # resamples: 1000 already gives stable 90% intervals
 
 POLICY_HELP = (
     "Which forecast counts: first (the published p; each forecaster's first forecast), "
-    "last (the last one dated on or before the resolution), all (every forecast)."
+    "last (the last one dated on or before the resolution), all (every forecast), "
+    "time-weighted (each forecast for the days it stood; yes/no questions)."
 )
+ONE_SHOT = ("first", "last", "all")
+POLICIES = ONE_SHOT + ("time-weighted",)
 BINS_HELP = (
     "Calibration bins: auto (one per distinct p when there are at most 12, else ten equal-width), "
     "distinct, uniform, a number of equal-width bins (at most 1000), or edges like 0,0.2,0.5,1."
 )
 
-PolicyOpt = Annotated[str, typer.Option("--policy", help=POLICY_HELP, metavar="first|last|all")]
+PolicyOpt = Annotated[str, typer.Option("--policy", help=POLICY_HELP, metavar="first|last|all|time-weighted")]
 BrierOpt = Annotated[str, typer.Option("--brier", help="Brier convention: 0-1 (always 50% = 0.25) or 0-2 (Fatebook, GJ Open).", metavar="0-1|0-2")]
 EpsOpt = Annotated[Optional[float], typer.Option("--eps", help="Clip p(outcome) to [eps, 1-eps] for log scores (default 0.001).")]
 BinsOpt = Annotated[Optional[str], typer.Option("--bins", help=BINS_HELP, metavar="auto|distinct|uniform|N|EDGES")]
@@ -32,15 +35,18 @@ ScoreByOpt = Annotated[Optional[str], typer.Option("--by", help="Score this fore
 
 
 def check_options(policy: str, brier: str, eps: float | None, bootstrap: int | None, by_forecaster: bool = False,
-                  seed: int = 0) -> None:
-    """The checks on --policy, --brier, --eps, --bootstrap and --seed (and --by-forecaster's policy)."""
+                  seed: int = 0, policies: tuple[str, ...] = ONE_SHOT) -> None:
+    """The checks on --policy (one of `policies`), --brier, --eps, --bootstrap and --seed
+    (and --by-forecaster's policy)."""
     from ..errors import UsageError
 
-    if policy not in ("first", "last", "all"):
-        raise UsageError(f"--policy must be first, last or all, not {policy!r}", "--policy")
+    if policy not in policies:
+        names = ", ".join(policies[:-1]) + " or " + policies[-1]
+        raise UsageError(f"--policy must be {names}, not {policy!r}", "--policy")
     if by_forecaster and policy == "all":
         raise UsageError(
-            "--by-forecaster needs one forecast per forecaster per question: use --policy first or last, not all",
+            "--by-forecaster needs one forecast per forecaster per question: use --policy first, last or "
+            "time-weighted, not all",
             "--policy",
         )
     if brier not in ("0-1", "0-2"):

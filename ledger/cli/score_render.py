@@ -33,8 +33,13 @@ def _plural(n: int, word: str) -> str:
 def header_lines(run) -> list[str]:
     c = run.counts
     who = {"authors": "each prediction's author", "forecaster": run.name, "everyone": "every forecaster"}[run.scored]
+    if run.kinds:  # several kinds of question: say how many of each
+        kinds = ", ".join(f"{k['resolved']:,} {k['label']}" for k in run.kinds.values())
+        resolved = f"[bold]{c['resolved']:,} resolved[/] ({_esc(kinds)})"
+    else:
+        resolved = f"[bold]{c['resolved']:,} resolved[/] yes/no"
     first = (
-        f"[bold]{c['resolved']:,} resolved[/] yes/no · {c['annulled']:,} annulled (excluded) · "
+        f"{resolved} · {c['annulled']:,} annulled (excluded) · "
         f"{c['pending']:,} pending · of {_plural(c['predictions'], 'prediction')} selected ({_esc(run.selection)})"
     )
     second = f"Scoring {_plural(c['forecasts'], 'forecast')} by {_esc(who)}, policy [bold]{run.policy}[/]"
@@ -90,18 +95,33 @@ def _interval(iv, fmt: str = ".4f") -> str:
     return f"  90% interval {iv.lo:{fmt}}–{iv.hi:{fmt}}"
 
 
-def proper_lines(report) -> list[str]:
-    b, lg, sp, boot = report.brier, report.log, report.spherical, report.bootstrap
-    return [
-        "[bold]Proper scores[/] (these may compare forecasters on the same questions)",
-        f"  Brier ({b.scale})          {_num(b.score, '.4f')}  n={b.n}{_interval(boot and boot.brier)}  lower is better",
-        f"    skill vs always 50%  {_signed(b.skill_vs_half, '.3f')}  n={b.n}",
-        f"    skill vs base rate   {_signed(b.skill_vs_base_rate, '.3f')}  (base rate {_pct(b.base_rate)}, n={b.n})",
-        f"  Log score            {_num(lg.nats, '.4f')} nats = {_num(lg.bits, '.4f')} bits  n={lg.n}"
-        f"{_interval(boot and boot.log_nats)}  lower is better",
-        f"  Metaculus baseline   {_signed(lg.metaculus_baseline, '.1f')}  n={lg.n}  higher is better (0 = always 50%)",
-        f"  Spherical            {_num(sp.score, '.4f')}  n={sp.n}  higher is better",
-    ]
+def figure_lines(report, policy: str, scale: str, proper_only: bool = False) -> list[str]:
+    """A line per figure of the rules that applied (the scoring registry), in its order. A figure
+    in several units (numeric questions) is left to by_unit_rows."""
+    from ..report.figures import figure_rows
+    from ..scoring.registry import BY_NAME
+
+    several = {name for name, r in report.results.items() if len(getattr(r, "by_unit", ())) > 1}
+    rows = [r for r in figure_rows(report, policy, scale=scale)
+            if (not proper_only or BY_NAME[r.rule].proper) and r.rule not in several]
+    if not rows:
+        return []
+    width = max(len(r.label) for r in rows)
+    vwidth = max(len(r.value) for r in rows)
+    lines = []
+    for r in rows:
+        iv = f"  90% interval {r.interval}" if r.interval else ""
+        better = f"  {r.better} is better" if r.better else ""
+        note = f" ({_esc(r.note)})" if r.note else ""
+        lines.append(f"  {_esc(r.label):<{width}}  {r.value:>{vwidth}}  n={r.n}{iv}{better}{note}")
+    return lines
+
+
+def proper_lines(report, policy: str = "first") -> list[str]:
+    """The yes/no proper scores, each with its n and interval."""
+    scale = report.rules.get("brier_scale", "0-1")
+    return ["[bold]Proper scores[/] (these may compare forecasters on the same questions)",
+            *figure_lines(report, policy, scale, proper_only=True)]
 
 
 def _bin_label(row, strategy: str, last: bool) -> str:
@@ -230,7 +250,13 @@ def render(run, chart: bool = False) -> None:
         out.print(line)
     out.print()
     if run.n == 0:
-        out.print("Nothing to score: no resolved yes/no forecasts match. Resolve predictions with `pledger resolve`.")
+        out.print("Nothing to score: no resolved forecasts match. Resolve predictions with `pledger resolve`.")
+        out.print(rules_line(run))
+        return
+    if run.leaderboard is not None and hasattr(run.leaderboard, "relative_rules"):
+        out.print(time_leaderboard_table(run.leaderboard, out))
+        out.print("  " + " ".join(f"{_esc(k.replace('_', ' '))}: {_esc(v)}." for k, v in run.leaderboard.relative_rules.items()))
+        out.print()
         out.print(rules_line(run))
         return
     if run.leaderboard is not None:
@@ -245,24 +271,152 @@ def render(run, chart: bool = False) -> None:
         out.print(rules_line(run))
         return
     report = run.report
-    for line in gap_lines(report.gap):
-        out.print(line)
-    out.print()
-    for line in proper_lines(report):
-        out.print(line)
-    out.print()
-    cal = report.calibration
-    out.print(calibration_table(cal, f"Calibration (n={cal.n})", out))
-    if chart:
-        for line in calibration_chart_lines(cal):
+    if report is not None and report.n:
+        if run.reports:
+            out.print(f"[bold]Yes/no questions[/] (n={report.n})")
+        for line in gap_lines(report.gap):
             out.print(line)
         out.print()
-    fc = report.folded_calibration
-    out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)", out))
-    for line in calibration_lines(report):
-        out.print(line)
-    out.print()
+        for line in proper_lines(report, run.policy):
+            out.print(line)
+        out.print()
+        cal = report.calibration
+        out.print(calibration_table(cal, f"Calibration (n={cal.n})", out))
+        if chart:
+            for line in calibration_chart_lines(cal):
+                out.print(line)
+            out.print()
+        fc = report.folded_calibration
+        out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)", out))
+        for line in calibration_lines(report):
+            out.print(line)
+        out.print()
+    for kind_report in run.reports.values():
+        kind_section(out, kind_report, run.rules["brier_scale"])
+    if run.over_time is not None:
+        over_time_section(out, run.over_time, run.rules["brier_scale"])
     out.print(rules_line(run))
+
+
+KIND_TITLES = {"multiple-choice": "Multiple-choice questions", "numeric": "Numeric questions",
+               "binary": "Yes/no questions over time"}
+
+
+def kind_section(out, report, scale: str) -> None:
+    """One kind's figures (the registry's rules for it) and its tables."""
+    from ..report.figures import by_unit_rows
+    from ..scoring.registry import BY_NAME
+
+    title = KIND_TITLES.get(report.kind, report.kind)
+    extra = f"; {report.rules['policy_note']}" if report.rules.get("policy_note") else ""
+    out.print(f"[bold]{title}[/] (n={report.n}, policy {report.policy}{_esc(extra)})")
+    if not report.n:
+        out.print("  Nothing resolved to score yet.")
+        out.print()
+        return
+    for line in figure_lines(report, report.policy, scale):
+        out.print(line)
+    for label, unit, value, n in by_unit_rows(report):
+        out.print(f"  {_esc(label)}, in {_esc(unit)}: {value}  n={n}  (lower is better; each unit on its own)")
+    for name, result in report.results.items():
+        table = BY_NAME[name].table
+        if table == "calibration":
+            out.print(calibration_table(result, f"{BY_NAME[name].title} (n={result.n})", out))
+        elif table == "coverage":
+            out.print(coverage_table(result, out))
+        elif table == "pit":
+            for line in pit_lines(result):
+                out.print(line)
+    for key in ("normalised", "calibration", "horizon", "coverage"):
+        if report.rules.get(key):
+            out.print(f"  [dim]{_esc(key.capitalize())}: {_esc(str(report.rules[key]))}.[/]")
+    out.print()
+
+
+def coverage_table(cov, out=None):
+    """Interval coverage: per nominal level, how often the value fell inside."""
+    from .tables import Column, fit_table
+
+    out = out or console()
+    headers = ("interval", "n", "inside", "coverage", "90%\nWilson", "mean\ninterval score")
+    cells = [[f"{100 * r.level:g}%", str(r.n), str(r.inside), _pct(r.coverage),
+              DASH if r.wilson_lo is None else f"{r.wilson_lo:.2f}–{r.wilson_hi:.2f}", _num(r.interval_score, ".4g")]
+             for r in cov.intervals]
+    title = f"Interval coverage (n={cov.n}): how often the value fell inside each central interval"
+    if not cells:
+        return f"{title}: no central intervals (a forecast needs both tails, e.g. 5% and 95%)"
+    table = fit_table(out, [Column(h, "right") for h in headers], cells, title=title, title_justify="left", expand=False)
+    if table is None:
+        from rich.console import Group
+
+        return Group(title, *("  ".join(c) for c in cells))
+    return table
+
+
+def pit_lines(pit) -> list[str]:
+    """The PIT histogram as text: one bar per tenth, against n / bins (flat is calibrated)."""
+    if not pit.n:
+        return []
+    top = max(pit.counts) or 1
+    lines = [f"PIT histogram (n={pit.n}; flat when calibrated, about {pit.expected:.1f} a bin)"]
+    for i, count in enumerate(pit.counts):
+        lo, hi = i / pit.bins, (i + 1) / pit.bins
+        lines.append(f"  {lo:.1f}–{hi:.1f}  {'█' * round(20 * count / top):<20} {count}")
+    return lines
+
+
+def over_time_section(out, over, scale: str) -> None:
+    """The scores per period: a row per period, with its n and the yes/no report's figures."""
+    from ..report.figures import figure_rows
+    from .tables import Column, fit_table
+
+    periods = over.periods
+    rows_by = []
+    labels: list[str] = []
+    for p in periods:
+        report = p.run.report if p.run.report is not None else p.run.reports.get("binary")
+        figures = {} if report is None or not report.n else {
+            r.label: r.value for r in figure_rows(report, p.run.policy, scale=scale, tables=True)}
+        for label in figures:
+            if label not in labels:
+                labels.append(label)
+        rows_by.append((p, figures))
+    keep = [label for label in labels if label.startswith(("Brier (", "Log score (nats)", "Gap", "Expected", "Metaculus", "Coverage"))]
+    headers = ["period", "predictions", "scored", *keep]
+    cells = [[p.label, str(p.run.counts["predictions"]), str(p.run.n), *(f.get(label, DASH) for label in keep)]
+             for p, f in rows_by]
+    title = f"Over time, per {over.period} ({_esc(over.rule)})"
+    table = fit_table(out, [Column(h, "right" if i else "left") for i, h in enumerate(headers)], cells, title=title,
+                      title_justify="left", expand=False)
+    if table is None:
+        out.print(title)
+        out.print("  " + " · ".join(h.replace("\n", " ") for h in headers))
+        for c in cells:
+            out.print("  " + " · ".join(c))
+    else:
+        out.print(table)
+    out.print()
+
+
+def time_leaderboard_table(board, out=None):
+    from .tables import Column, fit_table
+
+    out = out or console()
+    columns = [Column("#", "right"), Column("forecaster", text=True, min_width=8), Column("questions", "right"),
+               Column("coverage", "right"), Column("baseline", "right"), Column("peer", "right"),
+               Column("n with\npeers", "right"), Column(f"Brier\n({board.brier_scale})", "right"),
+               Column("relative\n(others)", "right"), Column("relative\n(all)", "right")]
+    rows = [[str(i), _esc(r.forecaster), str(r.n), _num(r.coverage, ".2f"), _signed(r.baseline, ".1f"),
+             _signed(r.peer, ".1f"), str(r.n_with_peers), _num(r.brier, ".4f"), _signed(r.relative_brier_others, ".4f"),
+             _signed(r.relative_brier_all, ".4f")] for i, r in enumerate(board.rows, 1)]
+    title = (f"Leaderboard over time: {_plural(board.n_forecasters, 'forecaster')}, "
+             f"{_plural(board.n_questions, 'question')} (ranked by {board.sort})")
+    table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
+    if table is None:
+        from rich.console import Group
+
+        return Group(title, *("  ".join(r) for r in rows))
+    return table
 
 
 def _esc(text: str) -> str:

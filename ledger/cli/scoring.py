@@ -4,7 +4,7 @@ No numpy, sqlmodel or scoring engine at module level: `pledger --help` must stay
 """
 
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -33,20 +33,26 @@ def score(
     bootstrap: BootstrapOpt = None,
     seed: SeedOpt = 0,
     chart: Annotated[bool, typer.Option("--chart", help="Draw the calibration chart in the terminal (observed frequency per bin, with its interval, against the diagonal).")] = False,
-    by_forecaster: Annotated[bool, typer.Option("--by-forecaster", help="A leaderboard of every forecaster on the selected predictions (policy first or last).")] = False,
+    by_forecaster: Annotated[bool, typer.Option("--by-forecaster", help="A leaderboard of every forecaster on the selected predictions (policy first, last or time-weighted).")] = False,
+    over_time: Annotated[Optional[str], typer.Option("--over-time", help="The scores per month, quarter or year of the date the predictions were made, each with its n.", metavar="month|quarter|year")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Score the selected predictions: the post's rule (gap), Brier, log and spherical scores, calibration.
 
-    Resolved yes/no predictions are scored; annulled ones are excluded and counted,
-    unresolved ones are counted as pending. The forecast policy, who was scored, the
-    Brier convention, clipping and bins are printed with every result.
+    Resolved predictions are scored, each kind of question by the rules for it
+    (multiple choice: multi-class Brier, log, baseline, RPS; numeric: quantile
+    score, CRPS, WIS, interval coverage); annulled ones are excluded and counted,
+    unresolved ones are counted as pending. The forecast policy, who was scored,
+    the Brier convention, clipping and bins are printed with every result.
 
     Example: pledger score --set anthropic-sae-2024
     """
     from ..errors import UsageError
+    from .score_options import POLICIES
 
-    check_options(policy, brier, eps, bootstrap, by_forecaster, seed=seed)
+    check_options(policy, brier, eps, bootstrap, by_forecaster, seed=seed, policies=POLICIES)
+    if over_time is not None and over_time not in ("month", "quarter", "year"):
+        raise UsageError(f"--over-time must be month, quarter or year, not {over_time!r}", "--over-time")
     bin_spec = parse_bins(bins)
     selection = build_selection(set_id, by, tag, about, since, until)
 
@@ -56,7 +62,7 @@ def score(
     try:
         run = score_ledger(
             ledger, selection, policy, by_forecaster=by_forecaster, brier_scale=brier, eps=eps,
-            bins=bin_spec, bootstrap="auto" if bootstrap is None else bootstrap, seed=seed,
+            bins=bin_spec, bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, over_time=over_time,
         )
     except ValueError as exc:  # an argument the engine refused (all are checked above: a safety net)
         raise UsageError(str(exc)) from None

@@ -77,6 +77,8 @@ def import_file(
         f"{_plural(report.outcomes_added, 'outcome')}; "
         f"{len(report.skipped)} skipped, {len(report.rejected)} rejected."
     )
+    for warning in report.warnings:
+        typer.echo(f"  warning: {warning}", err=True)
     for label, notes in (("rejected", report.rejected), ("skipped", report.skipped)):
         for note in notes[:MAX_LISTED]:
             typer.echo(f"  {label} {shown}:{note.row}: {note.reason}", err=label == "rejected")

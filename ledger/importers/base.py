@@ -17,40 +17,93 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..errors import LedgerError, Problem, SourceLocation
+from .. import kinds
+from ..errors import FileLocation, LedgerError, Problem
 from ..models import check_slug
 from ..probability import Probability, parse_probability
 
 Progress = Callable[[int, int], None]  # (records done, records in all)
 
 
+# Question kinds, as ledger.kinds names them. Only binary ones are written to the ledger
+# for now (services.imports says why the others are skipped); the others are parsed
+# in full so that writing them is all a later change has to add.
+BINARY = kinds.BINARY
+MULTIPLE_CHOICE = kinds.CHOICE
+NUMERIC = kinds.NUMERIC
+
+
+@dataclass(frozen=True, slots=True)
+class NumericScale:
+    """What a numeric question's values are: its range, unit, and whether they are dates."""
+
+    lower: float | None = None
+    upper: float | None = None
+    open_lower: bool = False  # the outcome may fall below `lower`
+    open_upper: bool = False
+    unit: str | None = None
+    dates: bool = False  # values are Unix seconds (UTC)
+    log: bool = False  # the range is on a logarithmic scale
+
+
 @dataclass(frozen=True, slots=True)
 class ImportedForecast:
-    p: float
+    """One forecast as the source has it. A binary forecast has p; the other kinds the fields below it."""
+
+    p: float | None  # P(yes); None for a multiple-choice or numeric forecast
     p_typed: str
-    at: dt.date
-    by: str | None = None  # None: the item's author
+    at: dt.date  # the day the forecast was made (UTC)
+    by: str  # who made it, as the source names them (or the importer's stated placeholder)
     note: str | None = None
+    ref: str | None = None  # the source's own id for this forecast: re-imports match on it
+    unnamed: bool = False  # the source does not name the forecaster: `by` is --by or a placeholder
+    options: tuple[tuple[str, float], ...] = ()  # multiple choice: (option, probability), as far as given
+    cdf: tuple[tuple[float, float], ...] = ()  # numeric: (value, P(outcome <= value)), values ascending
+    value: float | None = None  # numeric: one value (a market's price mapped onto its scale)
+    # A forecast the ledger can write for another kind: {"options": {...}} or {"quantiles": {...}}, as typed
+    # (kind_forecast; from the ledger's own exports). p is then NaN.
+    fields: dict | None = None
+
+
+def cdf_quantiles(cdf: tuple[tuple[float, float], ...], levels: tuple[float, ...]) -> tuple[tuple[float, float], ...]:
+    """(level, value) for each level of a CDF given as (value, P(outcome <= value)) points, read off the
+    straight lines between points (the ledger's numeric forecasts are quantiles; some sources give CDFs).
+    A level the CDF never reaches (an open bound holds the rest) is left out."""
+    out = []
+    for level in levels:
+        for (x0, c0), (x1, c1) in zip(cdf, cdf[1:]):
+            if c0 <= level <= c1 and c1 > c0:
+                out.append((level, x0 + (x1 - x0) * (level - c0) / (c1 - c0)))
+                break
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
 class ImportedOutcome:
-    result: str  # yes | no | annulled
+    result: str  # binary: yes | no | annulled; other kinds: annulled | resolved
     on: dt.date
     by: str
     evidence: tuple[dict, ...] = ()  # Evidence fields: url, quote, archived, title, stance
     note: str | None = None
     correction: bool = False
+    option: str | None = None  # multiple choice: the option that happened
+    option_results: tuple[tuple[str, str], ...] = ()  # multiple choice resolved option by option: (option, yes|no|annulled)
+    value: float | str | None = None  # numeric: the value, or the source's word for outside the range
 
 
 @dataclass(slots=True)
 class ImportedItem:
-    """One prediction as the source has it: claim, forecasts oldest first, resolution."""
+    """One question as the source has it: claim, forecasts oldest first, resolution.
+
+    The prediction it becomes is its first forecast: by whoever made that, on that day
+    (finish_item sets `by` and `made` from it). A question's creator who never forecast
+    is no forecaster; a source may name them as the judge of an outcome.
+    """
 
     id: str
     claim: str
     row: int
-    by: str
+    by: str  # the prediction's author: who made the first forecast
     made: dt.date
     forecasts: list[ImportedForecast]  # the first is the prediction's own p
     outcomes: list[ImportedOutcome] = field(default_factory=list)
@@ -62,6 +115,10 @@ class ImportedItem:
     source: str | None = None
     tests: tuple[str, ...] = ()
     note: str | None = None
+    kind: str = BINARY
+    options: tuple[str, ...] = ()  # multiple choice: the options, in the source's order
+    scale: NumericScale | None = None  # numeric
+    extra: dict = field(default_factory=dict)  # another kind's keys: ordered, unit, closes
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +140,7 @@ class Parsed:
     rejected: list[Rejected] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     rows: int = 0  # records read from the file
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole (e.g. "there is a next page")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +152,11 @@ class Options:
 
 class RowError(ValueError):
     """A row cannot be imported; the message says why."""
+
+
+def wrong_format(path: str, what: str, hint: str, line: int = 1) -> LedgerError:
+    """The error for a file that is not the format asked for (exit 1): names the file as given and says what to do."""
+    return LedgerError(f"{path} is not {what}", [Problem(FileLocation(path, line), hint, "format")])
 
 
 # -- text ------------------------------------------------------------------
@@ -112,7 +175,7 @@ def decode(data: bytes, path: str, encoding: str | None) -> str:
             line = data[: exc.start].count(b"\n") + 1
             raise LedgerError(
                 f"{path} cannot be read as {encoding}",
-                [Problem(SourceLocation(path, line), f"byte 0x{data[exc.start]:02x} is not {encoding} text", "encoding")],
+                [Problem(FileLocation(path, line), f"byte 0x{data[exc.start]:02x} is not {encoding} text", "encoding")],
             ) from None
     else:
         text = data.decode("utf-8", errors="surrogateescape")
@@ -137,14 +200,14 @@ def load_json(data: bytes, path: str, encoding: str | None):
         line = text.count("\n", 0, m.start()) + 1
         raise LedgerError(
             f"{path} is not UTF-8 text",
-            [Problem(SourceLocation(path, line), "JSON must be UTF-8; save it as UTF-8 or pass --encoding", "encoding")],
+            [Problem(FileLocation(path, line), "JSON must be UTF-8; save it as UTF-8 or pass --encoding", "encoding")],
         )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise LedgerError(
             f"{path} is not valid JSON",
-            [Problem(SourceLocation(path, exc.lineno, exc.colno), exc.msg, "syntax")],
+            [Problem(FileLocation(path, exc.lineno, exc.colno), exc.msg, "syntax")],
         ) from None
 
 
@@ -156,7 +219,7 @@ def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict[str, str]]]:
     except StopIteration:
         return
     except csv.Error as exc:
-        raise LedgerError(f"{path} is not CSV", [Problem(SourceLocation(path, 1), str(exc), "syntax")]) from None
+        raise LedgerError(f"{path} is not CSV", [Problem(FileLocation(path, 1), str(exc), "syntax")]) from None
     header = [h.strip() for h in header]
     line = reader.line_num + 1
     while True:
@@ -165,7 +228,7 @@ def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict[str, str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise LedgerError(f"{path} is not CSV", [Problem(SourceLocation(path, line), str(exc), "syntax")]) from None
+            raise LedgerError(f"{path} is not CSV", [Problem(FileLocation(path, line), str(exc), "syntax")]) from None
         if any(v.strip() for v in values):
             yield line, dict(zip(header, values + [""] * (len(header) - len(values))))
         line = reader.line_num + 1
@@ -244,8 +307,41 @@ _NO = {"no", "n", "false", "0", "wrong", "did not happen"}
 _ANNULLED = {"annulled", "ambiguous", "n/a", "na", "cancel", "cancelled", "canceled", "void", "mkt"}
 
 
-def result_of(value: object) -> str | None:
-    """yes / no / annulled, or None when unresolved (empty, 'unknown', 'open')."""
+def kind_forecast(kind: str, raw: object, at: dt.date, by: str, note: str | None = None) -> ImportedForecast:
+    """A multiple-choice (`options`) or numeric (`quantiles`) forecast, checked as a file's would be."""
+    import math
+
+    from ..kinds import CHOICE, parse_options, parse_quantiles
+
+    try:
+        if kind == CHOICE:
+            fields = {"options": {o.label: o.typed for o in parse_options(raw)}}
+        else:
+            qs = parse_quantiles(raw).quantiles
+            fields = {"quantiles": {q.level_typed: _quantity(q.value_typed) for q in qs}}
+    except ValueError as exc:
+        raise RowError(str(exc)) from None
+    return ImportedForecast(math.nan, "", at, by, note, fields=fields)
+
+
+def _quantity(typed: str) -> object:
+    """A quantile's value to write: a date, or the number as typed."""
+    try:
+        return dt.date.fromisoformat(typed)
+    except ValueError:
+        from .. import yamlio
+
+        return yamlio.as_typed_number(typed) or float(typed)
+
+
+def result_of(value: object, kind: str = "binary") -> str | None:
+    """yes / no / annulled, or None when unresolved (empty, 'unknown', 'open'). For another
+    kind of question the option's name or the value, as written (the refresh checks it)."""
+    if kind != "binary" and value is not None and not isinstance(value, bool):
+        text = str(value).strip()
+        if text.lower() in ("", "unknown", "open", "unresolved", "pending", "none", "null"):
+            return None
+        return "annulled" if text.lower() in _ANNULLED else text
     if value is True:
         return "yes"
     if value is False:
@@ -318,14 +414,17 @@ def _is_slug(value: str) -> bool:
         return False
 
 
-def forecast(p: Probability, at: dt.date, by: str | None = None, note: str | None = None) -> ImportedForecast:
-    return ImportedForecast(p.value, p.typed, at, by, note)
+def forecast(p: Probability, at: dt.date, by: str, note: str | None = None, *, ref: str | None = None,
+             unnamed: bool = False) -> ImportedForecast:
+    return ImportedForecast(p.value, p.typed, at, by, note, ref, unnamed)
 
 
 def finish_item(item: ImportedItem) -> ImportedItem:
-    """Forecasts oldest first; the prediction is made on its first forecast's day at the latest."""
+    """Forecasts oldest first (a stable sort: same-day forecasts keep the order the parser gave them,
+    which is the source's time order); the prediction is its first forecast, by its author on its day."""
     item.forecasts.sort(key=lambda f: f.at)
-    if item.forecasts and item.forecasts[0].at < item.made:
+    if item.forecasts:
+        item.by = item.forecasts[0].by
         item.made = item.forecasts[0].at
     return item
 
@@ -360,28 +459,28 @@ def read_csv_rows(text: str, path: str, take: Callable[[int, dict[str, str]], No
     read_rows(csv_rows(text, path), count_lines(text), checked, out, progress)
 
 
-def read_items(records: list, build: Callable[[int, object], ImportedItem | None], out: Parsed,
+def read_items(records: list, build: Callable[[int, object], ImportedItem | list[ImportedItem] | None], out: Parsed,
                progress: Progress | None, repeated: Callable[[ImportedItem, object, int], str],
                *, reject_repeats: bool = False) -> None:
-    """One item a record (JSON formats): build(n, record) makes it, or returns None when it skipped the record.
+    """The items of each record (JSON formats): build(n, record) makes them (one, a list, or None when it
+    skipped the record).
 
-    An id already taken by item `first` is skipped, or rejected with reject_repeats,
+    An id already taken by an item of record `first` is skipped, or rejected with reject_repeats,
     for the reason repeated(item, record, first) gives.
     """
     seen: dict[str, int] = {}
 
     def take(n: int, record: object) -> None:
-        item = build(n, record)
-        if item is None:
-            return
-        first = seen.get(item.id)
-        if first is not None:
-            why = repeated(item, record, first)
-            if reject_repeats:
-                raise RowError(why)
-            out.skipped.append(Skipped(n, item.id, why))
-            return
-        seen[item.id] = n
-        out.items.append(item)
+        built = build(n, record)
+        for item in [built] if isinstance(built, ImportedItem) else built or []:
+            first = seen.get(item.id)
+            if first is not None:
+                why = repeated(item, record, first)
+                if reject_repeats:
+                    raise RowError(why)
+                out.skipped.append(Skipped(n, item.id, why))
+                continue
+            seen[item.id] = n
+            out.items.append(item)
 
     read_rows(enumerate(records, 1), len(records), take, out, progress)

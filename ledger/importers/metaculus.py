@@ -1,29 +1,50 @@
-"""Metaculus: posts with their question and your forecasts, as its API returns them, saved to a file.
+"""Metaculus: posts with their questions and your forecasts, as `/api/posts/` returns them, saved to a file.
 
-Source: Metaculus/metaculus, questions/serializers (serialize_question:
-`my_forecasts` = {history, latest, score_data}; MyForecastSerializer:
-question_id, author_id, start_time and end_time as Unix seconds,
-forecast_values = [P(no), P(yes)] for a binary question). Fetch with your API
-token, e.g. `GET /api/posts/?forecaster_id=<you>&statuses=resolved` (a page:
-`{"results": [...]}`), or `GET /api/posts/<id>/` (one post); save the JSON and
-import the file. A list of posts is read too.
+Read from Metaculus/metaculus at commit 100c4088f3d37ab0720d987ee70bc59e0514692e:
+posts/serializers.py (serialize_post: `question`, `group_of_questions` with its
+`questions`, `conditional` with `question_yes`/`question_no`, `notebook`),
+questions/serializers/common.py (serialize_question; `my_forecasts = {history,
+latest, score_data}`, present when the request carries your API token and
+`with_cp=true`; MyForecastSerializer: question_id, author_id, start_time and
+end_time as Unix seconds, forecast_values = [1 - p, p] for a binary question,
+the probability of each option (in the order of all_options_ever) for a
+multiple-choice one, the CDF at the question's `scaling.continuous_range` for a
+numeric, discrete or date one), questions/services/forecasts.py (a forecast's
+end_time is the next one's start_time, or the time it was withdrawn),
+posts/views.py and utils/paginator.py (a page is `{next, previous, results}`).
 
-Only binary questions are imported (numeric, date and multiple-choice ones are
-skipped, as are groups of questions). Each forecast with values becomes a
-forecast by you (--by); the list endpoint may leave `forecast_values` out of
-the history, in which case only `latest` is kept. Resolution "yes"/"no" maps
-to yes/no; "annulled" and "ambiguous" to annulled, judged by Metaculus, dated
+Every yes/no question with a forecast of yours is imported, each its own
+prediction: a post's question (`metaculus-<post id>`), each question of a
+group (`metaculus-<post id>-<question id>`, the claim naming the group:
+"Post title (label)"), the two questions of a conditional ("A (Yes) → B").
+Multiple-choice, numeric, discrete and date questions are parsed and reported
+as not imported yet. Forecasts are yours (--by), dated start_time (UTC), each
+with ref `metaculus:<question id>:<author id>:<start_time>`; a withdrawn one is
+noted with the day it stopped standing. Resolution yes/no maps to yes/no,
+annulled and ambiguous to annulled, judged by Metaculus, dated
 actual_resolve_time, with the question's page as evidence.
+
+The old API's shape (api2, questions with `possibilities` and `my_predictions`;
+oughtinc/ergo ergo/platforms/metaculus/question/question.py reads it) is refused
+with a message: Metaculus replaced it with posts in 2024.
 """
 
 from __future__ import annotations
 
-from ..errors import LedgerError, Problem, SourceLocation
+import datetime as dt
+import math
+
 from .base import (
+    BINARY,
+    MULTIPLE_CHOICE,
+    NUMERIC,
+    ImportedForecast,
     ImportedItem,
     ImportedOutcome,
+    NumericScale,
     Options,
     Parsed,
+    Rejected,
     RowError,
     Skipped,
     finish_item,
@@ -36,93 +57,268 @@ from .base import (
     result_of,
     source_id,
     text_or_none,
+    wrong_format,
 )
 
 URL = "https://www.metaculus.com/questions/{}/"
 JUDGE = "Metaculus"
+POST_KEYS = ("question", "group_of_questions", "conditional", "notebook")
+OLD_API_KEYS = ("possibilities", "my_predictions", "page_url", "prediction_timeseries")
+KINDS = {"binary": BINARY, "multiple_choice": MULTIPLE_CHOICE, "numeric": NUMERIC, "discrete": NUMERIC, "date": NUMERIC}
+NO_FORECASTS_KEY = ("the file has no forecasts of yours (no my_forecasts): fetch /api/posts/ with your API token "
+                    "(Authorization: Token ...) and with_cp=true")
+OUTSIDE = {"above_upper_bound": "above the upper bound", "below_lower_bound": "below the lower bound"}
 
 
 def parse(data: bytes, path: str, options: Options, progress=None) -> Parsed:
     doc = load_json(data, path, options.encoding)
+    out = Parsed()
     if isinstance(doc, dict) and isinstance(doc.get("results"), list):
         posts = doc["results"]
+        if doc.get("next"):
+            out.warnings.append(f"{path} is one page of several: its `next` is {str(doc['next'])[:200]!r}; "
+                                "save each further page and import it too")
     elif isinstance(doc, list):
         posts = doc
-    elif isinstance(doc, dict) and ("question" in doc or "group_of_questions" in doc):
+    elif isinstance(doc, dict) and any(k in doc for k in POST_KEYS + OLD_API_KEYS):
         posts = [doc]
     else:
-        raise LedgerError(
-            f"{path} is not a Metaculus API response",
-            [Problem(SourceLocation(path, 1), 'expected a post, a list of posts or a page {"results": [...]} from /api/posts/', "format")],
-        )
-    out = Parsed()
+        raise wrong_format(path, "a Metaculus API response",
+                           'expected a post, a list of posts or a page {"results": [...]} from /api/posts/')
+    old = next((i for i, p in enumerate(posts, 1) if _old_api(p)), None)
+    if old is not None:
+        raise wrong_format(path, "a response of Metaculus's current API",
+                           f"item {old} is a question of the old API (api2: `possibilities`, `my_predictions`), which "
+                           "Metaculus replaced with posts in 2024; save /api/posts/?forecaster_id=<your id>&with_cp=true "
+                           "with your API token instead")
 
-    def build(n: int, post: object) -> ImportedItem | None:
-        item = _post(post, n, options, out)
-        return None if item is None else finish_item(item)
+    def build(n: int, post: object) -> list[ImportedItem]:
+        return _post(post, n, options, out)
 
-    read_items(posts, build, out, progress, lambda item, post, first: f"the same post as item {first}")
+    read_items(posts, build, out, progress, lambda item, post, first: f"the same question as item {first}")
     return out
 
 
-def _post(post: object, n: int, options: Options, out: Parsed) -> ImportedItem | None:
+def _old_api(post: object) -> bool:
+    return isinstance(post, dict) and not any(k in post for k in POST_KEYS) and any(k in post for k in OLD_API_KEYS)
+
+
+def _post(post: object, n: int, options: Options, out: Parsed) -> list[ImportedItem]:
     if not isinstance(post, dict):
         raise RowError("a post must be a JSON object")
-    question = post.get("question")
     post_id = post.get("id")
-    if not isinstance(question, dict):
-        kind = "a group of questions" if post.get("group_of_questions") else "a post without a question"
-        out.skipped.append(Skipped(n, None, f"{kind}: only single yes/no questions are imported"))
-        return None
-    if question.get("type", "binary") != "binary":
-        out.skipped.append(Skipped(n, None, f"a {question.get('type')} question: only yes/no questions are imported"))
-        return None
-    if post_id is None:
-        post_id = question.get("id")
-    pid = source_id("metaculus", post_id)
-    claim = text_or_none(question.get("title")) or text_or_none(post.get("title"))
+    title = text_or_none(post.get("title"))
+    questions: list[tuple[str, dict, str | None, dict | None]] = []  # (id, question, claim, group)
+    if isinstance(post.get("question"), dict):
+        q = post["question"]
+        questions.append((source_id("metaculus", post_id if post_id is not None else q.get("id")), q,
+                          text_or_none(q.get("title")) or title, None))
+    elif isinstance(post.get("group_of_questions"), dict):
+        group = post["group_of_questions"]
+        for q in group.get("questions") or []:
+            if isinstance(q, dict):
+                questions.append((_sub_id(post_id, q), q, _group_claim(title, q), group))
+    elif isinstance(post.get("conditional"), dict):
+        # The forecastable questions of a conditional post are these two; its condition and
+        # child are other posts' questions, imported from those posts.
+        for key in ("question_yes", "question_no"):
+            q = post["conditional"].get(key)
+            if isinstance(q, dict):
+                questions.append((_sub_id(post_id, q), q, text_or_none(q.get("title")), None))
+    elif post.get("notebook") is not None:
+        out.skipped.append(Skipped(n, None, "a notebook (an article), not a question"))
+        return []
+    else:
+        raise RowError("a post without a question, a group of questions or a conditional")
+    items = []
+    for pid, q, claim, group in questions:
+        try:
+            item = _question(q, pid, claim, group, post_id, n, options, out)
+        except RowError as exc:
+            out.rejected.append(Rejected(n, f"question {q.get('id')}: {exc}" if len(questions) > 1 else str(exc)))
+            continue
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _sub_id(post_id: object, q: dict) -> str:
+    return source_id("metaculus", f"{post_id}-{q.get('id')}")
+
+
+def _group_claim(post_title: str | None, q: dict) -> str | None:
+    """A group's question as a claim that stands alone: "Post title (label)" unless its title says as much."""
+    title, label = text_or_none(q.get("title")), text_or_none(q.get("label"))
+    if post_title is None:
+        return title
+    if title and post_title.casefold() in title.casefold():
+        return title
+    part = label or title
+    return f"{post_title} ({part})" if part else post_title
+
+
+def _question(q: dict, pid: str, claim: str | None, group: dict | None, post_id: object, n: int, options: Options,
+              out: Parsed) -> ImportedItem | None:
+    kind = KINDS.get(q.get("type", "binary"))
+    if kind is None:
+        raise RowError(f"question type {q.get('type')!r} is not one Metaculus has (binary, multiple_choice, numeric, discrete, date)")
     if claim is None:
         raise RowError("the question has no title")
-    url = URL.format(post_id)
-    mine = question.get("my_forecasts") or {}
-    entries = list(mine.get("history") or [])
-    latest = mine.get("latest")
-    if isinstance(latest, dict) and not any(_same(latest, e) and _values(e) for e in entries):
-        entries = [e for e in entries if not _same(latest, e)] + [latest]
-    forecasts = []
-    for entry in entries:
-        values = _values(entry)
-        if values is None:
-            continue  # a history entry without its values (the list endpoint leaves them out)
-        forecasts.append(forecast(probability(values, "forecast"), parse_day(entry.get("start_time"), "start_time")))
-    if not forecasts:
-        out.skipped.append(Skipped(n, pid, "no forecast of yours with a probability on this question"))
+    if "my_forecasts" not in q:
+        out.skipped.append(Skipped(n, pid, NO_FORECASTS_KEY))
         return None
-    forecasts.sort(key=lambda f: f.at)
-    # Made when you first forecast it: the question itself may be years older.
+    labels = tuple(str(o) for o in (q.get("all_options_ever") or q.get("options") or ()))
+    forecasts = [f for f in _forecasts(q, kind, labels, options) if f is not None]
+    if not forecasts:
+        out.skipped.append(Skipped(n, pid, "no forecast of yours on this question"))
+        return None
+    url = URL.format(post_id if post_id is not None else q.get("id"))
+    criteria = text_or_none(q.get("resolution_criteria")) or text_or_none((group or {}).get("resolution_criteria"))
     item = ImportedItem(
-        id=pid, claim=claim, row=n, by=options.by, made=forecasts[0].at,
-        forecasts=forecasts, due=optional_day(question.get("scheduled_resolve_time"), "scheduled_resolve_time"),
-        criteria=text_or_none(question.get("resolution_criteria")), source=url,
+        id=pid, claim=claim, row=n, by=options.by, made=forecasts[0].at, forecasts=forecasts,
+        due=optional_day(q.get("scheduled_resolve_time"), "scheduled_resolve_time"), criteria=criteria, source=url,
+        kind=kind, options=labels if kind == MULTIPLE_CHOICE else (),
+        scale=_scale(q) if kind == NUMERIC else None,
     )
-    raw = question.get("resolution")
-    result = result_of(raw)
-    if result is not None:
-        on = optional_day(question.get("actual_resolve_time") or question.get("resolution_set_time"), "actual_resolve_time")
-        note = f"Metaculus resolution: {raw}" if result == "annulled" else None
-        item.outcomes.append(ImportedOutcome(result, on or forecasts[-1].at, JUDGE, ({"url": url},), note))
+    finish_item(item)
+    outcome = _outcome(q, item, url, labels)
+    if outcome is not None:
+        item.outcomes.append(outcome)
     return item
 
 
-def _same(a: dict, b: object) -> bool:
-    return isinstance(b, dict) and a.get("start_time") == b.get("start_time")
+def _entries(q: dict) -> list[dict]:
+    """Your forecasts on q, oldest first: its history, and `latest` when the history lacks it."""
+    mine = q.get("my_forecasts") or {}
+    entries = [e for e in mine.get("history") or [] if isinstance(e, dict)]
+    latest = mine.get("latest")
+    if isinstance(latest, dict) and not any(e.get("start_time") == latest.get("start_time") for e in entries):
+        entries.append(latest)
+    return sorted(entries, key=lambda e: _seconds(e.get("start_time"), "start_time"))
 
 
-def _values(entry: object) -> float | None:
-    if not isinstance(entry, dict):
-        return None
+def _forecasts(q: dict, kind: str, labels: tuple[str, ...], options: Options) -> list[ImportedForecast | None]:
+    entries = _entries(q)
+    out = []
+    for i, entry in enumerate(entries):
+        start = _seconds(entry.get("start_time"), "start_time")
+        at = parse_day(start, "start_time")
+        ref = f"metaculus:{entry.get('question_id', q.get('id'))}:{entry.get('author_id')}:{start!r}"
+        note = _withdrawn(entry, entries[i + 1] if i + 1 < len(entries) else None)
+        values = entry.get("forecast_values")
+        if kind == BINARY:
+            p = _binary(entry)
+            out.append(None if p is None else forecast(probability(p, "forecast"), at, options.by, note, ref=ref, unnamed=True))
+        elif kind == MULTIPLE_CHOICE:
+            if isinstance(values, list) and values:
+                pairs = tuple((label, float(v)) for label, v in zip(labels, values) if isinstance(v, (int, float)))
+                out.append(ImportedForecast(None, "", at, options.by, note, ref, True, options=pairs))
+        elif isinstance(values, list) and values:
+            out.append(ImportedForecast(None, "", at, options.by, note, ref, True, cdf=_cdf(q, values)))
+    return out
+
+
+def _binary(entry: dict) -> float | None:
     values = entry.get("forecast_values")
-    if isinstance(values, list) and len(values) == 2 and all(isinstance(v, (int, float)) for v in values):
+    if isinstance(values, list) and len(values) == 2 and all(_number(v) for v in values):
         return float(values[1])  # [P(no), P(yes)]
     p = entry.get("probability_yes")
-    return float(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else None
+    return float(p) if _number(p) else None
+
+
+def _withdrawn(entry: dict, following: dict | None) -> str | None:
+    """The note for a forecast that stopped standing before another replaced it (withdrawn, or ended)."""
+    end = entry.get("end_time")
+    if not _number(end):
+        return None
+    if following is not None and abs(_seconds(following.get("start_time"), "start_time") - end) < 1.0:
+        return None  # replaced by the next forecast
+    day = parse_day(end, "end_time")
+    return f"withdrawn on Metaculus on {day.isoformat()}: it did not stand after that day"
+
+
+def _cdf(q: dict, values: list) -> tuple[tuple[float, float], ...]:
+    xs = _locations(q, len(values))
+    if len(xs) != len(values) or not all(_number(v) for v in values):
+        raise RowError(f"a forecast's CDF has {len(values)} values for {len(xs)} points of the question's range")
+    return tuple(zip(xs, (float(v) for v in values)))
+
+
+def _locations(q: dict, count: int) -> list[float]:
+    """The values where Metaculus evaluates the CDF: scaling.continuous_range, else computed from the range
+    (questions/serializers/common.py get_scaling; utils/the_math/formulas.py unscaled_location_to_scaled_location)."""
+    scaling = q.get("scaling") or {}
+    given = scaling.get("continuous_range")
+    if isinstance(given, list) and given:
+        return [_seconds(x, "continuous_range") if isinstance(x, str) else float(x) for x in given]
+    lo, hi, zero = scaling.get("range_min"), scaling.get("range_max"), scaling.get("zero_point")
+    if not (_number(lo) and _number(hi)) or count < 2:
+        raise RowError("a numeric question without its scaling (range_min, range_max)")
+    us = [i / (count - 1) for i in range(count)]
+    if _number(zero):
+        ratio = (hi - zero) / (lo - zero)
+        return [lo + (hi - lo) * (ratio ** u - 1) / (ratio - 1) for u in us]
+    return [lo + (hi - lo) * u for u in us]
+
+
+def _scale(q: dict) -> NumericScale:
+    scaling = q.get("scaling") or {}
+    dates = q.get("type") == "date"
+    lo, hi = scaling.get("range_min"), scaling.get("range_max")
+    return NumericScale(
+        lower=float(lo) if _number(lo) else None, upper=float(hi) if _number(hi) else None,
+        open_lower=bool(q.get("open_lower_bound", scaling.get("open_lower_bound"))),
+        open_upper=bool(q.get("open_upper_bound", scaling.get("open_upper_bound"))),
+        unit=text_or_none(q.get("unit")), dates=dates, log=_number(scaling.get("zero_point")),
+    )
+
+
+def _outcome(q: dict, item: ImportedItem, url: str, labels: tuple[str, ...]) -> ImportedOutcome | None:
+    raw = q.get("resolution")
+    if raw in (None, ""):
+        return None
+    on = optional_day(q.get("actual_resolve_time") or q.get("resolution_set_time"), "actual_resolve_time")
+    on = on or item.forecasts[-1].at
+    evidence = ({"url": url},)
+    text = str(raw).strip()
+    if text.lower() in ("annulled", "ambiguous"):
+        return ImportedOutcome("annulled", on, JUDGE, evidence, f"Metaculus resolution: {text}")
+    if item.kind == BINARY:
+        return ImportedOutcome(result_of(text), on, JUDGE, evidence)
+    if item.kind == MULTIPLE_CHOICE:
+        if text not in labels:
+            raise RowError(f"resolution {text!r} is not one of the question's options")
+        return ImportedOutcome("resolved", on, JUDGE, evidence, option=text)
+    if text in OUTSIDE:
+        return ImportedOutcome("resolved", on, JUDGE, evidence, value=OUTSIDE[text])
+    value = _seconds(text, "resolution") if item.scale and item.scale.dates else _float(text, "resolution")
+    return ImportedOutcome("resolved", on, JUDGE, evidence, value=value)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _float(value: object, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise RowError(f"{what} {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise RowError(f"{what} {value!r} is not a number")
+    return number
+
+
+def _seconds(value: object, what: str) -> float:
+    """Unix seconds from a number, or from an ISO time (Metaculus writes times as either)."""
+    if _number(value):
+        return float(value)
+    if isinstance(value, str) and value.strip():
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise RowError(f"{what} {value!r} is not a time") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        return moment.timestamp()
+    raise RowError(f"{what} is missing")

@@ -1,26 +1,32 @@
-"""PredictionBook: the JSON its API returns, and the CSV export it offered when it went read-only.
+"""PredictionBook: the CSV of your predictions (`predictions/mine.csv`) and the JSON of its API.
 
-JSON (bellroy/predictionbook: API.md, app/serializers/prediction_serializer.rb,
-response_serializer.rb, app/controllers/api/my_predictions_controller.rb): a
-prediction has id, description, created_at, deadline, outcome (true, false or
-null), withdrawn, creator_id/creator_label and `responses`, each with
-confidence (a whole percent, or null for a comment), created_at, user_id,
-user_label and comment. `/api/my_predictions` wraps the list as
-`{"user": ..., "predictions": [...]}`; `/api/predictions` returns the bare list.
+Read from bellroy/predictionbook at commit 23c83dab7af5312494f215e7118b0f433352d0fd:
+app/controllers/predictions_controller.rb (#mine: the CSV, Ruby's CSV.generate
+over each PredictionSerializer hash without its responses), app/serializers/
+prediction_serializer.rb and response_serializer.rb (the fields, in order),
+app/controllers/api/my_predictions_controller.rb (`{user, predictions}`),
+app/models/prediction.rb (mean_confidence, description_with_group, judged_at),
+app/models/user.rb (a label is `name || login`), API.md; and Fatebook's
+PredictionBook importer (Sage-Future/fatebook lib/web/predictionbook.ts) for how
+they are read.
 
-CSV (`predictions/mine.csv`): the repository's stored source holds no CSV
-exporter, so the columns are read by the serializer's names, case-insensitive,
-with the aliases below; one row per prediction, or one per response (rows
-sharing an id are one prediction's forecasts, oldest first).
+The CSV is one row per prediction you created (withdrawn ones left out), its
+header the serializer's attribute names. Times are Ruby's UTC text
+(`2023-08-01 06:25:44 UTC`), booleans `true`/`false`, nil an empty cell and an
+empty string `""`. It holds no response: `mean_confidence` is the rounded mean
+of every response's confidence (yours and other people's), so that is the
+prediction's p, dated when the prediction was made and noted as such. The JSON
+has each response (confidence, comment, user, time, id): each response with a
+confidence is a forecast by its user.
 
-Both: the id is `pb-<id>`; the resolution date is the prediction's updated_at
-(PredictionBook keeps no judgement date in these fields; Fatebook's importer
-makes the same approximation); withdrawn predictions are skipped.
+Both: the id is `pb-<id>`; the claim is `description_with_group` (a member of a
+prediction group keeps the group's question in brackets); the outcome (the
+latest judgement: true, false, or null when unknown) is dated by
+`last_judgement_at`, judged by PredictionBook (the judge is not exported).
 """
 
 from __future__ import annotations
 
-from ..errors import LedgerError, Problem, SourceLocation
 from .base import (
     ImportedItem,
     ImportedOutcome,
@@ -30,6 +36,7 @@ from .base import (
     Skipped,
     check_utf8,
     count_lines,
+    csv_header,
     csv_rows,
     decode,
     finish_item,
@@ -43,24 +50,15 @@ from .base import (
     result_of,
     source_id,
     text_or_none,
+    wrong_format,
 )
 
 URL = "https://predictionbook.com/predictions/{}"
 JUDGE = "PredictionBook"
-
-COLUMNS = {
-    "id": ("id", "prediction id", "prediction_id"),
-    "description": ("description", "prediction", "statement"),
-    "created": ("created_at", "created", "made"),
-    "deadline": ("deadline", "due"),
-    "confidence": ("confidence", "your confidence", "initial_confidence", "estimate"),
-    "response_at": ("response_created_at", "confidence_created_at", "responded_at"),
-    "outcome": ("outcome", "judgement", "judgment", "result"),
-    "judged": ("judged_at", "updated_at"),
-    "withdrawn": ("withdrawn",),
-    "creator": ("creator_label", "creator", "user_label", "user"),
-    "comment": ("comment",),
-}
+CSV_REQUIRED = ("id", "description", "mean_confidence", "created_at")
+MEAN_NOTE = ("PredictionBook's mean confidence: the rounded mean of every response on this prediction "
+             "(mine.csv holds no single response; the API's JSON has each one)")
+UNDATED_JUDGEMENT = "judged on PredictionBook on an unknown day (no last_judgement_at); dated by updated_at"
 
 
 def _confidence(value: object):
@@ -73,77 +71,79 @@ def _confidence(value: object):
 
 
 def _truthy(value: object) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "t"))
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _claim(record: dict) -> str:
+    claim = text_or_none(record.get("description_with_group")) or text_or_none(record.get("description"))
+    if claim is None:
+        raise RowError("the description is empty")
+    return claim
+
+
+def _outcome(record: dict, made, url: str) -> ImportedOutcome | None:
+    result = result_of(record.get("outcome"))
+    if result is None:
+        return None
+    on, note = optional_day(record.get("last_judgement_at"), "last_judgement_at"), None
+    if on is None:  # saved before PredictionBook's API had last_judgement_at (2023-08-01)
+        on, note = optional_day(record.get("updated_at"), "updated_at") or made, UNDATED_JUDGEMENT
+    return ImportedOutcome(result, max(on, made), JUDGE, ({"url": url},), note)
+
+
+def _mean_forecast(record: dict, made, by: str, unnamed: bool):
+    if record.get("mean_confidence") in (None, ""):
+        raise RowError("no confidence: the prediction has no mean_confidence and no response with a probability")
+    return forecast(_confidence(record["mean_confidence"]), made, by, MEAN_NOTE,
+                    ref=f"predictionbook:{record['id']}:mean_confidence", unnamed=unnamed)
 
 
 # -- CSV --------------------------------------------------------------------
 
 def parse_csv(data: bytes, path: str, options: Options, progress=None) -> Parsed:
     text = decode(data, path, options.encoding)
+    header = csv_header(text)
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise wrong_format(path, "PredictionBook's mine.csv",
+                           f"no column {', '.join(map(repr, missing))}; its header is PredictionBook's: "
+                           "created_at,creator_id,creator_label,deadline,description_with_group,description,...")
     out = Parsed()
-    items: dict[str, ImportedItem] = {}
-    columns: dict[str, str] = {}
+    seen: dict[str, int] = {}
 
     def take(line: int, row: dict[str, str]) -> None:
-        if not columns:
-            # From the first row's keys, before its text is checked: a file that is not
-            # PredictionBook's is reported as such even when every row is rejected.
-            columns.update(_columns(list(row), path))
         for value in row.values():
             check_utf8(value)
-        got = {field: row.get(col, "") for field, col in columns.items()}
-        if _truthy(got.get("withdrawn")):
+        if _truthy(row.get("withdrawn")):
             out.skipped.append(Skipped(line, None, "withdrawn on PredictionBook"))
             return
-        _take(got, line, options, items)
+        item = _from_csv(row, line, options)
+        first = seen.get(item.id)
+        if first is not None:
+            raise RowError(f"prediction {row['id'].strip()} appears again (first at row {first})")
+        seen[item.id] = line
+        out.items.append(item)
 
     read_rows(csv_rows(text, path), count_lines(text), take, out, progress)
-    out.items = [finish_item(i) for i in items.values()]
     return out
 
 
-def _columns(header: list[str], path: str) -> dict[str, str]:
-    lower = {h.strip().lower(): h for h in header}
-    found = {}
-    for field, names in COLUMNS.items():
-        for name in names:
-            if name in lower:
-                found[field] = lower[name]
-                break
-    missing = [f for f in ("id", "description", "confidence") if f not in found]
-    if missing:
-        raise LedgerError(
-            f"{path} is not a PredictionBook export",
-            [Problem(SourceLocation(path, 1), "no column for " + ", ".join(
-                f"{f} ({' / '.join(COLUMNS[f])})" for f in missing), "format")],
-        )
-    return found
-
-
-def _take(got: dict[str, str], line: int, options: Options, items: dict[str, ImportedItem]) -> None:
-    pid = source_id("pb", got.get("id", ""))
-    p = _confidence(got.get("confidence"))
-    made = parse_day(got.get("created"), "created_at")
-    at = optional_day(got.get("response_at"), "response date") or made
-    item = items.get(pid)
-    if item is None:
-        claim = text_or_none(got.get("description"))
-        if claim is None:
-            raise RowError("the description is empty")
-        author = text_or_none(got.get("creator")) or options.by
-        item = ImportedItem(
-            id=pid, claim=claim, row=line, by=author, made=made, forecasts=[],
-            due=optional_day(got.get("deadline"), "deadline"), source=URL.format(got["id"].strip()),
-            note=text_or_none(got.get("comment")),
-        )
-        result = result_of(got.get("outcome"))
-        if result is not None:
-            on = optional_day(got.get("judged"), "judged_at") or item.due or made
-            item.outcomes.append(ImportedOutcome(result, max(on, made), JUDGE, ({"url": item.source},)))
-        items[pid] = item
-    elif text_or_none(got.get("description")) not in (None, item.claim):
-        raise RowError(f"id {got['id'].strip()} appears again (first at row {item.row}) with another description")
-    item.forecasts.append(forecast(p, at))
+def _from_csv(row: dict[str, str], line: int, options: Options) -> ImportedItem:
+    pid = source_id("pb", row.get("id", ""))
+    claim = _claim(row)
+    made = parse_day(row.get("created_at"), "created_at")
+    # mine.csv lists only your own predictions: an empty label is you.
+    author = text_or_none(row.get("creator_label"))
+    url = URL.format(row["id"].strip())
+    item = ImportedItem(
+        id=pid, claim=claim, row=line, by=author or options.by, made=made,
+        forecasts=[_mean_forecast(row, made, author or options.by, author is None)],
+        due=optional_day(row.get("deadline"), "deadline"), source=url,
+    )
+    outcome = _outcome(row, made, url)
+    if outcome is not None:
+        item.outcomes.append(outcome)
+    return finish_item(item)
 
 
 # -- JSON -------------------------------------------------------------------
@@ -158,10 +158,8 @@ def parse_json(data: bytes, path: str, options: Options, progress=None) -> Parse
     elif isinstance(doc, dict) and "description" in doc:
         user, records = {}, [doc]
     else:
-        raise LedgerError(
-            f"{path} is not a PredictionBook API response",
-            [Problem(SourceLocation(path, 1), "expected {\"predictions\": [...]} (api/my_predictions) or a list of predictions", "format")],
-        )
+        raise wrong_format(path, "a PredictionBook API response",
+                           'expected {"user": ..., "predictions": [...]} (api/my_predictions) or a list of predictions')
     me = user.get("user_id") if isinstance(user, dict) else None
     out = Parsed()
 
@@ -181,32 +179,38 @@ def parse_json(data: bytes, path: str, options: Options, progress=None) -> Parse
     return out
 
 
+def _person(label: object, user_id: object, me: object, options: Options) -> tuple[str, bool]:
+    """(name, unnamed): the label PredictionBook shows; for a user with none, you (--by) or 'PredictionBook user <id>'."""
+    name = text_or_none(label)
+    if name is not None:
+        return name, False
+    if user_id is not None and user_id == me:
+        return options.by, True
+    return (f"PredictionBook user {user_id}" if user_id is not None else "unnamed PredictionBook user"), True
+
+
 def _from_json(record: dict, n: int, options: Options, me: object) -> ImportedItem:
     pid = source_id("pb", record.get("id", ""))
-    claim = text_or_none(record.get("description"))
-    if claim is None:
-        raise RowError("the description is empty")
+    claim = _claim(record)
     made = parse_day(record.get("created_at"), "created_at")
-    # People are named as PredictionBook names them (user_label); --by only when it names nobody.
-    author = text_or_none(record.get("creator_label")) or options.by
     url = URL.format(record["id"])
-    item = ImportedItem(
-        id=pid, claim=claim, row=n, by=author, made=made, forecasts=[],
-        due=optional_day(record.get("deadline"), "deadline"), source=url,
-    )
+    forecasts = []
     for response in record.get("responses") or []:
         if not isinstance(response, dict) or response.get("confidence") is None:
             continue  # a comment without a probability
-        by = text_or_none(response.get("user_label")) or (options.by if response.get("user_id") == me else None)
+        by, unnamed = _person(response.get("user_label"), response.get("user_id"), me, options)
         at = parse_day(response.get("created_at"), "response created_at")
-        item.forecasts.append(forecast(_confidence(response["confidence"]), at, None if by in (None, author) else by,
-                                       text_or_none(response.get("comment"))))
-    if not item.forecasts:
-        if record.get("mean_confidence") is None:
-            raise RowError("no confidence: the prediction has no response with a probability")
-        item.forecasts.append(forecast(_confidence(record["mean_confidence"]), made, note="PredictionBook's mean confidence"))
-    result = result_of(record.get("outcome"))
-    if result is not None:
-        on = optional_day(record.get("updated_at"), "updated_at") or made
-        item.outcomes.append(ImportedOutcome(result, max(on, made), JUDGE, ({"url": url},)))
+        ref = f"predictionbook:{response['id']}" if response.get("id") is not None else None
+        forecasts.append(forecast(_confidence(response["confidence"]), at, by, text_or_none(response.get("comment")),
+                                  ref=ref, unnamed=unnamed))
+    if not forecasts:
+        by, unnamed = _person(record.get("creator_label"), record.get("creator_id"), me, options)
+        forecasts.append(_mean_forecast(record, made, by, unnamed))
+    item = ImportedItem(
+        id=pid, claim=claim, row=n, by=forecasts[0].by, made=made, forecasts=forecasts,
+        due=optional_day(record.get("deadline"), "deadline"), source=url,
+    )
+    outcome = _outcome(record, made, url)
+    if outcome is not None:
+        item.outcomes.append(outcome)
     return item

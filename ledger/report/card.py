@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from ..kinds import BINARY, CHOICE, NUMERIC
 from ..kinds import LABELS as KIND_LABELS
+from ..scoring.points import points as post_rule
 from .escape import host, safe_url
 
 POINTS_RULE = "1 − p if it happened, −p if not"
@@ -123,7 +124,8 @@ def fig(value, rule: str, path: str) -> str:
 
 
 def points(value: float) -> str:
-    return format(value, figure_format("gap", "total"))
+    out = format(value, figure_format("gap", "total"))
+    return format(0.0, figure_format("gap", "total")) if float(out) == 0 else out  # never "-0.00"
 
 
 @lru_cache(maxsize=4096)  # a ledger uses few distinct probabilities
@@ -401,7 +403,7 @@ def scored_forecasts(data) -> dict[str, list[ScoredForecast]]:
             p_typed, at = typed[i], dates[i]
             day = "" if at is None else (at.isoformat() if hasattr(at, "isoformat") else str(at)[:10])
         # tuple.__new__: the NamedTuple's fields without its slower constructor (100,000s of rows)
-        out.setdefault(pid, []).append(tuple.__new__(ScoredForecast, (name, p, p_typed, day, (1.0 - p) if o else -p)))
+        out.setdefault(pid, []).append(tuple.__new__(ScoredForecast, (name, p, p_typed, day, post_rule(p, o))))
     return out
 
 
@@ -664,37 +666,26 @@ def _f(x, fmt: str) -> str:
 # -- other kinds -------------------------------------------------------------------------------
 
 
-def rule_rows(kind: str, policy: str, report, *, boot=None, scale: str = "0-1") -> list[tuple]:
-    """Every figure of every registry rule that scored `kind` under `policy`: (label, value, n, interval, better)."""
-    from ..scoring.registry import figure_value, rules_for
+def rule_rows(policy: str, report, *, scale: str = "0-1", leave_out: tuple[str, ...] = ()) -> list[tuple]:
+    """Every figure of every registry rule that scored `report` under `policy` (report.figures):
+    (label, value, n, interval, better)."""
+    from .figures import figure_rows
 
     rows = []
-    for rule in rules_for(kind, policy):
-        result = report.results.get(rule.name)
-        if result is None:
+    for r in figure_rows(report, policy, scale=scale, tables=True):
+        if r.rule in leave_out:
             continue
-        for f in rule.figures:
-            value = figure_value(result, f.path)
-            n = figure_value(result, f.n) if f.n else getattr(result, "n", report.n)
-            interval = DASH
-            if f.interval and boot is not None:
-                iv = getattr(boot, f.interval, None)
-                if iv is not None and iv.lo is not None:
-                    interval = f"{iv.lo:.4f}–{iv.hi:.4f}"
-            base = getattr(result, "base_rate", None)
-            label = f.label.format(scale=scale, base_rate=DASH if base is None else percent(base))
-            better = f.better or DASH
-            if f.note:
-                better = f"{better} ({f.note})"
-            rows.append((label, Styled(DASH if value is None else format(value, f.fmt), "num"),
-                         str(n if n is not None else DASH), interval, better))
+        better = r.better or DASH
+        if r.note:
+            better = f"{better} ({r.note})"
+        rows.append((r.label, Styled(r.value, "num"), str(r.n), r.interval or DASH, better))
     return rows
 
 
 def kind_section(kind: str, report, policy: str) -> Section:
     title = {CHOICE: "Multiple-choice questions", NUMERIC: "Numeric questions"}[kind]
     section = Section(kind, title)
-    rows = rule_rows(kind, report.policy, report)
+    rows = rule_rows(report.policy, report)
     section.blocks.append(Table(("score", "value", "n", "interval", "better"), ("l", "r", "r", "r", "l"), tuple(rows),
                                 always=("value",)))
     coverage = report.results.get("coverage")
@@ -809,8 +800,8 @@ def technical_section(data, report, parts) -> Section:
                 f"{fig(g.z, 'gap', 'z')}). Confident side (folded): {_part(g.folded)}; above 50%: {_part(g.above)}; "
                 f"at 50%: {_part(g.at_half)}; below 50%: {_part(g.below)}. The gap says how the subject did against "
                 "the forecasts; it is not a proper score and never ranks forecasters.",)))
-        rows = rule_rows(BINARY, policy, report, boot=boot, scale=run.rules["brier_scale"])
-        rows = [r for r in rows if not r[0].startswith(("Gap", "z ("))]  # the gap has its sentence above
+        # The gap has its own sentence above.
+        rows = rule_rows(policy, report, scale=run.rules["brier_scale"], leave_out=("gap",))
         level = f"{round(100 * boot.level)}% interval" if boot is not None else "interval"
         section.blocks.append(Table(("score", "value", "n", level, "better"), ("l", "r", "r", "r", "l"), tuple(rows),
                                     always=("value",)))

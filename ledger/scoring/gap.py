@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._common import Result, as_forecasts, number, ratio
+from .points import points
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def gap_unchecked(p: np.ndarray, o: np.ndarray, p2: np.ndarray | None = None) ->
         return GapResult(0, None, None, None, None, None, empty, empty, empty, empty)
     if p2 is None:
         p2 = p * p
-    r = o - p
+    r = points(p, o)
     var = p - p2  # p(1 - p) per prediction
 
     # Group 0: p < 0.5, group 1: p == 0.5, group 2: p > 0.5; one bincount each.

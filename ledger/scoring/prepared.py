@@ -103,12 +103,12 @@ class Choice:
 
 
 class Numeric:
-    """Numeric forecasts: groups of (levels, Q, y), one group per set of levels."""
+    """Numeric forecasts: groups of (levels, Q, y[, unit]), one group per set of levels and unit."""
 
     kind = "numeric"
 
-    def __init__(self, groups: list[tuple[Any, Any, Any]], settings):
-        self.groups = Groups(tuple(group_scores(levels, Q, y) for levels, Q, y in groups))
+    def __init__(self, groups: list[tuple], settings):
+        self.groups = Groups(tuple(group_scores(*group) for group in groups))
         self.settings = settings
 
     @property

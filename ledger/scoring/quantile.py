@@ -23,7 +23,9 @@ other level sets are other groups; `combine` adds groups up.
                   interpolated linearly between the quantiles; below the lowest
                   quantile tau_1 / 2, above the highest (1 + tau_m) / 2
 
-All lower-is-better scores are in the question's unit (days, for dates).
+All lower-is-better scores are in the question's unit (days, for dates): they are
+averaged per unit (`by_unit`), and over everything only when one unit is in play.
+Coverage and the PIT are unit-free and pooled.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def check_group(levels, Q, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class GroupScores:
     """Per-forecast scores of one group (arrays of length n), and its central intervals."""
 
+    unit: str
     pinball: np.ndarray  # mean pinball loss over the levels
     crps: np.ndarray
     wis: np.ndarray | None  # None when the levels have no median
@@ -88,8 +91,8 @@ def median_position(levels: np.ndarray) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def group_scores(levels, Q, y) -> GroupScores:
-    """Every per-forecast score of a group (module docstring)."""
+def group_scores(levels, Q, y, unit: str = "") -> GroupScores:
+    """Every per-forecast score of a group (module docstring); unit names the values' unit."""
     levels, Q, y = check_group(levels, Q, y)
     yy = y[:, None]
     loss = ((yy < Q) - levels[None, :]) * (Q - yy)
@@ -106,7 +109,7 @@ def group_scores(levels, Q, y) -> GroupScores:
     wis = None
     if mid is not None:
         wis = (0.5 * np.abs(y - Q[:, mid]) + wis_sum) / (len(intervals) + 0.5)
-    return GroupScores(pinball, 2.0 * pinball, wis, tuple(intervals), pit_values(levels, Q, y))
+    return GroupScores(unit, pinball, 2.0 * pinball, wis, tuple(intervals), pit_values(levels, Q, y))
 
 
 def pit_values(levels: np.ndarray, Q: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -139,7 +142,7 @@ class IntervalRow(Result):
     coverage: float | None
     wilson_lo: float | None
     wilson_hi: float | None
-    interval_score: float | None  # mean
+    interval_score: float | None  # mean (when one unit is in play)
 
 
 @dataclass(frozen=True)
@@ -152,15 +155,40 @@ class PitHistogram(Result):
 
 
 @dataclass(frozen=True)
+class UnitMean(Result):
+    unit: str  # "" when the questions give none
+    n: int
+    mean: float | None
+
+
+def _by_unit(g: "Groups", name: str) -> tuple[float | None, int, tuple[UnitMean, ...]]:
+    """(mean over everything when one unit is in play, n, the mean per unit) of a per-forecast score."""
+    parts: dict[str, list[np.ndarray]] = {}
+    for group in g.groups:
+        values = getattr(group, name)
+        if values is not None:
+            parts.setdefault(group.unit, []).append(values)
+    per = []
+    for unit in sorted(parts):
+        v = np.concatenate(parts[unit])
+        per.append(UnitMean(unit, int(v.size), number(v.mean()) if v.size else None))
+    n = sum(u.n for u in per)
+    overall = per[0].mean if len(per) == 1 else None
+    return overall, n, tuple(per)
+
+
+@dataclass(frozen=True)
 class QuantileScore(Result):
     n: int
-    quantile_score: float | None  # mean over forecasts of the mean pinball loss over their levels
+    quantile_score: float | None  # mean of each forecast's mean pinball loss (one unit in play only)
+    by_unit: tuple[UnitMean, ...] = ()
 
 
 @dataclass(frozen=True)
 class Crps(Result):
     n: int
     crps: float | None
+    by_unit: tuple[UnitMean, ...] = ()
     estimator: str = CRPS_ESTIMATOR
 
 
@@ -169,11 +197,13 @@ class WeightedIntervalScore(Result):
     n: int
     n_wis: int  # forecasts with a median (the others have no WIS)
     wis: float | None
+    by_unit: tuple[UnitMean, ...] = ()
 
 
 @dataclass(frozen=True)
 class Coverage(Result):
-    """Interval coverage: a row per nominal level, widest first."""
+    """Interval coverage: a row per nominal level, widest first. Each row's mean interval
+    score is given only when one unit is in play (it is in the unit's terms)."""
 
     n: int
     intervals: tuple[IntervalRow, ...]
@@ -190,24 +220,28 @@ class Groups:
     def n(self) -> int:
         return sum(int(g.pinball.shape[0]) for g in self.groups)
 
+    @property
+    def units(self) -> set[str]:
+        return {g.unit for g in self.groups}
+
     def cat(self, name: str) -> np.ndarray:
         parts = [getattr(g, name) for g in self.groups if getattr(g, name) is not None]
         return np.concatenate(parts) if parts else np.empty(0)
 
 
 def quantile_score_result(g: Groups) -> QuantileScore:
-    v = g.cat("pinball")
-    return QuantileScore(int(v.size), float(v.mean()) if v.size else None)
+    overall, n, per = _by_unit(g, "pinball")
+    return QuantileScore(n, overall, per)
 
 
 def crps_result(g: Groups) -> Crps:
-    v = g.cat("crps")
-    return Crps(int(v.size), float(v.mean()) if v.size else None)
+    overall, n, per = _by_unit(g, "crps")
+    return Crps(n, overall, per)
 
 
 def wis_result(g: Groups) -> WeightedIntervalScore:
-    v = g.cat("wis")
-    return WeightedIntervalScore(g.n, int(v.size), number(v.mean()) if v.size else None)
+    overall, n, per = _by_unit(g, "wis")
+    return WeightedIntervalScore(g.n, n, overall, per)
 
 
 def coverage_result(g: Groups) -> Coverage:
@@ -217,13 +251,15 @@ def coverage_result(g: Groups) -> Coverage:
     for group in g.groups:
         for level, score, inside in group.intervals:
             pooled.setdefault(round(level, LEVEL_DIGITS), []).append((score, inside))
+    one_unit = len(g.units) == 1
     rows = []
     for level in sorted(pooled, reverse=True):
         scores = np.concatenate([s for s, _ in pooled[level]])
         inside = np.concatenate([i for _, i in pooled[level]])
         k, hits = inside.size, int(np.count_nonzero(inside))
         lo, hi = wilson_interval(np.array([hits], dtype=float), np.array([k], dtype=float))
-        rows.append(IntervalRow(level, k, hits, hits / k, float(lo[0]), float(hi[0]), float(scores.mean())))
+        rows.append(IntervalRow(level, k, hits, hits / k, float(lo[0]), float(hi[0]),
+                                float(scores.mean()) if one_unit else None))
     return Coverage(g.n, tuple(rows), WILSON_LEVEL)
 
 

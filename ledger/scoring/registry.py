@@ -98,7 +98,7 @@ RULES: tuple[Rule, ...] = (
           Figure("nats", "Log score (nats)", ".4f", "lower", interval="log_nats"),
           Figure("bits", "Log score (bits)", ".4f", "lower"),
           Figure("metaculus_baseline", "Metaculus baseline score", "+.1f", "higher", "0 = always 50%")),
-    _rule("spherical", "Spherical score", (BINARY,), ONE_SHOT, PROBS, "higher", True, "spherical-score",
+    _rule("spherical", "Spherical score", (BINARY,), ONE_SHOT, PROBS, "higher", True, "spherical-score-higher-is-better",
           "p(outcome) / sqrt(p^2 + (1 - p)^2)", lambda d, s: d.proper.spherical,
           Figure("score", "Spherical score", ".4f", "higher")),
     _rule("calibration", "Calibration", (BINARY,), ONE_SHOT, PROBS, "", False, "3-calibration",
@@ -182,3 +182,16 @@ def figure_value(result: Any, path: str) -> Any:
         if value is None:
             return None
     return value
+
+
+def rules_table() -> str:
+    """The registry as the markdown table docs/scoring.md holds (a test keeps them the same)."""
+    from ..kinds import LABELS
+
+    lines = ["| rule | kinds | policies | needs | better | proper | what it says |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in RULES:
+        kinds = ", ".join(LABELS[k] for k in r.kinds)
+        lines.append(f"| [{r.title}](#{r.doc}) (`{r.name}`) | {kinds} | {', '.join(r.policies)} | {', '.join(r.needs)} "
+                     f"| {r.better or '—'} | {'yes' if r.proper else 'no'} | {r.summary} |")
+    return "\n".join(lines) + "\n"

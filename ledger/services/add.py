@@ -147,7 +147,11 @@ def add_forecast(
         if at < question.made:
             raise UsageError(f"--at {at} is before the prediction was made ({question.made})", "--at")
         check_kind(given, question.kind, prediction_id, question.options, question.dates)
-        entry = {"prediction": prediction_id, **given.fields, "by": by, "at": at}
+        fields = given.fields
+        if question.kind == CHOICE:  # each option as the question spells it, in its order
+            typed = {o.label.casefold(): v for o, v in zip(given.options, given.fields["options"].values())}
+            fields = {"options": {label: typed[label.casefold()] for label in question.options}}
+        entry = {"prediction": prediction_id, **fields, "by": by, "at": at}
         if note and note.strip():
             entry["note"] = note.rstrip("\n")
         path = ledger.root / FORECASTS_FILE

@@ -26,6 +26,7 @@ from ..index.tables import PREDICTIONS_TABLE, AssessmentRow, ClaimRow, SourceRow
 from ..models import ASSESSMENTS_KEY, CLAIMS_KEY, VERDICTS, _url, _verdict
 from ..records import Assessment, Claim, Evidence, Source
 from ..store.write import append_to_list
+from ..scoring.points import points as rule_points
 from .add import Added, _slug
 from .forecast_input import as_written as _as_written
 from .forecast_input import probability as _probability
@@ -331,7 +332,7 @@ def track_record(states: Iterable[ClaimState], claimant: str) -> TrackRecord:
             continue
         if outcome in (BORNE_OUT, NOT_BORNE_OUT):
             o = 1 if outcome == BORNE_OUT else 0
-            scored.append(ScoredClaim(s.claim.id, c, o, o - c, (c - o) ** 2))
+            scored.append(ScoredClaim(s.claim.id, c, o, rule_points(c, o), (c - o) ** 2))
         elif outcome != VOID:
             awaiting += 1
     brier = points = None
@@ -352,11 +353,8 @@ def track_record(states: Iterable[ClaimState], claimant: str) -> TrackRecord:
 
 
 def points(state: PredictionState) -> float | None:
-    """The post's rule on the published p: (1 - p) if it happened, -p if not."""
-    happened = state.happened
-    if happened is None:
-        return None
-    return (1.0 - state.prediction.p) if happened else -state.prediction.p
+    """The post's rule on the published p (PredictionState.points, from the scoring engine)."""
+    return state.points
 
 
 # -- helpers -----------------------------------------------------------------

@@ -10,8 +10,13 @@ one write per file for the whole batch:
   new outcome entries  -> a new file outcomes/<today>-import-<name>.yaml per
                           judge (each result carries its own `on:` date)
 
-Ids come from the source's own ids, so a second import of the same file finds
-every prediction, forecast and outcome already there and adds nothing. Every
+Identity is the source's: a prediction's id comes from the source's question id,
+and a forecast carries the source's own id for it (`ref:`), so a second import of
+the same file, under any --by, finds every prediction, forecast and outcome
+already there and adds nothing. Forecasts without a ref (a spreadsheet's rows, or
+imported before refs existed) are matched by prediction, day and probability, and
+by person when the source names them. Only yes/no questions are written; the
+other kinds an importer parses are reported as skipped (UNSUPPORTED_KINDS). Every
 new file text is read back and checked before any file is written; a failure
 writes nothing. The files are then written together (services.writing.write_texts):
 a failure before the renames (a full disk) writes none of them; a crash between two
@@ -24,8 +29,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..errors import LedgerError, Problem, SourceLocation
+from ..errors import FileLocation, LedgerError, Problem
 from ..index.sql import as_date, as_db
+from ..kinds import CHOICE, NUMERIC
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY
 from ..names import name_key
 from ..store.emit import mapping as emit_mapping
@@ -39,6 +45,12 @@ from .writing import check_text, read_text, write_texts
 
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
     from ..importers.base import ImportedForecast, ImportedItem, ImportedOutcome, Parsed
+
+# What an importer may parse but the ledger cannot hold yet (it holds yes/no predictions): kind -> why skipped.
+UNSUPPORTED_KINDS = {
+    CHOICE: "multiple-choice questions are not imported yet (only yes/no questions are)",
+    NUMERIC: "numeric questions are not imported yet (only yes/no questions are)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +77,7 @@ class ImportReport:
     skipped: list[Note] = field(default_factory=list)
     rejected: list[Note] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # written (or, with dry_run, that would be)
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole
 
     def to_dict(self) -> dict:
         return {
@@ -79,6 +92,7 @@ class ImportReport:
             "rejected": [n.to_dict(self.path) for n in self.rejected],
             "files": self.files,
             "ids": self.added,
+            "warnings": self.warnings,
         }
 
 
@@ -97,10 +111,11 @@ def apply_import(
     report = ImportReport(format_name, path, dry_run, parsed.rows)
     report.rejected = [Note(r.row, r.reason) for r in parsed.rejected]
     report.skipped = [Note(s.row, s.reason, s.id) for s in parsed.skipped]
+    report.warnings = list(parsed.warnings)
     if strict and report.rejected:
         raise LedgerError(
             f"{len(report.rejected)} of {parsed.rows} records in {path} cannot be imported; nothing was written (--strict)",
-            [Problem(SourceLocation(path, n.row), n.reason, "import") for n in report.rejected],
+            [Problem(FileLocation(path, n.row), n.reason, "import") for n in report.rejected],
         )
     with ledger.lock():
         with ledger.connect() as conn:
@@ -112,7 +127,7 @@ def apply_import(
             raise LedgerError(
                 f"{len(report.rejected)} {'record' if len(report.rejected) == 1 else 'records'} in {path} "
                 f"{'conflicts' if len(report.rejected) == 1 else 'conflict'} with the ledger; nothing was written (--strict)",
-                [Problem(SourceLocation(path, n.row), n.reason, "import") for n in report.rejected],
+                [Problem(FileLocation(path, n.row), n.reason, "import") for n in report.rejected],
             )
         texts = plan.texts(ledger)
         for rel, (old, new) in texts.items():
@@ -127,15 +142,16 @@ def apply_import(
 
 @dataclass(slots=True)
 class _LedgerState:
-    claims: dict[str, tuple[str, str, int]]  # id -> (claim, file, line)
+    claims: dict[str, tuple[str, str, int, dt.date | None]]  # id -> (claim, file, line, made)
     set_files: dict[str, str]
-    forecasts: set[tuple]
+    forecasts: _KnownForecasts
     outcomes: dict[str, list[tuple[str, dt.date, bool]]]  # id -> [(result, on, correction)] oldest first
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # id defined more than once -> its places
 
     @classmethod
     def read(cls, db) -> _LedgerState:
-        claims = {pid: (claim, file, line) for pid, claim, file, line in db.rows("SELECT id, claim, file, line FROM predictions")}
+        claims = {pid: (claim, file, line, as_date(made))
+                  for pid, claim, file, line, made in db.rows("SELECT id, claim, file, line, made FROM predictions")}
         ambiguous: dict[str, list[str]] = {}
         for pid, file, line in db.rows(
             "SELECT p.id, p.file, p.line FROM predictions p WHERE p.id IN (SELECT a.id FROM ambiguous_ids a) "
@@ -145,10 +161,9 @@ class _LedgerState:
         set_files: dict[str, str] = {}
         for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
             set_files.setdefault(sid, file)
-        forecasts = {
-            _forecast_key(pid, by, as_date(at), p)
-            for pid, by, at, p in db.rows('SELECT prediction_id, "by", at, p FROM forecasts')
-        }
+        forecasts = _KnownForecasts()
+        for pid, by, at, p, ref, dist in db.rows('SELECT prediction_id, "by", at, p, ref, dist FROM forecasts'):
+            forecasts.add(pid, by, as_date(at), p if p is not None else _index_dist_key(dist), ref)
         outcomes: dict[str, list] = {}
         for pid, result, on, correction in db.rows(
             'SELECT prediction_id, result, "on", correction FROM outcomes ORDER BY prediction_id, "on", correction, file, line'
@@ -157,9 +172,63 @@ class _LedgerState:
         return cls(claims, set_files, forecasts, outcomes, ambiguous)
 
 
-def _forecast_key(pid: str, by: str, at: dt.date, p: float) -> tuple:
-    # The same forecast: same prediction, person (as names.name_key compares them), day and probability.
-    return (pid, name_key(by), at, round(p, 9))
+class _KnownForecasts:
+    """The forecasts in the ledger, as an import asks about them: is this source forecast one of them?
+
+    A forecast with a ref is the ledger forecast with that ref. One without (or whose ref the
+    ledger lacks) is a ledger forecast without a ref on the same prediction, day and probability:
+    by the same person (as names.name_key compares them) when the source names the person, by
+    anyone when the name is only --by's, so that --by does not change what is already there.
+    """
+
+    def __init__(self) -> None:
+        self.refs: set[tuple[str, str]] = set()
+        # (prediction, person, day, p) and (prediction, day, p) of every forecast -> whether one without a ref has it
+        self.named: dict[tuple, bool] = {}
+        self.anyone: dict[tuple, bool] = {}
+
+    def add(self, pid: str, by: str, at: dt.date, p: float | str | None, ref: str | None) -> None:
+        p = _value_key(p)
+        if ref:
+            self.refs.add((pid, ref))
+        named, anyone = (pid, name_key(by), at, p), (pid, at, p)
+        self.named[named] = self.named.get(named, False) or not ref
+        self.anyone[anyone] = self.anyone.get(anyone, False) or not ref
+
+    def has(self, pid: str, f: ImportedForecast) -> bool:
+        if f.ref and (pid, f.ref) in self.refs:
+            return True
+        p = _value_key(_dist_key(f.fields) if f.fields else f.p)
+        known = self.anyone.get((pid, f.at, p)) if f.unnamed else self.named.get((pid, name_key(f.by), f.at, p))
+        # A source forecast with a ref the ledger lacks can only be one imported before refs existed.
+        return known is not None and (known or not f.ref)
+
+
+def _value_key(p: float | str | None):
+    """A forecast's value as compared: p rounded, or another kind's options or quantiles (_dist_key)."""
+    return round(p, 9) if isinstance(p, float) else p
+
+
+def _dist_key(fields: dict | None) -> str | None:
+    """An import's multiple-choice or numeric forecast as the index's dist compares (values, rounded)."""
+    if not fields:
+        return None
+    from ..kinds import parse_options, parse_quantiles
+
+    if "options" in fields:
+        return repr(sorted((o.label.casefold(), round(o.p, 9)) for o in parse_options(fields["options"])))
+    return repr([(round(q.level, 9), round(q.value, 9)) for q in parse_quantiles(fields["quantiles"]).quantiles])
+
+
+def _index_dist_key(dist: str) -> str | None:
+    import json
+
+    items = json.loads(dist)
+    if not items:
+        return None
+    if len(items[0]) == 3:
+        return repr(sorted((label.casefold(), round(p, 9)) for label, p, _ in items))
+    return repr([(round(level, 9), round(value, 9)) for level, value, *_ in items])
 
 
 class _Plan:
@@ -175,6 +244,10 @@ class _Plan:
         self.outcomes: dict[tuple, list[tuple[str, ImportedOutcome]]] = {}  # (by, correction, n) -> entries
 
     def take(self, item: ImportedItem, report: ImportReport) -> None:
+        # Other kinds are written when the importer gives them in the ledger's terms (its own exports).
+        if item.kind in UNSUPPORTED_KINDS and not (item.forecasts and all(f.fields for f in item.forecasts)):
+            report.skipped.append(Note(item.row, UNSUPPORTED_KINDS[item.kind], item.id))
+            return
         places = self.state.ambiguous.get(item.id)
         if places:  # which of the copies would its forecasts and outcomes be for?
             report.rejected.append(Note(item.row, ambiguous_message(item.id, places), item.id))
@@ -184,20 +257,25 @@ class _Plan:
             # item.set_id "" means the source says "no set": the prediction goes where `add` puts it.
             sid = self.set_id or (item.set_id if item.set_id is not None else self.default_set) or None
             self.predictions.setdefault(sid, []).append(_prediction_yaml(item))
-            self.state.claims[item.id] = (item.claim, "", 0)
+            self.state.claims[item.id] = (item.claim, "", 0, item.made)
             report.added.append(item.id)
             report.forecasts_added += len(item.forecasts) - 1
             self._outcomes(item, item.outcomes, report)
             return
-        claim, file, line = known
+        claim, file, line, made = known
         if claim != item.claim:
             where = f" ({file}:{line})" if file else ""
             report.rejected.append(Note(item.row, f"id {item.id!r} is already in the ledger{where} for another claim: {claim[:60]!r}", item.id))
             return
-        new = [f for f in item.forecasts if _forecast_key(item.id, f.by or item.by, f.at, f.p) not in self.state.forecasts]
+        new = [f for f in item.forecasts if not self.state.forecasts.has(item.id, f)]
+        early = [f for f in new if made is not None and f.at < made]
+        if early:  # the ledger's prediction is its first forecast; one before it cannot be added after the fact
+            new = [f for f in new if f not in early]
+            report.skipped.append(Note(item.row, f"{len(early)} {'forecast' if len(early) == 1 else 'forecasts'} dated before "
+                                       f"{item.id!r} was made in the ledger ({made}): not added", item.id))
         for f in new:
-            self.forecasts.append(emit_mapping(_forecast_entry(item.id, f, item.by)))
-            self.state.forecasts.add(_forecast_key(item.id, f.by or item.by, f.at, f.p))
+            self.forecasts.append(emit_mapping(_forecast_entry(item.id, f)))
+            self.state.forecasts.add(item.id, f.by, f.at, _dist_key(f.fields) if f.fields else f.p, f.ref)
         report.forecasts_added += len(new)
         standing = self.state.outcomes.get(item.id)
         if standing:
@@ -265,36 +343,50 @@ def _p(typed: str, value: float) -> float | str:
 
 
 def _prediction_yaml(item: ImportedItem) -> str:
+    # The prediction is its first forecast: that forecast's author, day, probability, note and ref.
     first = item.forecasts[0]
-    data: dict = {"id": item.id, "claim": item.claim, "p": _p(first.p_typed, first.p), "by": item.by, "made": item.made}
-    for key in ("due", "about", "criteria", "source", "note"):
-        value = getattr(item, key)
+    data: dict = {"id": item.id, "claim": item.claim, **_forecast_value(first), "by": first.by, "made": first.at}
+    data.update(item.extra)
+    note = "\n\n".join(n for n in (item.note, first.note) if n) or None
+    for key, value in (("due", item.due), ("about", item.about), ("criteria", item.criteria), ("source", item.source),
+                       ("note", note)):
         if value is not None:
             data[key] = value
     if item.tags:
         data["tags"] = list(item.tags)
     if item.tests:
         data["tests"] = list(item.tests)
-    later = [_inline_forecast(f, item.by) for f in item.forecasts[1:]]
+    if first.ref:
+        data["ref"] = first.ref
+    later = [_inline_forecast(f, first.by) for f in item.forecasts[1:]]
     if later:
         data["forecasts"] = later
     return emit_mapping(data)
 
 
+def _forecast_value(f: ImportedForecast) -> dict:
+    """`p: ...` as typed, or another kind's `options:` / `quantiles:`."""
+    return dict(f.fields) if f.fields else {"p": _p(f.p_typed, f.p)}
+
+
 def _inline_forecast(f: ImportedForecast, author: str) -> dict:
-    entry: dict = {"p": _p(f.p_typed, f.p)}
-    if f.by and f.by != author:
+    entry: dict = _forecast_value(f)
+    if f.by != author:
         entry["by"] = f.by
     entry["at"] = f.at
     if f.note:
         entry["note"] = f.note
+    if f.ref:
+        entry["ref"] = f.ref
     return entry
 
 
-def _forecast_entry(pid: str, f: ImportedForecast, author: str) -> dict:
-    entry = {"prediction": pid, "p": _p(f.p_typed, f.p), "by": f.by or author, "at": f.at}
+def _forecast_entry(pid: str, f: ImportedForecast) -> dict:
+    entry = {"prediction": pid, **_forecast_value(f), "by": f.by, "at": f.at}
     if f.note:
         entry["note"] = f.note
+    if f.ref:
+        entry["ref"] = f.ref
     return entry
 
 

@@ -25,6 +25,7 @@ class Resolved:
     ids: tuple[str, ...]
     path: str
     correction: bool
+    shown: str = ""  # the result as recorded: yes, no, annulled, the option's name or the value
 
 
 def resolve(
@@ -101,7 +102,8 @@ def resolve(
         entry["results"] = written
         rel = _free_name(ledger, on, ids[0])
         commit_text(ledger, rel, None, yamlio.dump(entry))
-    return Resolved(tuple(ids), rel, correct)
+    shown = ", ".join(dict.fromkeys(str(v.isoformat() if hasattr(v, "isoformat") else v) for v in written.values()))
+    return Resolved(tuple(ids), rel, correct, shown)
 
 
 def result_as_written(question: Question, result: str) -> Any:

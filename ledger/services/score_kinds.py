@@ -75,13 +75,13 @@ def _questions(db: Db, selection: Selection, kind: str) -> dict[str, dict]:
     where, params = where_sql(selection, db)
     params["kind"] = kind
     out = {}
-    for pid, dist, ordered, value in db.rows(
-        f"SELECT p.id, p.dist, p.ordered, p.outcome_value FROM predictions p WHERE {where} AND p.kind = :kind "
-        f"ORDER BY {PREDICTION_ORDER_SQL}", params,
+    for pid, dist, ordered, value, unit, dates in db.rows(
+        f"SELECT p.id, p.dist, p.ordered, p.outcome_value, p.unit, p.dates FROM predictions p WHERE {where} "
+        f"AND p.kind = :kind ORDER BY {PREDICTION_ORDER_SQL}", params,
     ):
         options = [item[0] for item in json.loads(dist)] if kind == CHOICE else []
         out[pid] = {"options": {o.casefold(): i for i, o in enumerate(options)}, "k": len(options),
-                    "ordered": bool(ordered), "value": value}
+                    "ordered": bool(ordered), "value": value, "unit": "days" if dates else (unit or "")}
     return out
 
 
@@ -102,16 +102,16 @@ def _choice_arrays(dists: list[str], ids: list[str], questions: dict[str, dict],
 
 
 def _numeric_groups(dists: list[str], ids: list[str], questions: dict[str, dict]) -> list[tuple]:
-    """The chosen forecasts grouped by their quantile levels: (levels, Q, y) per group."""
+    """The chosen forecasts grouped by their quantile levels and unit: (levels, Q, y, unit) per group."""
     groups: dict[tuple, tuple[list, list]] = {}
     for dist, pid in zip(dists, ids):
         items = json.loads(dist)
-        levels = tuple(round(item[0], 9) for item in items)
-        values, ys = groups.setdefault(levels, ([], []))
+        key = (tuple(round(item[0], 9) for item in items), questions[pid]["unit"])
+        values, ys = groups.setdefault(key, ([], []))
         values.append([item[1] for item in items])
         ys.append(questions[pid]["value"])
-    return [(np.array(levels), np.array(values, dtype=float), np.array(ys, dtype=float))
-            for levels, (values, ys) in groups.items()]
+    return [(np.array(levels), np.array(values, dtype=float), np.array(ys, dtype=float), unit)
+            for (levels, unit), (values, ys) in groups.items()]
 
 
 KINDS_SCORED = (CHOICE, NUMERIC)

@@ -156,9 +156,18 @@ class PredictionState:
 
     @property
     def happened(self) -> bool | None:
-        if self.outcome is None or self.outcome.result == "annulled":
+        """Whether a yes/no prediction happened (None: unresolved, annulled, or another kind)."""
+        if self.outcome is None or self.prediction.kind != "binary" or self.outcome.result == "annulled":
             return None
         return self.outcome.result == "yes"
+
+    @property
+    def points(self) -> float | None:
+        """The post's rule on the published p (scoring.points); None unless resolved yes or no."""
+        from ..scoring.points import points
+
+        happened = self.happened
+        return None if happened is None else points(self.prediction.p, 1.0 if happened else 0.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,7 +203,7 @@ def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int,
             kind=kind, dist=dist, ordered=item.ordered, unit=item.unit, dates=dates, closes=item.closes,
         )
     )
-    out.forecasts.append(Forecast(item.id, p, p_typed, by, made, loc, item.note, True, kind, dist))
+    out.forecasts.append(Forecast(item.id, p, p_typed, by, made, loc, item.note, True, kind, dist, item.ref))
     for j, f in enumerate(item.forecasts):
         fnode = node_at(doc, (PREDICTIONS_KEY, i, "forecasts", j))
         floc = SourceLocation(out.path, fnode[0], fnode[1])
@@ -220,7 +220,7 @@ def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int,
             out.problems.append(Problem(floc, problem, "kind"))
             continue
         fp, fp_typed, fdist = _forecast_value(kind, f)
-        out.forecasts.append(Forecast(item.id, fp, fp_typed, f.by or by, f.at, floc, f.note, False, kind, fdist))
+        out.forecasts.append(Forecast(item.id, fp, fp_typed, f.by or by, f.at, floc, f.note, False, kind, fdist, f.ref))
 
 
 def _kind_given(item, raw: dict, doc: yamlio.Document, prefix: tuple, loc: SourceLocation, out: FileRecords,
@@ -318,7 +318,8 @@ def read_forecast(doc: yamlio.Document, i: int, raw: Any, out: FileRecords) -> N
         out.problems.append(Problem(loc, fitting_forecast(BINARY, None, False, item), "kind" if given else "missing"))
         return
     p, p_typed, dist = _forecast_value(given[0], item)
-    out.forecasts.append(Forecast(item.prediction, p, p_typed, item.by, item.at, loc, item.note, False, given[0], dist))
+    out.forecasts.append(Forecast(item.prediction, p, p_typed, item.by, item.at, loc, item.note, False, given[0], dist,
+                                  item.ref))
 
 
 def _read_outcomes(doc: yamlio.Document, data: dict, out: FileRecords) -> None:
