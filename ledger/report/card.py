@@ -407,6 +407,15 @@ def scored_forecasts(data) -> dict[str, list[ScoredForecast]]:
     return out
 
 
+def _published_points(run) -> dict[str, str]:
+    """The published list's points, formatted, by prediction id: the post's rule on the scored table at once."""
+    table = run.table
+    if table is None or not table.n or run.report is None:
+        return {}
+    values = post_rule(table.p, table.outcome.astype(float)).tolist()
+    return dict(zip(table.prediction_id.tolist(), map(points, values)))
+
+
 def _evidence(s) -> tuple:
     if not s.evidence:
         return ()
@@ -447,7 +456,8 @@ def table_section(data, options) -> Section:
     published_only = run.scored == "authors" and run.policy == "first"
     with_forecaster = run.scored != "authors"
     with_date = run.policy not in ("first",)
-    scored = scored_forecasts(data)
+    scored = {} if published_only else scored_forecasts(data)
+    published_points = _published_points(run) if published_only else {}
     section = Section("predictions", "Predictions")
     groups: dict[str | None, list] = {}
     for s in data.shown:
@@ -466,11 +476,23 @@ def table_section(data, options) -> Section:
         with_evidence = not shared and any(evidence)
         with_notes = any(s.note for s in states)
         rows, row_ids = [], []
-        for s, ev in zip(states, evidence):
+        if published_only and not with_evidence and not with_notes and all(s.kind == BINARY for s in states):
+            # The common case, and the one a large ledger takes: the published list, a row per
+            # prediction, built without the general loop below (the same cells).
+            new = tuple.__new__
+            for s in states:
+                pts = published_points.get(s.id)
+                rows.append((new(Styled, (str(s.position + 1), "num")), s.claim, shown_p(s.p, s.p_typed, how),
+                             _outcome(s), new(Styled, (pts or DASH, "num"))))
+                row_ids.append(s.id)
+        for s, ev in () if rows else zip(states, evidence):
             mark = _outcome(s)
             if s.kind != BINARY:
                 cells = [(s.by if with_forecaster else None, forecast_line(s.kind, s.dist, s.unit, how),
                           s.made.isoformat(), DASH)]
+            elif s.id in published_points:
+                cells = [(s.by, shown_p(s.p, s.p_typed, how), s.made.isoformat(),
+                          Styled(published_points[s.id], "num"))]
             elif scored.get(s.id):
                 cells = [(f.forecaster, shown_p(f.p, f.p_typed, how), f.at, _points_piece(f.points))
                          for f in scored[s.id]]

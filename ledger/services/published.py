@@ -62,7 +62,7 @@ _SQL = (
 
 
 def _tuple(text: str | None) -> tuple:
-    return tuple(json.loads(text)) if text and text != "[]" else ()
+    return () if not text or text == "[]" else tuple(json.loads(text))
 
 
 def shown_predictions(conn, selection: Selection, today: dt.date | None = None) -> list[Shown]:
@@ -71,14 +71,19 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
     where, params = where_sql(selection, db, today)
     out = []
     append = out.append
+    days: dict = {}  # a ledger has few distinct dates: each parsed once
+    new = tuple.__new__  # the NamedTuple's fields without its slower constructor (a row per prediction)
     for (pid, claim, p, typed, by, made, position, set_id, about, tags, tests, kind, dist, unit, result, code, note,
          evidence) in db.rows(_SQL.format(where=where), params):
-        append(Shown(
-            pid, claim, p, typed, by, as_date(made), position, set_id, about, _tuple(tags), _tuple(tests), kind,
+        day = days.get(made)
+        if day is None:
+            day = days[made] = as_date(made)
+        append(new(Shown, (
+            pid, claim, p, typed, by, day, position, set_id, about, _tuple(tags), _tuple(tests), kind,
             _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
             None if code == PENDING else result, code, note,
             tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (),
-        ))
+        )))
     return out
 
 
