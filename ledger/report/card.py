@@ -783,7 +783,8 @@ def claims_section(data) -> Section:
     for st in data.claims:
         c, src = st.claim, st.source
         if src and src.url:
-            source: Any = Link(src.title or host(src.url) or "source", src.url)
+            label = src.title or host(src.url)  # a URL with no host and no title shows nothing
+            source: Any = Link(label, src.url) if label else DASH
         else:
             source = (src.title if src else None) or DASH
         verdict = VERDICT_LABELS.get(st.verdict, st.verdict)
