@@ -168,7 +168,7 @@ def test_nothing_resolved_says_so(cli, make_ledger):
     """})
     r = cli("--root", root, "scorecard")
     assert r.code == 0
-    assert "ana made 1 prediction on 2026-01-01. None is resolved yes or no yet (1 not resolved yet)." in r.out
+    assert "ana made 1 prediction on 2026-01-01. It is not resolved yet." in r.out
     assert "Nothing to score yet: no resolved question has a forecast to score." in r.out
     assert "### Every score" not in r.out and "| 1 | Open question | 40% | ⏳ | — |" in r.out
 

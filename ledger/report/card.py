@@ -286,7 +286,9 @@ def lede(data, options) -> list[Para]:
     if binary:
         happened = sum(1 for s in resolved if s.status == "yes")
         if not resolved:
-            first.append(" None is resolved yes or no yet")
+            annulled = sum(1 for s in binary if s.status == "annulled")
+            first.append(" It is not resolved yet." if len(binary) == 1 else " None is resolved yes or no yet"
+                         + (f" ({annulled} annulled)." if annulled else "."))
         elif len(binary) < len(shown):
             first.append(f" Of its {plural(len(binary), 'yes/no question')}, {happened} of the {len(resolved)} "
                          "resolved happened")
@@ -294,7 +296,8 @@ def lede(data, options) -> list[Para]:
             first.append(f" {happened} of the {len(resolved)} happened")
         else:
             first.append(f" Of the {len(resolved)} resolved yes or no, {happened} happened")
-        first.append(_counted_out(c) + ".")
+        if resolved:
+            first.append(_counted_out(c) + ".")
     others = [(k, sum(1 for s in shown if s.kind == k)) for k in (CHOICE, NUMERIC)]
     others = [(k, n) for k, n in others if n]
     if others:
