@@ -63,8 +63,10 @@ def render_site(ledger, today: dt.date, title: str | None) -> dict[str, str | by
         charts.append(dict(png="charts/tags.png", svg="charts/tags.svg", width=960, height=1000,
                            alt="Calibration by tag: one small chart per tag with at least 10 scored predictions",
                            caption="Calibration per tag (tags with at least 10 scored predictions)."))
-    tags = cards.tags_section(home).blocks[0] if home.tag_rows else None
-    board = cards.forecasters_section(home.board).blocks[0] if home.board is not None else None
+    from ..report.card_sections import forecasters_section, tags_section
+
+    tags = tags_section(home).blocks[0] if home.tag_rows else None
+    board = forecasters_section(home.board).blocks[0] if home.board is not None else None
 
     set_rows = []
     set_ids = list(dict.fromkeys(s.prediction.set_id for s in states if s.prediction.set_id))
