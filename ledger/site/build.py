@@ -106,9 +106,10 @@ def build_site(ledger, out: Path, *, today: dt.date | None = None, title: str | 
     old = manifest.get("files", {})
     if manifest.get("fingerprint") == stamp and _intact(out, old):
         return SiteResult(unchanged=len(old), skipped=True)
-    from .pages import render_site
+    from .pages import Charts, render_site
 
-    files = render_site(ledger, today, title)
+    charts = Charts(out, manifest.get("charts", {}), old)
+    files = render_site(ledger, today, title, charts)
     result = SiteResult()
     changed: dict[Path, bytes] = {}
     entries = {}
@@ -125,7 +126,8 @@ def build_site(ledger, out: Path, *, today: dt.date | None = None, title: str | 
             continue
         changed[target] = data
         result.written.append(rel)
-    new_manifest = json.dumps({"fingerprint": stamp, "files": entries}, indent=0, sort_keys=True) + "\n"
+    new_manifest = json.dumps({"fingerprint": stamp, "files": entries, "charts": charts.keys}, indent=0,
+                              sort_keys=True) + "\n"
     if changed or manifest.get("fingerprint") != stamp or set(old) != set(entries):
         changed[out / MANIFEST] = new_manifest.encode("utf-8")
     _write_all(changed)

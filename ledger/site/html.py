@@ -62,6 +62,35 @@ def inline(piece) -> Markup:
     return _text(str(piece))
 
 
+def table_html(t, root: str) -> Markup:
+    """A card Table as HTML (each cell labelled with its column, for the phone layout); the claim of a
+    prediction row links to its page. Built here with plain string joins of escaped parts rather than
+    in a template loop: a set's table has a row per prediction, and this is the site's hottest loop."""
+    headers = [str(_text(h)) for h in t.headers]
+    aligns = [f"a-{a}" for a in t.aligns]  # l, r, c: ours
+    root = str(escape(root))
+    label = str(escape(", ".join(t.headers)))
+    out = [f'<div class="scroll" role="region" aria-label="{label}" tabindex="0">',
+           '<table class="stack">' if len(t.headers) > 4 else "<table>", "<thead><tr>"]
+    out += [f'<th scope="col" class="{a}">{h}</th>' for a, h in zip(aligns, headers)]
+    out.append("</tr></thead>\n<tbody>\n")
+    ids = t.row_ids or ()
+    for i, row in enumerate(t.rows):
+        rid = ids[i] if i < len(ids) else None
+        cells = []
+        for j, value in enumerate(row):
+            if j == 1 and rid:
+                cells.append(f'<td data-label="{headers[j]}" class="{aligns[j]}"><a href="{root}predictions/'
+                             f'{escape(rid)}.html">{inline(value)}</a></td>')
+            elif value == "" or value == " ":
+                cells.append(f'<td data-label="{headers[j]}" class="{aligns[j]} empty"></td>')
+            else:
+                cells.append(f'<td data-label="{headers[j]}" class="{aligns[j]}">{inline(value)}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>\n")
+    out.append("</tbody>\n</table>\n</div>\n")
+    return Markup("".join(out))  # every part above is escaped or ours
+
+
 def _finalize(value):
     """Every {{ }} value: strings lose their control characters before Jinja escapes them."""
     if isinstance(value, str) and not isinstance(value, Markup):
@@ -78,6 +107,7 @@ def environment():
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize)
     env.filters["inline"] = inline
     env.filters["block_kind"] = block_kind
+    env.filters["table_html"] = table_html
     env.filters["anchor"] = lambda key: re.sub(r"[^a-z0-9_-]+", "-", str(key).lower()).strip("-") or "section"
     env.globals["MARKS"] = MARKS
     return env
