@@ -93,6 +93,19 @@ class LedgerBook:
         selection = make_selection(**filters)
         return render(fmt, export_predictions(self.ledger, selection), selection)
 
+    def verify(self, seal: str | None = None, **filters: Any):
+        """`pledger verify`: a VerifyReport (ledger.services.verify) of the selection against the git
+        history; `.available` is False when the ledger is not in a git repository."""
+        from .services.verify import verify
+
+        return verify(self.ledger, make_selection(**filters), seal=seal)
+
+    def seal(self, **filters: Any):
+        """`pledger seal`: the Seal (ledger.seal) of the selection as it is now; `.hex` is the digest."""
+        from .services.sealing import make_seal
+
+        return make_seal(self.ledger, make_selection(**filters))
+
     def import_file(self, fmt: str, path: str | os.PathLike, **options: Any):
         """`pledger import FORMAT FILE` (options: set_id, by, dry_run, strict, mapping, encoding): an ImportReport."""
         from .importers import run_import

@@ -317,3 +317,35 @@ def test_every_kind_round_trips_through_export_and_import(fmt, make_ledger, cli,
     a = json.loads(cli("--root", source, "score", "--json").out)
     b = json.loads(cli("--root", target, "score", "--json").out)
     assert a["reports"] == b["reports"]
+
+
+def test_certain_probabilities_get_a_note_and_are_still_written(make_ledger, cli):
+    root = make_ledger({})
+    done = cli("--root", root, "add", "Sure", "-p", "100%", "--made", "2025-01-01")
+    assert done.code == 0 and "note: a probability of 100% is certainty" in done.err and "6.9 nats" in done.err
+    assert "p: 100%" in (root / "predictions.yaml").read_text()
+    assert "note:" not in cli("--root", root, "add", "Likely", "-p", "99%", "--made", "2025-01-01").err
+
+
+def test_a_resolution_dated_before_the_prediction_is_reported_and_not_scored(make_ledger, cli):
+    root = make_ledger({
+        "s.yaml": HEAD + "  - {id: early, claim: c, p: 0.9}\n  - {id: fine, claim: d, p: 0.8}\n",
+        "outcomes/o.yaml": "on: 2024-06-01\nby: ann\nresults:\n  early: yes\n",
+        "outcomes/p.yaml": "on: 2025-06-01\nby: ann\nresults:\n  fine: yes\n",
+    })
+    assert any("'early' is resolved on 2024-06-01, before it was made (2025-01-01)" in line and "left out" in line
+               for line in check_lines(cli, root))
+    run = json.loads(cli("--root", root, "score", "--json").out)
+    assert run["counts"]["resolved"] == 1 and run["counts"]["pending"] == 1
+    assert run["report"]["brier"]["score"] == pytest.approx(0.04, abs=1e-12)
+
+
+def test_few_forecasts_and_clipping_are_said_beside_the_figures(make_ledger, cli):
+    root = make_ledger({
+        "s.yaml": HEAD + "  - {id: a, claim: c, p: 1}\n  - {id: b, claim: d, p: 0.8}\n",
+        "outcomes/o.yaml": "on: 2025-06-01\nby: ann\nresults:\n  a: no\n  b: yes\n",
+    })
+    out = cli("--root", root, "score").out
+    assert "Only 2 forecasts scored" in out
+    assert "1 clipped to [eps, 1 - eps]" in out
+    assert "(from 2 forecasts: not to be relied on)" in out

@@ -33,7 +33,8 @@ def _run(cli, monkeypatch, width, *args, ellipsis_ok=False):
 
 
 def _tokens(out: str) -> set[str]:
-    return {tok.strip("│┃") for line in out.splitlines() for tok in line.split()}
+    return {tok.strip("│┃") for line in out.splitlines() for tok in line.split()} | {
+        tok.strip("│┃").rstrip(",;") for line in out.splitlines() for tok in line.split()}
 
 
 WIDTHS = [80, 60]
@@ -69,10 +70,12 @@ def test_leaderboard_keeps_rank_n_and_headers(cli, monkeypatch, bundled, width):
     for word in ("forecaster", "peers", "relative", "score", "(nats)"):
         assert word in _tokens(out)
     lines = out.splitlines()
-    for rank, row in enumerate(board["rows"], 1):
-        line = next(line for line in lines if row["forecaster"] in line.split())
-        cells = [c for c in line.replace("│", " ").split()]
-        assert cells[:3] == [str(rank), row["forecaster"], str(row["n"])]
+    rank = 0
+    for row in board["rows"]:
+        rank += row["ranked"]
+        line = next(line for line in lines if row["forecaster"] in line.replace(":", " ").split())
+        cells = [c.rstrip(":,") for c in line.replace("│", " ").split()]
+        assert cells[:3] == [str(rank) if row["ranked"] else "—", row["forecaster"], str(row["n"])]
         assert f"{row['brier']:.4f}" in cells and f"{row['peer_score']:+.1f}" in cells
 
 

@@ -211,7 +211,14 @@ def test_several_forecasters_get_a_leaderboard_and_several_sets_a_heading_each(b
     assert "### What Anthropic's next SAE paper will and won't do" in md
     assert "### Our reading group's interpretability predictions for 2025" in md
     board = next(t for t in tables(md) if t[0][0] == "rank")
-    assert [r[1] for r in board[1:]] == ["Stephen Casper", "Chen", "Ada", "Ben"]
+    from ledger.services.ledger import Ledger
+    from ledger.services.scores import score
+
+    run = score(Ledger.open(bundled), Selection(), "first", by_forecaster=True, bootstrap=0)
+    # Ranked rows first by peer score, then the unranked, as the leaderboard orders them.
+    assert [r[1] for r in board[1:]] == [r.forecaster for r in run.leaderboard.rows]
+    peers = [(not r.ranked, -r.peer_score) for r in run.leaderboard.rows if r.peer_score is not None]
+    assert peers == sorted(peers) and len(board) == 5
     assert "Against the forecasters' probabilities" in md
 
 

@@ -15,6 +15,7 @@ import typer
 from . import reading, recording, scoring
 from . import claims, scorecard, site
 from . import transfer
+from . import proof
 from .common import ROOT_HELP, State
 
 app = typer.Typer(
@@ -54,6 +55,7 @@ claims.register(app)
 scorecard.register(app)
 site.register(app)
 transfer.register(app)
+proof.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,6 +24,22 @@ def register(app: typer.Typer) -> None:
     app.command("resolve")(resolve)
 
 
+def note_certainty(p: str | None) -> None:
+    """A note on stderr when a yes/no probability is 0 or 1: certainty, which log scores cannot take."""
+    if p is None:
+        return
+    from ..probability import parse_probability
+
+    value = parse_probability(p).value  # already accepted by the write
+    if value in (0.0, 1.0):
+        import math
+
+        from ..scoring._common import DEFAULT_EPS  # numpy: only for the rare certain forecast
+
+        typer.echo(f"note: a probability of {p.strip()} is certainty: log scores clip it to {DEFAULT_EPS:g} from the "
+                   f"edge, and a miss costs {-math.log(DEFAULT_EPS):.1f} nats (Brier counts it as given)", err=True)
+
+
 def init(
     ctx: typer.Context,
     path: Annotated[Optional[str], typer.Argument(help="Folder to create (default: --root, else ./predictions).")] = None,
@@ -86,6 +102,7 @@ def add(
         print_json({"id": added.id, "file": added.path})
     else:
         typer.echo(added.id)
+    note_certainty(p)
 
 
 def forecast(
@@ -119,6 +136,7 @@ def forecast(
     added = add_forecast(ledger, prediction_id, p, options=option or (), quantiles=quantile or (),
                          intervals=interval or (), by=by, at=day, note=note)
     typer.echo(f"forecast recorded for {added.id} in {added.path}")
+    note_certainty(p)
     if found is not None and found.outcomes and day > found.outcomes[0].on:
         # Kept (a late view is still a view), but scoring counts only forecasts made by the
         # resolution date: the first outcome entry's, as in services.scores.

@@ -6,6 +6,7 @@ convention, clipping, bins) close the output.
 
 from __future__ import annotations
 
+from ..report.figures import FEW
 from .common import console
 
 DASH = "—"
@@ -225,21 +226,23 @@ def leaderboard_table(board, out=None):
     out = out or console()
     columns = [
         Column("#", "right"), Column("forecaster", text=True, min_width=8), Column("n", "right"),
-        Column("n with\npeers", "right"), Column(f"Brier\n({board.brier_scale})", "right"),
-        Column("log\n(nats)", "right"), Column("relative\nBrier", "right"), Column("peer\nscore", "right"),
+        Column("n with\npeers", "right"), Column("peer\nscore", "right"), Column("90%\ninterval", "right"),
+        Column("relative\nBrier", "right"), Column(f"Brier\n({board.brier_scale})", "right"), Column("log\n(nats)", "right"),
     ]
-    rows = [
-        [str(i), _esc(str(row.forecaster)), str(row.n), str(row.n_with_peers), _num(row.brier, ".4f"),
-         _num(row.log_loss, ".4f"), _signed(row.relative_brier, ".4f"), _signed(row.peer_score, ".1f")]
-        for i, row in enumerate(board.rows, 1)
-    ]
+    rows, rank = [], 0
+    for row in board.rows:
+        rank += row.ranked
+        interval = DASH if row.peer_lo is None else f"{row.peer_lo:+.1f}–{row.peer_hi:+.1f}"
+        rows.append([str(rank) if row.ranked else DASH, _esc(str(row.forecaster)), str(row.n), str(row.n_with_peers),
+                     _signed(row.peer_score, ".1f"), interval, _signed(row.relative_brier, ".4f"),
+                     _num(row.brier, ".4f"), _num(row.log_loss, ".4f")])
     title = (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
              f"{_plural(board.n, 'forecast')}")
     table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
     if table is None:  # narrower than any table: one line per forecaster
         from rich.console import Group
 
-        head = "#  forecaster: n, n with peers, Brier, log (nats), relative Brier, peer score"
+        head = "#  forecaster: n, n with peers, peer score, interval, relative Brier, Brier, log (nats)"
         return Group(title, head, *(f"{r[0]}  {r[1]}: " + ", ".join(r[2:]) for r in rows))
     return table
 
@@ -261,16 +264,23 @@ def render(run, chart: bool = False) -> None:
         return
     if run.leaderboard is not None:
         out.print(leaderboard_table(run.leaderboard, out))
+        board = run.leaderboard
         out.print(
-            "  Brier and log: lower is better. Relative Brier: own Brier minus the median of the others on the "
-            "same question (negative is better). Peer score: Metaculus-style, 100 × (ln p − mean of the others' "
-            "ln p) (positive is better). Both average over the n with peers. Raw Brier and log compare "
+            f"  Ranked by peer score (Metaculus-style, 100 × (ln p − mean of the others' ln p), positive is better; "
+            f"90% interval: mean ± 1.645 s/√n), only forecasters with at least {board.min_n} forecasts on questions "
+            "someone else forecast too (--min-n); the others are listed unranked (—). Relative Brier: own Brier minus "
+            "the median of the others on the same question (negative is better; GJ Open and Fatebook compare with the "
+            "median of everyone, you included). Both average over the n with peers. Raw Brier and log compare "
             "forecasters fairly only on the same questions."
         )
         out.print()
         out.print(rules_line(run))
         return
     report = run.report
+    if 0 < run.n < FEW:
+        out.print(f"[bold]Only {_plural(run.n, 'forecast')} scored[/]: too few to read much into these figures "
+                  "(docs/scoring.md, section 6, says how many each figure needs).")
+        out.print()
     if report is not None and report.n:
         if run.reports:
             out.print(f"[bold]Yes/no questions[/] (n={report.n})")

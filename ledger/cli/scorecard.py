@@ -69,6 +69,8 @@ def scorecard(
     no_tags: _no("tags", "the per-tag section") = False,
     no_forecasters: _no("forecasters", "the per-forecaster section (leaderboard)") = False,
     no_claims: _no("claims", "the research claims the predictions test") = False,
+    verify: Annotated[Optional[bool], typer.Option("--verify/--no-verify", help="The On record part: each set's `pledger verify` verdict and its evidence. Default: shown when the ledger's files are committed to git; --verify says so in one line when they are not.")] = None,
+    repo_url: Annotated[Optional[str], typer.Option("--repo-url", help="Link commits to the forge: the repository's page (GitHub, GitLab, Codeberg/Gitea/Forgejo), or a URL with {commit}.", metavar="URL")] = None,
 ) -> None:
     """Write a markdown scorecard for a post: the predictions with marks and points, the scores, calibration and a chart.
 
@@ -95,6 +97,8 @@ def scorecard(
         raise UsageError("--title must be one non-empty line", "--title")
     if image_base is not None and safe_url(image_base) is None:
         raise UsageError(f"--image-base must be an http(s) URL, not {image_base!r}", "--image-base")
+    if repo_url is not None and safe_url(repo_url.replace("{commit}", "0")) is None:
+        raise UsageError(f"--repo-url must be an http(s) URL, not {repo_url!r}", "--repo-url")
     out_path = Path(output) if output is not None else None
     if out_path is not None and (not output.strip() or out_path.is_dir()):
         raise UsageError(f"-o: {output!r} is a folder; name the markdown file to write", "-o")
@@ -123,6 +127,11 @@ def scorecard(
         if flags:
             raise UsageError(f"{' '.join(flags)}: no predictions match; no scorecard written", flags[0].split()[0])
         raise UsageError("the ledger has no predictions yet; no scorecard written")
+    verification = _verification(ledger, selection, verify)
+    if verification is not None:
+        from dataclasses import replace
+
+        data = replace(data, verification=verification)
 
     charts = None
     files: dict[Path, bytes] = {}
@@ -140,9 +149,9 @@ def scorecard(
         png_link, svg_link = (_link(folder / f"{stem}{ext}", out_path, image_base) for ext in (".png", ".svg"))
 
     command = _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, style, probabilities,
-                       output, chart_dir, image_base, scored_on, dropped)
+                       output, chart_dir, image_base, scored_on, dropped, verify, repo_url)
     options = Options(title=title, flavor=flavor, parts=parts, chart_png=png_link, chart_svg=svg_link,
-                      date=scored_on, command=command, style=style, probabilities=probabilities)
+                      date=scored_on, command=command, style=style, probabilities=probabilities, repo_url=repo_url)
     markdown = render(data, options)
 
     from ..store.write import write_files_atomically
@@ -165,6 +174,27 @@ def scorecard(
         )
 
 
+def _verification(ledger, selection, wanted: bool | None):
+    """The verify report for the On record part, or None to leave the part out.
+
+    By default (wanted None) the part appears when the ledger's files are committed to a git
+    repository and says nothing otherwise, so a ledger kept outside git gets the scorecard it
+    always had. --verify shows the part whatever: one line saying why nothing can be checked.
+    """
+    if wanted is False:
+        return None
+    from ..services.verify import committed_to_git, verify
+    from ..services.verify_report import VerifyReport
+    from ..store.history import GitError
+
+    try:
+        if wanted is None and not committed_to_git(ledger):
+            return None  # checked before reading anything: a ledger outside git costs two git calls
+        return verify(ledger, selection)
+    except GitError as exc:
+        return VerifyReport(False, exc.message) if wanted else None
+
+
 def _link(path: Path, markdown: Path | None, image_base: str | None) -> str:
     """How the markdown refers to a chart file: URL/name, or its path relative to the markdown's folder."""
     if image_base is not None:
@@ -185,7 +215,7 @@ def shown_path(path: str) -> str:
 
 
 def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, style, probabilities, output,
-             chart_dir, image_base, scored_on, dropped) -> str:
+             chart_dir, image_base, scored_on, dropped, verify=None, repo_url=None) -> str:
     """The command that reproduces this file: the options as they took effect (dates resolved),
     paths as given or relative to the current folder."""
     args = ["pledger"]
@@ -211,4 +241,8 @@ def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, f
         if value is not None and value != default:
             args += [flag, str(value)]
     args += [f"--no-{name}" for name, off in dropped.items() if off]
+    if verify is not None:
+        args.append("--verify" if verify else "--no-verify")
+    if repo_url is not None:
+        args += ["--repo-url", repo_url]
     return shlex.join(args)

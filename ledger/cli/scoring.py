@@ -34,6 +34,7 @@ def score(
     seed: SeedOpt = 0,
     chart: Annotated[bool, typer.Option("--chart", help="Draw the calibration chart in the terminal (observed frequency per bin, with its interval, against the diagonal).")] = False,
     by_forecaster: Annotated[bool, typer.Option("--by-forecaster", help="A leaderboard of every forecaster on the selected predictions (policy first, last or time-weighted).")] = False,
+    min_n: Annotated[Optional[int], typer.Option("--min-n", min=1, help="With --by-forecaster: rank only forecasters with at least this many forecasts on questions someone else forecast too (default 5); the others are listed unranked.")] = None,
     over_time: Annotated[Optional[str], typer.Option("--over-time", help="The scores per month, quarter or year of the date the predictions were made, each with its n.", metavar="month|quarter|year")] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -62,7 +63,7 @@ def score(
     try:
         run = score_ledger(
             ledger, selection, policy, by_forecaster=by_forecaster, brier_scale=brier, eps=eps,
-            bins=bin_spec, bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, over_time=over_time,
+            bins=bin_spec, bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, over_time=over_time, min_n=min_n,
         )
     except ValueError as exc:  # an argument the engine refused (all are checked above: a safety net)
         raise UsageError(str(exc)) from None

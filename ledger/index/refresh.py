@@ -25,21 +25,18 @@ from ..records import FileRecords
 from ..store.discover import entry_bytes, scan
 from .derive import derive
 from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
-from .schema import FORECASTS, OUTCOMES, PREDICTIONS, SETS
+from .schema import ASSESSMENTS, CLAIMS, FORECASTS, OUTCOMES, PREDICTIONS, SETS, SOURCES
 from .sql import AlchemyDb, in_list
 from .tables import (
     PER_FILE_TABLES,
     PREDICTIONS_TABLE,
     AmbiguousIdRow,
-    AssessmentRow,
-    ClaimRow,
     DerivedProblemRow,
     FileRow,
     LedgerProblemRow,
     MetaRow,
     ProblemRow,
     RejectedRow,
-    SourceRow,
     TagRow,
 )
 
@@ -256,9 +253,9 @@ class _Batch:
         self.outcomes: list = []
         self.problems: list[dict] = []
         self.rejected: list[dict] = []
-        self.sources: list[dict] = []
-        self.claims: list[dict] = []
-        self.assessments: list[dict] = []
+        self.sources: list = []
+        self.claims: list = []
+        self.assessments: list = []
 
     def prediction_ids(self) -> set[str]:
         """The ids these records define or name: their derived state may have changed."""
@@ -286,38 +283,19 @@ class _Batch:
             self.rejected.append({"kind": kind, "id": rid, "file": path})
 
     def _add_claims(self, rec: FileRecords) -> None:
-        path = rec.path
-        for s in rec.sources:
-            self.sources.append(
-                {"id": s.id, "title": s.title, "url": s.url, "date": s.date, "authors": json.dumps(list(s.authors)),
-                 "file": path, "line": s.location.line, "col": s.location.column}
-            )
-        for c in rec.claims:
-            src = c.source
-            self.claims.append(
-                {"id": c.id, "quote": c.quote, "source_ref": c.source_ref,
-                 "source_title": src.title if src else None, "source_url": src.url if src else None,
-                 "source_date": src.date if src else None, "source_authors": json.dumps(list(src.authors) if src else []),
-                 "locator": c.locator, "claimant": c.claimant, "tags": json.dumps(list(c.tags)),
-                 "confidence": c.confidence, "confidence_typed": c.confidence_typed, "note": c.note,
-                 "file": path, "line": c.location.line, "col": c.location.column, "position": c.position}
-            )
-        for a in rec.assessments:
-            self.assessments.append(
-                {"claim_id": a.claim_id, "verdict": a.verdict, "on": a.on, "by": a.by, "note": a.note,
-                 "evidence": json.dumps([e.to_dict() for e in a.evidence]),
-                 "file": path, "line": a.location.line, "col": a.location.column}
-            )
+        self.sources += rec.sources
+        self.claims += rec.claims
+        self.assessments += rec.assessments
 
     def write(self, conn: Connection) -> None:
         db = AlchemyDb(conn)
         for table, records in ((SETS, self.sets), (PREDICTIONS, self.predictions), (FORECASTS, self.forecasts),
-                               (OUTCOMES, self.outcomes)):
+                               (OUTCOMES, self.outcomes), (SOURCES, self.sources), (CLAIMS, self.claims),
+                               (ASSESSMENTS, self.assessments)):
             if records:
                 db.many(table.insert_sql(), table.rows(records, iso_dates=db.iso_dates))
         for model, rows in (
             (FileRow, self.files), (TagRow, self.tags), (ProblemRow, self.problems), (RejectedRow, self.rejected),
-            (SourceRow, self.sources), (ClaimRow, self.claims), (AssessmentRow, self.assessments),
         ):
             if rows:
                 conn.execute(insert(model.__table__), rows)

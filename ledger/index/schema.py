@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import SourceLocation
 from ..kinds import OptionP, Quantile
-from ..records import Evidence, Forecast, Outcome, Prediction, PredictionSet
+from ..records import Assessment, Claim, Evidence, Forecast, Outcome, Prediction, PredictionSet, Source
 
 _SCALARS = (str, float, int, bool, dt.date)
 
@@ -40,15 +40,18 @@ class Derived:
 @dataclass(frozen=True)
 class _Field:
     name: str
-    type: type  # str, float, int, bool, dt.date, tuple (JSON text) or SourceLocation
+    type: type  # str, float, int, bool, dt.date, tuple (JSON text), SourceLocation, or a nested record
     nullable: bool
     decode: Any = None  # JSON text back to the record's value (tuples)
+    nested: tuple = ()  # a nested record's own fields, stored as `<name>_<field>` columns
 
 
-def _fields(record: type) -> list[_Field]:
+def _fields(record: type, skip: tuple[str, ...] = ()) -> list[_Field]:
     hints = typing.get_type_hints(record)
     out = []
     for name in record._fields:
+        if name in skip:
+            continue
         hint = hints[name]
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         nullable = type(None) in typing.get_args(hint)
@@ -62,9 +65,39 @@ def _fields(record: type) -> list[_Field]:
             out.append(_Field(name, tuple, False, decode))
         elif origin in _SCALARS:
             out.append(_Field(name, origin, nullable))
+        elif hasattr(origin, "_fields"):  # a record inside a record (a claim's own source): its fields, prefixed
+            inner = tuple(f for f in _fields(origin, skip=("id", "location")))
+            out.append(_Field(name, origin, True, nested=inner))
         else:
             raise TypeError(f"{record.__name__}.{name}: no column type for {hint!r}")
     return out
+
+
+def _decode(fields: list[_Field], row, i: int) -> tuple[list, int]:
+    """The values of `fields` from row[i:], and where the next field starts."""
+    values = []
+    for f in fields:
+        if f.type is SourceLocation:
+            values.append(SourceLocation(row[i], row[i + 1], row[i + 2]))
+            i += 3
+            continue
+        if f.nested:
+            inner, j = _decode(list(f.nested), row, i)
+            # Stored without its id and location: a nested record is there when any column is.
+            present = any(row[k] not in (None, "[]") for k in range(i, j))
+            values.append(f.type(**dict(zip((g.name for g in f.nested), inner))) if present else None)
+            i = j
+            continue
+        v = row[i]
+        i += 1
+        if f.type is tuple:
+            v = f.decode(json.loads(v)) if v and v != "[]" else ()
+        elif f.type is dt.date:
+            v = v if v is None or isinstance(v, dt.date) else dt.date.fromisoformat(v)
+        elif f.type is bool:
+            v = bool(v)
+        values.append(v)
+    return values, i
 
 
 def _decode_evidence(items: list) -> tuple:
@@ -95,7 +128,12 @@ class RecordTable:
         self.composite = composite
         names: list[str] = []
         for f in self.fields:
-            names += ["file", "line", "col"] if f.type is SourceLocation else [f.name]
+            if f.type is SourceLocation:
+                names += ["file", "line", "col"]
+            elif f.nested:
+                names += [f"{f.name}_{g.name}" for g in f.nested]
+            else:
+                names.append(f.name)
         self.stored = tuple(names)  # the columns a record fills, in order
         self.columns = self.stored + tuple(d.name for d in derived)
         # Dates are ISO text in SQLite (as SQLAlchemy stores them) and date objects elsewhere.
@@ -107,7 +145,9 @@ class RecordTable:
         """Rows to insert (the `stored` columns, in order) for records of this type."""
         plan = []
         for i, f in enumerate(self.fields):
-            if f.type is SourceLocation:
+            if f.nested:
+                plan.append((i, f))
+            elif f.type is SourceLocation:
                 plan.append((i, "location"))
             elif f.type is tuple:
                 plan.append((i, "json"))
@@ -123,6 +163,15 @@ class RecordTable:
                 v = rec[i]
                 if how is None:
                     row.append(v)
+                elif isinstance(how, _Field):  # a nested record: its fields, or NULLs (an empty JSON list)
+                    for g in how.nested:
+                        w = None if v is None else getattr(v, g.name)
+                        if g.type is tuple:
+                            row.append(_encode(w) if w else "[]")
+                        elif g.type is dt.date and iso_dates and w is not None:
+                            row.append(w.isoformat())
+                        else:
+                            row.append(w)
                 elif how == "location":
                     row += (v.path, v.line, v.column)
                 elif how == "json":
@@ -144,25 +193,15 @@ class RecordTable:
 
     def record_from(self, row) -> Any:
         """The record from a row of `select_sql`'s columns (dates as ISO text or dates, booleans as 0/1)."""
-        values = []
-        i = 0
-        for f in self.fields:
-            if f.type is SourceLocation:
-                values.append(SourceLocation(row[i], row[i + 1], row[i + 2]))
-                i += 3
-                continue
-            v = row[i]
-            i += 1
-            if f.type is tuple:
-                v = f.decode(json.loads(v)) if v and v != "[]" else ()
-            elif f.type is dt.date:
-                v = v if v is None or isinstance(v, dt.date) else dt.date.fromisoformat(v)
-            elif f.type is bool:
-                v = bool(v)
-            values.append(v)
+        values, _ = _decode(self.fields, row, 0)
         return self.record._make(values)
 
     # -- the table ------------------------------------------------------------------
+
+    def nested_present(self, name: str) -> str:
+        """SQL that is true when the nested record `name` is there (its first column is not NULL)."""
+        f = next(f for f in self.fields if f.name == name)
+        return f"{name}_{f.nested[0].name} IS NOT NULL"
 
     def sqlalchemy_table(self, metadata):
         """The SQLAlchemy Table (made on the metadata the other index tables use)."""
@@ -174,6 +213,8 @@ class RecordTable:
             if f.type is SourceLocation:
                 cols += [Column("file", String, nullable=False, index=True), Column("line", Integer, nullable=False),
                          Column("col", Integer, nullable=False)]
+            elif f.nested:
+                cols += [Column(f"{f.name}_{g.name}", types[g.type], nullable=True) for g in f.nested]
             else:
                 cols.append(Column(f.name, types[f.type], nullable=f.nullable, index=f.name in self.indexed))
         for d in self.derived:
@@ -210,4 +251,7 @@ OUTCOMES = RecordTable(
     derived=(Derived("fits", bool, default=True),),
     composite=(("ix_outcomes_prediction_result", ("prediction_id", "result")),),
 )
-RECORD_TABLES = (SETS, PREDICTIONS, FORECASTS, OUTCOMES)
+SOURCES = RecordTable("sources", Source, indexed=("id",))  # shared sources (a claims file's `sources:`)
+CLAIMS = RecordTable("claims", Claim, indexed=("id", "source_ref", "claimant"))  # its own source as source_* columns
+ASSESSMENTS = RecordTable("assessments", Assessment, indexed=("claim_id",))
+RECORD_TABLES = (SETS, PREDICTIONS, FORECASTS, OUTCOMES, SOURCES, CLAIMS, ASSESSMENTS)

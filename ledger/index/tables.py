@@ -1,7 +1,8 @@
 """Index tables. Derived data only: deleting the database loses nothing.
 
-The predictions, forecasts, outcomes and sets tables are made from their record
-types (ledger.index.schema); the rest are SQLModel classes. Rows are built from
+The tables of the ledger's records (sets, predictions, forecasts, outcomes,
+sources, claims, assessments) are made from their record types
+(ledger.index.schema); the rest are SQLModel classes. Rows are built from
 validated records (ledger.records), never validated here: SQLModel
 `table=True` classes skip validation on purpose.
 """
@@ -13,13 +14,16 @@ import datetime as dt
 from sqlmodel import Field, SQLModel
 
 from .format import SCHEMA_VERSION  # noqa: F401  (bump it in format.py: the warm read checks it too)
-from .schema import FORECASTS, OUTCOMES, PREDICTIONS, SETS
+from .schema import ASSESSMENTS, CLAIMS, FORECASTS, OUTCOMES, PREDICTIONS, SETS, SOURCES
 
 # The record types' tables (ledger.index.schema), on the same metadata as the others.
 SETS_TABLE = SETS.sqlalchemy_table(SQLModel.metadata)
 PREDICTIONS_TABLE = PREDICTIONS.sqlalchemy_table(SQLModel.metadata)
 FORECASTS_TABLE = FORECASTS.sqlalchemy_table(SQLModel.metadata)
 OUTCOMES_TABLE = OUTCOMES.sqlalchemy_table(SQLModel.metadata)
+SOURCES_TABLE = SOURCES.sqlalchemy_table(SQLModel.metadata)
+CLAIMS_TABLE = CLAIMS.sqlalchemy_table(SQLModel.metadata)
+ASSESSMENTS_TABLE = ASSESSMENTS.sqlalchemy_table(SQLModel.metadata)
 
 
 class MetaRow(SQLModel, table=True):
@@ -110,61 +114,8 @@ class LedgerProblemRow(SQLModel, table=True):
     refs: str = "[]"  # JSON [[file, line, col], ...]: the places the message names as {0}, {1}, ...
 
 
-class SourceRow(SQLModel, table=True):
-    """A shared source (a `sources:` entry in a claims file)."""
-
-    __tablename__ = "sources"
-    rowid: int | None = Field(default=None, primary_key=True)
-    id: str = Field(index=True)
-    title: str | None = None
-    url: str | None = None
-    date: dt.date | None = None
-    authors: str = "[]"  # JSON list
-    file: str = Field(index=True)
-    line: int = 0
-    col: int = 0
-
-
-class ClaimRow(SQLModel, table=True):
-    """A claim; its own source inline (source_*), or a shared one by source_ref."""
-
-    __tablename__ = "claims"
-    rowid: int | None = Field(default=None, primary_key=True)
-    id: str = Field(index=True)
-    quote: str
-    source_ref: str | None = Field(default=None, index=True)
-    source_title: str | None = None
-    source_url: str | None = None
-    source_date: dt.date | None = None
-    source_authors: str = "[]"  # JSON list
-    locator: str | None = None
-    claimant: str | None = Field(default=None, index=True)
-    tags: str = "[]"  # JSON list
-    confidence: float | None = None
-    confidence_typed: str | None = None
-    note: str | None = None
-    file: str = Field(index=True)
-    line: int = 0
-    col: int = 0
-    position: int = 0
-
-
-class AssessmentRow(SQLModel, table=True):
-    __tablename__ = "assessments"
-    rowid: int | None = Field(default=None, primary_key=True)
-    claim_id: str = Field(index=True)
-    verdict: str
-    on: dt.date
-    by: str
-    note: str | None = None
-    evidence: str = "[]"  # JSON list of {url, quote, archived, title, stance}
-    file: str = Field(index=True)
-    line: int = 0
-    col: int = 0
-
-
 PER_FILE_TABLES = tuple(
     t if hasattr(t, "c") else t.__table__
     for t in (SETS_TABLE, PREDICTIONS_TABLE, TagRow, FORECASTS_TABLE, OUTCOMES_TABLE, ProblemRow, RejectedRow,
-              SourceRow, ClaimRow, AssessmentRow)
+              SOURCES_TABLE, CLAIMS_TABLE, ASSESSMENTS_TABLE)
 )

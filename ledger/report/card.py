@@ -44,7 +44,8 @@ class Link(NamedTuple):
 
 
 class Styled(NamedTuple):
-    """Text with a style: strong, em, strike (a miss), code, or num (a figure: no escaping needed)."""
+    """Text with a style: strong, em, strike (a miss), code, num (a figure: no escaping needed), or
+    emoji (a mark beside words that say the same; left out where marks are words)."""
 
     text: Any  # str or a tuple of pieces
     style: str
@@ -204,6 +205,10 @@ def build(data, options) -> Card:
     appendix: list[Section] = []
     if "table" in parts and data.shown:
         sections.append(acx_section(data, options) if options.style == "acx" else table_section(data, options))
+    if getattr(data, "verification", None) is not None:
+        from .on_record import card_section
+
+        sections.append(card_section(data, options.repo_url))
     binary = binary_report(run)
     if "calibration" in parts and data.levels is not None:
         sections.append(calibration_section(data, options))
@@ -465,6 +470,9 @@ def table_section(data, options) -> Section:
     scored = {} if published_only else scored_forecasts(data)
     published_points = _published_points(run) if published_only else {}
     section = Section("predictions", "Predictions")
+    verification = getattr(data, "verification", None)
+    if verification is not None:
+        from .on_record import late_mark
     groups: dict[str | None, list] = {}
     for s in data.shown:
         groups.setdefault(s.set_id, []).append(s)
@@ -488,7 +496,8 @@ def table_section(data, options) -> Section:
             new = tuple.__new__
             for s in states:
                 pts = published_points.get(s.id)
-                rows.append((new(Styled, (str(s.position + 1), "num")), s.claim, shown_p(s.p, s.p_typed, how),
+                claim = (s.claim, late_mark(verification, s.id)) if verification is not None else s.claim
+                rows.append((new(Styled, (str(s.position + 1), "num")), claim, shown_p(s.p, s.p_typed, how),
                              _outcome(s), new(Styled, (pts or DASH, "num"))))
                 row_ids.append(s.id)
         for s, ev in () if rows else zip(states, evidence):
@@ -512,7 +521,8 @@ def table_section(data, options) -> Section:
             number = Styled(str(s.position + 1), "num")
             for i, (who, p, day, pts) in enumerate(cells):
                 first = i == 0
-                row: list = [number, s.claim if first else ""]
+                claim = (s.claim, late_mark(verification, s.id)) if verification is not None else s.claim
+                row: list = [number, claim if first else ""]
                 if with_forecaster:
                     row.append(who or DASH)
                 row.append(p)

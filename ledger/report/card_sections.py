@@ -133,20 +133,22 @@ def tags_section(data) -> Section:
 def forecasters_section(board_run) -> Section:
     board = board_run.leaderboard
     section = Section("forecasters", "Forecasters")
+    ranks = [sum(r.ranked for r in board.rows[:i + 1]) if row.ranked else None for i, row in enumerate(board.rows)]
     rows = tuple(
-        (str(i), str(row.forecaster), str(row.n), str(row.n_with_peers), _f(row.brier, ".4f"), _f(row.log_loss, ".4f"),
-         _f(row.relative_brier, "+.4f"), _f(row.peer_score, "+.1f"))
-        for i, row in enumerate(board.rows, 1))
-    section.blocks.append(Table(("rank", "forecaster", "n", "n with peers", f"Brier ({board.brier_scale})",
-                                 "log (nats)", "relative Brier", "peer score"), ("r", "l", "r", "r", "r", "r", "r", "r"),
-                                rows))
+        (DASH if rank is None else str(rank), str(row.forecaster), str(row.n), str(row.n_with_peers),
+         _f(row.peer_score, "+.1f"), DASH if row.peer_lo is None else f"{row.peer_lo:+.1f}–{row.peer_hi:+.1f}",
+         _f(row.relative_brier, "+.4f"), _f(row.brier, ".4f"), _f(row.log_loss, ".4f"))
+        for rank, row in zip(ranks, board.rows))
+    section.blocks.append(Table(("rank", "forecaster", "n", "n with peers", "peer score", "90% interval",
+                                 "relative Brier", f"Brier ({board.brier_scale})", "log (nats)"),
+                                ("r", "l", "r", "r", "r", "r", "r", "r", "r"), rows))
     section.blocks.append(Para((
         f"Every forecaster on the selected predictions, policy {board_run.policy}: "
         f"{plural(board.n_forecasters, 'forecaster')}, {plural(board.n_questions, 'question')}, "
         f"{plural(board.n, 'forecast')}. Brier and log: lower is better. Relative Brier: own "
         "Brier minus the median of the others on the same question (negative is better). Peer score: "
         "Metaculus-style, 100 × (ln p − mean of the others' ln p) (positive is better); both average over the n "
-        f"with peers. Ranked by {board.sort}.",)))
+        f"with peers. Ranked by {board.sort} (— : too few shared questions to rank).",)))
     return section
 
 

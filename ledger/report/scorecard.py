@@ -53,6 +53,7 @@ class Options:
     command: str | None = None
     style: str = "table"  # table | acx
     probabilities: str = "percent"  # percent | as-typed
+    repo_url: str | None = None  # the forge's repository page: the On record part links commits to it
 
 
 class TagRow(NamedTuple):
@@ -81,6 +82,7 @@ class ScorecardData:
     board: Any = None  # a ScoreRun with a leaderboard, when several forecasters
     claims: tuple = ()  # services.claims.ClaimState linked from the selected predictions
     version: str = ""
+    verification: Any = None  # services.verify.VerifyReport: the On record part, when asked for
 
 
 # -- gathering ----------------------------------------------------------------
@@ -236,7 +238,7 @@ class Markdown:
             if note not in self.footnotes:
                 self.footnotes.append(note)
             return f"[^note-{self.footnotes.index(note) + 1}]"
-        inner = self.inline(piece.text) if piece.style != "code" else None
+        inner = self.inline(piece.text) if piece.style not in ("code", "emoji") else None
         if piece.style == "strong":
             return f"**{inner}**"
         if piece.style == "em":
@@ -245,6 +247,8 @@ class Markdown:
             return f"{inner} (missed)" if self.flavor == "plain" else f"~~{inner}~~"
         if piece.style == "code":
             return code_span(piece.text)
+        if piece.style == "emoji":  # a mark beside words that say the same: words only in plain
+            return "" if self.flavor == "plain" else f"{piece.text} "
         return inner  # num: a figure
 
     # -- blocks ---------------------------------------------------------------

@@ -46,13 +46,14 @@ class ChoiceForecasts:
 
 
 def as_choice_forecasts(P, o, k=None, ordered=None) -> ChoiceForecasts:
-    """Check and normalise the arrays. Raises ValueError for bad input."""
+    """Check and normalise the arrays. Raises ValueError for bad input. k None: every row has all columns."""
     P = np.array(P, dtype=np.float64, ndmin=2, copy=True)
     o = np.asarray(o)
     n, width = P.shape
     if o.ndim != 1 or o.shape[0] != n:
         raise ValueError(f"outcomes must be one-dimensional with one per forecast ({n}), got shape {o.shape}")
-    k = np.full(n, width, dtype=np.intp) if k is None else np.asarray(k, dtype=np.intp)
+    full = k is None
+    k = np.full(n, width, dtype=np.intp) if full else np.asarray(k, dtype=np.intp)
     ordered = np.zeros(n, dtype=bool) if ordered is None else np.asarray(ordered, dtype=bool)
     if k.shape != (n,) or ordered.shape != (n,):
         raise ValueError("k and ordered need one value per forecast")
@@ -64,12 +65,13 @@ def as_choice_forecasts(P, o, k=None, ordered=None) -> ChoiceForecasts:
         raise ValueError("each forecast needs at least two options, and no more than P has columns")
     if not (P.min() >= 0.0 and P.max() <= 1.0):
         raise ValueError("every probability must be in [0, 1] (no NaN)")
-    if np.any(P[np.arange(width)[None, :] >= k[:, None]] != 0.0):
+    if not full and np.any(P[np.arange(width)[None, :] >= k[:, None]] != 0.0):
         raise ValueError("padding beyond a forecast's options must be 0")
     total = P.sum(axis=1)
     if np.any(total <= 0.0):
         raise ValueError("a forecast's probabilities must not all be 0")
-    P /= total[:, None]
+    if np.any(total != 1.0):
+        P /= total[:, None]
     return ChoiceForecasts(P, o.astype(np.intp), k, ordered)
 
 
@@ -112,23 +114,40 @@ class RankedProbability(Result):
     label: str = RPS_LABEL
 
 
+CHUNK = 1 << 15  # forecasts worked at once: a chunk's arrays stay in the processor's cache
+
+
 def per_forecast(f: ChoiceForecasts, eps: float = DEFAULT_EPS) -> dict[str, np.ndarray]:
     """Each forecast's Brier, log loss (nats), baseline score and RPS (NaN where unordered)."""
     n = f.n
-    rows = np.arange(n)
-    po = f.P[rows, f.o]
-    brier = np.einsum("ij,ij->i", f.P, f.P) - 2.0 * po + 1.0
+    if n <= CHUNK:
+        return _per_chunk(f, eps)
+    parts = [_per_chunk(ChoiceForecasts(f.P[i:i + CHUNK], f.o[i:i + CHUNK], f.k[i:i + CHUNK], f.ordered[i:i + CHUNK]), eps)
+             for i in range(0, n, CHUNK)]
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
+def _per_chunk(f: ChoiceForecasts, eps: float) -> dict[str, np.ndarray]:
+    n, width = f.P.shape
+    po = f.P[np.arange(n), f.o]
+    brier = np.einsum("ij,ij->i", f.P, f.P)
+    brier -= 2.0 * po
+    brier += 1.0
     clipped = np.clip(po, eps, 1.0 - eps)
-    log_loss = -np.log(clipped)
-    baseline = 100.0 * np.log(f.k * clipped) / np.log(f.k)
+    ln = np.log(clipped)
+    ln_k = np.log(f.k.astype(np.float64))
+    baseline = 100.0 * (ln_k + ln) / ln_k
     rps = np.full(n, np.nan)
     if f.ordered.any():
-        idx = np.flatnonzero(f.ordered)
+        idx = np.flatnonzero(f.ordered) if not f.ordered.all() else slice(None)
         cum = np.cumsum(f.P[idx], axis=1)
-        steps = (np.arange(f.P.shape[1])[None, :] >= f.o[idx, None]).astype(np.float64)
-        diff = cum - steps
-        rps[idx] = np.einsum("ij,ij->i", diff, diff)
-    return {"brier": brier, "log": log_loss, "baseline": baseline, "rps": rps, "clipped": po != clipped}
+        oi = f.o[idx]
+        # sum_j (F_j - [j >= o])^2 = sum F^2 - 2 sum_{j >= o} F_j + (width - o); the padded
+        # columns (F = 1 = O there) add nothing either way.
+        tail = np.cumsum(cum[:, ::-1], axis=1)[:, ::-1]  # tail[:, j] = sum_{i >= j} F_i
+        rows = np.arange(cum.shape[0])
+        rps[idx] = np.einsum("ij,ij->i", cum, cum) - 2.0 * tail[rows, oi] + (width - oi)
+    return {"brier": brier, "log": -ln, "baseline": baseline, "rps": rps, "clipped": po != clipped}
 
 
 def brier_result(per: dict[str, np.ndarray]) -> ChoiceBrier:

@@ -45,7 +45,8 @@ PIT_RULE = ("the forecast's levels interpolated linearly between its quantiles; 
             "half its level, above the highest halfway to 1")
 
 
-def check_group(levels, Q, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def check_group(levels, Q, y, *, values: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays, checked (values=False: the caller checks finiteness and order itself)."""
     levels = np.asarray(levels, dtype=np.float64)
     Q = np.asarray(Q, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -55,9 +56,13 @@ def check_group(levels, Q, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         raise ValueError(f"Q must be (n, {levels.size}) and y (n,), got {Q.shape} and {y.shape}")
     if not (levels.min() > 0.0 and levels.max() < 1.0 and np.all(np.diff(levels) > 0)):
         raise ValueError("levels must increase strictly inside (0, 1)")
-    if Q.size and not (np.all(np.isfinite(Q)) and np.all(np.isfinite(y))):
-        raise ValueError("values and outcomes must be finite numbers")
-    if Q.shape[1] > 1 and Q.size and np.any(np.diff(Q, axis=1) < 0):
+    if not values:
+        return levels, Q, y
+    # A sum is finite only when every value is (or, rarely, overflows: then look closer).
+    if Q.size and not (np.isfinite(Q.sum()) and np.isfinite(y.sum())):
+        if not (np.all(np.isfinite(Q)) and np.all(np.isfinite(y))):
+            raise ValueError("values and outcomes must be finite numbers")
+    if Q.shape[1] > 1 and Q.size and (Q[:, 1:] < Q[:, :-1]).any():
         raise ValueError("each forecast's values must not decrease with the level")
     return levels, Q, y
 
@@ -91,45 +96,78 @@ def median_position(levels: np.ndarray) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
+CHUNK = 1 << 15  # forecasts worked at once: a chunk's arrays stay in the processor's cache
+
+
 def group_scores(levels, Q, y, unit: str = "") -> GroupScores:
     """Every per-forecast score of a group (module docstring); unit names the values' unit."""
-    levels, Q, y = check_group(levels, Q, y)
-    yy = y[:, None]
-    loss = ((yy < Q) - levels[None, :]) * (Q - yy)
-    pinball = loss.mean(axis=1)
+    levels, Q, y = check_group(levels, Q, y, values=False)
+    n = y.shape[0]
+    if n <= CHUNK:
+        return _group_chunk(levels, Q, y, unit)
+    parts = [_group_chunk(levels, Q[i:i + CHUNK], y[i:i + CHUNK], unit) for i in range(0, n, CHUNK)]
+    cat = np.concatenate
+    intervals = tuple(
+        (parts[0].intervals[k][0], cat([p.intervals[k][1] for p in parts]), cat([p.intervals[k][2] for p in parts]))
+        for k in range(len(parts[0].intervals))
+    )
+    wis = None if parts[0].wis is None else cat([p.wis for p in parts])
+    return GroupScores(unit, cat([p.pinball for p in parts]), cat([p.crps for p in parts]), wis, intervals,
+                       cat([p.pit for p in parts]))
+
+
+def _group_chunk(levels, Q, y, unit: str) -> GroupScores:
+    """group_scores on one chunk. Worked from d = q - y, a contiguous row per level: the pinball
+    loss is max(d, 0) - tau d, and the interval scores and the PIT reuse the same d."""
+    d = np.subtract(Q.T, y, order="C")  # (m, n), a row per level: each quantile minus what happened
+    n, m = y.shape[0], levels.size
+    # The checks on d's rows (contiguous): finite (a finite sum, else look closer), non-decreasing.
+    if d.size and not np.isfinite(d.sum()) and not np.all(np.isfinite(d)):
+        raise ValueError("values and outcomes must be finite numbers")
+    if m > 1 and d.size and (d[1:] < d[:-1]).any():
+        raise ValueError("each forecast's values must not decrease with the level")
+    positive = np.maximum(d, 0.0)  # (q - y)+ per level
+    pinball = positive.sum(axis=0)
+    for j in range(m):  # not levels @ d: BLAS would sum in an order that depends on the chunk's size
+        pinball -= levels[j] * d[j]
+    pinball /= m
     intervals = []
-    wis_sum = np.zeros(y.shape[0])
+    wis_sum = np.zeros(n)
     for lo, hi in central_pairs(levels):
         alpha = float(np.round(2.0 * levels[lo], LEVEL_DIGITS))
-        low, up = Q[:, lo], Q[:, hi]
-        score = (up - low) + (2.0 / alpha) * np.maximum(low - y, 0.0) + (2.0 / alpha) * np.maximum(y - up, 0.0)
-        intervals.append((1.0 - alpha, score, (low <= y) & (y <= up)))
+        # (u - l) + (2/alpha)((l - y)+ + (y - u)+), with l - y = d[lo] and (y - u)+ = (u - y)+ - (u - y)
+        score = d[hi] - d[lo]
+        score += (2.0 / alpha) * (positive[lo] + positive[hi] - d[hi])
+        intervals.append((1.0 - alpha, score, (d[lo] <= 0.0) & (d[hi] >= 0.0)))
         wis_sum += (alpha / 2.0) * score
     mid = median_position(levels)
     wis = None
     if mid is not None:
-        wis = (0.5 * np.abs(y - Q[:, mid]) + wis_sum) / (len(intervals) + 0.5)
-    return GroupScores(unit, pinball, 2.0 * pinball, wis, tuple(intervals), pit_values(levels, Q, y))
+        wis = (0.5 * np.abs(d[mid]) + wis_sum) / (len(intervals) + 0.5)
+    return GroupScores(unit, pinball, 2.0 * pinball, wis, tuple(intervals), _pit(levels, d))
 
 
-def pit_values(levels: np.ndarray, Q: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Each outcome's PIT value (PIT_RULE)."""
-    n, m = Q.shape
-    below = y < Q[:, 0]
-    above = y > Q[:, -1]
-    # Position of y among the row's quantiles: the last j with Q[j] <= y.
-    j = np.clip((Q <= y[:, None]).sum(axis=1) - 1, 0, max(m - 2, 0))
+def _pit(levels: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """PIT_RULE, segment by segment between consecutive quantiles (d = q - y per level)."""
+    m = levels.size
+    n = d.shape[1]
+    out = np.full(n, levels[0] / 2.0)  # below the lowest quantile
     if m == 1:
-        out = np.full(n, levels[0])
-    else:
-        rows = np.arange(n)
-        q0, q1 = Q[rows, j], Q[rows, j + 1]
-        t0, t1 = levels[j], levels[j + 1]
+        return np.where(d[0] <= 0.0, np.where(d[0] < 0.0, (1.0 + levels[0]) / 2.0, levels[0]), out)
+    for j in range(m - 1):
+        width = d[j + 1] - d[j]  # q_(j+1) - q_j
+        inside = (d[j] <= 0.0) & (d[j + 1] >= 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            frac = np.where(q1 > q0, (y - q0) / (q1 - q0), 0.5)
-        out = t0 + np.clip(frac, 0.0, 1.0) * (t1 - t0)
-    out = np.where(below, levels[0] / 2.0, out)
-    return np.where(above, (1.0 + levels[-1]) / 2.0, out)
+            frac = np.where(width > 0, -d[j] / width, 0.5)
+        np.putmask(out, inside, levels[j] + np.clip(frac, 0.0, 1.0) * (levels[j + 1] - levels[j]))
+    np.putmask(out, d[m - 1] < 0.0, (1.0 + levels[-1]) / 2.0)  # above the highest
+    return out
+
+
+def pit_values(levels, Q, y) -> np.ndarray:
+    """Each outcome's PIT value (PIT_RULE)."""
+    levels, Q, y = check_group(levels, Q, y)
+    return _pit(levels, np.subtract(Q.T, y, order="C"))
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from typing import Any
 
 from .. import yamlio
-from ..errors import LedgerError, SourceLocation, UsageError
-from ..index.tables import PREDICTIONS_TABLE, AssessmentRow, ClaimRow, SourceRow
+from ..errors import LedgerError, UsageError
+from ..index.schema import ASSESSMENTS, CLAIMS, SOURCES
+from ..index.sql import as_db, in_list
 from ..models import ASSESSMENTS_KEY, CLAIMS_KEY, VERDICTS, _url, _verdict
-from ..records import Assessment, Claim, Evidence, Source
+from ..records import Assessment, Claim, Source
 from ..store.write import append_to_list
 from ..scoring.points import points as rule_points
 from .add import Added, _slug
@@ -46,11 +46,6 @@ TEST_RULE = (
     "not borne out when any resolved no; pending while any is unresolved"
 )
 POINTS_RULE = "post's rule: 1-p if it happened, -p if not"
-
-C = ClaimRow.__table__
-A = AssessmentRow.__table__
-S = SourceRow.__table__
-P = PREDICTIONS_TABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,10 +168,14 @@ def add_claim(
             raise UsageError(f"{arg} is empty; give some text or leave it out", arg)
     with ledger.lock():
         with ledger.connect() as conn:
-            taken = set(conn.execute(select(C.c.id)).scalars())
-            shared = conn.execute(
-                select(S.c.id, S.c.title, S.c.file, S.c.line).where(S.c.url.in_(_url_variants(source_url))).order_by(S.c.file, S.c.line)
-            ).first()
+            db = as_db(conn)
+            taken = {r[0] for r in db.rows("SELECT c.id FROM claims c")}
+            params: dict[str, Any] = {}
+            found = db.rows(
+                f"SELECT s.id, s.title, s.file, s.line FROM sources s WHERE s.url IN {in_list('u', _url_variants(source_url), params)} "
+                "ORDER BY s.file, s.line LIMIT 1", params,
+            )
+            shared = _SharedSource(*found[0]) if found else None
         if id is not None and id in taken:
             raise UsageError(f"--id {id!r} is already used by a claim; pick another id", "--id")
         new_id = id or unique_id(slugify(quote), taken)
@@ -232,8 +231,8 @@ def assess_claim(
     by = by or default_by()
     with ledger.lock():
         with ledger.connect() as conn:
-            known = conn.execute(select(C.c.id).where(C.c.id == claim_id)).first()
-        if known is None:
+            known = as_db(conn).rows("SELECT c.id FROM claims c WHERE c.id = :id", {"id": claim_id})
+        if not known:
             raise UsageError(f"no claim with id {claim_id!r}; `pledger claim list` shows the ids", "ID")
         entry: dict = {"claim": claim_id, "verdict": verdict, "on": on, "by": by}
         if evidence:
@@ -293,20 +292,22 @@ def claim_detail(ledger: Ledger, claim_id: str) -> ClaimState | None:
     return states[0] if states else None
 
 
-def claim_states(conn: Connection, selection: ClaimFilter, ids: tuple[str, ...] = ()) -> list[ClaimState]:
-    query = select(C).order_by(C.c.file, C.c.position, C.c.rowid)
-    if ids:
-        query = query.where(C.c.id.in_(ids))
-    claims = [_claim_from_row(r) for r in conn.execute(query)]
+def claim_states(conn, selection: ClaimFilter, ids: tuple[str, ...] = ()) -> list[ClaimState]:
+    db = as_db(conn)
+    params: dict[str, Any] = {}
+    where = f"WHERE c.id IN {in_list('c', ids, params)} " if ids else ""
+    claims = [CLAIMS.record_from(r) for r in db.rows(
+        f"SELECT {CLAIMS.select_sql('c')} FROM claims c {where}ORDER BY c.file, c.position, c.rowid", params)]
     shared: dict[str, Source] = {}
-    for r in conn.execute(select(S).order_by(S.c.file, S.c.line)):
-        shared.setdefault(r.id, _source_from_row(r))  # a duplicate id is a check problem; the first one stands
+    for r in db.rows(f"SELECT {SOURCES.select_sql('s')} FROM sources s ORDER BY s.file, s.line"):
+        source = SOURCES.record_from(r)
+        shared.setdefault(source.id, source)  # a duplicate id is a check problem; the first one stands
     wanted = [c for c in claims if _matches(c, shared, selection)]
     if not wanted:
         return []
     claim_ids = [c.id for c in wanted]
-    history = _assessments(conn, claim_ids)
-    tests = _linked_predictions(conn, set(claim_ids))
+    history = _assessments(db, claim_ids)
+    tests = _linked_predictions(db, set(claim_ids))
     states = [
         ClaimState(c, shared.get(c.source_ref) if c.source_ref else c.source, tuple(history.get(c.id, ())),
                    tuple(tests.get(c.id, ())))
@@ -378,29 +379,27 @@ def _url_variants(url: str) -> list[str]:
     return [base, base + "/"]
 
 
-def _assessments(conn: Connection, claim_ids: list[str]) -> dict[str, list[Assessment]]:
-    query = select(A).order_by(A.c.claim_id, A.c.on, A.c.file, A.c.line)
-    if len(claim_ids) <= 500:
-        query = query.where(A.c.claim_id.in_(claim_ids))
+def _assessments(db, claim_ids: list[str]) -> dict[str, list[Assessment]]:
+    params: dict[str, Any] = {}
+    where = f"WHERE a.claim_id IN {in_list('a', claim_ids, params)} " if len(claim_ids) <= 500 else ""
     out: dict[str, list[Assessment]] = {}
-    for r in conn.execute(query):
-        evidence = tuple(Evidence(**e) for e in json.loads(r.evidence))
-        out.setdefault(r.claim_id, []).append(
-            Assessment(r.claim_id, r.verdict, r.on, r.by, SourceLocation(r.file, r.line, r.col), evidence, r.note)
-        )
+    for r in db.rows(f'SELECT {ASSESSMENTS.select_sql("a")} FROM assessments a {where}'
+                     'ORDER BY a.claim_id, a."on", a.file, a.line', params):
+        a = ASSESSMENTS.record_from(r)
+        out.setdefault(a.claim_id, []).append(a)
     return out
 
 
-def _linked_predictions(conn: Connection, claim_ids: set[str]) -> dict[str, list[LinkedPrediction]]:
+def _linked_predictions(db, claim_ids: set[str]) -> dict[str, list[LinkedPrediction]]:
     links: dict[str, list[str]] = {}
-    for r in conn.execute(select(P.c.id, P.c.tests).where(P.c.tests != "[]")):
-        for claim_id in json.loads(r.tests):
+    for pid, tests in db.rows("SELECT p.id, p.tests FROM predictions p WHERE p.tests != '[]'"):
+        for claim_id in json.loads(tests):
             if claim_id in claim_ids:
-                links.setdefault(claim_id, []).append(r.id)
+                links.setdefault(claim_id, []).append(pid)
     if not links:
         return {}
     pred_ids = sorted({i for ids in links.values() for i in ids})
-    states = {s.prediction.id: s for s in select_predictions(conn, Selection(ids=tuple(pred_ids)), today())}
+    states = {s.prediction.id: s for s in select_predictions(db, Selection(ids=tuple(pred_ids)), today())}
     order = {pid: i for i, pid in enumerate(states)}  # ledger order (made, file, position)
     return {
         claim_id: [LinkedPrediction(states[i], points(states[i])) for i in sorted(set(ids) & states.keys(), key=order.get)]
@@ -408,19 +407,12 @@ def _linked_predictions(conn: Connection, claim_ids: set[str]) -> dict[str, list
     }
 
 
-def _claim_from_row(r) -> Claim:
-    source = None
-    if r.source_ref is None:
-        source = Source(None, r.source_title, r.source_url, r.source_date, tuple(json.loads(r.source_authors)))
-    return Claim(
-        id=r.id, quote=r.quote, location=SourceLocation(r.file, r.line, r.col), position=r.position, source=source,
-        source_ref=r.source_ref, locator=r.locator, claimant=r.claimant, tags=tuple(json.loads(r.tags)),
-        confidence=r.confidence, confidence_typed=r.confidence_typed, note=r.note,
-    )
-
-
-def _source_from_row(r) -> Source:
-    return Source(r.id, r.title, r.url, r.date, tuple(json.loads(r.authors)), SourceLocation(r.file, r.line, r.col))
+@dataclass(frozen=True, slots=True)
+class _SharedSource:
+    id: str
+    title: str | None
+    file: str
+    line: int
 
 
 def _check_url(url: str, argument: str) -> None:

@@ -324,6 +324,7 @@ def score(
     bootstrap: int | str | None = "auto",
     seed: int = 0,
     over_time: str | None = None,
+    min_n: int | None = None,
 ) -> ScoreRun:
     """Select the forecasts and score them.
 
@@ -336,13 +337,16 @@ def score(
     bootstrap     -- "auto" (see resolve_bootstrap), 0/None or a number of resamples
     over_time     -- "month", "quarter" or "year": the scores per period as well
                      (services.score_time.over_time)
+    min_n         -- the leaderboard ranks only forecasters with at least this many
+                     forecasts on shared questions (default scoring.relative.MIN_N)
     Raises ValueError for a bad policy, scale, eps, bins, bootstrap or period.
     """
     if isinstance(ledger, Ledger):
         with ledger.reader() as db:
             return score(db, selection, policy, by_forecaster=by_forecaster, brier_scale=brier_scale, eps=eps,
-                         bins=bins, bootstrap=bootstrap, seed=seed, over_time=over_time)
+                         bins=bins, bootstrap=bootstrap, seed=seed, over_time=over_time, min_n=min_n)
     from ..scoring import DEFAULT_EPS, leaderboard, score_forecasts
+    from ..scoring.relative import MIN_N
     from ..scoring._common import check_eps
     from ..scoring.proper import LOG_CONVENTION, brier_label, check_scale
     from . import score_kinds, score_time
@@ -356,6 +360,9 @@ def score(
                          "or time-weighted")
     if over_time is not None:
         score_time.check_period(over_time)
+    min_n = MIN_N if min_n is None else int(min_n)
+    if min_n < 1:
+        raise ValueError(f"min_n must be at least 1, got {min_n}")
 
     timed = policy == "time-weighted"
     table = select_forecasts(db, selection, policy, everyone=by_forecaster)
@@ -385,12 +392,12 @@ def score(
         board = None
         if table.n:
             if timed:
-                board = score_time.time_leaderboard(db, selection, table, settings)
+                board = score_time.time_leaderboard(db, selection, table, settings, min_n)
             else:
                 # str arrays, not object arrays: the engine reports names with .item().
                 board = leaderboard(
                     table.prediction_id.astype(str), table.forecaster.astype(str), table.p, table.outcome,
-                    brier_scale=brier_scale, eps=eps,
+                    brier_scale=brier_scale, eps=eps, min_n=min_n,
                 )
         clipped = int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps))
         # The same keys as a report's (docs/cli.md): null where they do not apply to a

@@ -52,6 +52,8 @@ def inline(piece) -> Markup:
                       '<span class="visually-hidden">{}</span></span>').format(piece.key, words, mark, words)
     if isinstance(piece, Note):
         return Markup('<span class="note">{}</span>').format(_text(piece.text))
+    if isinstance(piece, Styled) and piece.style == "emoji":
+        return Markup('<span aria-hidden="true">{} </span>').format(piece.text)
     if isinstance(piece, Styled):
         tag = {"strong": "strong", "em": "em", "strike": "del", "code": "code", "num": "span"}[piece.style]
         return Markup("<{0}>{1}</{0}>").format(tag, inline(piece.text))

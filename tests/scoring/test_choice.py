@@ -111,3 +111,16 @@ def test_the_true_distribution_minimises_every_expected_score(truth, other):
         assert expected(truth, key) <= expected(report, key) + 1e-12
     # The baseline score is a log score shifted and scaled: higher is better.
     assert expected(truth, "baseline") >= expected(report, "baseline") - 1e-9
+
+
+def test_chunked_scores_equal_unchunked(monkeypatch):
+    from ledger.scoring import choice
+
+    rng = np.random.default_rng(5)
+    P, o = random_forecasts(rng, 1000, 3)
+    ordered = rng.random(1000) < 0.5
+    whole = per_forecast(as_choice_forecasts(P, o, ordered=ordered))
+    monkeypatch.setattr(choice, "CHUNK", 97)
+    chunked = per_forecast(as_choice_forecasts(P, o, ordered=ordered))
+    for key in whole:
+        assert np.array_equal(whole[key], chunked[key], equal_nan=True), key

@@ -116,3 +116,17 @@ def test_coverage_counts_partition_the_outcomes(ys):
         assert row.inside + int(np.count_nonzero((y < lo) | (y > hi))) == row.n
     pit = run_rules(Numeric([(LEVELS, Q, y)], S), "first", S)["pit"]
     assert sum(pit.counts) == y.size
+
+
+def test_chunked_scores_equal_unchunked(monkeypatch):
+    from ledger.scoring import quantile
+
+    rng = np.random.default_rng(8)
+    Q, y = random_group(rng, 1000)
+    whole = group_scores(LEVELS, Q, y)
+    monkeypatch.setattr(quantile, "CHUNK", 97)
+    chunked = group_scores(LEVELS, Q, y)
+    for name in ("pinball", "crps", "wis", "pit"):
+        assert np.array_equal(getattr(whole, name), getattr(chunked, name)), name
+    for (la, sa, ia), (lb, sb, ib) in zip(whole.intervals, chunked.intervals):
+        assert la == lb and np.array_equal(sa, sb) and np.array_equal(ia, ib)

@@ -1,0 +1,157 @@
+"""The scorecard's On record part: each set's verify verdict, its evidence, the † marks, forge links;
+and nothing at all for a ledger outside git (the goldens in tests/golden are made there)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from gitrepo import GitRepo, isolated_git
+from support import EXAMPLE_LEDGER, hrefs, raw_html_tokens, tables
+
+from ledger.report.on_record import commit_url
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    isolated_git(monkeypatch, tmp_path)
+    return GitRepo(tmp_path / "work")
+
+
+@pytest.fixture
+def bundled_repo(repo):
+    """The bundled example committed as it would have been: predictions before, outcomes on their day."""
+    shutil.copytree(EXAMPLE_LEDGER, repo.ledger, ignore=shutil.ignore_patterns(".pledger", "outcomes"))
+    repo.commit("the SAE predictions and the reading group's", "2024-05-05")
+    (repo.ledger / "outcomes").mkdir()
+    for path in sorted((EXAMPLE_LEDGER / "outcomes").glob("*.yaml")):
+        shutil.copy(path, repo.ledger / "outcomes" / path.name)
+        repo.commit(f"resolve {path.stem}", path.name[:10])
+    return repo
+
+
+def on_record(md: str) -> str:
+    """The On record part: from its heading to the next part's."""
+    start = md.index("## On record")
+    return md[start:md.index("\n## ", start) + 1]
+
+
+def no_raw_html(md: str) -> bool:
+    """No raw HTML but the github appendix's fold (<details>), which holds no user text."""
+    from ledger.report.scorecard import APPENDIX
+
+    return [h for h in raw_html_tokens(md) if h not in (f"<details><summary>{APPENDIX}</summary>\n",
+                                                         "</details>\n")] == []
+
+
+def card(cli, root, *args) -> str:
+    r = cli("--root", root, "scorecard", "--no-chart", *args)
+    assert r.code == 0, r.err
+    return r.out
+
+
+def test_outside_git_the_scorecard_says_nothing_unless_asked(cli, bundled):
+    plain = card(cli, bundled, "--set", "anthropic-sae-2024")
+    assert "On record" not in plain and "†" not in plain
+    off = card(cli, bundled, "--set", "anthropic-sae-2024", "--no-verify")
+    assert off.replace(" --no-verify`", "`") == plain  # the footer's command names the flag
+    asked = card(cli, bundled, "--set", "anthropic-sae-2024", "--verify")
+    assert "## On record\n\nNot checked: the ledger is not in a git repository" in asked
+    # One line added, nothing else changed (but the footer's command).
+    part = on_record(asked)
+    assert asked.replace(part, "").replace(" --verify`", "`") == plain
+
+
+def test_a_ledger_in_git_but_never_committed_gets_no_part_by_default(cli, repo):
+    shutil.copytree(EXAMPLE_LEDGER, repo.ledger, ignore=shutil.ignore_patterns(".pledger"))
+    (repo.top / "README.md").write_text("not the ledger\n", encoding="utf-8")
+    repo.git("add", "README.md")
+    repo.git("commit", "-q", "-m", "readme", date="2024-05-01")
+    assert "On record" not in card(cli, repo.ledger, "--set", "anthropic-sae-2024")
+    asked = card(cli, repo.ledger, "--set", "anthropic-sae-2024", "--verify")
+    assert "10 predictions: 10 resolved but never committed." in asked
+
+
+def test_verdict_and_evidence_of_a_set_on_record_in_time(cli, bundled_repo):
+    first = bundled_repo.git("rev-list", "--max-parents=0", "HEAD")
+    md = card(cli, bundled_repo.ledger, "--set", "anthropic-sae-2024", "--repo-url", "https://github.com/ada/forecasts")
+    part = on_record(md)
+    assert (f"✅ **On record** (What Anthropic's next SAE paper will and won't do): all 10 predictions on record "
+            f"before their resolution, unchanged since: commit [{first[:7]}](https://github.com/ada/forecasts/commit/{first}), "
+            "2024-05-05.") in part
+    assert "Evidence: git commit dates: claims whoever commits makes" in part
+    assert "†" not in md
+    assert f"https://github.com/ada/forecasts/commit/{first}" in hrefs(md)
+    assert no_raw_html(md)
+
+
+def test_a_prediction_edited_after_its_resolution_is_marked(cli, bundled_repo):
+    path = bundled_repo.ledger / "anthropic-sae-2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "PEFT by training sparse weights/biases on SAE embeddings that beats baselines such as LoRA",
+        "PEFT on SAE embeddings does not beat LoRA"), encoding="utf-8")
+    edit = bundled_repo.commit("reword #4 after the fact", "2026-02-01")
+    md = card(cli, bundled_repo.ledger, "--set", "anthropic-sae-2024")
+    (table,) = tables(md)[:1]
+    marked = [row for row in table[1:] if row[1].endswith("†")]
+    assert [row[0] for row in marked] == ["4"]
+    part = on_record(md)
+    assert "❌ **Not on record in time**" in part
+    assert "10 predictions: 9 of 10 on record before their resolution; 1 edited after its resolution." in part
+    assert f"† #4: its claim changed on 2026-02-01 ({edit[:7]}), after its resolution (2024-05-21)." in part
+    plain = card(cli, bundled_repo.ledger, "--set", "anthropic-sae-2024", "--flavor", "plain")
+    assert "**Not on record in time**" in plain and "❌ **Not" not in plain
+
+
+def test_several_sets_each_get_their_verdict(cli, bundled_repo):
+    md = card(cli, bundled_repo.ledger)
+    part = on_record(md)
+    assert part.count("**On record") == 2
+    assert "(Our reading group's interpretability predictions for 2025)" in part
+    assert "(5 resolved, each before its resolution; 2 pending)" in part
+
+
+def test_the_footer_command_reproduces_the_file(cli, bundled_repo):
+    import re
+    import shlex
+
+    md = card(cli, bundled_repo.ledger, "--set", "anthropic-sae-2024", "--verify", "--repo-url", "https://codeberg.org/ada/f")
+    command = re.search(r"reproduce this file with `(pledger [^`]+)`", md)[1]
+    assert "--verify" in command and "--repo-url https://codeberg.org/ada/f" in command
+    r = cli(*shlex.split(command)[1:])
+    assert r.code == 0 and r.out == md
+
+
+def test_repo_url_is_checked(cli, bundled_repo):
+    r = cli("--root", bundled_repo.ledger, "scorecard", "--repo-url", "javascript:alert(1)")
+    assert r.code == 2 and "--repo-url must be an http(s) URL" in r.err
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://github.com/ada/f", "https://github.com/ada/f/commit/{sha}"),
+    ("https://github.com/ada/f.git", "https://github.com/ada/f/commit/{sha}"),
+    ("https://gitlab.com/group/sub/f/", "https://gitlab.com/group/sub/f/-/commit/{sha}"),
+    ("https://gitlab.example.org/ada/f", "https://gitlab.example.org/ada/f/-/commit/{sha}"),
+    ("https://codeberg.org/ada/f", "https://codeberg.org/ada/f/commit/{sha}"),
+    ("https://git.example.org/c/f.git/commit/?id={commit}", "https://git.example.org/c/f.git/commit/?id={sha}"),
+])
+def test_commit_links_follow_each_forge(url, expected):
+    sha = "1a2b3c4d" * 5
+    assert commit_url(url, sha) == expected.format(sha=sha)
+
+
+def test_hostile_set_title_stays_text(cli, repo):
+    repo.write("s.yaml", """
+        set: s
+        title: "Evil | [click](javascript:alert(1)) <script>x</script> *bold*"
+        by: ada
+        made: 2024-05-01
+        predictions:
+          - {id: a, claim: One, p: 50%}
+    """)
+    repo.commit("one", "2024-05-01")
+    md = card(cli, repo.ledger)
+    part = md[md.index("## On record"):]
+    assert no_raw_html(md) and not any(h.startswith("javascript") for h in hrefs(md))
+    assert "\\| \\[click\\](javascript:alert(1)) &lt;script&gt;" in part
