@@ -175,6 +175,8 @@ def test_nothing_resolved_says_so(cli, make_ledger):
 
 @pytest.mark.parametrize("args, argument", [
     (["--flavor", "html"], "--flavor"),
+    (["--style", "grid"], "--style"),
+    (["--probabilities", "odds"], "--probabilities"),
     (["--policy", "best"], "--policy"),
     (["--brier", "0-3"], "--brier"),
     (["--bins", "0,0.7,0.5,1"], "--bins"),

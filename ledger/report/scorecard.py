@@ -177,10 +177,6 @@ def tag_figures(run, shown, selection, brier_scale: str) -> tuple[TagRow, ...]:
 # -- rendering ----------------------------------------------------------------
 
 
-def default_title(data: ScorecardData) -> str:
-    return cards.default_title(data)
-
-
 def render(data: ScorecardData, options: Options = Options()) -> str:
     """The scorecard as markdown (ends with one newline)."""
     if options.flavor not in FLAVORS:
@@ -192,12 +188,6 @@ def render(data: ScorecardData, options: Options = Options()) -> str:
     if "chart" not in options.parts:
         options = replace(options, chart_png=None, chart_svg=None)
     return Markdown(options.flavor).card(cards.build(data, options))
-
-
-def summary(data: ScorecardData) -> str:
-    """The card's opening words, as markdown."""
-    md = Markdown("github")
-    return "\n\n".join(md.inline(p.parts) for p in cards.lede(data, Options()))
 
 
 class Markdown:
