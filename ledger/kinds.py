@@ -153,7 +153,10 @@ def parse_quantity(raw: Any, *, dates: bool | None = None) -> tuple[float, str, 
     if isinstance(raw, dt.date):
         value, typed, is_date = float((raw - _EPOCH).days), raw.isoformat(), True
     elif isinstance(raw, (int, float)):
-        value, typed = float(raw), _typed_number(raw)
+        try:
+            value, typed = float(raw), _typed_number(raw)
+        except OverflowError:  # an int beyond a float (yamlio reads up to 1,000 digits)
+            value, typed = math.inf, f"{str(raw)[:20]}… ({len(str(abs(raw)))} digits)"
     elif isinstance(raw, str):
         text = raw.strip()
         try:

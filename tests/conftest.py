@@ -1,7 +1,9 @@
 """Fixtures for the ledger tests: small ledgers on disk and the CLI in process.
 
 Every test runs with a fixed "today" and forecaster and without PLEDGER_ROOT or
-PLEDGER_DATABASE_URL, so no test reads or writes a real user's ledger.
+PLEDGER_DATABASE_URL, so no test reads or writes a real user's ledger. Output
+takes the terminal form (PLEDGER_FORCE_TTY=1: tables fitted to COLUMNS) though
+captured; tests of the piped form unset it (tests/test_piped_output.py).
 Helpers to import by name (write_files, snapshot, run_pledger, ...) are in support.py.
 """
 
@@ -18,6 +20,7 @@ from support import BY, EXAMPLE_LEDGER, TODAY, CliResult, write_files
 def _isolated_env(monkeypatch):
     monkeypatch.setenv("PLEDGER_TODAY", TODAY)
     monkeypatch.setenv("PLEDGER_BY", BY)
+    monkeypatch.setenv("PLEDGER_FORCE_TTY", "1")
     for name in ("PLEDGER_ROOT", "PLEDGER_DATABASE_URL", "PLEDGER_DEBUG"):
         monkeypatch.delenv(name, raising=False)
 

@@ -192,7 +192,7 @@ def test_claim_assess_appends_and_show_lists_the_history(cli, bundled):
     after = (bundled / "assessments.yaml").read_bytes()
     assert after.startswith(before)
     assert after[len(before):].decode() == (
-        "  - claim: features-highly-abstract\n    verdict: contested\n    on: 2024-06-01\n    by: Reader\n"
+        "  - claim: features-highly-abstract\n    verdict: contested\n    \"on\": 2024-06-01\n    by: Reader\n"
         "    evidence:\n      - url: https://example.org/a\n        quote: multilingual features hold up\n        stance: for\n"
         "      - url: https://example.org/b\n        quote: they don't\n        stance: against\n    note: two views\n"
     )

@@ -76,7 +76,7 @@ def test_list_matching_nothing_says_which_filter(cli, make_ledger):
     root = make_ledger(ONE)
     r = cli("--root", root, "list", "--set", "nonexistent")
     assert r.code == 0 and r.out == "No predictions match.\n"
-    assert r.err == "pledger: no predictions match --set nonexistent\n"
+    assert r.err == "pledger: no predictions match --set nonexistent; no set 'nonexistent' (the sets are solo)\n"
     r = cli("--root", root, "list", "--set", "solo", "--tag", "x y", "--json")
     assert r.code == 0 and "match --set solo --tag 'x y'" in r.err
     assert cli("--root", root, "list", "--set", "solo").err == ""

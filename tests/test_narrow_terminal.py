@@ -86,13 +86,13 @@ def test_calibration_table_keeps_every_column(cli, monkeypatch, bundled, width):
 
 
 def test_list_piped_keeps_ids_whole(bundled):
-    # Piped output: rich falls back to 80 columns (no COLUMNS in the environment).
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    # Piped output is the tab-separated form (tests/test_piped_output.py): ids whole, one a line.
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PLEDGER_FORCE_TTY")}
     proc = subprocess.run([sys.executable, "-m", "ledger", "--root", str(bundled), "list"], env=env,
                           capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert "streetlight-edits" in proc.stdout.split() or "streetlight-edits" in _tokens(proc.stdout)
-    assert "latent-adversarial-training" in _tokens(proc.stdout)
+    ids = [line.split("\t")[0] for line in proc.stdout.splitlines()[1:]]
+    assert "streetlight-edits" in ids and "latent-adversarial-training" in ids
     assert "…" not in proc.stdout
 
 

@@ -22,7 +22,7 @@ app = typer.Typer(
     name="pledger",
     help="A plain-text ledger of probability-tagged predictions: log, resolve, check, score, publish.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain click help: rich help formatting costs ~65 ms of imports on every `--help`.
     rich_markup_mode=None,

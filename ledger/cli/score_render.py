@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..report.figures import FEW
 from .common import console
+from .visible import markup as _esc
 
 DASH = "—"
 
@@ -131,15 +132,7 @@ def _bin_label(row, strategy: str, last: bool) -> str:
     return f"[{row.lo:.4g}, {row.hi:.4g}{']' if last else ')'}"
 
 
-def calibration_table(table, title: str, out=None):
-    """The calibration table: a row per bin with forecasts in it. Empty bins are left out
-    (a line says how many; --json keeps every bin): 1000 equal-width bins over a few
-    dozen forecasts would otherwise be 1000 rows of nothing."""
-    from rich.console import Group
-
-    from .tables import Column, fit_table
-
-    out = out or console()
+def _calibration_cells(table) -> tuple[tuple[str, ...], list[list[str]], int]:
     headers = ("p" if table.strategy == "distinct" else "bin", "n", "hits", "mean p", "observed", "90%\nWilson",
                "over/\nunder")
     rows = table.bins
@@ -150,7 +143,19 @@ def calibration_table(table, title: str, out=None):
         for i, row in enumerate(rows)
         if row.n
     ]
-    empty = len(rows) - len(cells)
+    return headers, cells, len(rows) - len(cells)
+
+
+def calibration_table(table, title: str, out=None):
+    """The calibration table: a row per bin with forecasts in it. Empty bins are left out
+    (a line says how many; --json keeps every bin): 1000 equal-width bins over a few
+    dozen forecasts would otherwise be 1000 rows of nothing."""
+    from rich.console import Group
+
+    from .tables import Column, fit_table
+
+    out = out or console()
+    headers, cells, empty = _calibration_cells(table)
     omitted = [f"[dim]{_plural(empty, 'empty bin')} not shown (--json lists every bin)[/]"] if empty else []
     if not cells:
         return Group(title, *omitted)
@@ -220,6 +225,11 @@ def calibration_chart_lines(table) -> list[str]:
     return lines
 
 
+def _leaderboard_title(board) -> str:
+    return (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
+            f"{_plural(board.n, 'forecast')}")
+
+
 def leaderboard_table(board, out=None):
     from .tables import Column, fit_table
 
@@ -236,8 +246,7 @@ def leaderboard_table(board, out=None):
         rows.append([str(rank) if row.ranked else DASH, _esc(str(row.forecaster)), str(row.n), str(row.n_with_peers),
                      _signed(row.peer_score, ".1f"), interval, _signed(row.relative_brier, ".4f"),
                      _num(row.brier, ".4f"), _num(row.log_loss, ".4f")])
-    title = (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
-             f"{_plural(board.n, 'forecast')}")
+    title = _leaderboard_title(board)
     table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
     if table is None:  # narrower than any table: one line per forecaster
         from rich.console import Group
@@ -290,13 +299,12 @@ def render(run, chart: bool = False) -> None:
         for line in proper_lines(report, run.policy):
             out.print(line)
         out.print()
-        cal = report.calibration
+        cal, fc = report.calibration, report.folded_calibration
         out.print(calibration_table(cal, f"Calibration (n={cal.n})", out))
         if chart:
             for line in calibration_chart_lines(cal):
                 out.print(line)
             out.print()
-        fc = report.folded_calibration
         out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)", out))
         for line in calibration_lines(report):
             out.print(line)
@@ -427,9 +435,3 @@ def time_leaderboard_table(board, out=None):
 
         return Group(title, *("  ".join(r) for r in rows))
     return table
-
-
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)

@@ -8,8 +8,6 @@ No numpy, sqlmodel or matplotlib at module level: `pledger --help` stays fast.
 
 
 import os
-import shlex
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -58,7 +56,7 @@ def scorecard(
     flavor: Annotated[str, typer.Option("--flavor", help=FLAVOR_HELP, metavar="github|lesswrong|plain")] = "github",
     style: Annotated[str, typer.Option("--style", help=STYLE_HELP, metavar="table|acx")] = "table",
     probabilities: Annotated[str, typer.Option("--probabilities", help=PROBABILITIES_HELP, metavar="percent|as-typed")] = "percent",
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg).", metavar="FILE")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg); '-': stdout, no chart.", metavar="FILE")] = None,
     chart_dir: Annotated[Optional[str], typer.Option("--chart-dir", help="Write the chart files here (without -o: the only way to get a chart).", metavar="DIR")] = None,
     image_base: Annotated[Optional[str], typer.Option("--image-base", help="Link the chart as URL/FILE-calibration.png (where you upload it) instead of by relative path.", metavar="URL")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="Print 'Scored on DATE' (YYYY-MM-DD or today); without it the file has no date.")] = None,
@@ -78,7 +76,10 @@ def scorecard(
     goes to standard output and no chart is drawn unless --chart-dir is given.
     The same ledger and options give byte-identical files.
 
-    Example: pledger scorecard --set anthropic-sae-2024 -o posts/sae-scorecard.md
+    \b
+    Examples:
+      pledger scorecard --set anthropic-sae-2024 -o sae-scorecard.md
+      pledger scorecard --set reading-group-2025 --flavor lesswrong -o -
     """
     from ..errors import UsageError
     from ..report.escape import safe_url
@@ -95,11 +96,18 @@ def scorecard(
                          "--probabilities")
     if title is not None and (not title.strip() or "\n" in title or "\r" in title):
         raise UsageError("--title must be one non-empty line", "--title")
+    if title is not None:
+        from ..controls import checked_text
+
+        checked_text(title, "--title", lines=False)
     if image_base is not None and safe_url(image_base) is None:
         raise UsageError(f"--image-base must be an http(s) URL, not {image_base!r}", "--image-base")
     if repo_url is not None and safe_url(repo_url.replace("{commit}", "0")) is None:
         raise UsageError(f"--repo-url must be an http(s) URL, not {repo_url!r}", "--repo-url")
-    out_path = Path(output) if output is not None else None
+    from .common import is_stdio, write_stdout
+
+    to_stdout = output is None or is_stdio(output)
+    out_path = None if to_stdout else Path(output)
     if out_path is not None and (not output.strip() or out_path.is_dir()):
         raise UsageError(f"-o: {output!r} is a folder; name the markdown file to write", "-o")
     if chart_dir is not None and Path(chart_dir).exists() and not Path(chart_dir).is_dir():
@@ -121,11 +129,12 @@ def scorecard(
         raise UsageError(str(exc)) from None
     if not data.run.counts["predictions"]:
         # A scorecard of nothing is a mistyped filter, not a post: write nothing.
-        from .reading import filter_flags
+        from .reading import filter_flags, nothing_hint
 
         flags = filter_flags(selection)
         if flags:
-            raise UsageError(f"{' '.join(flags)}: no predictions match; no scorecard written", flags[0].split()[0])
+            raise UsageError(f"{' '.join(flags)}: no predictions match{nothing_hint(selection, ledger)}; "
+                             "no scorecard written", flags[0].split()[0])
         raise UsageError("the ledger has no predictions yet; no scorecard written")
     verification = _verification(ledger, selection, verify)
     if verification is not None:
@@ -158,7 +167,11 @@ def scorecard(
 
     if out_path is None:
         write_files_atomically(files)
-        sys.stdout.write(markdown)
+        write_stdout(markdown)
+        drawable = data.levels is not None and "chart" in parts and "calibration" in parts
+        if is_stdio(output) and chart_dir is None and drawable:
+            typer.echo("note: -o -: the markdown went to standard output and no chart was drawn; "
+                       "pass --chart-dir DIR to write one (linked from the markdown)", err=True)
     else:
         write_files_atomically({out_path: markdown, **files})  # all three or none
         written = ", ".join(os.fspath(p) for p in [out_path, *files])
@@ -245,4 +258,6 @@ def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, f
         args.append("--verify" if verify else "--no-verify")
     if repo_url is not None:
         args += ["--repo-url", repo_url]
+    import shlex
+
     return shlex.join(args)

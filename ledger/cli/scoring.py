@@ -46,7 +46,10 @@ def score(
     unresolved ones are counted as pending. The forecast policy, who was scored,
     the Brier convention, clipping and bins are printed with every result.
 
-    Example: pledger score --set anthropic-sae-2024
+    \b
+    Examples:
+      pledger score --set anthropic-sae-2024
+      pledger score --set reading-group-2025 --by-forecaster
     """
     from ..errors import UsageError
     from .score_options import POLICIES
@@ -70,7 +73,7 @@ def score(
     if not run.counts["predictions"]:
         from .reading import note_nothing_matched
 
-        note_nothing_matched(selection)
+        note_nothing_matched(selection, ledger=ledger)
     from .common import warn_ledger_problems
 
     if json_out:

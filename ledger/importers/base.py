@@ -196,12 +196,36 @@ def load_json(data: bytes, path: str, encoding: str | None):
             [Problem(FileLocation(path, line), "JSON must be UTF-8; save it as UTF-8 or pass --encoding", "encoding")],
         )
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise LedgerError(
             f"{path} is not valid JSON",
             [Problem(FileLocation(path, exc.lineno, exc.colno), exc.msg, "syntax")],
         ) from None
+    except _NumberTooLong as exc:
+        at = text.find(exc.digits)
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise LedgerError(f"{path} holds a number too long to read", [Problem(
+            FileLocation(path, line, column),
+            f"a number of {len(exc.digits):,} digits; at most {MAX_JSON_DIGITS:,} are read", "syntax")]) from None
+    except RecursionError:  # json's decoder recurses once per level of nesting
+        raise LedgerError(f"{path} is nested too deeply to read", [Problem(
+            FileLocation(path, 1), "the JSON is nested hundreds of levels deep; an export needs a few", "syntax")]) from None
+
+
+MAX_JSON_DIGITS = 1000  # as ledger files (yamlio.MAX_NUMBER_DIGITS): Python will not print an int past 4300
+
+
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: str):
+        super().__init__(digits[:20])
+        self.digits = digits
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits) > MAX_JSON_DIGITS:
+        raise _NumberTooLong(digits)
+    return int(digits)
 
 
 def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict[str, str]]]:

@@ -24,20 +24,56 @@ if TYPE_CHECKING:
 
 ROOT_ENV = "PLEDGER_ROOT"
 DEFAULT_ROOT = "predictions"
+# What `pledger init` writes in a ledger root. Its first comment line marks the folder
+# as a ledger root (find_root): the file is committed with the ledger, so a fresh
+# clone is recognised too, and nothing but init writes it.
+ROOT_MARK = "# The index is derived from the YAML files; it is safe to delete."
 GITIGNORE = (
-    "# The index is derived from the YAML files; it is safe to delete.\n.pledger/\n"
+    f"{ROOT_MARK}\n.pledger/\n"
     "# The lock where the folder itself cannot be locked, and what a write cut short leaves (docs/format.md).\n"
     ".pledger.lock\n.*.pledger-*.tmp\n"
 )
 
 
 def default_root() -> Path | None:
-    """PLEDGER_ROOT, else ./predictions when it exists."""
+    """PLEDGER_ROOT, else ./predictions when it exists, else the ledger root this folder is in (find_root)."""
     env = os.environ.get(ROOT_ENV)
     if env:
         return Path(env)
     if Path(DEFAULT_ROOT).is_dir():
         return Path(DEFAULT_ROOT)
+    return find_root(Path.cwd())
+
+
+MARK_READ_LIMIT = 64 * 1024  # a .gitignore is small; a device or a huge file is not read to its end
+
+
+def is_ledger_root(folder: Path) -> bool:
+    """Whether folder holds the .gitignore `pledger init` writes (a line of it is ROOT_MARK).
+
+    Only a regular file is read (a FIFO named .gitignore would hang every command), and only its start."""
+    import stat
+
+    path = folder / ".gitignore"
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(MARK_READ_LIMIT)
+    except OSError:
+        return False
+    return ROOT_MARK in head.decode("utf-8", "replace").splitlines()
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest ledger root at or above start (as git finds .git), or None.
+
+    Returned relative to start when it is start or above it: `..` rather than an
+    absolute path, so problems are shown as paths to open from here."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        if is_ledger_root(folder):
+            return Path(os.path.relpath(folder, start))
     return None
 
 
@@ -57,7 +93,8 @@ class Ledger:
             root = default_root()
             if root is None:
                 raise LedgerError(
-                    "no ledger here: pass --root DIR, set PLEDGER_ROOT, or run `pledger init` to make ./predictions"
+                    "no ledger here (no ./predictions, and no ledger root here or in a folder above): pass --root DIR, "
+                    "set PLEDGER_ROOT, or run `pledger init` to make ./predictions"
                 )
         if not os.fspath(root).strip():
             # Path("") is the current folder: never take it for a ledger by accident.
@@ -71,16 +108,25 @@ class Ledger:
 
     @classmethod
     def init(cls, root: str | os.PathLike) -> Ledger:
-        """Create a ledger folder (and its .gitignore for the index). Fine on an existing folder."""
+        """Create a ledger folder: its .gitignore keeps the index out of git and marks the root
+        (is_ledger_root). Fine on an existing folder: the lines of GITIGNORE its .gitignore lacks
+        (all of them, or those an older init did not write) are appended; nothing else is touched."""
+        from ..store.write import write_atomic
+
         path = Path(root)
         if path.exists() and not path.is_dir():
             raise LedgerError(f"{os.fspath(path)!r} exists and is not a directory")
         path.mkdir(parents=True, exist_ok=True)
         gitignore = path / ".gitignore"
         if not os.path.lexists(gitignore):
-            from ..store.write import write_atomic
-
             write_atomic(gitignore, GITIGNORE)
+        elif gitignore.is_file() and not gitignore.is_symlink():
+            old = gitignore.read_bytes()
+            have = set(old.decode("utf-8", "replace").splitlines())
+            missing = [line for line in GITIGNORE.splitlines() if line not in have]
+            if missing:
+                lines = "".join(f"{line}\n" for line in missing).encode()
+                write_atomic(gitignore, old + (b"" if old.endswith(b"\n") or not old else b"\n") + lines)
         return cls(path)  # the index folder is made by the first command that needs it
 
     # -- the index -------------------------------------------------------

@@ -411,8 +411,11 @@ def explain(err: dict, model: type[BaseModel], what: str) -> tuple[str, bool]:
     if kind == "extra_forbidden" and loc[-1] == "<<":
         return "merge keys (`<<: *name`) are not read; write the keys out (an alias of a whole value, `claim: *name`, works)", True
     if kind == "extra_forbidden":
-        allowed = ", ".join(_allowed_keys(model, loc[:-1]))
-        return f"unknown key {str(loc[-1])!r} in {what}; the keys allowed here are: {allowed}", True
+        from ..suggest import did_you_mean
+
+        keys = _allowed_keys(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), keys)
+        return f"unknown key {str(loc[-1])!r} in {what}{hint}; the keys allowed here are: {', '.join(keys)}", True
     if kind == "missing":
         return f"{what} is missing `{loc[-1]}:`", True
     if kind in ("value_error", "assertion_error"):
