@@ -27,7 +27,10 @@ def site(
     fetches. Re-running on an unchanged ledger rewrites nothing; after a change only the
     pages whose bytes changed are written.
 
-    Example: pledger site -o public/
+    \b
+    Examples:
+      pledger site -o public/
+      pledger site -o public/ --title "Casper's track record"
     """
     from ..errors import UsageError
 
