@@ -13,7 +13,7 @@ import sys
 import typer
 
 from . import reading, recording, scoring
-from . import claims, scorecard
+from . import claims, scorecard, site
 from . import transfer
 from . import proof
 from .common import ROOT_HELP, State
@@ -53,6 +53,7 @@ reading.register(app)
 scoring.register(app)
 claims.register(app)
 scorecard.register(app)
+site.register(app)
 transfer.register(app)
 proof.register(app)
 
