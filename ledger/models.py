@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
 
-from .kinds import BINARY_RESULTS, parse_options, parse_quantiles, parse_result
+from .kinds import BINARY_RESULTS, check_unit, parse_options, parse_quantiles, parse_result
 from .probability import Probability, parse_probability
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9._-]*"
@@ -166,7 +166,7 @@ class PredictionIn(_Record):
     options: OptionsInput | None = None
     ordered: bool = False
     quantiles: QuantilesInput | None = None
-    unit: Name | None = None
+    unit: Annotated[str, PlainValidator(check_unit)] | None = None
     closes: Date | None = None
     ref: Ref | None = None  # the source's id for the prediction's own forecast (written by `pledger import`)
 

@@ -233,6 +233,10 @@ def _kind_given(item, raw: dict, doc: yamlio.Document, prefix: tuple, loc: Sourc
             line, col = yamlio.locate(doc.node, prefix + ("ordered",), key=True)
             out.problems.append(_problem(out.path, line, col, "`ordered:` is for a multiple-choice question (one with `options:`)", "kind"))
             return None
+        if item.__class__ is PredictionIn and kind == NUMERIC and item.unit is not None and item.quantiles.dates:
+            line, col = yamlio.locate(doc.node, prefix + ("unit",), key=True)
+            out.problems.append(_problem(out.path, line, col, "a question about dates scores in days: leave out `unit:`", "kind"))
+            return None
         if item.__class__ is PredictionIn and kind != NUMERIC and item.unit is not None:
             line, col = yamlio.locate(doc.node, prefix + ("unit",), key=True)
             out.problems.append(_problem(out.path, line, col, "`unit:` is for a numeric question (one with `quantiles:`)", "kind"))
