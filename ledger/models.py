@@ -162,7 +162,8 @@ class PredictionIn(_Record):
     source: SourceText | None = None
     tests: Ids = Field(default_factory=list)
     note: Text | None = None
-    forecasts: list[InlineForecastIn] = Field(default_factory=list)
+    # Each validated on its own (store.read): one bad forecast leaves out that forecast, not the prediction.
+    forecasts: list[Any] = Field(default_factory=list)
     options: OptionsInput | None = None
     ordered: bool = False
     quantiles: QuantilesInput | None = None

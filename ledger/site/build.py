@@ -100,7 +100,9 @@ def build_site(ledger, out: Path, *, today: dt.date | None = None, title: str | 
     from ..services.defaults import today as default_today
 
     today = today or default_today()
-    options = {"title": title}
+    from .pages import verification_stamp
+
+    options = {"title": title, "git": verification_stamp(ledger)}  # a new commit can change the verdicts
     stamp = fingerprint(ledger, today, options)
     manifest = _read_manifest(out)
     old = manifest.get("files", {})

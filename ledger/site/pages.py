@@ -9,6 +9,7 @@ draws the charts with report.charts, and renders the Jinja2 templates (site.html
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from ..kinds import BINARY, summary
 from ..report import card as cards
@@ -74,6 +75,7 @@ def render_site(ledger, today: dt.date, title: str | None, charts: Charts | None
         files[f"static/{name}"] = (_static(name))
 
     home = collect(ledger, Selection(), "first", today=today)
+    verification = site_verification(ledger)
     with ledger.connect() as conn:
         states = select_predictions(conn, Selection(), today)
         forecasts = every_forecast(conn)
@@ -121,6 +123,8 @@ def render_site(ledger, today: dt.date, title: str | None, charts: Charts | None
             charts.draw(files, f"charts/set-{sid}", [data.levels.to_dict(), heading],
                         lambda d=data, h=heading: calibration_chart(d.levels, h))
             png, svg = f"../charts/set-{sid}.png", f"../charts/set-{sid}.svg"
+        if verification is not None:  # the set's own verdict and late marks (report.on_record)
+            data = replace(data, verification=_of_set(verification, sid))
         files[f"sets/{sid}.html"] = _card_page(data, "Set", common, png, svg)
         r = data.run.report
         set_rows.append((Internal(data.sets.get(sid) or sid, f"sets/{sid}.html"), str(len(data.shown)),
@@ -173,6 +177,35 @@ def _static(name: str) -> str:
     from .build import PACKAGE
 
     return (PACKAGE / "static" / name).read_text(encoding="utf-8")
+
+
+def site_verification(ledger):
+    """The verify report of the whole ledger when its files are committed to git (as the
+    scorecard shows it by default), else None; a repository git cannot read gives None too."""
+    from ..services.verify import committed_to_git, verify
+    from ..store.history import GitError
+
+    try:
+        return verify(ledger) if committed_to_git(ledger) else None
+    except GitError:
+        return None
+
+
+def verification_stamp(ledger) -> str | None:
+    """What the site's verdicts rest on besides the files: the repository's HEAD (None outside git)."""
+    from ..store.history import GitError, find_repository
+
+    try:
+        repo = find_repository(ledger.root)
+    except GitError:
+        return None
+    return None if repo is None else repo.head
+
+
+def _of_set(report, set_id: str):
+    """The verify report narrowed to one set: its verdict and its predictions."""
+    return replace(report, sets=tuple(s for s in report.sets if s.set_id == set_id),
+                   predictions=tuple(p for p in report.predictions if p.set_id == set_id))
 
 
 def _card_page(data, kind_label: str, common: dict, png, svg, table: bool = True) -> str:

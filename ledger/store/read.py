@@ -21,6 +21,7 @@ from ..models import (
     PREDICTIONS_KEY,
     RESULTS_KEY,
     ForecastIn,
+    InlineForecastIn,
     OutcomeHeaderIn,
     RESULTS,
     PredictionIn,
@@ -204,7 +205,10 @@ def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int,
         )
     )
     out.forecasts.append(Forecast(item.id, p, p_typed, by, made, loc, item.note, True, kind, dist, item.ref))
-    for j, f in enumerate(item.forecasts):
+    for j, raw_forecast in enumerate(item.forecasts):
+        f = _validate(InlineForecastIn, raw_forecast, doc, (PREDICTIONS_KEY, i, "forecasts", j), out, "a forecast")
+        if f is None:
+            continue
         fnode = node_at(doc, (PREDICTIONS_KEY, i, "forecasts", j))
         floc = SourceLocation(out.path, fnode[0], fnode[1])
         if f.at is None:
