@@ -65,7 +65,8 @@ class Quantile(NamedTuple):
 def check_label(raw: Any) -> str:
     """An option's label: one line of text, no markup, not a path, not 'annulled'."""
     if isinstance(raw, bool) or raw is None:
-        raise ValueError(f"an option needs a name, got {'nothing' if raw is None else str(raw).lower()}")
+        got = "nothing (null, ~)" if raw is None else f"{str(raw).lower()} (a yes/no value)"
+        raise ValueError(f"an option needs a name, got {got}; put the name in quotes to keep it as text")
     if isinstance(raw, dt.date):
         raw = raw.isoformat()
     elif isinstance(raw, (int, float)):
@@ -76,7 +77,7 @@ def check_label(raw: Any) -> str:
     if not label:
         raise ValueError("an option's name is empty")
     if len(label) > MAX_LABEL_LENGTH:
-        raise ValueError(f"option name {label[:40]!r}... is {len(label)} characters long; keep it under {MAX_LABEL_LENGTH}")
+        raise ValueError(f"option name {label[:40]!r}... is {len(label)} characters long; keep it to {MAX_LABEL_LENGTH}")
     bad = _LABEL_FORBIDDEN.search(label)
     if bad:
         ch = bad.group()
@@ -87,6 +88,24 @@ def check_label(raw: Any) -> str:
     if label.lower() == ANNULLED:
         raise ValueError("'annulled' is not an option: it is how a question that cannot be judged resolves")
     return label
+
+
+MAX_UNIT_LENGTH = 20
+
+
+def check_unit(raw: Any) -> str:
+    """A numeric question's unit: a short line of text (%, USD, people), no markup."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValueError("a unit is short text such as %, USD or people")
+    unit = raw.strip()
+    if len(unit) > MAX_UNIT_LENGTH:
+        raise ValueError(f"unit {unit[:20]!r}... is {len(unit)} characters long; keep it to {MAX_UNIT_LENGTH}")
+    bad = _LABEL_FORBIDDEN.search(unit)
+    if bad and bad.group() != "/":  # km/h is a unit
+        ch = bad.group()
+        what = repr(ch) if ch.isprintable() else f"the control character U+{ord(ch):04X}"
+        raise ValueError(f"unit {unit!r} holds {what}; use letters, digits, spaces and plain punctuation")
+    return unit
 
 
 def parse_options(raw: Any, *, what: str = "options") -> tuple[OptionP, ...]:

@@ -28,6 +28,7 @@ COMMAND_MODULES = {
     "scoring": ("score",),
     "claims": ("claim", "claims-report"),
     "scorecard": ("scorecard",),
+    "site": ("site",),
     "transfer": ("import", "export"),
     "proof": ("verify", "seal"),
 }

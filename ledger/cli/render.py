@@ -52,9 +52,9 @@ def _claim_text(s: PredictionState) -> str:
 def mark(state: PredictionState) -> str:
     if state.outcome is not None:
         result = state.outcome.result
-        if result in MARKS:
+        if result in MARKS and (state.prediction.kind == "binary" or result == "annulled"):
             return MARKS[result]
-        return f"→ {visible(result)}"  # the option that happened (text from the file), or the value
+        return f"→ {visible(result)}"  # the option that happened (even one called yes), or the value
     return MARKS[state.status]
 
 
@@ -275,7 +275,8 @@ def _forecast_history(out, forecasts: list[Forecast]) -> None:
     from .tables import Column, fit_table
 
     title = "Forecasts"
-    columns = [Column("at"), Column("by", text=True, min_width=6, max_width=20), Column("p", "right")]
+    column = "p" if all(f.kind == "binary" for f in forecasts) else "forecast"
+    columns = [Column("at"), Column("by", text=True, min_width=6, max_width=20), Column(column, "right")]
     cells = [lambda f: str(f.at), lambda f: markup(f.by), None]
     if any(f.note for f in forecasts):
         columns.append(Column("note", text=True, min_width=12, comfortable=24))

@@ -49,7 +49,16 @@ def header_lines(run) -> list[str]:
         second += f"; {c['without_forecast']:,} resolved without a forecast under this policy"
     if c.get("after_resolution"):
         second += f"; {_plural(c['after_resolution'], 'forecast')} dated after the resolution excluded"
-    return [first, second]
+    timed = run.reports.get("binary") if run.policy == "time-weighted" else None
+    after_close = timed.rules.get("after_close", 0) if timed is not None else 0
+    if after_close:
+        second += f"; {_plural(after_close, 'forecast')} dated after the question closed excluded (it stood for no day)"
+    lines = [first, second]
+    left_out = [k["label"] for k in run.kinds.values() if k.get("note") and k["resolved"]]
+    if left_out:
+        lines.append(f"The leaderboard ranks forecasters on yes/no questions: the {' and '.join(left_out)} "
+                     "questions are not on it (score them without --by-forecaster).")
+    return lines
 
 
 def gap_reading(g) -> str:
@@ -186,7 +195,8 @@ def rules_line(run) -> str:
         f"policy {r['policy']}",
         f"scored: {who}",
         f"Brier {r['brier_scale']}" + (" (×2, Fatebook/GJ Open)" if r["brier_scale"] == "0-2" else ""),
-        f"log clipped to [{r['eps']:g}, {1 - r['eps']:g}]: {r['clipped']} clipped",
+        f"log clipped to [{r['eps']:g}, {1 - r['eps']:g}]: {r['clipped']} clipped"
+        + (" (yes/no; other kinds say theirs)" if run.reports else ""),
     ]
     if r.get("bins"):
         edges = "lo == hi == the stated p" if r["bins"] == "distinct" else "[lo, hi), last bin closed"
@@ -261,8 +271,11 @@ def render(run, chart: bool = False) -> None:
     for line in header_lines(run):
         out.print(line)
     out.print()
-    if run.n == 0:
-        out.print("Nothing to score: no resolved forecasts match. Resolve predictions with `pledger resolve`.")
+    if run.n == 0 or (run.scored == "everyone" and run.leaderboard is None):
+        if any(k.get("note") and k["resolved"] for k in run.kinds.values()):
+            out.print("Nothing on the leaderboard: it ranks forecasters on resolved yes/no questions, and none match.")
+        else:
+            out.print("Nothing to score: no resolved forecasts match. Resolve predictions with `pledger resolve`.")
         out.print(rules_line(run))
         return
     if run.leaderboard is not None and hasattr(run.leaderboard, "relative_rules"):
@@ -327,6 +340,11 @@ def kind_section(out, report, scale: str) -> None:
 
     title = KIND_TITLES.get(report.kind, report.kind)
     extra = f"; {report.rules['policy_note']}" if report.rules.get("policy_note") else ""
+    units = report.rules.get("units") or []
+    if len(units) == 1:
+        extra += f"; scores in {units[0] or 'the questions’ own unit (none given)'}"
+    elif len(units) > 1:
+        extra += f"; in several units ({', '.join(u or '(none)' for u in units)}), scored apart"
     out.print(f"[bold]{title}[/] (n={report.n}, policy {report.policy}{_esc(extra)})")
     if not report.n:
         out.print("  Nothing resolved to score yet.")
@@ -400,10 +418,12 @@ def over_time_section(out, over, scale: str) -> None:
                 labels.append(label)
         rows_by.append((p, figures))
     keep = [label for label in labels if label.startswith(("Brier (", "Log score (nats)", "Gap", "Expected", "Metaculus", "Coverage"))]
-    headers = ["period", "predictions", "scored", *keep]
-    cells = [[p.label, str(p.run.counts["predictions"]), str(p.run.n), *(f.get(label, DASH) for label in keep)]
+    headers = ["period", "predictions", "yes/no\nscored", *keep]
+    cells = [[p.label, str(p.run.counts["predictions"]), str(_binary_n(p.run)), *(f.get(label, DASH) for label in keep)]
              for p, f in rows_by]
     title = f"Over time, per {over.period} ({_esc(over.rule)})"
+    if any(p.run.reports.get(k) for p in periods for k in ("multiple-choice", "numeric")):
+        title += "; the yes/no figures shown, every kind's in --json"
     table = fit_table(out, [Column(h, "right" if i else "left") for i, h in enumerate(headers)], cells, title=title,
                       title_justify="left", expand=False)
     if table is None:
@@ -416,22 +436,30 @@ def over_time_section(out, over, scale: str) -> None:
     out.print()
 
 
+def _binary_n(run) -> int:
+    report = run.report if run.report is not None else run.reports.get("binary")
+    return 0 if report is None else report.n
+
+
 def time_leaderboard_table(board, out=None):
     from .tables import Column, fit_table
 
     out = out or console()
-    columns = [Column("#", "right"), Column("forecaster", text=True, min_width=8), Column("questions", "right"),
-               Column("coverage", "right"), Column("baseline", "right"), Column("peer", "right"),
-               Column("n with\npeers", "right"), Column(f"Brier\n({board.brier_scale})", "right"),
-               Column("relative\n(others)", "right"), Column("relative\n(all)", "right")]
-    rows = [[str(i), _esc(r.forecaster), str(r.n), _num(r.coverage, ".2f"), _signed(r.baseline, ".1f"),
-             _signed(r.peer, ".1f"), str(r.n_with_peers), _num(r.brier, ".4f"), _signed(r.relative_brier_others, ".4f"),
-             _signed(r.relative_brier_all, ".4f")] for i, r in enumerate(board.rows, 1)]
+    headers = ["#", "forecaster", "questions", "coverage", "baseline", "peer", "n with\npeers",
+               f"Brier\n({board.brier_scale})", "log\n(nats)", "relative\n(others)", "relative\n(all)"]
+    columns = [Column(h, text=True, min_width=8) if h == "forecaster" else Column(h, "right") for h in headers]
+    rows, rank = [], 0
+    for r in board.rows:
+        rank += r.ranked
+        rows.append([str(rank) if r.ranked else DASH, _esc(r.forecaster), str(r.n), _num(r.coverage, ".2f"),
+                     _signed(r.baseline, ".1f"), _signed(r.peer, ".1f"), str(r.n_with_peers), _num(r.brier, ".4f"),
+                     _num(r.log, ".4f"), _signed(r.relative_brier_others, ".4f"), _signed(r.relative_brier_all, ".4f")])
     title = (f"Leaderboard over time: {_plural(board.n_forecasters, 'forecaster')}, "
-             f"{_plural(board.n_questions, 'question')} (ranked by {board.sort})")
+             f"{_plural(board.n_questions, 'question')} (ranked by {board.sort}; — : unranked)")
     table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
     if table is None:
         from rich.console import Group
 
-        return Group(title, *("  ".join(r) for r in rows))
+        head = "  ".join(h.replace("\n", " ") for h in headers)
+        return Group(title, head, *("  ".join(r) for r in rows))
     return table

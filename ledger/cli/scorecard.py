@@ -21,6 +21,11 @@ FLAVOR_HELP = (
     "github (GFM tables, emoji marks, notes in the table), lesswrong (notes as footnotes; give the chart a URL "
     "with --image-base), plain (CommonMark only: lists instead of tables, words instead of emoji)."
 )
+STYLE_HELP = (
+    "table (one row per prediction, in published order) or acx (grouped by confidence level, 'x of y right' per "
+    "level, misses struck through, as the yearly prediction posts)."
+)
+PROBABILITIES_HELP = "percent (every probability as a percentage) or as-typed (as each was written: 0.8, 70%, 3:1)."
 CHART_SUFFIX = "-calibration"
 STDOUT_STEM = "scorecard"
 
@@ -49,6 +54,8 @@ def scorecard(
     seed: SeedOpt = 0,
     title: Annotated[Optional[str], typer.Option("--title", help="The post's title (default: the set's title, or the selection).")] = None,
     flavor: Annotated[str, typer.Option("--flavor", help=FLAVOR_HELP, metavar="github|lesswrong|plain")] = "github",
+    style: Annotated[str, typer.Option("--style", help=STYLE_HELP, metavar="table|acx")] = "table",
+    probabilities: Annotated[str, typer.Option("--probabilities", help=PROBABILITIES_HELP, metavar="percent|as-typed")] = "percent",
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg); '-': stdout, no chart.", metavar="FILE")] = None,
     chart_dir: Annotated[Optional[str], typer.Option("--chart-dir", help="Write the chart files here (without -o: the only way to get a chart).", metavar="DIR")] = None,
     image_base: Annotated[Optional[str], typer.Option("--image-base", help="Link the chart as URL/FILE-calibration.png (where you upload it) instead of by relative path.", metavar="URL")] = None,
@@ -76,12 +83,17 @@ def scorecard(
     """
     from ..errors import UsageError
     from ..report.escape import safe_url
-    from ..report.scorecard import FLAVORS, PARTS, Options
+    from ..report.scorecard import FLAVORS, PARTS, PROBABILITIES, STYLES, Options
 
     check_options(policy, brier, eps, bootstrap, seed=seed)
     bin_spec = parse_bins(bins)
     if flavor not in FLAVORS:
         raise UsageError(f"--flavor must be one of {', '.join(FLAVORS)}, not {flavor!r}", "--flavor")
+    if style not in STYLES:
+        raise UsageError(f"--style must be one of {', '.join(STYLES)}, not {style!r}", "--style")
+    if probabilities not in PROBABILITIES:
+        raise UsageError(f"--probabilities must be one of {', '.join(PROBABILITIES)}, not {probabilities!r}",
+                         "--probabilities")
     if title is not None and (not title.strip() or "\n" in title or "\r" in title):
         raise UsageError("--title must be one non-empty line", "--title")
     if title is not None:
@@ -133,20 +145,22 @@ def scorecard(
     charts = None
     files: dict[Path, bytes] = {}
     png_link = svg_link = None
-    if chart_wanted and data.run.n and data.run.report is not None:
+    if chart_wanted and data.levels is not None:
+        from ..report.card import default_title
         from ..report.charts import calibration_chart
 
         stem = (out_path.stem if out_path is not None else STDOUT_STEM) + CHART_SUFFIX
         folder = Path(chart_dir) if chart_dir is not None else out_path.parent
-        charts = calibration_chart(data.run.report.calibration, f"Calibration (n={data.run.report.calibration.n})")
+        heading = (title or default_title(data)).removeprefix("Scorecard: ")
+        charts = calibration_chart(data.levels, heading)
         files[folder / f"{stem}.png"] = charts.png
         files[folder / f"{stem}.svg"] = charts.svg
         png_link, svg_link = (_link(folder / f"{stem}{ext}", out_path, image_base) for ext in (".png", ".svg"))
 
-    command = _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, output, chart_dir,
-                       image_base, scored_on, dropped, verify, repo_url)
+    command = _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, style, probabilities,
+                       output, chart_dir, image_base, scored_on, dropped, verify, repo_url)
     options = Options(title=title, flavor=flavor, parts=parts, chart_png=png_link, chart_svg=svg_link,
-                      date=scored_on, command=command, repo_url=repo_url)
+                      date=scored_on, command=command, style=style, probabilities=probabilities, repo_url=repo_url)
     markdown = render(data, options)
 
     from ..store.write import write_files_atomically
@@ -154,7 +168,7 @@ def scorecard(
     if out_path is None:
         write_files_atomically(files)
         write_stdout(markdown)
-        drawable = data.run.n and data.run.report is not None and "chart" in parts and "calibration" in parts
+        drawable = data.levels is not None and "chart" in parts and "calibration" in parts
         if is_stdio(output) and chart_dir is None and drawable:
             typer.echo("note: -o -: the markdown went to standard output and no chart was drawn; "
                        "pass --chart-dir DIR to write one (linked from the markdown)", err=True)
@@ -202,13 +216,25 @@ def _link(path: Path, markdown: Path | None, image_base: str | None) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
 
 
-def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, output, chart_dir,
-             image_base, scored_on, dropped, verify=None, repo_url=None) -> str:
-    """The command that reproduces this file: the options as they took effect (dates resolved)."""
+def shown_path(path: str) -> str:
+    """A path for a printed command: as given when relative, else relative to the current folder
+    (a post never carries the writer's absolute paths)."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows): the name alone
+        return os.path.basename(path) or path
+
+
+def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, style, probabilities, output,
+             chart_dir, image_base, scored_on, dropped, verify=None, repo_url=None) -> str:
+    """The command that reproduces this file: the options as they took effect (dates resolved),
+    paths as given or relative to the current folder."""
     args = ["pledger"]
     root = getattr(ctx.obj, "root", None)
     if root:
-        args += ["--root", root]
+        args += ["--root", shown_path(root)]
     args.append("scorecard")
     s = selection
     for flag, value in (("--set", s.set_id), ("--by", s.by), ("--about", s.about),
@@ -219,8 +245,11 @@ def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, f
         args += ["--tag", t]
     for flag, value, default in (("--policy", policy, "first"), ("--brier", brier, "0-1"), ("--eps", eps, None),
                                  ("--bins", bins, None), ("--bootstrap", bootstrap, None), ("--seed", seed, 0),
-                                 ("--title", title, None), ("--flavor", flavor, "github"), ("-o", output, None),
-                                 ("--chart-dir", chart_dir, None), ("--image-base", image_base, None),
+                                 ("--title", title, None), ("--flavor", flavor, "github"), ("--style", style, "table"),
+                                 ("--probabilities", probabilities, "percent"),
+                                 ("-o", output and shown_path(output), None),
+                                 ("--chart-dir", chart_dir and shown_path(chart_dir), None),
+                                 ("--image-base", image_base, None),
                                  ("--date", scored_on and scored_on.isoformat(), None)):
         if value is not None and value != default:
             args += [flag, str(value)]

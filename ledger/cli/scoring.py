@@ -57,6 +57,9 @@ def score(
     check_options(policy, brier, eps, bootstrap, by_forecaster, seed=seed, policies=POLICIES)
     if over_time is not None and over_time not in ("month", "quarter", "year"):
         raise UsageError(f"--over-time must be month, quarter or year, not {over_time!r}", "--over-time")
+    if over_time is not None and by_forecaster:
+        raise UsageError("--over-time scores one forecaster (or each prediction's author) per period; "
+                         "it does not combine with --by-forecaster", "--over-time")
     bin_spec = parse_bins(bins)
     selection = build_selection(set_id, by, tag, about, since, until)
 

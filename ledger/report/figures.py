@@ -54,7 +54,7 @@ def rule_rows(rule: Rule, result, scale: str, boot=None) -> list[FigureRow]:
             if iv is not None and iv.lo is not None:
                 interval = f"{iv.lo:.4f}–{iv.hi:.4f}"
                 if int(n or 0) < FEW or iv.lo == iv.hi:
-                    interval += f" (from {int(n or 0)} forecasts: not to be relied on)"
+                    interval += f" (from {int(n or 0)} forecast{'' if int(n or 0) == 1 else 's'}: not to be relied on)"
         note = fig.note
         if fig.flag is not None:
             count = figure_value(result, fig.flag[0])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .. import yamlio
 from ..errors import UsageError
 from ..index.sql import as_date, as_db
-from ..kinds import CHOICE, NUMERIC, dist_from_json
+from ..kinds import CHOICE, NUMERIC, check_unit, dist_from_json
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY, check_slug, source_text
 from ..store.write import insert_items
 from .defaults import default_by, today
@@ -66,6 +66,13 @@ def add_prediction(
         raise UsageError("--ordered is for a multiple-choice question (one with --option)", "--ordered")
     if unit is not None and given.kind != NUMERIC:
         raise UsageError("--unit is for a numeric question (one with --quantile or --interval)", "--unit")
+    if unit is not None:
+        if given.dates:
+            raise UsageError("--unit: a question about dates scores in days; leave --unit out", "--unit")
+        try:
+            unit = check_unit(unit)
+        except ValueError as exc:
+            raise UsageError(f"--unit: {exc}", "--unit") from None
     for value, arg in ((id, "--id"), (set_id, "--set")):
         if value is not None:
             _slug(value, arg)
@@ -190,19 +197,20 @@ class Question:
     kind: str
     options: tuple[str, ...]
     dates: bool
+    unit: str | None = None
 
 
 def question_of(conn, prediction_id: str) -> Question | None:
     """The prediction with that id (the first copy of an ambiguous one), or None."""
     rows = as_db(conn).rows(
-        "SELECT p.made, p.kind, p.dist, p.dates FROM predictions p WHERE p.id = :id ORDER BY p.file, p.line LIMIT 1",
+        "SELECT p.made, p.kind, p.dist, p.dates, p.unit FROM predictions p WHERE p.id = :id ORDER BY p.file, p.line LIMIT 1",
         {"id": prediction_id},
     )
     if not rows:
         return None
-    made, kind, dist, dates = rows[0]
+    made, kind, dist, dates, unit = rows[0]
     options = tuple(o.label for o in dist_from_json(kind, json.loads(dist))) if kind == CHOICE else ()
-    return Question(prediction_id, as_date(made), kind, options, bool(dates))
+    return Question(prediction_id, as_date(made), kind, options, bool(dates), unit)
 
 
 def _known_claims(db, claim_ids) -> None:

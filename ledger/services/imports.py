@@ -221,6 +221,40 @@ def _same_result(ours: object, theirs: str) -> bool:
     return a.result.casefold() == b.result.casefold()
 
 
+def misfit(item: ImportedItem) -> str | None:
+    """Why a multiple-choice or numeric item's later forecasts or outcomes do not fit its question
+    (its first forecast), as the ledger would judge them; None when they fit (and for yes/no)."""
+    from ..kinds import ANNULLED, CHOICE, NUMERIC, match_option, parse_options, parse_quantiles, parse_quantity
+    from ..store.read import options_mismatch
+
+    if not item.forecasts or not item.forecasts[0].fields or item.kind not in (CHOICE, NUMERIC):
+        return None
+    if item.kind == CHOICE:
+        options = tuple(o.label for o in parse_options(item.forecasts[0].fields["options"]))
+        for f in item.forecasts[1:]:
+            if not f.fields or "options" not in f.fields:
+                return f"a forecast of {f.at} gives no options for this multiple-choice question"
+            why = options_mismatch(options, tuple(o.label for o in parse_options(f.fields["options"])))
+            if why:
+                return f"the forecast of {f.at}: {why}"
+        for o in item.outcomes:
+            if o.result != ANNULLED and match_option(options, o.result) is None:
+                return f"the outcome {o.result!r} is not one of the options ({', '.join(options)}) or annulled"
+        return None
+    dates = parse_quantiles(item.forecasts[0].fields["quantiles"]).dates
+    for f in item.forecasts[1:]:
+        if not f.fields or "quantiles" not in f.fields or parse_quantiles(f.fields["quantiles"]).dates != dates:
+            return f"the forecast of {f.at} does not give quantiles of {'dates' if dates else 'numbers'}"
+    for o in item.outcomes:
+        if o.result == ANNULLED:
+            continue
+        try:
+            parse_quantity(o.result, dates=dates)
+        except ValueError as exc:
+            return f"the outcome {o.result!r}: {exc}"
+    return None
+
+
 def _value_key(p: float | str | None):
     """A forecast's value as compared: p rounded, or another kind's options or quantiles (_dist_key)."""
     return round(p, 9) if isinstance(p, float) else p
@@ -264,6 +298,10 @@ class _Plan:
         # Other kinds are written when the importer gives them in the ledger's terms (its own exports).
         if item.kind in UNSUPPORTED_KINDS and not (item.forecasts and all(f.fields for f in item.forecasts)):
             report.skipped.append(Note(item.row, UNSUPPORTED_KINDS[item.kind], item.id))
+            return
+        why = misfit(item)
+        if why is not None:  # checked here, so a row that does not fit is rejected alone, not the whole import
+            report.rejected.append(Note(item.row, why, item.id))
             return
         places = self.state.ambiguous.get(item.id)
         if places:  # which of the copies would its forecasts and outcomes be for?

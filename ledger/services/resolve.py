@@ -123,6 +123,8 @@ def result_as_written(question: Question, result: str) -> Any:
             raise UsageError(f"{result!r} is not an option of {question.id!r}; its options are "
                              f"{', '.join(question.options)} (or annulled)", "RESULT")
         return label
+    if question.unit and result.endswith(question.unit) and result[: -len(question.unit)].strip():
+        result = result[: -len(question.unit)].strip()  # `2.4%` on a question in %: the value is 2.4
     try:
         value, typed, _ = parse_quantity(result, dates=question.dates)
     except ValueError as exc:

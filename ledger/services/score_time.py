@@ -68,8 +68,12 @@ def _time_weighted(db: Db, selection: Selection, settings: Settings) -> _Timed:
     H = np.array([q[2] for q in ordered], dtype=np.int64)
     last = np.array([q[3] for q in ordered], dtype=np.int64)
     o = np.array([q[4] for q in ordered], dtype=np.float64)
-    after_close = int(np.count_nonzero(day > last[qcode])) if qcode.size else 0
-    tw = time_weighted(qcode, fcode, day, everyone.p, H, last, o, scale=settings.brier_scale, eps=settings.eps)
+    # A forecast after the horizon's last day (the question had closed) stood for no day: left out and counted.
+    late = day > last[qcode] if qcode.size else np.zeros(0, dtype=bool)
+    after_close = int(np.count_nonzero(late))
+    keep = ~late
+    tw = time_weighted(qcode[keep], fcode[keep], day[keep], everyone.p[keep], H, last, o, scale=settings.brier_scale,
+                       eps=settings.eps)
     authors = [q[5] for q in ordered]
     return _Timed(tw, [names[c] for c in tw.pairs[:, 1].tolist()], [authors[c] for c in tw.pairs[:, 0].tolist()],
                   after_close)

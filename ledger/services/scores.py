@@ -360,6 +360,8 @@ def score(
                          "or time-weighted")
     if over_time is not None:
         score_time.check_period(over_time)
+        if by_forecaster:
+            raise ValueError("the scores over time are one forecaster's (or the authors'): leave out by_forecaster")
     min_n = MIN_N if min_n is None else int(min_n)
     if min_n < 1:
         raise ValueError(f"min_n must be at least 1, got {min_n}")
@@ -429,9 +431,13 @@ def score(
                          leaderboard_sort=None, horizon=score_time.HORIZON_RULE)
     if others or timed:
         counts = _all_counts(counts, by_kind, reports, table)
-        kinds = {kind: {"label": KIND_LABELS[kind], **c,
-                        "scored_with": _applied(kind, policy, report if kind == BINARY and not timed else reports.get(kind))}
-                 for kind, c in by_kind.items()}
+        kinds = {}
+        for kind, c in by_kind.items():
+            shown = board if by_forecaster else (report if kind == BINARY and not timed else reports.get(kind))
+            entry = {"label": KIND_LABELS[kind], **c, "scored_with": _applied(kind, policy, shown)}
+            if by_forecaster and kind != BINARY:
+                entry["note"] = "not on the leaderboard, which ranks forecasters on yes/no questions"
+            kinds[kind] = entry
     else:
         kinds = {}
     periods = None
@@ -454,13 +460,15 @@ def score(
 
 
 def _applied(kind: str, policy: str, report) -> list[str]:
-    """The registry rules that scored this kind under policy (none when nothing was scored)."""
+    """The registry rules that scored this kind (under the report's own policy: other kinds
+    are scored under `last` when the run is time-weighted); ["leaderboard"] for a leaderboard."""
     from ..scoring.registry import rules_for
 
     if report is None:
         return []
-    results = getattr(report, "results", {})
-    return [r.name for r in rules_for(kind, policy) if r.name in results]
+    if not hasattr(report, "results"):  # a leaderboard: yes/no questions only
+        return ["leaderboard"] if kind == BINARY else []
+    return [r.name for r in rules_for(kind, getattr(report, "policy", policy)) if r.name in report.results]
 
 
 def _all_counts(binary: dict[str, int], by_kind: dict[str, dict[str, int]], reports: dict[str, Any],
