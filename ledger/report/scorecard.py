@@ -28,6 +28,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
+from ..gcpause import gc_paused
 from . import card as cards
 from .card import DASH, PROBABILITIES, STYLES, Image, Items, Link, Mark, Note, Para, Section, Styled, Table
 from .escape import code_span, relative_link, safe_url, text
@@ -96,13 +97,19 @@ def collect(ledger, selection=None, policy: str = "first", *, brier_scale: str =
     run -- the ScoreRun of this selection and these options when the caller has it already.
     Raises ValueError for arguments the scoring engine refuses (as services.scores.score).
     """
+    from ..services.select import Selection
+
+    with gc_paused():  # a row per prediction, no cycles (ledger.gcpause)
+        return _collect(ledger, selection or Selection(), policy, brier_scale, eps, bins, bootstrap, seed, parts,
+                        today, run)
+
+
+def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed, parts, today, run) -> ScorecardData:
     from ..services.defaults import today as default_today
     from ..services.published import forecaster_count, set_titles, shown_predictions
     from ..services.scores import score
-    from ..services.select import Selection
     from ..version import __version__
 
-    selection = selection or Selection()
     with ledger.reader() as db:
         if run is None:
             run = score(db, selection, policy, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=bootstrap,
@@ -187,7 +194,8 @@ def render(data: ScorecardData, options: Options = Options()) -> str:
         raise ValueError(f"probabilities must be one of {', '.join(PROBABILITIES)}, got {options.probabilities!r}")
     if "chart" not in options.parts:
         options = replace(options, chart_png=None, chart_svg=None)
-    return Markdown(options.flavor).card(cards.build(data, options))
+    with gc_paused():
+        return Markdown(options.flavor).card(cards.build(data, options))
 
 
 class Markdown:
