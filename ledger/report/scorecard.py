@@ -106,30 +106,31 @@ def collect(ledger, selection=None, policy: str = "first", *, brier_scale: str =
 
 def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed, parts, today, run) -> ScorecardData:
     from ..services.defaults import today as default_today
-    from ..services.published import forecaster_count, set_titles, shown_predictions
-    from ..services.scores import score
+    from ..services.published import set_titles, several_forecasters, shown_predictions
+    from ..services.scores import score, selected_from
     from ..version import __version__
 
+    claims = ()
     with ledger.reader() as db:
+        shown = tuple(shown_predictions(db, selection, today or default_today()))
+        # The table's query gives the scores their predictions too (a status filter reads its own).
+        selected = selected_from(shown) if not selection.status else None
         if run is None:
             run = score(db, selection, policy, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=bootstrap,
-                        seed=seed)
-        shown = tuple(shown_predictions(db, selection, today or default_today()))
+                        seed=seed, selected=selected)
         set_ids = {s.set_id for s in shown if s.set_id}
         titles = {k: v for k, v in set_titles(db).items() if k in set_ids}
         board = None
-        if "forecasters" in parts and policy in ("first", "last") and run.n and forecaster_count(db, selection) > 1:
+        if "forecasters" in parts and policy in ("first", "last") and run.n and several_forecasters(db):
             candidate = score(db, selection, policy, by_forecaster=True, brier_scale=brier_scale, eps=eps, bins=bins,
-                              bootstrap=0, seed=seed)
+                              bootstrap=0, seed=seed, selected=selected)
             if candidate.leaderboard is not None and candidate.leaderboard.n_forecasters > 1:
-                board = candidate
-    claims = ()
-    claim_ids = tuple(dict.fromkeys(c for s in shown for c in s.tests))
-    if claim_ids and "claims" in parts:
-        from ..services.claims import ClaimFilter, claim_states
+                board = replace(candidate, table=None)  # the section shows the leaderboard, not its forecasts
+        claim_ids = tuple(dict.fromkeys(c for s in shown for c in s.tests))
+        if claim_ids and "claims" in parts:
+            from ..services.claims import ClaimFilter, claim_states
 
-        with ledger.connect() as conn:
-            claims = tuple(claim_states(conn, ClaimFilter(), ids=claim_ids))
+            claims = tuple(claim_states(db, ClaimFilter(), ids=claim_ids))
     tag_rows = tag_figures(run, shown, selection, brier_scale) if "tags" in parts else ()
     return ScorecardData(selection, policy, shown, titles, run, confidence_levels(run), tag_rows, board, claims,
                          __version__)

@@ -41,6 +41,7 @@ class Shown(NamedTuple):
     code: int  # index.derive's outcome code
     note: str | None
     evidence: tuple[Evidence, ...]
+    resolved_on: str | dt.date | None = None  # the first resolution's date, as the index gives it (services.scores)
 
     @property
     def status(self) -> str:
@@ -56,7 +57,7 @@ class Shown(NamedTuple):
 
 _SQL = (
     'SELECT p.id, p.claim, p.p, p.p_typed, p."by", p.made, p.position, p.set_id, p.about, p.tags, p.tests, p.kind, p.dist, '
-    "p.unit, p.result, p.outcome, o.note, o.evidence FROM predictions p "
+    "p.unit, p.result, p.outcome, o.note, o.evidence, p.resolved_on FROM predictions p "
     "LEFT OUTER JOIN outcomes o ON o.rowid = p.outcome_entry WHERE {where} ORDER BY " + PREDICTION_ORDER_SQL
 )
 
@@ -74,7 +75,7 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
     days: dict = {}  # a ledger has few distinct dates: each parsed once
     new = tuple.__new__  # the NamedTuple's fields without its slower constructor (a row per prediction)
     for (pid, claim, p, typed, by, made, position, set_id, about, tags, tests, kind, dist, unit, result, code, note,
-         evidence) in db.rows(_SQL.format(where=where), params):
+         evidence, resolved_on) in db.rows(_SQL.format(where=where), params):
         day = days.get(made)
         if day is None:
             day = days[made] = as_date(made)
@@ -82,7 +83,7 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
             pid, claim, p, typed, by, day, position, set_id, about, _tuple(tags), _tuple(tests), kind,
             _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
             None if code == PENDING else result, code, note,
-            tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (),
+            tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (), resolved_on,
         )))
     return out
 
@@ -93,6 +94,12 @@ def set_titles(conn) -> dict[str, str | None]:
     for sid, title in as_db(conn).rows("SELECT s.id, s.title FROM sets s ORDER BY s.file, s.line"):
         titles.setdefault(sid, title)
     return titles
+
+
+def several_forecasters(conn) -> bool:
+    """Whether the ledger's forecasts carry more than one spelling of a forecaster's name: a
+    leaderboard needs two forecasters (an upper bound, read from the start of an index)."""
+    return len(as_db(conn).rows('SELECT DISTINCT f."by" FROM forecasts f LIMIT 2')) > 1
 
 
 def forecaster_count(conn, selection: Selection) -> int:

@@ -178,14 +178,57 @@ def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.n
     return np.array(rows, dtype=dtype) if rows else np.empty(0, dtype=dtype)
 
 
-def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BINARY) -> np.ndarray:
+#: Per selected prediction, the columns the scores read (_predictions).
+PREDICTION_DTYPE = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i8"), ("on", "O")]
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Selected:
+    """The selection's predictions per kind, in ledger order, with the columns the scores read:
+    id, author, published p (NaN for the other kinds), outcome code (index.derive's) and the first
+    resolution's date. A report that lists the predictions reads them in its own query
+    (services.published.shown_predictions) and hands them to score() through this: one query
+    for the table and the scores. Build it with selected_from()."""
+
+    by_kind: dict[str, np.ndarray]
+
+    def of(self, kind: str) -> np.ndarray:
+        return self.by_kind.get(kind, np.empty(0, dtype=PREDICTION_DTYPE))
+
+
+def selected_from(rows) -> Selected:
+    """Selected from prediction rows in ledger order (each with id, by, p, code, resolved_on and kind,
+    as services.published.Shown), read with the selection the scores are given."""
+    groups: dict[str, list] = {}
+    for r in rows:
+        group = groups.get(r.kind)
+        if group is None:
+            group = groups[r.kind] = []
+        group.append(r)
+    by_kind = {}
+    for kind, group in groups.items():
+        a = np.empty(len(group), dtype=PREDICTION_DTYPE)
+        a["id"] = [r.id for r in group]
+        a["by"] = [r.by for r in group]
+        a["p"] = [r.p for r in group] if kind == BINARY else np.nan  # p is NULL only for other kinds
+        a["code"] = [r.code for r in group]
+        a["on"] = [r.resolved_on for r in group]
+        by_kind[kind] = a
+    return Selected(by_kind)
+
+
+def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BINARY,
+                 selected: Selected | None = None) -> np.ndarray:
     """Per selected prediction of `kind`, in ledger order: id, author, published p,
-    outcome code (index.derive's) and, if wanted, the first resolution's date."""
+    outcome code (index.derive's) and, if wanted, the first resolution's date
+    (all of them, read already, when `selected` is given)."""
+    if selected is not None:
+        return selected.of(kind)
     cols = 'p.id, p."by", p.p, p.outcome'
-    dtype = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i8")]
+    dtype = PREDICTION_DTYPE[:4]
     if want_dates:
         cols += ", p.resolved_on"
-        dtype.append(("on", "O"))
+        dtype = PREDICTION_DTYPE
     where, params = where_sql(selection, db)
     params["kind"] = kind
     sql = f"SELECT {cols} FROM predictions p WHERE {where} AND p.kind = :kind ORDER BY {PREDICTION_ORDER_SQL}"
@@ -195,10 +238,17 @@ def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BIN
     return np.array([(r[0], r[1], np.nan, *r[3:]) for r in rows], dtype=dtype) if rows else np.empty(0, dtype=dtype)
 
 
-def kind_counts(db: Db, selection: Selection) -> dict[str, dict[str, int]]:
+def kind_counts(db: Db, selection: Selection, selected: Selected | None = None) -> dict[str, dict[str, int]]:
     """Per kind the selection holds: predictions, resolved (scorable), annulled, pending."""
-    where, params = where_sql(selection, db)
     out: dict[str, dict[str, int]] = {}
+    if selected is not None:
+        for kind, rows in selected.by_kind.items():
+            code = rows["code"]
+            out[kind] = {"predictions": int(code.shape[0]), "resolved": int(np.count_nonzero(code >= 0)),
+                         "annulled": int(np.count_nonzero(code == ANNULLED_CODE)),
+                         "pending": int(np.count_nonzero(code == PENDING))}
+        return {k: out[k] for k in KINDS if k in out and out[k]["predictions"]}
+    where, params = where_sql(selection, db)
     for kind, total, resolved, annulled, pending in db.rows(
         f"SELECT p.kind, count(*), sum(CASE WHEN p.outcome >= 0 THEN 1 ELSE 0 END), "
         f"sum(CASE WHEN p.outcome = {ANNULLED_CODE} THEN 1 ELSE 0 END), "
@@ -211,26 +261,27 @@ def kind_counts(db: Db, selection: Selection) -> dict[str, dict[str, int]]:
 
 
 def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy: str = "first", *,
-                     everyone: bool = False) -> ForecastTable:
+                     everyone: bool = False, selected: Selected | None = None) -> ForecastTable:
     """The yes/no forecasts to score for `selection` under `policy`, as numpy arrays.
 
     conn_or_ledger -- a connection on the index (sqlite3 or SQLAlchemy), or a
                       Ledger (read warm when its index is current, else refreshed first)
     everyone       -- every forecaster's forecasts (for a leaderboard); otherwise
                       the authors', or Selection.by's when it is set
+    selected       -- the selection's predictions, read already (Selected)
     Under time-weighted: every forecast that counts (scored by scoring.timeweighted).
     Raises ValueError for an unknown policy.
     """
     check_policy(policy)
     if isinstance(conn_or_ledger, Ledger):
         with conn_or_ledger.reader() as db:
-            return select_forecasts(db, selection, policy, everyone=everyone)
+            return select_forecasts(db, selection, policy, everyone=everyone, selected=selected)
     db = as_db(conn_or_ledger)
     name = None if everyone else selection.by
     scored = "everyone" if everyone else ("forecaster" if name else "authors")
 
     shortcut = scored == "authors" and policy == "first"
-    rows = _predictions(db, selection, want_dates=not shortcut)
+    rows = _predictions(db, selection, want_dates=not shortcut, selected=selected)
     code = rows["code"]
     resolved_mask = (code == YES) | (code == NO)
     counts = dict(
@@ -325,6 +376,7 @@ def score(
     seed: int = 0,
     over_time: str | None = None,
     min_n: int | None = None,
+    selected: Selected | None = None,
 ) -> ScoreRun:
     """Select the forecasts and score them.
 
@@ -339,12 +391,14 @@ def score(
                      (services.score_time.over_time)
     min_n         -- the leaderboard ranks only forecasters with at least this many
                      forecasts on shared questions (default scoring.relative.MIN_N)
+    selected      -- the selection's predictions when the caller has read them (Selected)
     Raises ValueError for a bad policy, scale, eps, bins, bootstrap or period.
     """
     if isinstance(ledger, Ledger):
         with ledger.reader() as db:
             return score(db, selection, policy, by_forecaster=by_forecaster, brier_scale=brier_scale, eps=eps,
-                         bins=bins, bootstrap=bootstrap, seed=seed, over_time=over_time, min_n=min_n)
+                         bins=bins, bootstrap=bootstrap, seed=seed, over_time=over_time, min_n=min_n,
+                         selected=selected)
     from ..scoring import DEFAULT_EPS, leaderboard, score_forecasts
     from ..scoring.relative import MIN_N
     from ..scoring._common import check_eps
@@ -367,7 +421,7 @@ def score(
         raise ValueError(f"min_n must be at least 1, got {min_n}")
 
     timed = policy == "time-weighted"
-    table = select_forecasts(db, selection, policy, everyone=by_forecaster)
+    table = select_forecasts(db, selection, policy, everyone=by_forecaster, selected=selected)
     scored_rule = SCORED_RULES[table.scored].format(name=table.name)
     rules: dict[str, Any] = {
         "policy": policy,
@@ -381,14 +435,15 @@ def score(
     }
     settings = score_kinds.settings(brier_scale, eps, bins)
     counts = table.counts()
-    by_kind = kind_counts(db, selection)
+    by_kind = kind_counts(db, selection, selected)
     others = [k for k in by_kind if k != BINARY]
     reports: dict[str, Any] = {}
     if timed:
         reports[BINARY] = score_time.time_report(db, selection, table, settings)
     if not by_forecaster:
         for kind in others:
-            reports[kind] = score_kinds.kind_report(db, selection, policy, table.scored, table.name, kind, settings)
+            reports[kind] = score_kinds.kind_report(db, selection, policy, table.scored, table.name, kind, settings,
+                                                    selected)
     report = board = None
     if by_forecaster:
         board = None
