@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 from ..gcpause import gc_paused
 from . import card as cards
 from .card import DASH, PROBABILITIES, STYLES, Image, Items, Link, Mark, Note, Para, Section, Styled, Table
-from .escape import code_span, relative_link, safe_url, text
+from .escape import code_span, inert, relative_link, safe_url, text
 
 FLAVORS = ("github", "lesswrong", "plain")
 PARTS = ("table", "scores", "calibration", "chart", "tags", "forecasters", "claims")
@@ -250,6 +250,17 @@ class Markdown:
             return "" if self.flavor == "plain" else f"{piece.text} "
         return inner  # num: a figure
 
+    def cell(self, piece) -> str:
+        """inline() for a table cell, with the common cells first (a row per prediction)."""
+        kind = type(piece)
+        if kind is str and inert(piece):
+            return piece
+        if kind is Styled and piece.style == "num" and type(piece.text) is str:
+            return piece.text
+        if kind is Mark and piece.key != "value":
+            return WORDS[piece.key] if self.flavor == "plain" else MARKS[piece.key]
+        return self.inline(piece)
+
     # -- blocks ---------------------------------------------------------------
 
     def line(self, value: str) -> None:
@@ -299,7 +310,7 @@ class Markdown:
 
     def table(self, t: Table) -> None:
         """A GFM pipe table; in the plain flavour a list, one item per row (CommonMark has no tables)."""
-        rows = [[self.inline(cell) for cell in row] for row in t.rows]
+        rows = [[self.cell(cell) for cell in row] for row in t.rows]
         if self.flavor == "plain":
             for row in rows:
                 # Cells that do not apply ("—") are left out, but an undefined

@@ -84,6 +84,16 @@ def _codes(values: Any, name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     arr = np.asarray(values)
     if arr.ndim != 1 or arr.shape[0] != n:
         raise ValueError(f"{name} must be one-dimensional with the same length as p ({n})")
+    if arr.dtype.kind in "UO" and n:
+        # Names: a few distinct values in a million forecasts. Codes by hashing, then the distinct
+        # values sorted: np.unique's result without sorting every string.
+        first: dict = {}
+        seen = np.fromiter((first.setdefault(v, len(first)) for v in arr.tolist()), dtype=np.intp, count=n)
+        distinct = list(first)
+        order = sorted(range(len(distinct)), key=distinct.__getitem__)
+        rank = np.empty(len(distinct), dtype=np.intp)
+        rank[order] = np.arange(len(distinct))
+        return np.array([distinct[i] for i in order], dtype=arr.dtype), rank[seen]
     uniques, inverse = np.unique(arr, return_inverse=True)
     return uniques, inverse.reshape(-1)
 

@@ -133,4 +133,8 @@ def forecaster_codes(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarra
 def days(values) -> np.ndarray:
     """Dates (ISO text or date objects; None for none) as datetime64[D]; None is the far future."""
     values = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    return np.array([dt.date.max if v is None else v for v in values], dtype="datetime64[D]")
+    # A ledger has few distinct dates: each converted once, then looked up by its code.
+    first: dict = {}
+    codes = np.fromiter((first.setdefault(v, len(first)) for v in values), dtype=np.intp, count=len(values))
+    distinct = np.array([dt.date.max if v is None else v for v in first], dtype="datetime64[D]")
+    return distinct[codes] if len(values) else distinct

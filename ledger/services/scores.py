@@ -101,6 +101,7 @@ class ForecastTable:
     after_resolution: int = 0
     p_typed: np.ndarray | None = None
     at: np.ndarray | None = None
+    question: np.ndarray | None = None  # per forecast: its prediction's place in the selection (a question code)
 
     @property
     def n(self) -> int:
@@ -179,14 +180,14 @@ def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.n
 
 
 #: Per selected prediction, the columns the scores read (_predictions).
-PREDICTION_DTYPE = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i8"), ("on", "O")]
+PREDICTION_DTYPE = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i8"), ("row", "i8"), ("on", "O")]
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays
 class Selected:
     """The selection's predictions per kind, in ledger order, with the columns the scores read:
-    id, author, published p (NaN for the other kinds), outcome code (index.derive's) and the first
-    resolution's date. A report that lists the predictions reads them in its own query
+    id, author, published p (NaN for the other kinds), outcome code (index.derive's), row (the
+    index's rowid, which its forecasts are matched by) and the first resolution's date. A report that lists the predictions reads them in its own query
     (services.published.shown_predictions) and hands them to score() through this: one query
     for the table and the scores. Build it with selected_from()."""
 
@@ -197,8 +198,8 @@ class Selected:
 
 
 def selected_from(rows) -> Selected:
-    """Selected from prediction rows in ledger order (each with id, by, p, code, resolved_on and kind,
-    as services.published.Shown), read with the selection the scores are given."""
+    """Selected from prediction rows in ledger order (each with id, by, p, code, row, resolved_on and
+    kind, as services.published.Shown), read with the selection the scores are given."""
     groups: dict[str, list] = {}
     for r in rows:
         group = groups.get(r.kind)
@@ -212,6 +213,7 @@ def selected_from(rows) -> Selected:
         a["by"] = [r.by for r in group]
         a["p"] = [r.p for r in group] if kind == BINARY else np.nan  # p is NULL only for other kinds
         a["code"] = [r.code for r in group]
+        a["row"] = [r.row for r in group]
         a["on"] = [r.resolved_on for r in group]
         by_kind[kind] = a
     return Selected(by_kind)
@@ -224,8 +226,8 @@ def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BIN
     (all of them, read already, when `selected` is given)."""
     if selected is not None:
         return selected.of(kind)
-    cols = 'p.id, p."by", p.p, p.outcome'
-    dtype = PREDICTION_DTYPE[:4]
+    cols = 'p.id, p."by", p.p, p.outcome, p.rowid'
+    dtype = PREDICTION_DTYPE[:5]
     if want_dates:
         cols += ", p.resolved_on"
         dtype = PREDICTION_DTYPE
@@ -236,6 +238,12 @@ def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BIN
     if kind == BINARY:  # p is NULL only for other kinds
         return np.array(rows, dtype=dtype) if rows else np.empty(0, dtype=dtype)
     return np.array([(r[0], r[1], np.nan, *r[3:]) for r in rows], dtype=dtype) if rows else np.empty(0, dtype=dtype)
+
+
+def _row_index(predictions: np.ndarray, rowids: np.ndarray) -> np.ndarray:
+    """Per index rowid (of a selected prediction), the position of its row in `predictions`."""
+    order = np.argsort(predictions["row"], kind="stable")
+    return order[np.searchsorted(predictions["row"][order], rowids)]
 
 
 def kind_counts(db: Db, selection: Selection, selected: Selected | None = None) -> dict[str, dict[str, int]]:
@@ -297,6 +305,7 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
         # resolution: `pledger check` reports a prediction resolved before it was made.)
         chosen = rows[resolved_mask]
         return ForecastTable(
+            question=np.flatnonzero(resolved_mask),
             prediction_id=chosen["id"],
             forecaster=chosen["by"],
             p=chosen["p"],
@@ -309,7 +318,7 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
                   rows["by"].tolist() if scored == "authors" else None)
     chosen = f.rows[picked.rows]
     return ForecastTable(
-        prediction_id=chosen["id"],
+        prediction_id=rows["id"][picked.prediction],
         forecaster=picked.names[picked.forecaster],
         p=chosen["p"],
         outcome=rows["code"][picked.prediction].astype(np.int8),
@@ -317,13 +326,13 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
         without_forecast=int(np.count_nonzero(resolved_mask & ~picked.covered)),
         after_resolution=picked.after_resolution,
         **counts,
-        p_typed=chosen["p_typed"], at=chosen["at"],
+        p_typed=chosen["p_typed"], at=chosen["at"], question=picked.prediction,
     )
 
 
 @dataclass(frozen=True, eq=False)
 class ForecastRows:
-    rows: np.ndarray  # structured: id, by, at, and the payload columns
+    rows: np.ndarray  # structured: row (the prediction's rowid), by, at, and the payload columns
     prediction: np.ndarray  # per row: index into the prediction rows
 
 
@@ -341,14 +350,12 @@ def forecast_rows(db: Db, selection: Selection, policy: str, scored: str, name: 
     # day); grouped by forecaster in policy.pick, keeping this order within a group.
     within = "f.initial DESC, f.at" if policy == "first" else "f.at, f.initial DESC"
     sql = (
-        f'SELECT f.prediction_id, f."by", f.at, {payload_sql} FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
+        f'SELECT p.rowid, f."by", f.at, {payload_sql} FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
         f"WHERE {where} AND p.kind = :kind AND f.fits ORDER BY {PREDICTION_ORDER_SQL}, {within}, f.\"by\", f.file, f.line"
     )
-    f = _fetch(db, sql, params, [("id", "O"), ("by", "O"), ("at", "O"), *payload_dtype])
-    # Each forecast's prediction, as a row index into `predictions` (both are in ledger order).
-    position = {pid: i for i, pid in enumerate(predictions["id"].tolist())}
-    qi = np.fromiter((position[pid] for pid in f["id"].tolist()), dtype=np.intp, count=f.shape[0])
-    return ForecastRows(f, qi)
+    f = _fetch(db, sql, params, [("row", "i8"), ("by", "O"), ("at", "O"), *payload_dtype])
+    # Each forecast's prediction, as a row index into `predictions` (matched by rowid: no id strings).
+    return ForecastRows(f, _row_index(predictions, f["row"]))
 
 
 def resolve_bootstrap(bootstrap: int | str | None, n: int) -> int | None:
@@ -451,9 +458,10 @@ def score(
             if timed:
                 board = score_time.time_leaderboard(db, selection, table, settings, min_n)
             else:
-                # str arrays, not object arrays: the engine reports names with .item().
+                # Questions by code (the same groups as their ids, without sorting a million strings);
+                # names as str arrays, not object arrays: the engine reports them with .item().
                 board = leaderboard(
-                    table.prediction_id.astype(str), table.forecaster.astype(str), table.p, table.outcome,
+                    table.question, table.forecaster.astype(str), table.p, table.outcome,
                     brier_scale=brier_scale, eps=eps, min_n=min_n,
                 )
         clipped = int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps))
