@@ -86,7 +86,8 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
         if status is None:
             status = statuses[kind, code] = status_of(kind, code)
         append(new(Shown, (
-            pid, claim, p, typed, by, day, position, set_id, about, _tuple(tags), _tuple(tests), kind,
+            pid, claim, p, typed, by, day, position, set_id, about, () if tags == "[]" else _tuple(tags),
+            () if tests == "[]" else _tuple(tests), kind,
             _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
             None if code == PENDING else result, code, note,
             tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (), status,

@@ -200,21 +200,22 @@ class Selected:
 def selected_from(rows) -> Selected:
     """Selected from prediction rows in ledger order (each with id, by, p, code, row, resolved_on and
     kind, as services.published.Shown), read with the selection the scores are given."""
+    from operator import attrgetter
+
+    rows = rows if isinstance(rows, (list, tuple)) else list(rows)
+    kinds = list(map(attrgetter("kind"), rows))
     groups: dict[str, list] = {}
-    for r in rows:
-        group = groups.get(r.kind)
-        if group is None:
-            group = groups[r.kind] = []
-        group.append(r)
+    if len(set(kinds)) == 1:  # the common case: one kind
+        groups[kinds[0]] = rows
+    else:
+        for kind, r in zip(kinds, rows):
+            groups.setdefault(kind, []).append(r)
     by_kind = {}
     for kind, group in groups.items():
         a = np.empty(len(group), dtype=PREDICTION_DTYPE)
-        a["id"] = [r.id for r in group]
-        a["by"] = [r.by for r in group]
-        a["p"] = [r.p for r in group] if kind == BINARY else np.nan  # p is NULL only for other kinds
-        a["code"] = [r.code for r in group]
-        a["row"] = [r.row for r in group]
-        a["on"] = [r.resolved_on for r in group]
+        for column, attribute in (("id", "id"), ("by", "by"), ("code", "code"), ("row", "row"), ("on", "resolved_on")):
+            a[column] = list(map(attrgetter(attribute), group))
+        a["p"] = list(map(attrgetter("p"), group)) if kind == BINARY else np.nan  # p is NULL only for other kinds
         by_kind[kind] = a
     return Selected(by_kind)
 
