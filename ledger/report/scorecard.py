@@ -323,7 +323,8 @@ class Markdown:
         rule = {"l": "---", "r": "---:", "c": ":---:"}
         self.line("| " + " | ".join(t.headers) + " |")
         self.line("| " + " | ".join(rule[a] for a in t.aligns) + " |")
-        self.lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+        # The rows as one piece: a table's lines are not held one by one until the end.
+        self.lines.append("\n".join(["| " + " | ".join([cell or " " for cell in row]) + " |" for row in rows]))
         self.blank()
 
     def card(self, c) -> str:

@@ -77,8 +77,11 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
     days: dict = {}  # a ledger has few distinct dates: each parsed once
     statuses: dict = {}  # and few (kind, outcome) pairs
     new = tuple.__new__  # the NamedTuple's fields without its slower constructor (a row per prediction)
+    # Values that repeat from row to row (names, sets, kinds, probabilities, dates) kept once each:
+    # a million rows would otherwise hold a copy of each in every row.
+    same = {}.setdefault
     for (pid, claim, p, typed, by, made, position, set_id, about, tags, tests, kind, dist, unit, result, code, note,
-         evidence, resolved_on, row) in db.rows(_SQL.format(where=where), params):
+         evidence, resolved_on, row) in db.stream(_SQL.format(where=where), params):
         day = days.get(made)
         if day is None:
             day = days[made] = as_date(made)
@@ -86,12 +89,12 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
         if status is None:
             status = statuses[kind, code] = status_of(kind, code)
         append(new(Shown, (
-            pid, claim, p, typed, by, day, position, set_id, about, () if tags == "[]" else _tuple(tags),
-            () if tests == "[]" else _tuple(tests), kind,
-            _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
-            None if code == PENDING else result, code, note,
+            pid, claim, same(p, p), same(typed, typed), same(by, by), day, same(position, position),
+            same(set_id, set_id), about, () if tags == "[]" else _tuple(tags), () if tests == "[]" else _tuple(tests),
+            same(kind, kind), _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
+            None if code == PENDING else same(result, result), code, note,
             tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (), status,
-            resolved_on, row,
+            same(resolved_on, resolved_on), row,
         )))
     return out
 

@@ -170,13 +170,30 @@ class ScoreRun:
         return out
 
 
+FETCH_BATCH = 50_000
+
+
 def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.ndarray:
     """Run a query and return its rows as a numpy structured array.
 
-    Dates arrive as ISO text (SQLite) or date objects (other databases).
+    Dates arrive as ISO text (SQLite) or date objects (other databases). Read a batch at a
+    time, so the driver's row tuples never all exist at once, and each repeated text value
+    (names, dates, probabilities as typed) kept once: a million forecasts hold a few names.
     """
-    rows = db.rows(sql, params)
-    return np.array(rows, dtype=dtype) if rows else np.empty(0, dtype=dtype)
+    from itertools import islice
+
+    texts = [name for name, kind in dtype if kind == "O"]
+    same = {}.setdefault
+    batches = []
+    rows = db.stream(sql, params)
+    while batch := list(islice(rows, FETCH_BATCH)):
+        a = np.array(batch, dtype=dtype)
+        for name in texts:
+            a[name] = [same(v, v) for v in a[name].tolist()]
+        batches.append(a)
+    if not batches:
+        return np.empty(0, dtype=dtype)
+    return batches[0] if len(batches) == 1 else np.concatenate(batches)
 
 
 #: Per selected prediction, the columns the scores read (_predictions).
