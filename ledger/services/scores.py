@@ -198,25 +198,28 @@ def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.n
 
 #: Per selected prediction, the columns the scores read (_predictions).
 PREDICTION_DTYPE = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i8"), ("row", "i8"), ("on", "O")]
+#: Selected's columns: those, and the published p as typed and the day made (the author's first forecast).
+SELECTED_DTYPE = [*PREDICTION_DTYPE, ("typed", "O"), ("made", "O")]
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays
 class Selected:
     """The selection's predictions per kind, in ledger order, with the columns the scores read:
     id, author, published p (NaN for the other kinds), outcome code (index.derive's), row (the
-    index's rowid, which its forecasts are matched by) and the first resolution's date. A report that lists the predictions reads them in its own query
+    index's rowid, which its forecasts are matched by), the first resolution's date, and the published
+    p as typed and the day made (a date), which are the author's first forecast. A report that lists the predictions reads them in its own query
     (services.published.shown_predictions) and hands them to score() through this: one query
     for the table and the scores. Build it with selected_from()."""
 
     by_kind: dict[str, np.ndarray]
 
     def of(self, kind: str) -> np.ndarray:
-        return self.by_kind.get(kind, np.empty(0, dtype=PREDICTION_DTYPE))
+        return self.by_kind.get(kind, np.empty(0, dtype=SELECTED_DTYPE))
 
 
 def selected_from(rows) -> Selected:
-    """Selected from prediction rows in ledger order (each with id, by, p, code, row, resolved_on and
-    kind, as services.published.Shown), read with the selection the scores are given."""
+    """Selected from prediction rows in ledger order (each with id, by, p, code, row, resolved_on,
+    p_typed, made and kind, as services.published.Shown), read with the selection the scores are given."""
     from operator import attrgetter
 
     rows = rows if isinstance(rows, (list, tuple)) else list(rows)
@@ -229,8 +232,9 @@ def selected_from(rows) -> Selected:
             groups.setdefault(kind, []).append(r)
     by_kind = {}
     for kind, group in groups.items():
-        a = np.empty(len(group), dtype=PREDICTION_DTYPE)
-        for column, attribute in (("id", "id"), ("by", "by"), ("code", "code"), ("row", "row"), ("on", "resolved_on")):
+        a = np.empty(len(group), dtype=SELECTED_DTYPE)
+        for column, attribute in (("id", "id"), ("by", "by"), ("code", "code"), ("row", "row"), ("on", "resolved_on"),
+                                  ("typed", "p_typed"), ("made", "made")):
             a[column] = list(map(attrgetter(attribute), group))
         a["p"] = list(map(attrgetter("p"), group)) if kind == BINARY else np.nan  # p is NULL only for other kinds
         by_kind[kind] = a
@@ -330,8 +334,13 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
             outcome=chosen["code"].astype(np.int8),
             policy=policy, scored=scored, name=name, without_forecast=0, after_resolution=0, **counts,
         )
+    # Every forecaster under `first`, with the predictions read already: the authors' first forecasts are
+    # their published p (as in the shortcut above), so only the other forecasts are read.
+    published_first = scored == "everyone" and policy == "first" and selected is not None
     f = forecast_rows(db, selection, policy, scored, name, rows, BINARY, "f.p, f.p_typed",
-                      [("p", "f8"), ("p_typed", "O")])
+                      [("p", "f8"), ("p_typed", "O")], initial=not published_first)
+    if published_first:
+        f = _with_published(f, rows, db.iso_dates)
     picked = pick(f.prediction, f.rows["by"].tolist(), f.rows["at"], rows["on"], resolved_mask, policy,
                   rows["by"].tolist() if scored == "authors" else None)
     chosen = f.rows[picked.rows]
@@ -355,10 +364,13 @@ class ForecastRows:
 
 
 def forecast_rows(db: Db, selection: Selection, policy: str, scored: str, name: str | None, predictions: np.ndarray,
-                  kind: str, payload_sql: str, payload_dtype: list[tuple[str, str]]) -> ForecastRows:
+                  kind: str, payload_sql: str, payload_dtype: list[tuple[str, str]], initial: bool = True) -> ForecastRows:
     """The forecast rows of the selected predictions of `kind` (those that fit their
-    question), in the order policy.pick needs, with the payload columns asked for."""
+    question), in the order policy.pick needs, with the payload columns asked for;
+    initial=False: without the predictions' own published p (see _with_published)."""
     where, params = where_sql(selection, db)
+    if not initial:
+        where += " AND NOT f.initial"
     if scored == "forecaster":
         names = spellings(db, name)
         where += f' AND f."by" IN {in_list("f_by", names, params)}' if names else " AND 1 = 0"
@@ -374,6 +386,27 @@ def forecast_rows(db: Db, selection: Selection, policy: str, scored: str, name: 
     f = _fetch(db, sql, params, [("row", "i8"), ("by", "O"), ("at", "O"), *payload_dtype])
     # Each forecast's prediction, as a row index into `predictions` (matched by rowid: no id strings).
     return ForecastRows(f, _row_index(predictions, f["row"]))
+
+
+def _with_published(f: ForecastRows, predictions: np.ndarray, iso_dates: bool) -> ForecastRows:
+    """The forecast rows with each prediction's published p (its author's forecast dated the day it was
+    made, as the index stores it: store.read) put first among the prediction's rows, where
+    forecast_rows' order under `first` (f.initial DESC) puts it."""
+    n = predictions.shape[0]
+    published = np.empty(n, dtype=f.rows.dtype)
+    published["row"] = predictions["row"]
+    published["by"] = predictions["by"]
+    published["p"] = predictions["p"]
+    published["p_typed"] = predictions["typed"]
+    made = predictions["made"].tolist()
+    if iso_dates:  # as the index gives dates back (ledger.index.sql)
+        text = {d: d.isoformat() for d in set(made)}
+        made = [text[d] for d in made]
+    published["at"] = made
+    rows = np.concatenate([published, f.rows])
+    prediction = np.concatenate([np.arange(n, dtype=np.intp), f.prediction])
+    order = np.argsort(prediction, kind="stable")  # per prediction: the published p, then the rest in order
+    return ForecastRows(rows[order], prediction[order])
 
 
 def resolve_bootstrap(bootstrap: int | str | None, n: int) -> int | None:
