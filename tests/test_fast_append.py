@@ -118,7 +118,9 @@ def _index_dump(root):
             if t == "files":
                 cols = [c for c in cols if c != "mtime_ns"]  # a rebuild takes the same mtime; kept out to be safe
             names = ", ".join('"%s"' % c for c in cols)
-            out[t] = sorted(map(repr, con.execute(f'SELECT {names} FROM "{t}"')))
+            # meta's stamp (index.server.stamp) says when, not what: left out.
+            where = " WHERE key NOT IN ('commit', 'dirty', 'refreshed_at')" if t == "meta" else ""
+            out[t] = sorted(map(repr, con.execute(f'SELECT {names} FROM "{t}"{where}')))
         return out
     finally:
         con.close()

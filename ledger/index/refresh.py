@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import SQLModel
-
 from ..errors import Problem
 from ..records import FileRecords
 from ..store.discover import entry_bytes, scan
 from .derive import derive
 from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
+from .server import stamp, write_transaction
 from .schema import ASSESSMENTS, CLAIMS, FORECASTS, OUTCOMES, PREDICTIONS, SETS, SOURCES
 from .sql import AlchemyDb, in_list
 from .tables import (
@@ -76,8 +75,7 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
     passed in so this layer does not import the one above it); their results are
     stored, so `check` and the read commands' warnings count one list.
     """
-    with engine.begin() as conn:
-        _ensure_schema(conn)
+    with write_transaction(engine) as conn:  # the writer lock, the namespace and its tables (index.server)
         known = {row.path: row for row in conn.execute(select(FileRow.__table__))}
         found = scan(root)
         on_disk = found.files
@@ -111,6 +109,7 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
         if to_read or removed:
             derive(db, None if touched is None else touched | batch.prediction_ids())
             _derive_ledger_tables(conn, ledger_checks)
+        stamp(conn, root, changed=bool(to_read or removed))
     return RefreshStats(files=len(on_disk), read=len(to_read), removed=len(removed), temp_files=tuple(found.temp_files))
 
 
@@ -133,7 +132,7 @@ def record_write(
     whether the index was updated. Call it under the ledger lock.
     """
     F = FileRow.__table__
-    with engine.begin() as conn:
+    with write_transaction(engine, prepare=False) as conn:
         version = conn.execute(select(MetaRow.__table__.c.value).where(MetaRow.__table__.c.key == FORMAT_KEY)).scalar()
         if version != INDEX_FORMAT:
             return False
@@ -181,18 +180,6 @@ class WrittenFile:
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _ensure_schema(conn: Connection) -> None:
-    meta = MetaRow.__table__
-    version = conn.execute(select(meta.c.value).where(meta.c.key == FORMAT_KEY)).scalar()
-    if version == INDEX_FORMAT:
-        return
-    # Another format: start afresh, tables and indexes too (create_all never
-    # adds an index or a column to a table that exists).
-    SQLModel.metadata.drop_all(conn)
-    SQLModel.metadata.create_all(conn)
-    conn.execute(insert(meta), [{"key": FORMAT_KEY, "value": INDEX_FORMAT}])
 
 
 def _derive_ledger_tables(conn: Connection, ledger_checks: LedgerChecks) -> None:

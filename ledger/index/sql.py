@@ -9,9 +9,12 @@ once, as SQL text with `:name` parameters, and run on
     PLEDGER_DATABASE_URL names. The text is compiled for the connection's
     dialect (its parameter style), then run on the driver's cursor.
 
+  * a psycopg connection (PgDb) -- a read of a PostgreSQL index, with
+    nothing of SQLAlchemy imported (ledger.index.pgread).
+
 So the SQL must be plain standard SQL: identifiers that are keywords ("on",
-"by") in double quotes, dates compared as ISO text parameters (how SQLAlchemy
-stores them in SQLite; other databases cast the text). Rows come back as the
+"by") in double quotes, dates bound with `date_param` (ISO text in SQLite, as
+SQLAlchemy stores them there; dates on PostgreSQL). Rows come back as the
 driver gives them: dates as ISO text in SQLite, booleans as 0/1 -- use
 `as_date` and `bool()` when making records.
 """
@@ -98,11 +101,17 @@ class AlchemyDb:
 
 def as_db(conn) -> Db:
     """A Db for a sqlite3 connection, a SQLAlchemy Connection, or a Db already."""
-    if isinstance(conn, (SqliteDb, AlchemyDb)):
+    if isinstance(conn, (SqliteDb, AlchemyDb)) or type(conn).__name__ == "PgDb":  # pgread.PgDb: psycopg, imported when used
         return conn
     if isinstance(conn, sqlite3.Connection):
         return SqliteDb(conn)
     return AlchemyDb(conn)
+
+
+def date_param(value: dt.date, iso: bool):
+    """A date to bind: ISO text where dates are stored as text (SQLite: Db.iso_dates), else the date itself
+    (PostgreSQL compares a date column with a date, never with text)."""
+    return value.isoformat() if iso else value
 
 
 def as_date(value) -> dt.date | None:
