@@ -106,6 +106,7 @@ def test_deleting_a_file_removes_its_rows(three_files):
     ]
 
 
+@pytest.mark.own_index  # the index file
 def test_deleting_the_index_loses_nothing(cli, tmp_path):
     root = tmp_path / "predictions"
     shutil.copytree(EXAMPLE_LEDGER, root, ignore=shutil.ignore_patterns(".pledger"))
@@ -119,6 +120,7 @@ def test_deleting_the_index_loses_nothing(cli, tmp_path):
     assert (root / ".pledger" / "index.sqlite").exists()
 
 
+@pytest.mark.own_index  # the index file
 def test_a_damaged_index_is_rebuilt(cli, three_files):
     first = cli("--root", three_files, "list", "--json")
     index = three_files / ".pledger" / "index.sqlite"

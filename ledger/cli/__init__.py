@@ -16,7 +16,8 @@ from . import reading, recording, scoring
 from . import claims, scorecard
 from . import transfer
 from . import proof
-from .common import ROOT_HELP, State
+from . import team
+from .common import LEDGER_HELP, READ_ONLY_HELP, ROOT_HELP, State
 
 app = typer.Typer(
     name="pledger",
@@ -42,10 +43,14 @@ def _print_version(value: bool) -> None:
 def _global(
     ctx: typer.Context,
     root: str = typer.Option(None, "--root", envvar="PLEDGER_ROOT", help=ROOT_HELP, metavar="DIR"),
+    read_only: bool = typer.Option(False, "--read-only", help=READ_ONLY_HELP),
+    ledger: list[str] = typer.Option(None, "--ledger", help=LEDGER_HELP, metavar="NAME"),
     version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
                                  callback=_print_version),
 ) -> None:
-    ctx.obj = State(root=root)
+    from .common import checked_ledger_names
+
+    ctx.obj = State(root=root, read_only=read_only, ledgers=checked_ledger_names(ledger or []))
 
 
 recording.register(app)
@@ -55,6 +60,7 @@ claims.register(app)
 scorecard.register(app)
 transfer.register(app)
 proof.register(app)
+team.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,15 +27,20 @@ def register(app: typer.Typer) -> None:
 def init(
     ctx: typer.Context,
     path: Annotated[Optional[str], typer.Argument(help="Folder to create (default: --root, else ./predictions).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="The ledger's name on a shared index (default: from the folder's name).")] = None,
 ) -> None:
-    """Create a ledger folder, with a .gitignore that keeps the index out of git.
+    """Create a ledger folder, with a .gitignore that keeps the index out of git and the
+    ledger's identity (.pledger-id: commit it). On an existing ledger, adds what is missing.
 
     Example: pledger init predictions
     """
-    from ..services.ledger import DEFAULT_ROOT, Ledger
+    from ..errors import LedgerError
+    from ..services.ledger import DEFAULT_ROOT, READ_ONLY_REFUSAL, Ledger, read_only_env
 
+    if (ctx.obj and (ctx.obj.read_only or ctx.obj.ledgers)) or read_only_env():
+        raise LedgerError(READ_ONLY_REFUSAL)
     target = path or (ctx.obj.root if ctx.obj and ctx.obj.root else DEFAULT_ROOT)
-    ledger = Ledger.init(target)
+    ledger = Ledger.init(target, name)
     remember_root(ledger.root)
     typer.echo(f"Ledger ready at {target}. Add a prediction: pledger --root {target} add \"CLAIM\" -p 70%")
 

@@ -143,7 +143,7 @@ def open_engine(url: str, namespace=None) -> Engine:
             DATABASE_URL_ENV,
         ) from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas if target.own else _sqlite_pragmas_if_ours)
     server.bind(engine, namespace)
     try:
         with engine.connect():
@@ -160,6 +160,18 @@ def _hide(exc, target) -> str:
 
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return shown(text)
+
+
+def _sqlite_pragmas_if_ours(dbapi_connection, record) -> None:
+    """The pragmas, on another SQLite file only when it is empty or pledger's: its journal mode
+    (WAL, which lets readers read while a refresh writes) is kept in the file."""
+    from .format import FORMAT_KEY
+
+    tables = {r[0] for r in dbapi_connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and not ("meta" in tables and dbapi_connection.execute(
+            'SELECT 1 FROM meta WHERE "key" = ?', (FORMAT_KEY,)).fetchone()):
+        return
+    _sqlite_pragmas(dbapi_connection, record)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -154,12 +154,13 @@ def ledgers_on(db: PgDb, prefix: str) -> list[dict[str, str]]:
     """Every ledger index under `prefix` on the server: its schema and meta, by name."""
     like = prefix.replace("_", r"\_") + r"\_%"
     out = []
-    for (schema,) in db.rows("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p ORDER BY nspname", {"p": like}):
-        try:
-            meta = read_meta(db, schema)
-        except Exception:  # a schema this role may not read: not listed
-            db.conn.rollback()
+    # Only schemas this role may read (a reader may be granted some ledgers only).
+    for (schema,) in db.rows("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p "
+                             "AND has_schema_privilege(nspname, 'USAGE') ORDER BY nspname", {"p": like}):
+        if not db.rows("SELECT to_regclass(:t) IS NOT NULL AND has_table_privilege(to_regclass(:t), 'SELECT')",
+                       {"t": f'"{schema}".meta'})[0][0]:
             continue
+        meta = read_meta(db, schema)
         if meta and "ledger_name" in meta:
             out.append({"schema": schema, **meta})
     return sorted(out, key=lambda m: m["ledger_name"])
@@ -177,10 +178,14 @@ _IDS = {
     "tags": ("prediction_id",),
     "ambiguous_ids": ("id",),
     "sets": ("id",),
+    "claims": ("id",),
+    "assessments": ("claim_id",),
+    "sources": ("id",),
 }
 _FILES = ("file",)
 _ROWIDS = ("rowid", "outcome_entry")
-COMBINED_TABLES = ("predictions", "forecasts", "outcomes", "tags", "ambiguous_ids", "sets", "ledger_problems")
+COMBINED_TABLES = ("predictions", "forecasts", "outcomes", "tags", "ambiguous_ids", "sets", "ledger_problems",
+                   "claims", "assessments", "sources")
 
 
 def combine(db: PgDb, schemas: list[tuple[str, str]]) -> None:

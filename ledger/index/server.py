@@ -94,7 +94,7 @@ def quote(identifier: str) -> str:
 
 def lock_key(schema: str) -> int:
     """The advisory lock of a ledger's schema: a signed 64-bit number from its name."""
-    return int.from_bytes(hashlib.sha256(f"pledger:{schema}".encode()).digest()[:8], "big", signed=True)
+    return int.from_bytes(hashlib.blake2b(f"pledger:{schema}".encode(), digest_size=8).digest(), "big", signed=True)
 
 
 @contextmanager

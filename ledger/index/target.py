@@ -44,6 +44,7 @@ class Target:
     prefix: str = DEFAULT_PREFIX  # schema names on PostgreSQL: <prefix>_<ledger name>
     own: bool = False  # the ledger's own index file (<root>/.pledger/index.sqlite, the cache, or memory)
     source: str = ""  # how to name it in a message: `PLEDGER_DATABASE_URL='...'` or `the index '...'`
+    given: str = ""  # the URL as given
 
     @property
     def postgres(self) -> bool:
@@ -51,7 +52,8 @@ class Target:
 
     @property
     def shown(self) -> str:
-        return shown(self.url)
+        """The URL as given, without its password."""
+        return shown(self.given or self.url)
 
     def schema(self, name: str) -> str:
         """The schema holding ledger `name`'s index (PostgreSQL)."""
@@ -72,10 +74,10 @@ def target_for(url: str, *, own: bool = False, source: str | None = None) -> Tar
     source = source or f"{DATABASE_URL_ENV}={shown(url)!r}"
     scheme, sep, _rest = url.partition("://")
     if not sep:
-        return Target(url, "", own=own, source=source)
+        return Target(url, "", own=own, source=source, given=url)
     dialect, _, driver = scheme.lower().partition("+")
     if dialect not in POSTGRES_SCHEMES:
-        return Target(url, dialect, own=own, source=source)
+        return Target(url, dialect, own=own, source=source, given=url)
     if driver and driver != "psycopg":
         raise UsageError(
             f"{source} names the driver {driver!r}; pledger reaches PostgreSQL through psycopg 3: "
@@ -94,4 +96,4 @@ def target_for(url: str, *, own: bool = False, source: str | None = None) -> Tar
         )
     rest = urlencode([(k, v) for k, v in query if k != PREFIX_PARAM])
     clean = urlunsplit((PSYCOPG, parts.netloc, parts.path, rest, parts.fragment))
-    return Target(clean, "postgresql", prefix, own=own, source=source)
+    return Target(clean, "postgresql", prefix, own=own, source=source, given=url)

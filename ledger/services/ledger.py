@@ -84,11 +84,10 @@ class Ledger:
         if root is None:
             root = default_root()
             if root is None:
-                if ledgers:
+                if ledgers or read_only:  # reading a shared index needs no checkout: the ledger is named
                     return cls(None, database_url, read_only=True, ledgers=tuple(ledgers))
                 raise LedgerError(
                     "no ledger here: pass --root DIR, set PLEDGER_ROOT, or run `pledger init` to make ./predictions"
-                    + (" (or name the ledger to read: --ledger NAME)" if read_only else "")
                 )
         if not os.fspath(root).strip():
             # Path("") is the current folder: never take it for a ledger by accident.
@@ -226,7 +225,11 @@ class Ledger:
         with self.lock():
             try:
                 stats = refresh(self.engine, self.root, all_problems)
-            except DatabaseError:
+            except DatabaseError as exc:
+                if self._url() and self.target().postgres:
+                    # A shared index is never wiped for an error (a lost connection, a role that may not
+                    # write): the error is reported, and the index stays as it is for everyone else.
+                    raise server_error(self.target(), exc) from None
                 # A damaged index is rebuilt from the YAML: it holds nothing else.
                 self._reset_index()
                 try:
@@ -273,10 +276,6 @@ class Ledger:
             return
         if not external:  # in memory: nothing on disk to remove
             return
-        if self.target().postgres:
-            # A shared index is never wiped for an error (a lost connection, a role that may not write):
-            # the error is reported, and the index stays as it is for everyone else.
-            raise
         try:
             database.reset(self.engine)
         except DatabaseError as exc:
@@ -309,16 +308,15 @@ class Ledger:
         else a connection on a freshly refreshed index, as `connect()` gives.
         A read-only ledger reads the index as it stands.
         """
-        if self._snapshot is not None:  # reads inside reads, or a read-only ledger's later reads: one snapshot
-            yield self._snapshot[1]
-            return
-        if self.read_only:
+        if self._snapshot is None and self.read_only:
             self._snapshot = self._open_read_only()
-            yield self._snapshot[1]
+        if self._snapshot is not None:  # reads inside reads, or a read-only ledger's later reads: one snapshot
+            with self._server_errors():
+                yield self._snapshot[1]
             return
         target = self.target() if self._url() else None
         if target is not None and target.postgres:
-            with self._server_reader(target) as db:
+            with self._server_reader(target) as db, self._server_errors():
                 yield db
             return
         warm = open_warm(self.root) if self._database_url is None else None
@@ -330,6 +328,16 @@ class Ledger:
             yield SqliteDb(warm)
         finally:
             warm.close()
+
+    @contextmanager
+    def _server_errors(self) -> Iterator[None]:
+        """A server's error in a read (a lost connection, a permission) as a LedgerError saying so."""
+        try:
+            yield
+        except Exception as exc:
+            if type(exc).__module__.startswith("psycopg"):
+                raise server_error(self.target(), exc) from None
+            raise
 
     @contextmanager
     def _server_reader(self, target) -> Iterator[Db]:
@@ -359,6 +367,9 @@ class Ledger:
         target = self.target()
         if target.postgres:
             return self._open_server_snapshot(target)
+        if self.root is None:
+            raise LedgerError("no ledger here: pass --root DIR or set PLEDGER_ROOT (a shared PostgreSQL index is "
+                              "read by name without one: PLEDGER_DATABASE_URL and --ledger NAME, docs/team.md)")
         if self.ledgers and (len(self.ledgers) > 1 or self.identity is None or self.ledgers[0] != self.identity.name):
             from ..errors import UsageError
 
@@ -428,6 +439,19 @@ class Ledger:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def server_error(target, exc) -> LedgerError:
+    """A PostgreSQL error as the one line a user needs: what the server said, never the URL's password."""
+    from ..index.target import shown
+
+    orig = getattr(exc, "orig", exc)
+    said = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    hint = ""
+    if type(orig).__name__ == "InsufficientPrivilege":
+        hint = ("; this role may not write the index: a reader reads it as it stands with --read-only, "
+                "and only the ledger's indexer refreshes it (docs/team.md)")
+    return LedgerError(f"{target.source}: the server refused: {shown(said)}{hint}")
 
 
 def _begin_snapshot(conn) -> None:
