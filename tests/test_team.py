@@ -317,17 +317,27 @@ def test_read_only_reads_what_the_indexer_reads_and_every_write_refuses(tmp_path
 @pytest.mark.postgres
 def test_a_read_only_role_reads_everything_and_writes_nothing(tmp_path, shared, monkeypatch):
     a, _ = two_ledgers(tmp_path)
-    expected = {tuple(args): run_pledger("--root", a, *args) for args in READS}
-    schema = schema_of(a)
-    role = f"reader_{schema}"[:60]
-    with admin() as conn:  # as docs/team.md sets a reader up
-        conn.execute(f'CREATE ROLE "{role}" LOGIN')
-        conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
-        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')
+    expected = {tuple(args): run_pledger("--root", a, *args) for args in READS}  # as the suite's superuser
+    from ledger.index.target import target_for
+
+    prefix = target_for(shared).prefix
+    indexer, reader = f"{prefix}_indexer", f"{prefix}_reader"
+    setup = [  # docs/team.md's setup, word for word but the names
+        f"CREATE ROLE {indexer} LOGIN", f"CREATE ROLE {reader} LOGIN",
+        f"GRANT CREATE ON DATABASE postgres TO {indexer}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {indexer} GRANT USAGE ON SCHEMAS TO {reader}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {indexer} GRANT SELECT ON TABLES TO {reader}",
+    ]
+    with admin() as conn:
+        conn.execute(f'DROP SCHEMA "{schema_of(a)}" CASCADE')  # the indexer makes it afresh, as its own
+        for sql in setup:
+            conn.execute(sql)
     try:
-        url = shared.replace("postgresql://pledger@", f"postgresql://{role}@")
-        assert url != shared
-        monkeypatch.setenv("PLEDGER_DATABASE_URL", url)
+        as_indexer, as_reader = (shared.replace("postgresql://pledger@", f"postgresql://{role}@")
+                                 for role in (indexer, reader))
+        monkeypatch.setenv("PLEDGER_DATABASE_URL", as_indexer)
+        assert run_pledger("--root", a, "status").code == 0  # the CI job: refresh, and say what it reflects
+        monkeypatch.setenv("PLEDGER_DATABASE_URL", as_reader)
         elsewhere = tmp_path / "no-checkout"
         elsewhere.mkdir()
         for args in READS:  # without the files: by name
@@ -337,19 +347,19 @@ def test_a_read_only_role_reads_everything_and_writes_nothing(tmp_path, shared, 
         # Not read-only: the role cannot write the index, and says so; the index is left as it was.
         (a / "set.yaml").write_text(ledger_text("Z", ["z"]), encoding="utf-8")
         forced = run_pledger("--root", a, "list")
-        assert forced.code == 1 and "permission denied" in forced.err and "Traceback" not in forced.err, forced.err
+        assert forced.code == 1 and "permission denied" in forced.err and "--read-only" in forced.err, forced.err
+        assert "Traceback" not in forced.err
         import psycopg
 
-        from ledger.index.target import target_for
-
-        with psycopg.connect(target_for(url).libpq()) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute(f'DELETE FROM "{schema}".predictions')
+        with psycopg.connect(target_for(as_reader).libpq()) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f'DELETE FROM "{schema_of(a)}".predictions')
+        monkeypatch.setenv("PLEDGER_DATABASE_URL", as_indexer)
+        assert [m for _, m, _ in marks(a, read_only=True)] == ["A", "A", "A"]  # what the indexer last wrote
     finally:
         with admin() as conn:
-            conn.execute(f'DROP OWNED BY "{role}"')
-            conn.execute(f'DROP ROLE "{role}"')
-    monkeypatch.setenv("PLEDGER_DATABASE_URL", shared)
-    assert [m for _, m, _ in marks(a, read_only=True)] == ["A", "A", "A"]
+            for role in (indexer, reader):
+                conn.execute(f"DROP OWNED BY {role} CASCADE")
+                conn.execute(f"DROP ROLE {role}")
 
 
 def test_read_only_without_an_index_says_so(tmp_path, shared):
