@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlmodel import create_engine
+from typing import TYPE_CHECKING
 
 from ..store.discover import INDEX_DIR
 from .warm import DATABASE_URL_ENV, INDEX_FILE  # noqa: F401  (defined where the light warm read needs them)
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when an engine is opened: where the index is needs none of it
+    from sqlalchemy.engine import Engine
 
 
 CACHE_ENV = "XDG_CACHE_HOME"
@@ -118,7 +119,9 @@ def open_engine(url: str, namespace=None) -> Engine:
     A bad URL, a missing driver or a database that cannot be opened is reported as
     an error naming where the URL came from, never with its password.
     """
+    from sqlalchemy import event
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+    from sqlmodel import create_engine
 
     from ..errors import LedgerError, UsageError
     from . import server

@@ -34,14 +34,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.engine import Connection, Engine
+from typing import TYPE_CHECKING
 
 from ..errors import LedgerError
 from ..store.identity import IDENTITY_FILE, Identity
 from .format import FORMAT_KEY, INDEX_FORMAT
 from .target import Target
 from .views import VIEWS, create_views
+
+if TYPE_CHECKING:  # SQLAlchemy is imported by what writes: a read of a current index never needs it
+    from sqlalchemy.engine import Connection, Engine
 
 # meta keys beside FORMAT_KEY
 NAME_KEY, KEY_KEY = "ledger_name", "ledger_key"

@@ -90,7 +90,8 @@ class AlchemyDb:
         (an INSERT on PostgreSQL is a COPY: bulk_load)."""
         if not rows:
             return
-        if self.conn.dialect.name == "postgresql" and bulk_load(self.conn.connection.dbapi_connection, sql, rows):
+        if self.conn.dialect.name == "postgresql" and (bulk_load(self.conn.connection.dbapi_connection, sql, rows)
+                                                       or bulk_update(self.conn.connection.dbapi_connection, sql, rows)):
             return
         if self.conn.dialect.paramstyle in ("format", "pyformat"):
             sql = sql.replace("%", "%%").replace("?", "%s")
@@ -120,7 +121,36 @@ def bulk_load(dbapi_connection, sql: str, rows: list[tuple]) -> bool:
     return True
 
 
-# Fewer rows than this go as INSERTs: a COPY costs a round trip of its own.
+_UPDATE = re.compile(r'^UPDATE ("?[A-Za-z_]\w*"?) SET ((?:"?[A-Za-z_]\w*"? = \?, )*"?[A-Za-z_]\w*"? = \?) '
+                     r'WHERE ("?[A-Za-z_]\w*"?) = \?$')
+
+
+def bulk_update(dbapi_connection, sql: str, rows: list[tuple]) -> bool:
+    """Rows of a plain `UPDATE t SET a = ?, b = ? WHERE k = ?` applied at once on PostgreSQL: COPY
+    into a temporary table, then one UPDATE ... FROM it (an UPDATE per row is a round trip each).
+    As with one UPDATE per row, the last row for a key wins. False (nothing done) for any other statement."""
+    m = _UPDATE.match(sql)
+    if m is None or len(rows) < COPY_AT_LEAST:
+        return False
+    table, key = m[1], m[3]
+    columns = [part.split(" = ")[0] for part in m[2].split(", ")]
+    if key in columns:
+        return False
+    rows = list({row[-1]: row for row in rows}.values())
+    names = ", ".join((*columns, key))
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE pledger_bulk ON COMMIT DROP AS SELECT {names} FROM {table} LIMIT 0")
+        with cursor.copy(f"COPY pledger_bulk ({names}) FROM STDIN") as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row)
+        assignments = ", ".join(f"{c} = s.{c}" for c in columns)
+        cursor.execute(f"UPDATE {table} SET {assignments} FROM pledger_bulk s WHERE {table}.{key} = s.{key}")
+        cursor.execute("DROP TABLE pledger_bulk")
+    return True
+
+
+# Fewer rows than this go one statement each: a COPY costs a round trip of its own.
 COPY_AT_LEAST = 50
 
 
