@@ -53,12 +53,18 @@ class LedgerBook:
         return states
 
     def score(self, policy: str = "first", *, by_forecaster: bool = False, brier_scale: str = "0-1",
-              bootstrap: int | str | None = "auto", **filters: Any):
-        """Score the selection (services.scores.score): a ScoreRun with report, counts and rules."""
+              bootstrap: int | str | None = "auto", eps: float | None = None, bins: Any = None, seed: int = 0,
+              over_time: str | None = None, min_n: int | None = None, **filters: Any):
+        """Score the selection (services.scores.score): a ScoreRun with report (yes/no), reports
+        (the other kinds; yes/no over time under policy "time-weighted"), counts and rules.
+
+        over_time -- "month", "quarter" or "year": run.over_time.periods, each with its own run
+        """
         from .services.scores import score
 
         return score(self.ledger, make_selection(**filters), policy, by_forecaster=by_forecaster,
-                     brier_scale=brier_scale, bootstrap=bootstrap)
+                     brier_scale=brier_scale, bootstrap=bootstrap, eps=eps, bins=bins, seed=seed,
+                     over_time=over_time, min_n=min_n)
 
     def forecast_rows(self, **filters: Any) -> list[dict]:
         """Every forecast of the selection with its prediction's outcome, as dicts (no pandas needed)."""

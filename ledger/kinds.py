@@ -66,7 +66,8 @@ class Quantile(NamedTuple):
 def check_label(raw: Any) -> str:
     """An option's label: one line of text, no markup, not a path, not 'annulled'."""
     if isinstance(raw, bool) or raw is None:
-        raise ValueError(f"an option needs a name, got {'nothing' if raw is None else str(raw).lower()}")
+        got = "nothing (null, ~)" if raw is None else f"{str(raw).lower()} (a yes/no value)"
+        raise ValueError(f"an option needs a name, got {got}; put the name in quotes to keep it as text")
     if isinstance(raw, dt.date):
         raw = raw.isoformat()
     elif isinstance(raw, (int, float)):
@@ -77,7 +78,7 @@ def check_label(raw: Any) -> str:
     if not label:
         raise ValueError("an option's name is empty")
     if len(label) > MAX_LABEL_LENGTH:
-        raise ValueError(f"option name {label[:40]!r}... is {len(label)} characters long; keep it under {MAX_LABEL_LENGTH}")
+        raise ValueError(f"option name {label[:40]!r}... is {len(label)} characters long; keep it to {MAX_LABEL_LENGTH}")
     bad = _LABEL_FORBIDDEN.search(label) or _SURROGATE.search(label)
     if bad:
         ch = bad.group()
@@ -88,6 +89,24 @@ def check_label(raw: Any) -> str:
     if label.lower() == ANNULLED:
         raise ValueError("'annulled' is not an option: it is how a question that cannot be judged resolves")
     return label
+
+
+MAX_UNIT_LENGTH = 20
+
+
+def check_unit(raw: Any) -> str:
+    """A numeric question's unit: a short line of text (%, USD, people), no markup."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValueError("a unit is short text such as %, USD or people")
+    unit = raw.strip()
+    if len(unit) > MAX_UNIT_LENGTH:
+        raise ValueError(f"unit {unit[:20]!r}... is {len(unit)} characters long; keep it to {MAX_UNIT_LENGTH}")
+    bad = _LABEL_FORBIDDEN.search(unit)
+    if bad and bad.group() != "/":  # km/h is a unit
+        ch = bad.group()
+        what = repr(ch) if ch.isprintable() else f"the control character U+{ord(ch):04X}"
+        raise ValueError(f"unit {unit!r} holds {what}; use letters, digits, spaces and plain punctuation")
+    return unit
 
 
 def parse_options(raw: Any, *, what: str = "options") -> tuple[OptionP, ...]:
@@ -154,7 +173,10 @@ def parse_quantity(raw: Any, *, dates: bool | None = None) -> tuple[float, str, 
     if isinstance(raw, dt.date):
         value, typed, is_date = float((raw - _EPOCH).days), raw.isoformat(), True
     elif isinstance(raw, (int, float)):
-        value, typed = float(raw), _typed_number(raw)
+        try:
+            value, typed = float(raw), _typed_number(raw)
+        except OverflowError:  # an int beyond a float (yamlio reads up to 1,000 digits)
+            value, typed = math.inf, f"{str(raw)[:20]}… ({len(str(abs(raw)))} digits)"
     elif isinstance(raw, str):
         text = raw.strip()
         try:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
 
-from .kinds import BINARY_RESULTS, parse_options, parse_quantiles, parse_result
+from .kinds import BINARY_RESULTS, check_unit, parse_options, parse_quantiles, parse_result
 from .probability import Probability, parse_probability
 from .text import unstorable
 
@@ -169,11 +169,12 @@ class PredictionIn(_Record):
     source: SourceText | None = None
     tests: Ids = Field(default_factory=list)
     note: Text | None = None
-    forecasts: list[InlineForecastIn] = Field(default_factory=list)
+    # Each validated on its own (store.read): one bad forecast leaves out that forecast, not the prediction.
+    forecasts: list[Any] = Field(default_factory=list)
     options: OptionsInput | None = None
     ordered: bool = False
     quantiles: QuantilesInput | None = None
-    unit: Name | None = None
+    unit: Annotated[str, PlainValidator(check_unit)] | None = None
     closes: Date | None = None
     ref: Ref | None = None  # the source's id for the prediction's own forecast (written by `pledger import`)
 

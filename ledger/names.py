@@ -31,9 +31,11 @@ def checked_name(value: str, argument: str) -> str:
     """A name typed for a record (`--by`, $PLEDGER_BY), trimmed: one line of text.
 
     Raises UsageError naming `argument` when it is blank or holds a line break or
-    another control character (a tab, a NUL): written to YAML such a name becomes a
-    block scalar or an escaped string nobody meant to type.
+    another control character (a tab, a NUL, ESC, a bidi override: ledger.controls):
+    written to YAML such a name becomes a block scalar or an escaped string nobody
+    meant to type, and shown in a terminal it acts on it.
     """
+    from .controls import LINE_BREAKS, escaped, first_control
     from .errors import UsageError
 
     shown = f"{argument}={value!r}" if argument.isupper() else f"{argument} {value!r}"  # an environment variable
@@ -41,14 +43,8 @@ def checked_name(value: str, argument: str) -> str:
     name = value.strip()
     if not name:
         raise UsageError(f"{shown} is blank; {fix} (one line of text)", argument)
-    bad = next((ch for ch in name if _control(ch)), None)
+    bad = first_control(name)
     if bad is not None:
-        what = "a line break" if bad in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029" else f"the control character {bad!r}"
+        what = "a line break" if bad in LINE_BREAKS else f"the control character '{escaped(bad)}'"
         raise UsageError(f"{shown} holds {what}; a name is one line of text", argument)
     return name
-
-
-def _control(ch: str) -> bool:
-    import unicodedata
-
-    return unicodedata.category(ch) in ("Cc", "Zl", "Zp")

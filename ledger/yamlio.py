@@ -26,6 +26,10 @@ from yaml.resolver import BaseResolver
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
+# Longer numbers are refused where they are read: Python will not turn an int of
+# more than 4300 digits into text (so every message quoting one would fail), and
+# no number in a ledger needs more than a few digits.
+MAX_NUMBER_DIGITS = 1000
 # Below these bounds nesting cannot get deep enough to matter, so the exact
 # (slower) depth scan is skipped for ordinary files.
 _FLOW_OPENERS_CHEAP = 256
@@ -34,6 +38,7 @@ _COMPACT_NESTING = re.compile(r"(?:[-?] +){8}")
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 # A plain scalar can only be a non-string when it starts with one of these.
 _MAYBE_TYPED = frozenset("-+.0123456789~nNtTfF")
 
@@ -238,6 +243,8 @@ class _Builder:
         tag, value = node.tag, node.value
         if tag == _STR_TAG:
             return value
+        if len(value) > MAX_NUMBER_DIGITS and tag in (_INT_TAG, _FLOAT_TAG):
+            raise _number_too_long(node)
         if tag == "tag:yaml.org,2002:int":
             v = value.replace("_", "")
             return int(v, 0) if v[:2] in ("0x", "0o") else int(v)
@@ -261,6 +268,15 @@ class _Builder:
                 # (with its record) instead of the whole file.
                 return value
         raise _tag_error(node)
+
+
+def _number_too_long(node: ScalarNode) -> YamlProblemError:
+    mark = node.start_mark
+    message = (
+        f"a number written with {len(node.value):,} digits; pledger reads numbers of at most "
+        f"{MAX_NUMBER_DIGITS:,} digits: shorten it, or quote it if it is text"
+    )
+    return YamlProblemError(YamlProblem(mark.line + 1, mark.column + 1, message, "too-long"))
 
 
 def _tag_error(node: Node) -> ConstructorError:
@@ -405,11 +421,23 @@ def key_node(node: Node | None, key: str) -> Node | None:
     return None
 
 
+# PyYAML's own resolver reads YAML 1.1, as most YAML tools still do: `on`, `yes` and
+# `no` are booleans to it, `3:1` a base-60 number, `1e-5` a string.
+_YAML11, _OURS = yaml.resolver.Resolver(), _Resolver()
+
+
+def _read_alike(value: str) -> bool:
+    """Whether a YAML 1.1 reader takes the plain scalar `value` for what our reader takes it for."""
+    return _YAML11.resolve(ScalarNode, value, (True, False)) == _OURS.resolve(ScalarNode, value, (True, False))
+
+
 class _Dumper(yaml.emitter.Emitter, yaml.serializer.Serializer, yaml.representer.SafeRepresenter, _Resolver):
     """Renders new records: block style, keys in the order given, unicode kept.
 
-    It quotes exactly what our reader would take for another type (so `yes`
-    stays bare, as a person would write it).
+    A scalar is written plain only when our reader and a YAML 1.1 reader (PyYAML's
+    safe_load, many editors and linters) read it alike: the key `on`, the result
+    `yes` and odds `3:1` are double-quoted, so no reader takes them for a boolean
+    or a number. Our reader reads the quoted and the old bare forms the same.
     """
 
     def __init__(self, stream, **kwargs):
@@ -432,7 +460,7 @@ class _Dumper(yaml.emitter.Emitter, yaml.serializer.Serializer, yaml.representer
 
 
 def _str_representer(dumper, data: str):
-    style = "|" if "\n" in data else None
+    style = "|" if "\n" in data else None if _read_alike(data) else '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
@@ -446,17 +474,16 @@ class Number(str):
     """A number to write exactly as typed (`0`, `1e-5`, `.25`), not as Python prints it."""
 
 
-_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-
-
 def as_typed_number(text: str) -> Number | None:
     """Number(text) when our reader takes text for a number, else None."""
-    tag = _Resolver().resolve(ScalarNode, text, (True, False))
+    tag = _OURS.resolve(ScalarNode, text, (True, False))
     return Number(text) if tag in (_INT_TAG, _FLOAT_TAG) else None
 
 
 def _number_representer(dumper, data: Number):
-    return dumper.represent_scalar(_Resolver().resolve(ScalarNode, str(data), (True, False)), str(data))
+    if not _read_alike(str(data)):  # `1e-5` is a string to YAML 1.1: quoted, both read the same text
+        return dumper.represent_scalar(_STR_TAG, str(data), style='"')
+    return dumper.represent_scalar(_OURS.resolve(ScalarNode, str(data), (True, False)), str(data))
 
 
 _Dumper.add_representer(str, _str_representer)

@@ -1,7 +1,9 @@
 """Fixtures for the ledger tests: small ledgers on disk and the CLI in process.
 
 Every test runs with a fixed "today" and forecaster and without PLEDGER_ROOT or
-PLEDGER_DATABASE_URL, so no test reads or writes a real user's ledger.
+PLEDGER_DATABASE_URL, so no test reads or writes a real user's ledger. Output
+takes the terminal form (PLEDGER_FORCE_TTY=1: tables fitted to COLUMNS) though
+captured; tests of the piped form unset it (tests/test_piped_output.py).
 Helpers to import by name (write_files, snapshot, run_pledger, ...) are in support.py.
 
 Where the index lives. With PLEDGER_TEST_POSTGRES set to a PostgreSQL server's
@@ -44,6 +46,7 @@ def pytest_collection_modifyitems(config, items):
 def _isolated_env(monkeypatch, request):
     monkeypatch.setenv("PLEDGER_TODAY", TODAY)
     monkeypatch.setenv("PLEDGER_BY", BY)
+    monkeypatch.setenv("PLEDGER_FORCE_TTY", "1")
     for name in ("PLEDGER_ROOT", "PLEDGER_DATABASE_URL", "PLEDGER_DEBUG", "PLEDGER_READ_ONLY"):
         monkeypatch.delenv(name, raising=False)
     server = os.environ.get("PLEDGER_TEST_POSTGRES")

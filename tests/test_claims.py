@@ -169,7 +169,7 @@ def test_references_to_a_rejected_claim_or_source_are_not_also_unknown(make_ledg
     rendered = [p.render() for p in Ledger.open(root).problems()]
     assert rendered == [
         "claims.yaml:2:5: a source needs a `url:` or a `title:` so readers can find it",
-        "claims.yaml:8:5: unknown key 'confidense' in a claim; the keys allowed here are: "
+        "claims.yaml:8:5: unknown key 'confidense' in a claim (did you mean 'confidence'?); the keys allowed here are: "
         "id, quote, source, locator, claimant, tags, confidence, note",
     ]
 

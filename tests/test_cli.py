@@ -179,8 +179,8 @@ def test_resolve_several_ids_with_evidence(cli, root):
     assert result.code == 0, result
     assert result.out == "resolution of q2, q3 (yes) recorded in outcomes/2026-11-01-q2.yaml\n"
     assert (root / "outcomes/2026-11-01-q2.yaml").read_text() == (
-        "on: 2026-11-01\nby: judge\nevidence:\n  - url: https://example.org/news\n    quote: it shipped\n"
-        "note: both at once\nresults:\n  q2: yes\n  q3: yes\n"
+        '"on": 2026-11-01\nby: judge\nevidence:\n  - url: https://example.org/news\n    quote: it shipped\n'
+        'note: both at once\nresults:\n  q2: "yes"\n  q3: "yes"\n'
     )
     for pid in ("q2", "q3"):
         outcome = json.loads(cli("--root", root, "show", pid, "--json").out)["outcome"]
@@ -208,7 +208,7 @@ def test_resolving_twice_needs_correct_and_keeps_history(cli, root):
     fixed = cli("--root", root, "resolve", "q2", "no", "--correct", "--note", "misread the paper")
     assert fixed.out == f"correction of q2 (no) recorded in outcomes/{TODAY}-q2_02.yaml\n"
     assert (root / f"outcomes/{TODAY}-q2_02.yaml").read_text() == (
-        f"on: {TODAY}\nby: {BY}\ncorrection: true\nnote: misread the paper\nresults:\n  q2: no\n"
+        f'"on": {TODAY}\nby: {BY}\ncorrection: true\nnote: misread the paper\nresults:\n  q2: "no"\n'
     )
     shown = json.loads(cli("--root", root, "show", "q2", "--json").out)
     assert [(o["result"], o["correction"], o["file"]) for o in shown["outcome_history"]] == [

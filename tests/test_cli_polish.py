@@ -48,8 +48,8 @@ def test_scorecard_selection_line_says_one_prediction(cli, make_ledger):
     root = make_ledger({"a.yaml": "by: ana\nmade: 2026-01-01\npredictions:\n  - {id: one, claim: Open question, p: 0.4}\n"})
     r = cli("--root", root, "scorecard")
     assert r.code == 0
-    assert "; 1 prediction; " in r.out and "1 predictions" not in r.out
-    assert "the one selected prediction is not resolved" in r.out
+    assert "ana made 1 prediction on 2026-01-01. It is not resolved yet." in r.out and "1 predictions" not in r.out
+    assert "Nothing to score yet" in r.out
 
 
 def test_import_summary_says_one_outcome(cli, make_ledger, tmp_path):
@@ -76,7 +76,7 @@ def test_list_matching_nothing_says_which_filter(cli, make_ledger):
     root = make_ledger(ONE)
     r = cli("--root", root, "list", "--set", "nonexistent")
     assert r.code == 0 and r.out == "No predictions match.\n"
-    assert r.err == "pledger: no predictions match --set nonexistent\n"
+    assert r.err == "pledger: no predictions match --set nonexistent; no set 'nonexistent' (the sets are solo)\n"
     r = cli("--root", root, "list", "--set", "solo", "--tag", "x y", "--json")
     assert r.code == 0 and "match --set solo --tag 'x y'" in r.err
     assert cli("--root", root, "list", "--set", "solo").err == ""

@@ -17,7 +17,7 @@ DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 
 def _invocations(text: str) -> list[tuple[int, str]]:
     """(line, command line) for each `pledger ...`: code-block lines (backslash
-    continuations joined, shell comments and `&&` chains split off) and code spans."""
+    continuations joined, shell comments, `&&` chains and pipes split off) and code spans."""
     found, lines, in_block, i = [], text.splitlines(), False, 0
     while i < len(lines):
         line, start = lines[i], i + 1
@@ -27,9 +27,10 @@ def _invocations(text: str) -> list[tuple[int, str]]:
             while line.rstrip().endswith("\\") and i + 1 < len(lines):
                 i += 1
                 line = line.rstrip()[:-1] + " " + lines[i].strip()
-            found += [(start, m[1]) for m in re.finditer(r"(?:^|\$ |&& )\s*(pledger\s.*?)(?=\s+#|\s+&&|$)", line)]
+            found += [(start, m[1]) for m in re.finditer(r"(?:^|\$ |&& |\| )\s*(pledger\s.*?)(?=\s+#|\s+&&|\s+\|\s|$)", line)]
         else:
-            found += [(start, m[1]) for m in re.finditer(r"`(pledger\s[^`]*)`", line)]
+            # A shell pipe (` | `, spaces around it; `a|b` in a synopsis is a choice) ends the command.
+            found += [(start, m[1].split(" | ")[0]) for m in re.finditer(r"`(pledger\s[^`]*)`", line)]
         i += 1
     return found
 
@@ -87,3 +88,5 @@ def test_the_checker_finds_misspellings():
     assert found == ["pledger scorecard: no option --sett", "pledger scorecard: no option --no-tables",
                      "pledger claim has no command 'asses'", "pledger claims-report: no option --claimnt"]
     assert len(_invocations((REPO / "README.md").read_text(encoding="utf-8"))) >= 20
+    piped = "```\npledger list | grep -i x\npledger export json | pledger imprt json -\n```\nand `pledger list | cut -f1`\n"
+    assert [p for _, line in _invocations(piped) for p in _problems(line, root)] == ["pledger has no command 'imprt'"]

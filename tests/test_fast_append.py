@@ -216,7 +216,7 @@ def test_comments_and_formatting_survive_the_fast_path_byte_for_byte(make_ledger
     cut = HAND_EDITED.index("# a comment after the list")
     block = (
         "  - id: the-fourth-thing-happens\n    claim: The fourth thing happens\n    p: 0.4\n"
-        "  - id: the-fifth\n    claim: The fifth\n    p: 3:1\n    by: bob\n    made: 2025-01-07\n    tags: [x]\n"
+        "  - id: the-fifth\n    claim: The fifth\n    p: \"3:1\"\n    by: bob\n    made: 2025-01-07\n    tags: [x]\n"
     )
     assert (root / "mine.yaml").read_text(encoding="utf-8") == HAND_EDITED[:cut] + block + HAND_EDITED[cut:]
 

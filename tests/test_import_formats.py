@@ -40,13 +40,14 @@ def records(root: Path):
 
 
 def view(root: Path) -> dict:
-    """id -> ((by, p as typed, made), [(by, p as typed, at)], [(result, on, by)]) for every prediction."""
+    """id -> ((by, p as typed, made), [(by, p as typed, at)], [(result, on, by)]) for every yes/no prediction
+    (the other kinds: tests/test_import_kinds.py)."""
     preds, forecasts, outcomes, problems = records(root)
     assert problems == []
     return {
         pid: ((p.by, p.p_typed, p.made), [(f.by, f.p_typed, f.at) for f in forecasts.get(pid, [])],
               [(o.result, o.on, o.by) for o in outcomes.get(pid, [])])
-        for pid, p in preds.items()
+        for pid, p in preds.items() if p.kind == "binary"
     }
 
 
@@ -79,9 +80,6 @@ def root(make_ledger):
     return make_ledger({".gitignore": ".pledger/\n"})
 
 
-MC_SKIP = "multiple-choice questions are not imported yet (only yes/no questions are)"
-NUMERIC_SKIP = "numeric questions are not imported yet (only yes/no questions are)"
-
 EYE = fatebook_id("Will the SAE paper use eye-test experiments?", "2024-05-05 10:12:4")
 LORA = fatebook_id("Will sparse fine-tuning beat LoRA?", "2024-05-05 11:00:42")
 EYE_RECORDS = (("Casper", "0.99", D("2024-05-05")),
@@ -96,12 +94,9 @@ LORA_RECORDS = (("Ada Lovelace", "0.35", D("2024-05-06")),
 
 def test_fatebook_export(cli, root):
     report = run_import(cli, root, "fatebook", FIXTURES / "fatebook-2025.csv")
-    assert counts(report) == (20, 5, 6, 3, 3, 0)
-    assert skipped(report) == {
-        2: MC_SKIP,
-        4: "a forecast Fatebook hides from you (the export gives neither its probability nor its forecaster)",
-        9: MC_SKIP,
-    }
+    # The multiple-choice questions, and what is skipped of them: tests/test_import_kinds.py.
+    assert counts(report) == (27, 8, 9, 5, 4, 0)
+    assert skipped(report)[6] == "a forecast Fatebook hides from you (the export gives neither its probability nor its forecaster)"
     got = view(root)
     assert got == {
         fatebook_id("Will it snow in Lisbon in 2026?", "2025-03-10 17:45:33"):
@@ -138,7 +133,7 @@ def test_both_fatebook_formats_name_the_same_questions_and_forecasts(cli, root):
     # A question in an old and a new export is the same prediction with the same forecasts.
     run_import(cli, root, "fatebook", FIXTURES / "fatebook-2024-08.csv")
     report = run_import(cli, root, "fatebook", FIXTURES / "fatebook-2025.csv")
-    assert (report["added"], report["forecasts_added"], report["outcomes_added"]) == (3, 1, 1)
+    assert (report["added"], report["forecasts_added"], report["outcomes_added"]) == (6, 4, 3)
     assert {s["id"] for s in report["skipped"] if s["reason"] == "already in the ledger"} == {EYE, LORA}
 
 
@@ -209,15 +204,15 @@ def test_predictionbook_json_from_before_last_judgement_at(cli, root):
 
 def test_metaculus_posts(cli, root):
     report = run_import(cli, root, "metaculus", FIXTURES / "metaculus-posts.json", "--by", "me")
-    assert counts(report) == (11, 9, 3, 6, 5, 0)
+    assert counts(report) == (12, 12, 5, 9, 3, 0)
     assert skipped(report) == {
-        6: "no forecast of yours on this question", 8: MC_SKIP, 9: NUMERIC_SKIP,
-        10: "a notebook (an article), not a question", 11: "no forecast of yours on this question",
+        6: "no forecast of yours on this question", 10: "a notebook (an article), not a question",
+        11: "no forecast of yours on this question",
     }
     assert [s["id"] for s in report["skipped"] if s["row"] == 6] == ["metaculus-20006-30063"]
     assert report["warnings"] == [
         f"{FIXTURES / 'metaculus-posts.json'} is one page of several: its `next` is "
-        "'https://www.metaculus.com/api/posts/?forecaster_id=1001&limit=11&offset=11&with_cp=true'; "
+        "'https://www.metaculus.com/api/posts/?forecaster_id=1001&limit=12&offset=12&with_cp=true'; "
         "save each further page and import it too"
     ]
     me = "me"
@@ -259,9 +254,10 @@ MANIFOLD_EYE = "manifold-ab3de5gh7j"
 
 def test_manifold_markets_and_bets(cli, root):
     report = run_import(cli, root, "manifold", FIXTURES / "manifold.json", "--by", "me")
-    assert counts(report) == (9, 5, 3, 4, 4, 0)
-    assert skipped(report) == {6: MC_SKIP, 7: NUMERIC_SKIP, 8: "a POLL market: there is no forecast in it to import",
-                               9: "no bet of yours on this market"}
+    assert counts(report) == (9, 6, 4, 5, 3, 0)
+    assert sorted(skipped(report)) == [7, 8, 9]  # 7, the PSEUDO_NUMERIC market: tests/test_import_kinds.py
+    assert (skipped(report)[8], skipped(report)[9]) == ("a POLL market: there is no forecast in it to import",
+                                                        "no bet of yours on this market")
     assert report["warnings"] == [f"1 limit order in {FIXTURES / 'manifold.json'} had nothing filled: an order nobody "
                                   "took is no forecast, so none was imported"]
     me = "me"

@@ -1,8 +1,7 @@
 """What the importers parse, before anything is written: the neutral records (importers.base).
 
-Multiple-choice and numeric questions are not written yet (services.imports
-skips them); their records are asserted here so that writing them later needs
-no new parsing.
+Multiple-choice and numeric forecasts come out in the ledger's terms (`fields`:
+options or quantiles); tests/test_import_kinds.py follows them into a ledger.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import pytest
 
 from ledger.errors import LedgerError
 from ledger.importers import FORMATS
-from ledger.importers.base import BINARY, MULTIPLE_CHOICE, NUMERIC, ImportedOutcome, NumericScale, Options
+from ledger.importers.base import BINARY, MULTIPLE_CHOICE, NUMERIC, ImportedOutcome, Options
 from test_import_formats import FIXTURES
 
 D = dt.date.fromisoformat
@@ -34,25 +33,27 @@ def by_claim(parsed, claim: str):
     return item
 
 
+def options(f) -> dict:
+    return f.fields["options"]
+
+
 def test_fatebook_multiple_choice_questions():
     parsed = fixture("fatebook", "fatebook-2025.csv")
     labs = by_claim(parsed, 'Which lab publishes a model card first, "OpenAI", Anthropic or Google DeepMind?')
-    assert (labs.kind, labs.options, labs.by, labs.made) == (
-        MULTIPLE_CHOICE, ("OpenAI", "Anthropic", "Google DeepMind"), "Casper", D("2024-10-01"))
-    # One submission (a row per option at one time) is one forecast.
-    assert [(f.by, f.at, f.options, f.p) for f in labs.forecasts] == [
-        ("Casper", D("2024-10-01"), (("OpenAI", 0.5), ("Anthropic", 0.3), ("Google DeepMind", 0.2)), None),
-        ("Ada Lovelace", D("2024-10-03"), (("OpenAI", 0.4), ("Anthropic", 0.4), ("Google DeepMind", 0.2)), None),
+    assert (labs.kind, labs.by, labs.made) == (MULTIPLE_CHOICE, "Casper", D("2024-10-01"))
+    # One submission (a row per option at one time) is one forecast; a later row for one option updates it.
+    assert [(f.by, f.at, options(f)) for f in labs.forecasts] == [
+        ("Casper", D("2024-10-01"), {"OpenAI": 0.5, "Anthropic": 0.3, "Google DeepMind": 0.2, "Other": 0}),
+        ("Ada Lovelace", D("2024-10-03"), {"OpenAI": 0.4, "Anthropic": 0.4, "Google DeepMind": 0.2, "Other": 0}),
+        ("Ada Lovelace", D("2024-10-20"), {"OpenAI": 0.4, "Anthropic": 0.4, "Google DeepMind": 0.1, "Other": 0.1}),
+        ("Casper", D("2024-11-15"), {"OpenAI": 0.5, "Anthropic": 0.25, "Google DeepMind": 0.2, "Other": 0.05}),
     ]
-    assert len({f.ref for f in labs.forecasts}) == 2
-    assert labs.outcomes == [ImportedOutcome(
-        "resolved", D("2025-01-02"), "Casper", option="OpenAI",
-        option_results=(("OpenAI", "yes"), ("Anthropic", "no"), ("Google DeepMind", "no")))]
+    assert len({f.ref for f in labs.forecasts}) == 4 and all(f.ref.startswith("fatebook:") for f in labs.forecasts)
+    assert labs.outcomes == [ImportedOutcome("OpenAI", D("2025-01-02"), "Casper")]
     meetup = by_claim(parsed, "Which city hosts the 2026 meetup?")
-    (o,) = meetup.outcomes
-    # Resolved AMBIGUOUS on Fatebook: every option exported NO, which OTHER would also give.
-    assert (o.result, o.option, o.option_results, o.on) == ("resolved", None, (("Berlin", "no"), ("Paris", "no")), D("2025-09-02"))
-    assert "AMBIGUOUS or an OTHER" in o.note
+    # Resolved AMBIGUOUS on Fatebook: every option exported NO, which OTHER would also give; no score: left out.
+    assert meetup.outcomes == []
+    assert any(s.id == meetup.id and "AMBIGUOUS or OTHER" in s.reason for s in parsed.skipped)
 
 
 def test_fatebook_binary_question_records():
@@ -80,27 +81,24 @@ def test_fatebook_times_are_read_as_fatebook_writes_them():
 def test_metaculus_multiple_choice_question():
     parsed = fixture("metaculus", "metaculus-posts.json")
     (mc,) = [i for i in parsed.items if i.id == "metaculus-20008"]
-    assert (mc.kind, mc.options, mc.made) == (MULTIPLE_CHOICE, ("OpenAI", "Anthropic", "Google DeepMind", "Other"), D("2025-03-03"))
-    assert [(f.at, f.options, f.note) for f in mc.forecasts] == [
-        (D("2025-03-03"), (("OpenAI", 0.4), ("Anthropic", 0.3), ("Google DeepMind", 0.2), ("Other", 0.1)), None),
-        (D("2025-04-01"), (("OpenAI", 0.3), ("Anthropic", 0.45), ("Google DeepMind", 0.2), ("Other", 0.05)), None),
+    assert (mc.kind, mc.made) == (MULTIPLE_CHOICE, D("2025-03-03"))
+    assert [(f.at, options(f), f.note) for f in mc.forecasts] == [
+        (D("2025-03-03"), {"OpenAI": 0.4, "Anthropic": 0.3, "Google DeepMind": 0.2, "Other": 0.1}, None),
+        (D("2025-04-01"), {"OpenAI": 0.3, "Anthropic": 0.45, "Google DeepMind": 0.2, "Other": 0.05}, None),
     ]
-    assert [(o.result, o.option, o.on, o.by) for o in mc.outcomes] == [("resolved", "Anthropic", D("2025-05-22"), "Metaculus")]
+    assert [(o.result, o.on, o.by) for o in mc.outcomes] == [("Anthropic", D("2025-05-22"), "Metaculus")]
 
 
-def test_metaculus_numeric_question_keeps_the_cdf_at_its_points():
+def test_metaculus_numeric_question_as_quantiles():
     parsed = fixture("metaculus", "metaculus-posts.json")
     (num,) = [i for i in parsed.items if i.id == "metaculus-20009"]
-    assert num.kind == NUMERIC
-    assert num.scale == NumericScale(lower=0.0, upper=100.0, open_lower=True, open_upper=True, unit="hundred papers")
+    assert (num.kind, num.extra) == (NUMERIC, {"unit": "hundred papers"})
     (f,) = num.forecasts
-    assert len(f.cdf) == 201 and f.cdf[0] == (0.0, 0.001) and f.cdf[-1] == (100.0, 0.999)
-    assert [x for x, _ in f.cdf] == [i / 2 for i in range(201)]
-    cumulative = [c for _, c in f.cdf]
-    assert cumulative == sorted(cumulative)
-    median_at = next(x for x, c in f.cdf if c >= 0.5)
-    assert 34 <= median_at <= 36  # the forecast is centred on 35
-    assert [(o.result, o.value, o.on) for o in num.outcomes] == [("resolved", 42.0, D("2026-01-10"))]
+    quantiles = f.fields["quantiles"]
+    assert list(quantiles) == ["5%", "25%", "50%", "75%", "95%"]
+    assert quantiles["50%"] == pytest.approx(35.0, abs=0.1)  # the fixture's forecast is a logistic centred on 35
+    assert list(quantiles.values()) == sorted(quantiles.values())
+    assert [(o.result, o.on) for o in num.outcomes] == [(42.0, D("2026-01-10"))]
 
 
 def post_with(question: dict, **post) -> str:
@@ -114,26 +112,30 @@ def mine(*entries):
     return {"history": history, "latest": history[-1] if history else None, "score_data": {}}
 
 
-def test_metaculus_numeric_cdf_points_from_the_range_when_continuous_range_is_absent():
+def test_metaculus_log_scale_from_the_range_when_continuous_range_is_absent():
     q = {"id": 7, "title": "How warm?", "type": "numeric", "resolution": "above_upper_bound",
-         "actual_resolve_time": "2025-02-01T00:00:00Z",
+         "actual_resolve_time": "2025-02-01T00:00:00Z", "open_upper_bound": True,
          "scaling": {"range_min": 1.0, "range_max": 100.0, "zero_point": 0.0},
-         "my_forecasts": mine((1735689600.0, None, [0.0, 0.5, 1.0]))}
-    (item,) = parse("metaculus", post_with(q)).items
-    # A log scale (zero_point): Metaculus's unscaled_location_to_scaled_location.
-    assert [round(x, 6) for x, _ in item.forecasts[0].cdf] == [1.0, 10.0, 100.0]
-    assert item.scale.log and item.outcomes[0].value == "above the upper bound"
+         "my_forecasts": mine((1735689600.0, None, [0.0, 0.5, 0.9]))}
+    parsed = parse("metaculus", post_with(q))
+    (item,) = parsed.items
+    # A log scale (zero_point): Metaculus's unscaled_location_to_scaled_location; 95% lies above the open bound.
+    assert item.forecasts[0].fields == {"quantiles": {"5%": pytest.approx(10 ** 0.1, rel=1e-5), "25%": pytest.approx(10 ** 0.5, rel=1e-5),
+                                                      "50%": pytest.approx(10.0), "75%": pytest.approx(10 ** 1.625, rel=1e-5)}}
+    assert item.forecasts[0].note == "95% lies beyond the range (this forecast puts 10% above the upper bound)"
+    assert item.outcomes == [] and "resolved above the upper bound" in parsed.skipped[0].reason
 
 
-def test_metaculus_date_question_values_are_unix_seconds():
-    q = {"id": 7, "title": "When?", "type": "date", "resolution": "2030-06-01T00:00:00Z",
+def test_metaculus_date_question_values_are_dates():
+    q = {"id": 7, "title": "When?", "type": "date", "resolution": "2030-06-01 00:00:00+00:00",
          "actual_resolve_time": "2030-06-02T00:00:00Z",
          "scaling": {"range_min": 1893456000.0, "range_max": 1956528000.0,
                      "continuous_range": ["2030-01-01T00:00:00Z", "2031-01-01T00:00:00Z", "2032-01-01T00:00:00Z"]},
          "my_forecasts": mine((1735689600.0, None, [0.0, 0.6, 1.0]))}
     (item,) = parse("metaculus", post_with(q)).items
-    assert item.scale.dates and [x for x, _ in item.forecasts[0].cdf] == [1893456000.0, 1924992000.0, 1956528000.0]
-    assert item.outcomes[0].value == 1906502400.0
+    # 50% at 5/12 of the two years (304.2 days after 2030-01-01).
+    assert item.forecasts[0].fields["quantiles"]["50%"] == D("2030-11-01")
+    assert item.outcomes[0].result == D("2030-06-01")
 
 
 def test_metaculus_group_questions_name_the_group():
@@ -166,24 +168,15 @@ def test_metaculus_without_my_forecasts_says_how_to_fetch_them():
 def test_manifold_multiple_choice_and_pseudo_numeric_markets():
     parsed = fixture("manifold", "manifold.json")
     (mc,) = [i for i in parsed.items if i.id == "manifold-multi00001"]
-    assert (mc.kind, mc.options) == (MULTIPLE_CHOICE, ("OpenAI", "Anthropic", "Google DeepMind"))
-    # A bet on one answer says that answer's probability after it.
-    assert [(f.at, f.options, f.ref) for f in mc.forecasts] == [
-        (D("2025-03-03"), (("Anthropic", 0.45),), "manifold:b0501mul"),
-        (D("2025-04-01"), (("OpenAI", 0.3),), "manifold:b0502mul"),
+    assert mc.kind == MULTIPLE_CHOICE
+    # A bet's forecast: every answer's probAfter in its bet group, in the market's answer order.
+    assert [(f.at, options(f), f.ref) for f in mc.forecasts] == [
+        (D("2025-03-03"), {"OpenAI": 0.35, "Anthropic": 0.45, "Google DeepMind": 0.2}, "manifold:b0501mul"),
+        (D("2025-04-01"), {"OpenAI": 0.3, "Anthropic": 0.49, "Google DeepMind": 0.21}, "manifold:b0502mul"),
     ]
-    assert [(o.result, o.option, o.on, o.by) for o in mc.outcomes] == [("resolved", "Anthropic", D("2025-05-22"), "ada")]
-    (num,) = [i for i in parsed.items if i.id == "manifold-pseudonum1"]
-    assert (num.kind, num.scale.lower, num.scale.upper) == (NUMERIC, 0.0, 1000.0)
-    assert [(f.at, f.value) for f in num.forecasts] == [(D("2025-01-05"), 350.0)]
-    assert num.outcomes == []
-
-
-def test_manifold_log_scale_value():
-    from ledger.importers.manifold import mapped_value
-
-    assert mapped_value({"min": 1, "max": 1000, "isLogScale": True}, 0.5) == pytest.approx(1000 ** 0.5)
-    assert mapped_value({"min": 0, "max": 50, "isLogScale": False}, 0.2) == 10.0
+    assert [(o.result, o.on, o.by) for o in mc.outcomes] == [("Anthropic", D("2025-05-22"), "ada")]
+    assert "manifold-pseudonum1" not in {i.id for i in parsed.items}
+    assert [s.reason.split(":")[0] for s in parsed.skipped if s.id == "manifold-pseudonum1"] == ["a PSEUDO_NUMERIC market"]
 
 
 def test_manifold_bets_of_several_people_are_refused():
@@ -256,6 +249,3 @@ def test_quantiles_read_off_a_cdf():
     got = cdf_quantiles(cdf, (0.25, 0.5, 0.7, 0.95, 0.99))
     assert [level for level, _ in got] == [0.25, 0.5, 0.7, 0.95]  # 99% is beyond the last point
     assert [v for _, v in got] == pytest.approx([5.0, 10.0, 15.0, 30.0])
-    (f,) = [i for i in fixture("metaculus", "metaculus-posts.json").items if i.id == "metaculus-20009"][0].forecasts
-    (median,) = cdf_quantiles(f.cdf, (0.5,))
-    assert median[1] == pytest.approx(35.0, abs=0.1)  # the fixture's forecast is a logistic centred on 35

@@ -141,7 +141,7 @@ def test_report_lists_skipped_rows_and_warnings(cli, root):
     assert result.code == 0
     assert f"skipped {path}:10: a notebook (an article), not a question" in result.out
     assert f"  warning: {path} is one page of several: its `next` is " in result.err
-    assert "added 9 predictions, 3 more forecasts, 6 outcomes; 5 skipped, 0 rejected." in result.out
+    assert "added 12 predictions, 5 more forecasts, 9 outcomes; 3 skipped, 0 rejected." in result.out
 
 
 def test_new_forecasts_and_resolutions_are_added_on_a_later_import(cli, root, tmp_path):

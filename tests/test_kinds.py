@@ -317,3 +317,73 @@ def test_every_kind_round_trips_through_export_and_import(fmt, make_ledger, cli,
     a = json.loads(cli("--root", source, "score", "--json").out)
     b = json.loads(cli("--root", target, "score", "--json").out)
     assert a["reports"] == b["reports"]
+
+
+def test_certain_probabilities_get_a_note_and_are_still_written(make_ledger, cli):
+    root = make_ledger({})
+    done = cli("--root", root, "add", "Sure", "-p", "100%", "--made", "2025-01-01")
+    assert done.code == 0 and "note: a probability of 100% is certainty" in done.err and "6.9 nats" in done.err
+    assert "p: 100%" in (root / "predictions.yaml").read_text()
+    assert "note:" not in cli("--root", root, "add", "Likely", "-p", "99%", "--made", "2025-01-01").err
+
+
+def test_a_resolution_dated_before_the_prediction_is_reported_and_not_scored(make_ledger, cli):
+    root = make_ledger({
+        "s.yaml": HEAD + "  - {id: early, claim: c, p: 0.9}\n  - {id: fine, claim: d, p: 0.8}\n",
+        "outcomes/o.yaml": "on: 2024-06-01\nby: ann\nresults:\n  early: yes\n",
+        "outcomes/p.yaml": "on: 2025-06-01\nby: ann\nresults:\n  fine: yes\n",
+    })
+    assert any("'early' is resolved on 2024-06-01, before it was made (2025-01-01)" in line and "left out" in line
+               for line in check_lines(cli, root))
+    run = json.loads(cli("--root", root, "score", "--json").out)
+    assert run["counts"]["resolved"] == 1 and run["counts"]["pending"] == 1
+    assert run["report"]["brier"]["score"] == pytest.approx(0.04, abs=1e-12)
+
+
+def test_few_forecasts_and_clipping_are_said_beside_the_figures(make_ledger, cli):
+    root = make_ledger({
+        "s.yaml": HEAD + "  - {id: a, claim: c, p: 1}\n  - {id: b, claim: d, p: 0.8}\n",
+        "outcomes/o.yaml": "on: 2025-06-01\nby: ann\nresults:\n  a: no\n  b: yes\n",
+    })
+    out = cli("--root", root, "score").out
+    assert "Only 2 forecasts scored" in out
+    assert "1 clipped to [eps, 1 - eps]" in out
+    assert "(from 2 forecasts: not to be relied on)" in out
+
+
+def test_the_python_api_scores_and_lists_every_kind(make_ledger):
+    import ledger
+
+    book = ledger.open(make_ledger(KINDS_LEDGER))
+    run = book.score(over_time="year", bootstrap=0)
+    assert set(run.reports) == {"multiple-choice", "numeric"} and run.over_time.periods[0].label == "2025"
+    assert run.reports["multiple-choice"].choice_brier.n == 2
+    rows = {(r["prediction_id"], r["forecaster"]): r for r in book.forecast_rows() if r["initial"] or r["forecaster"] == "bob"}
+    bob = rows[("lab", "bob")]
+    assert bob["kind"] == "multiple-choice" and bob["p"] is None and bob["result"] == "Anthropic"
+    assert bob["forecast"] == {"OpenAI": 0.2, "Anthropic": 0.6, "Google DeepMind": 0.2}
+    gdp = rows[("gdp", "ann")]
+    assert gdp["kind"] == "numeric" and gdp["value"] == 2.4 and gdp["forecast"][0.5] == 2.1
+    assert rows[("rain", "ann")]["forecast"] is None and rows[("rain", "ann")]["outcome"] == 1
+
+
+def test_an_edited_export_whose_rows_do_not_fit_is_rejected_row_by_row(make_ledger, cli, tmp_path):
+    source = make_ledger(KINDS_LEDGER, name="source")
+    out = tmp_path / "all.json"
+    assert cli("--root", source, "export", "json", "-o", out).code == 0
+    doc = json.loads(out.read_text())
+    for p in doc["predictions"]:
+        if p["id"] == "lab":
+            p["outcomes"][0]["result"] = "Nope"
+        if p["id"] == "launch":
+            p["forecasts"] = [{"quantiles": {"50%": "3"}, "by": "ann", "at": "2025-02-01"}]
+    out.write_text(json.dumps(doc))
+    target = make_ledger({}, name="target")
+    result = cli("--root", target, "import", "json", out, "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    reasons = {r["id"]: r["reason"] for r in report["rejected"]}
+    assert set(reasons) == {"lab", "launch"}
+    assert "'Nope' is not one of the options" in reasons["lab"]
+    assert "does not give quantiles of dates" in reasons["launch"]
+    assert report["added"] == 3 and cli("--root", target, "check").code == 0

@@ -33,7 +33,8 @@ def _run(cli, monkeypatch, width, *args, ellipsis_ok=False):
 
 
 def _tokens(out: str) -> set[str]:
-    return {tok.strip("│┃") for line in out.splitlines() for tok in line.split()}
+    return {tok.strip("│┃") for line in out.splitlines() for tok in line.split()} | {
+        tok.strip("│┃").rstrip(",;") for line in out.splitlines() for tok in line.split()}
 
 
 WIDTHS = [80, 60]
@@ -69,10 +70,12 @@ def test_leaderboard_keeps_rank_n_and_headers(cli, monkeypatch, bundled, width):
     for word in ("forecaster", "peers", "relative", "score", "(nats)"):
         assert word in _tokens(out)
     lines = out.splitlines()
-    for rank, row in enumerate(board["rows"], 1):
-        line = next(line for line in lines if row["forecaster"] in line.split())
-        cells = [c for c in line.replace("│", " ").split()]
-        assert cells[:3] == [str(rank), row["forecaster"], str(row["n"])]
+    rank = 0
+    for row in board["rows"]:
+        rank += row["ranked"]
+        line = next(line for line in lines if row["forecaster"] in line.replace(":", " ").split())
+        cells = [c.rstrip(":,") for c in line.replace("│", " ").split()]
+        assert cells[:3] == [str(rank) if row["ranked"] else "—", row["forecaster"], str(row["n"])]
         assert f"{row['brier']:.4f}" in cells and f"{row['peer_score']:+.1f}" in cells
 
 
@@ -83,13 +86,13 @@ def test_calibration_table_keeps_every_column(cli, monkeypatch, bundled, width):
 
 
 def test_list_piped_keeps_ids_whole(bundled):
-    # Piped output: rich falls back to 80 columns (no COLUMNS in the environment).
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    # Piped output is the tab-separated form (tests/test_piped_output.py): ids whole, one a line.
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PLEDGER_FORCE_TTY")}
     proc = subprocess.run([sys.executable, "-m", "ledger", "--root", str(bundled), "list"], env=env,
                           capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert "streetlight-edits" in proc.stdout.split() or "streetlight-edits" in _tokens(proc.stdout)
-    assert "latent-adversarial-training" in _tokens(proc.stdout)
+    ids = [line.split("\t")[0] for line in proc.stdout.splitlines()[1:]]
+    assert "streetlight-edits" in ids and "latent-adversarial-training" in ids
     assert "…" not in proc.stdout
 
 

@@ -113,6 +113,24 @@ def _render(root, flavor="github", selection=None, **options):
     return data, render(data, Options(flavor=flavor, **options))
 
 
+def _our_html(md: str) -> list[str]:
+    """Raw HTML in the card that is not the appendix's <details> fold (github only)."""
+    from ledger.report.scorecard import APPENDIX
+
+    ours = {f"<details><summary>{APPENDIX}</summary>\n", "</details>\n"}
+    return [h for h in raw_html_tokens(md) if h not in ours]
+
+
+def _section(md: str, heading: str) -> str:
+    """The markdown under `heading` (a line), up to the next heading of the same or a higher level."""
+    level = heading.split(" ")[0]
+    start = md.index(heading + "\n")
+    rest = md[start + len(heading) + 1:]
+    ends = [i for i in (rest.find(f"\n{h} ") for h in ("#" * k for k in range(1, len(level) + 1))) if i >= 0]
+    ends += [i for i in (rest.find("\n<details>"), rest.find("\n</details>")) if i >= 0]
+    return rest[:min(ends)] if ends else rest
+
+
 def test_one_row_per_prediction_in_published_order_with_the_right_cells(bundled):
     _, md = _render(bundled)
     predictions = tables(md)[0]
@@ -121,25 +139,42 @@ def test_one_row_per_prediction_in_published_order_with_the_right_cells(bundled)
     assert [r[0] for r in rows] == [str(i) for i in range(1, 11)]
     # The seed post: "Anthropic did 1-3 but not 4-10"; points by hand: 1 - p, or -p.
     assert [r[3] for r in rows] == ["✅"] * 3 + ["❌"] * 7
-    assert [r[2] for r in rows] == ["0.99", "0.95", "0.8", "0.2", "0.2", "0.25", "0.05", "0.15", "0.1", "0.05"]
+    assert [r[2] for r in rows] == ["99%", "95%", "80%", "20%", "20%", "25%", "5%", "15%", "10%", "5%"]
     assert [r[4] for r in rows] == ["+0.01", "+0.05", "+0.20", "-0.20", "-0.20", "-0.25", "-0.05", "-0.15", "-0.10", "-0.05"]
     assert rows[3][1] == "PEFT by training sparse weights/biases on SAE embeddings that beats baselines such as LoRA"
     assert rows[0][5] == "Casper: 'obviously did'."
-    # The seed post's figure: "the paper would score -0.74".
-    assert "3 of 10 happened. Against the forecaster's expectations the subject scored -0.74 (z = -0.7: within" in md
+    # The seed post's figure, "the paper would score -0.74", in words at the top, with one z everywhere.
+    assert "Stephen Casper made 10 predictions on 2024-05-05. 3 of the 10 happened." in md
+    assert ("Against Stephen Casper's probabilities, Anthropic's next sparse autoencoder (SAE) paper scored **-0.74** "
+            "by the post's rule") in md
+    assert "within what chance alone would give (z = -0.73)" in md and "z = -0.73)." in _section(md, "### Every score")
+    assert "The Brier score is **0.0223** on the 0-1 scale, where always saying 50% scores 0.25" in md
+    assert "The side Stephen Casper thought more likely came true 10 of 10 times; at 80–90% it did 4 of 4 times." in md
     # The evidence both resolutions share is listed once, as links.
     assert "Evidence for every resolution above: [transformer-circuits.pub](https://transformer-circuits.pub/" in md
 
 
 def test_scores_and_calibration_tables_carry_n(bundled):
+    from ledger.scoring.registry import rules_for
+
     data, md = _render(bundled)
     found = tables(md)
     scores = next(t for t in found if t[0][0] == "score")
     assert scores[0] == ["score", "value", "n", "90% interval", "better"]
     assert all(row[2] == "10" for row in scores[1:])
     assert scores[1][1] == f"{data.run.report.brier.score:.4f}"
+    # The appendix prints every figure of every yes/no rule in the registry (the gap's in its sentence).
+    labels = [r[0] for r in scores[1:]]
+    expected = [f.label.format(scale="0-1", base_rate="30%") for rule in rules_for("binary", "first")
+                for f in rule.figures if rule.name != "gap"]
+    assert labels == expected
     calibration = next(t for t in found if t[0][0] == "stated p")
     assert sum(int(r[1]) for r in calibration[1:]) == 10 and sum(int(r[2]) for r in calibration[1:]) == 3
+    # The reader's calibration: folded confidence levels, "x of y", every prediction counted once.
+    levels = next(t for t in found if t[0][0] == "confidence")
+    assert [r[:2] for r in levels[1:]] == [["70–80%", "1 of 1"], ["80–90%", "4 of 4"], ["90–95%", "1 of 1"],
+                                           ["95–99%", "3 of 3"], ["99–100%", "1 of 1"]]
+    assert md.index("## Calibration") < md.index("<details>") < md.index("| stated p |")
 
 
 def test_lesswrong_notes_are_footnotes_and_plain_has_no_tables_or_emoji(bundled):
@@ -150,15 +185,16 @@ def test_lesswrong_notes_are_footnotes_and_plain_has_no_tables_or_emoji(bundled)
     assert tables(plain) == [] and not any(m in plain for m in "✅❌➖⏳")
     assert "- **#4**: prediction: PEFT by training" in plain and "outcome: did not happen; points: -0.20" in plain
     for md in (lw, plain):
-        assert raw_html_tokens(md) == []
+        assert raw_html_tokens(md) == []  # the appendix is a final section, not <details>
+        assert "## Technical appendix" in md
 
 
 def test_parts_can_be_dropped(bundled):
     _, md = _render(bundled, parts=frozenset({"table"}))
     assert "## Predictions" in md
-    for heading in ("## Scores", "## Calibration", "## By tag", "## Research claims"):
+    for heading in ("### Every score", "## Calibration", "## By tag", "## Research claims"):
         assert heading not in md
-    assert md.rstrip().splitlines()[-1].startswith("- ")  # the rules footer is always there
+    assert "### How this was scored" in md  # the rules are always there
 
 
 def test_claims_section_links_the_seed_posts_claims(bundled):
@@ -175,8 +211,15 @@ def test_several_forecasters_get_a_leaderboard_and_several_sets_a_heading_each(b
     assert "### What Anthropic's next SAE paper will and won't do" in md
     assert "### Our reading group's interpretability predictions for 2025" in md
     board = next(t for t in tables(md) if t[0][0] == "rank")
-    assert [r[1] for r in board[1:]] == ["Stephen Casper", "Chen", "Ada", "Ben"]
-    assert "against the forecasters' expectations" in md.lower()
+    from ledger.services.ledger import Ledger
+    from ledger.services.scores import score
+
+    run = score(Ledger.open(bundled), Selection(), "first", by_forecaster=True, bootstrap=0)
+    # Ranked rows first by peer score, then the unranked, as the leaderboard orders them.
+    assert [r[1] for r in board[1:]] == [r.forecaster for r in run.leaderboard.rows]
+    peers = [(not r.ranked, -r.peer_score) for r in run.leaderboard.rows if r.peer_score is not None]
+    assert peers == sorted(peers) and len(board) == 5
+    assert "Against the forecasters' probabilities" in md
 
 
 # -- hostile records -------------------------------------------------------------
@@ -232,7 +275,7 @@ def test_hostile_records_break_neither_the_table_nor_the_page(hostile, flavor):
     from ledger.services.select import Selection
 
     _, md = _render(hostile, flavor, selection=Selection(), chart_png="card-calibration.png")
-    assert raw_html_tokens(md) == []
+    assert _our_html(md) == []
     assert all(h.startswith("https://") or h == "card-calibration.png" for h in hrefs(md)), hrefs(md)
     assert "javascript:alert" not in "".join(hrefs(md))
     tokens = MarkdownIt("js-default").parse(md)
@@ -241,7 +284,7 @@ def test_hostile_records_break_neither_the_table_nor_the_page(hostile, flavor):
     assert not any("and a heading" in h for h in headings)
     if flavor == "plain":
         return
-    predictions = tables(md)[0]
+    predictions = [[c.replace("\u200b", "") for c in row] for row in tables(md)[0]]
     assert len(predictions) == 1 + 5 and all(len(r) == len(predictions[0]) for r in predictions)
     cells = {r[0]: r for r in predictions[1:]}
     assert cells["1"][1] == "Pipes | in | the claim # and a heading - and a list"

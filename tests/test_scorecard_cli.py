@@ -63,6 +63,16 @@ def test_golden_scorecard_per_flavour_with_its_chart(cli, workdir, flavor):
     assert (workdir / out).read_text(encoding="utf-8") == markdown
 
 
+@pytest.mark.parametrize("flavor", ["github", "plain"])
+def test_golden_scorecard_in_the_acx_style(cli, workdir, flavor):
+    # Grouped by confidence level, misses struck through (plain: "(missed)"), annulled in italics.
+    r = cli("--root", "predictions", "scorecard", "--set", "reading-group-2025", "--style", "acx", "--flavor", flavor,
+            "--no-chart")
+    assert r.code == 0, r.err
+    _golden(f"scorecard-acx-{flavor}.md", r.out)
+    assert "--style acx" in r.out
+
+
 def test_golden_scorecard_of_one_forecaster_under_policy_last(cli, workdir):
     # Not the published list: Ben's last forecasts before the resolution, a row each,
     # with their points adding up to the headline gap.
@@ -118,20 +128,20 @@ def test_date_only_when_asked(cli, workdir):
     plain = cli("--root", "predictions", "scorecard").out
     assert "Scored on" not in plain and "2026-11-23" not in plain
     dated = cli("--root", "predictions", "scorecard", "--date", "today").out
-    assert "*Scored on 2026-11-23.*" in dated  # PLEDGER_TODAY in the tests
+    assert "Scored on 2026-11-23.*" in dated  # PLEDGER_TODAY in the tests
     assert "--date 2026-11-23`" in dated  # the reproducing command names the date, not "today"
 
 
 def test_flags_drop_parts(cli, workdir):
     full = cli("--root", "predictions", "scorecard").out
-    for heading in ("## Predictions", "## Scores", "## Calibration", "## By tag", "## Forecasters",
-                    "## Research claims these predictions test", "## How this was scored"):
+    for heading in ("## Predictions", "### Every score", "## Calibration", "## By tag", "## Forecasters",
+                    "## Research claims these predictions test", "### How this was scored"):
         assert heading in full
     r = cli("--root", "predictions", "scorecard", "--no-table", "--no-scores", "--no-calibration", "--no-tags",
             "--no-forecasters", "--no-claims", "-o", "bare.md")
     assert r.code == 0
     bare = (workdir / "bare.md").read_text(encoding="utf-8")
-    assert [line for line in bare.splitlines() if line.startswith("## ")] == ["## How this was scored"]
+    assert [line for line in bare.splitlines() if line.startswith("#")][1:] == ["### How this was scored"]
     assert not (workdir / "bare-calibration.png").exists()  # no calibration section, no chart
     assert "--no-table --no-scores --no-calibration --no-tags --no-forecasters --no-claims`" in bare
     cli("--root", "predictions", "scorecard", "--no-chart", "-o", "nochart.md")
@@ -143,8 +153,8 @@ def test_score_options_are_those_of_score(cli, workdir):
     r = cli("--root", "predictions", "scorecard", "--set", "reading-group-2025", "--by", "Ben", "--policy", "last",
             "--brier", "0-2", "--bins", "uniform", "--bootstrap", "0")
     assert r.code == 0, r.err
-    assert "Against Ben's expectations" in r.out
-    assert "scored: Ben, policy last" in r.out
+    assert "Against Ben's probabilities" in r.out
+    assert "Scored: Ben, on the last forecast before each resolution." in r.out
     assert "| Brier (0-2) |" in r.out and "| bin | n | hits |" in r.out
     assert "Score intervals: none (bootstrap off)." in r.out
 
@@ -158,12 +168,15 @@ def test_nothing_resolved_says_so(cli, make_ledger):
     """})
     r = cli("--root", root, "scorecard")
     assert r.code == 0
-    assert "Nothing to score yet: the one selected prediction is not resolved yes or no (1 pending, not scored)." in r.out
-    assert "## Scores" not in r.out and "| 1 | Open question | 0.4 | ⏳ | — |" in r.out
+    assert "ana made 1 prediction on 2026-01-01. It is not resolved yet." in r.out
+    assert "Nothing to score yet: no resolved question has a forecast to score." in r.out
+    assert "### Every score" not in r.out and "| 1 | Open question | 40% | ⏳ | — |" in r.out
 
 
 @pytest.mark.parametrize("args, argument", [
     (["--flavor", "html"], "--flavor"),
+    (["--style", "grid"], "--style"),
+    (["--probabilities", "odds"], "--probabilities"),
     (["--policy", "best"], "--policy"),
     (["--brier", "0-3"], "--brier"),
     (["--bins", "0,0.7,0.5,1"], "--bins"),

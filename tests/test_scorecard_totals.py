@@ -86,13 +86,17 @@ def totals(make_ledger):
     return make_ledger(LEDGER)
 
 
-def _card(root, by, policy, flavor="github"):
+def _card(root, by, policy, flavor="github", probabilities="as-typed"):
     from ledger.report.scorecard import Options, collect, render
     from ledger.services.ledger import Ledger
     from ledger.services.select import Selection
 
     data = collect(Ledger.open(root), Selection(by=by), policy)
-    return data, render(data, Options(flavor=flavor))
+    return data, render(data, Options(flavor=flavor, probabilities=probabilities))
+
+
+def _p(cell: str) -> float:
+    return float(cell[:-1]) / 100 if cell.endswith("%") else float(cell)
 
 
 def _prediction_rows(md):
@@ -105,19 +109,20 @@ def _points(cell: str) -> float:
     return 0.0 if cell == "—" else float(cell)
 
 
+@pytest.mark.parametrize("probabilities", ["as-typed", "percent"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_the_tables_points_add_up_to_the_headline(totals, case):
+def test_the_tables_points_add_up_to_the_headline(totals, case, probabilities):
     by, policy = CASES[case]
-    data, md = _card(totals, by, policy)
+    data, md = _card(totals, by, policy, probabilities=probabilities)
     rows = _prediction_rows(md)
-    headline = float(re.search(r"the subject scored ([+-]\d+\.\d\d) ", md)[1])
+    headline = float(re.search(r" scored \*\*([+-]\d+\.\d\d)\*\* by the post's rule", md)[1])
     scored = [r for r in rows if r["points"] != "—"]
     assert len(scored) == data.run.n  # one row per scored forecast
     assert round(sum(_points(r["points"]) for r in rows), 2) == headline
     assert abs(sum(_points(r["points"]) for r in rows) - data.run.report.gap.total) < 1e-9
     # The rows' own figures: points are the post's rule on the p shown.
     for r in scored:
-        p = {"70%": 0.7, "80%": 0.8, "60%": 0.6, "40%": 0.4}.get(r["p"]) or float(r["p"])
+        p = _p(r["p"])
         happened = r["outcome"] == "✅"
         assert _points(r["points"]) == pytest.approx((1 - p) if happened else -p, abs=0.005)
     # The table says what it shows, unless it is the published list.
@@ -167,4 +172,7 @@ def test_the_default_card_is_the_published_list(totals):
     rows = _prediction_rows(md)
     assert list(rows[0]) == ["#", "prediction", "p", "outcome", "points"]
     assert [r["p"] for r in rows] == ["70%", "0.3", "60%", "50%", "40%", "0.25"]
+    # By default every probability is shown one way: as a percentage.
+    _, md = _card(totals, None, "first", probabilities="percent")
+    assert [r["p"] for r in _prediction_rows(md)] == ["70%", "30%", "60%", "50%", "40%", "25%"]
     assert "Points: the post's rule on the published p" in md

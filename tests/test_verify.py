@@ -635,3 +635,33 @@ def test_a_tag_changed_after_it_was_signed_is_no_evidence(cli, repo, tmp_path):
     _, data = verify(cli, repo)
     (tag,) = [e for e in data["sets"][0]["evidence"] if e["kind"] == "tag"]
     assert "(bad signature)" in tag["text"] and "signed-tag" not in data["sets"][0]["rests_on"]
+
+
+def test_the_site_shows_each_sets_verdict_and_late_marks(cli, repo, tmp_path):
+    import html
+    import re
+
+    repo.write("s1.yaml", SET_FILE)
+    first = repo.commit("predictions", "2024-05-02")
+    repo.write("outcomes/2024-05-21.yaml", OUTCOME_FILE)
+    repo.commit("resolved", "2024-05-21")
+    out = tmp_path / "site"
+    assert cli("--root", repo.ledger, "site", "-o", out).code == 0
+    page = (out / "sets" / "s1.html").read_text()
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    assert "On record" in text and first[:7] in text and "2024-05-02" in text
+    assert "†" not in text
+    # A new commit that edits a claim after the resolution: the next build shows it, and marks it.
+    repo.write("s1.yaml", SET_FILE.replace("claim: It uses eye-test experiments", "claim: It uses eye tests, said better", 1))
+    repo.commit("edit a claim", "2024-06-01")
+    assert cli("--root", repo.ledger, "site", "-o", out).code == 0
+    text = html.unescape(re.sub(r"<[^>]+>", " ", (out / "sets" / "s1.html").read_text()))
+    assert "†" in text
+
+
+def test_the_site_of_a_ledger_outside_git_says_nothing_of_it(cli, make_ledger, tmp_path, monkeypatch):
+    isolated_git(monkeypatch, tmp_path)
+    root = make_ledger({"s1.yaml": SET_FILE, "outcomes/2024-05-21.yaml": OUTCOME_FILE})
+    out = tmp_path / "site"
+    assert cli("--root", root, "site", "-o", out).code == 0
+    assert "On record" not in (out / "sets" / "s1.html").read_text()

@@ -13,7 +13,7 @@ import sys
 import typer
 
 from . import reading, recording, scoring
-from . import claims, scorecard
+from . import claims, scorecard, site
 from . import transfer
 from . import proof
 from . import team
@@ -23,7 +23,7 @@ app = typer.Typer(
     name="pledger",
     help="A plain-text ledger of probability-tagged predictions: log, resolve, check, score, publish.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain click help: rich help formatting costs ~65 ms of imports on every `--help`.
     rich_markup_mode=None,
@@ -58,6 +58,7 @@ reading.register(app)
 scoring.register(app)
 claims.register(app)
 scorecard.register(app)
+site.register(app)
 transfer.register(app)
 proof.register(app)
 team.register(app)

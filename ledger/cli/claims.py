@@ -5,12 +5,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import JSON_HELP, open_ledger, parse_date, print_json, record_by
+from .common import JSON_HELP, completer, open_ledger, parse_date, print_json, record_by, typed_text
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Only claims from this source (its url or shared id).")]
 ClaimantOpt = Annotated[Optional[str], typer.Option("--claimant", help="Only this claimant's claims (ignoring case).")]
-TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only claims with this tag (repeat: all of them).")]
+TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", help="Only claims with this tag (repeat: all of them; any case).", autocompletion=completer("claim-tags"))]
+ClaimIdArg = Annotated[str, typer.Argument(help="The claim's id.", metavar="ID", autocompletion=completer("claims"))]
 
 claim_app = typer.Typer(
     name="claim",
@@ -30,7 +31,7 @@ def register(app: typer.Typer) -> None:
 def add(
     ctx: typer.Context,
     quote: Annotated[str, typer.Argument(help="The claim's exact words.", metavar="QUOTE")],
-    source: Annotated[Optional[str], typer.Option("--source", help="Where the claim was made.", metavar="URL")] = None,
+    source: Annotated[str, typer.Option("--source", help="Where the claim was made (a web address).", metavar="URL")],
     title: Annotated[Optional[str], typer.Option("--title", help="The source's title.")] = None,
     claimant: Annotated[Optional[str], typer.Option("--claimant", help="Who made the claim (person or organisation).")] = None,
     locator: Annotated[Optional[str], typer.Option("--locator", help="Where in the source: section, page, figure.")] = None,
@@ -42,13 +43,21 @@ def add(
     """Put a claim on record, quoted verbatim. Prints its id.
 
     A source already on record (a shared `sources:` entry with this url) is referred to by id.
-    Example: pledger claim add "Sparse autoencoders produce interpretable features for large models" --source https://transformer-circuits.pub/2024/scaling-monosemanticity/index.html --claimant Anthropic --locator "key results"
+
+    \b
+    Example:
+      pledger claim add "Sparse autoencoders scale to production models" \\
+        --source https://transformer-circuits.pub/2024/scaling-monosemanticity/ \\
+        --claimant Anthropic --locator "key results"
     """
-    from ..errors import UsageError
     from ..services.claims import add_claim
 
-    if source is None:
-        raise UsageError("--source URL is required: the page where the claim was made", "--source")
+    quote, source = typed_text(quote, "QUOTE"), typed_text(source, "--source", lines=False)
+    title, locator = typed_text(title, "--title", lines=False), typed_text(locator, "--locator", lines=False)
+    if claimant is not None:
+        from ..names import checked_name
+
+        claimant = checked_name(claimant, "--claimant")
     ledger = open_ledger(ctx)
     added = add_claim(
         ledger, quote, source_url=source, title=title, claimant=claimant, locator=locator, tags=tag or [], id=id,
@@ -63,7 +72,7 @@ def add(
 @claim_app.command("assess")
 def assess(
     ctx: typer.Context,
-    claim_id: Annotated[str, typer.Argument(help="The claim's id.", metavar="ID")],
+    claim_id: ClaimIdArg,
     verdict: Annotated[str, typer.Argument(help="supported, partly-supported, overstated, contested, refuted or open.", metavar="VERDICT")],
     evidence: Annotated[Optional[list[str]], typer.Option("--evidence", help="A link to evidence (repeat for more).", metavar="URL")] = None,
     quote: Annotated[Optional[list[str]], typer.Option("--quote", help="The words in the evidence (one per --evidence, in order).")] = None,
@@ -75,11 +84,18 @@ def assess(
 ) -> None:
     """Assess a claim. Appends to assessments.yaml: earlier assessments are kept, the latest stands.
 
-    Example: pledger claim assess sae-interpretable-large-models overstated --evidence https://www.alignmentforum.org/posts/pH6tyhEnngqWAXi9i --quote "Motte and Bailey claims" --stance against
+    \b
+    Example:
+      pledger claim assess sae-interpretable-large-models overstated \\
+        --evidence https://www.alignmentforum.org/posts/pH6tyhEnngqWAXi9i \\
+        --quote "Motte and Bailey claims" --stance against
     """
     from ..services.claims import assess_claim
 
-    items = _evidence_items(evidence or [], quote or [], stance or [])
+    evidence = [typed_text(url, "--evidence", lines=False) for url in evidence or []]
+    quote = [typed_text(q, "--quote") for q in quote or []]
+    items = _evidence_items(evidence, quote, stance or [])
+    note = typed_text(note, "--note")
     by = record_by(by)
     ledger = open_ledger(ctx)
     done = assess_claim(ledger, claim_id, verdict, on=parse_date(on, "--on", past=True), by=by, evidence=items, note=note)
@@ -109,7 +125,9 @@ def _evidence_items(urls: list[str], quotes: list[str], stances: list[str]):
 def _selection(source, claimant, tag, verdict):
     from ..services.claims import ClaimFilter, check_verdict_filter
 
-    return ClaimFilter(source=source, claimant=claimant, tags=tuple(tag or ()), verdict=check_verdict_filter(verdict))
+    # Tags are lowercase slugs: --tag SAE finds `sae`.
+    tags = tuple(t.strip().lower() for t in tag or ())
+    return ClaimFilter(source=source, claimant=claimant, tags=tags, verdict=check_verdict_filter(verdict))
 
 
 @claim_app.command("list")
@@ -123,10 +141,14 @@ def list_claims(
 ) -> None:
     """List claims with their current verdict; with --claimant, the claimant's track record too.
 
-    Example: pledger claim list --claimant Anthropic
+    \b
+    Examples:
+      pledger claim list --claimant Anthropic
+      pledger claim list --verdict unassessed
     """
     from ..services.claims import list_claims as select_claims, track_record
     from . import claims_render as render
+    from .form import piped
 
     selection = _selection(source, claimant, tag, verdict)
     ledger = open_ledger(ctx)
@@ -145,27 +167,32 @@ def list_claims(
         return
     render.claims_table(states)
     if record is not None:
+        if piped():
+            typer.echo()
         render.track_record(record)
 
 
 @claim_app.command("show")
 def show(
     ctx: typer.Context,
-    claim_id: Annotated[str, typer.Argument(help="The claim's id.", metavar="ID")],
+    claim_id: ClaimIdArg,
     json_out: JsonOpt = False,
 ) -> None:
     """Show a claim: the quote, its source, every assessment in order, and the predictions that test it.
 
-    Example: pledger claim show sae-interpretable-large-models
+    \b
+    Example:
+      pledger claim show sae-interpretable-large-models
     """
-    from ..errors import UsageError
     from ..services.claims import claim_detail
     from . import claims_render as render
 
     ledger = open_ledger(ctx)
     found = claim_detail(ledger, claim_id)
     if found is None:
-        raise UsageError(f"no claim with id {claim_id!r}; `pledger claim list` shows the ids", "ID")
+        from ..services.queries import unknown_id
+
+        raise unknown_id(ledger, "claim", claim_id)
     if json_out:
         print_json(render.claim_dict(found, full=True))
     else:
@@ -177,12 +204,15 @@ def claims_report(
     source: SourceOpt = None,
     claimant: ClaimantOpt = None,
     tag: TagOpt = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the markdown to this file instead of printing it.", metavar="PATH")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the markdown to this file instead of printing it ('-': stdout).", metavar="PATH")] = None,
 ) -> None:
     """Markdown for a post: claims with their current verdict and evidence, verdict history, and the scored predictions that test them.
 
     Deterministic (same ledger, same bytes); every piece of user text is escaped.
-    Example: pledger claims-report --claimant Anthropic -o claims.md
+
+    \b
+    Example:
+      pledger claims-report --claimant Anthropic -o claims.md
     """
     from ..report.claims_report import render_claims_report
     from ..services.claims import list_claims as select_claims, track_record
@@ -193,8 +223,10 @@ def claims_report(
     claimants = sorted({s.claim.claimant for s in states if s.claim.claimant}, key=str.lower)
     records = [track_record(states, name) for name in claimants]
     text = render_claims_report(states, records, selection.describe())
-    if output is None:
-        typer.echo(text, nl=False)
+    from .common import is_stdio, write_stdout
+
+    if output is None or is_stdio(output):
+        write_stdout(text)
         return
     from pathlib import Path
 

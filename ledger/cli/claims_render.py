@@ -1,11 +1,19 @@
-"""Terminal rendering (rich) and JSON shapes for claims. No logic beyond presentation."""
+"""Terminal rendering (rich) and JSON shapes for claims. No logic beyond presentation.
+
+Ledger text goes through visible() / markup() (cli.visible); piped, tables are tab-separated (cli.form).
+"""
 
 from __future__ import annotations
+
+import sys
 
 from ..records import Assessment, Source
 from ..services.claims import ClaimState, LinkedPrediction, TrackRecord
 from .common import console
-from .render import _escape, mark
+from .form import piped, write_table
+from .render import mark, word
+from .visible import markup as _escape
+from .visible import visible
 
 VERDICT_MARKS = {
     "supported": "✅ supported", "partly-supported": "◐ partly-supported", "overstated": "⚠️ overstated",
@@ -45,9 +53,20 @@ def claim_dict(s: ClaimState, full: bool = False) -> dict:
     return data
 
 
+CLAIM_PIPED_COLUMNS = ["id", "verdict", "since", "tested", "claimant", "source", "quote"]
+
+
 def claims_table(states: list[ClaimState]) -> None:
     from .tables import Column, fit_table
 
+    n = len(states)
+    if piped():
+        write_table(CLAIM_PIPED_COLUMNS, ([s.claim.id, s.verdict, s.current.on if s.current else "", s.test_outcome,
+                                           s.claim.claimant or "", _source_text(s.source), s.claim.quote]
+                                          for s in states))
+        if states:
+            sys.stderr.write(f"{n} claim{'' if n == 1 else 's'}\n")
+        return
     out = console()
     if not states:
         out.print("No claims match.")
@@ -62,7 +81,7 @@ def claims_table(states: list[ClaimState]) -> None:
         Column("since", optional=1), Column("tested"),
     ]
     rows = [
-        [s.claim.id, _escape(_short(s.claim.quote, 120)), _escape(s.claim.claimant or ""), VERDICT_MARKS[s.verdict],
+        [_escape(s.claim.id), _escape(_short(s.claim.quote, 120)), _escape(s.claim.claimant or ""), VERDICT_MARKS[s.verdict],
          str(s.current.on) if s.current else "", s.test_outcome]
         for s in states
     ]
@@ -75,8 +94,8 @@ def claims_table(states: list[ClaimState]) -> None:
 
         id_width = max(len(s.claim.id) for s in states)
         for s in states:
-            out.print(Text(f"{s.claim.id:<{id_width}}  {VERDICT_MARKS[s.verdict]}  {s.test_outcome}"))
-            out.print(Padding(Text(_short(s.claim.quote, 120)), (0, 0, 0, 4)))
+            out.print(Text(f"{visible(s.claim.id):<{id_width}}  {VERDICT_MARKS[s.verdict]}  {s.test_outcome}"))
+            out.print(Padding(Text(visible(_short(s.claim.quote, 120))), (0, 0, 0, 4)))
     out.print(f"{len(states)} claim{'' if len(states) == 1 else 's'}")
 
 
@@ -102,25 +121,20 @@ def track_record(r: TrackRecord) -> None:
 def claim_detail(s: ClaimState) -> None:
     from rich.table import Table
 
+    if piped():
+        _piped_detail(s)
+        return
     out = console()
-    c, src = s.claim, s.source
+    c = s.claim
     out.print(f"[bold]{_escape(c.id)}[/]: “{_escape(c.quote)}”")
-    rows = [
-        ("claimant", c.claimant or ""), ("source", _source_text(src)), ("url", (src.url if src else None) or ""),
-        ("date", str(src.date) if src and src.date else ""), ("authors", ", ".join(src.authors) if src else ""),
-        ("locator", c.locator or ""), ("tags", ", ".join(c.tags)),
-        ("confidence", f"{c.confidence_typed} ({c.confidence:.4g})" if c.confidence is not None else ""),
-        ("note", c.note or ""), ("verdict", VERDICT_MARKS[s.verdict]), ("tested", _tested(s)),
-        ("file", f"{c.location.path}:{c.location.line}"),
-    ]
-    for key, value in rows:
-        if value:
-            out.print(f"  [dim]{key:>10}[/]  {_escape(value)}")
+    for key, value in _detail_rows(s):
+        value = VERDICT_MARKS[value] if key == "verdict" else value
+        out.print(f"  [dim]{key:>10}[/]  {_escape(value)}")
     if s.assessments:
         # A list, not a table: evidence quotes are long and read badly in narrow cells.
         out.print("[bold]Assessments[/], oldest first (the last one stands):")
         for a in s.assessments:
-            out.print(f"  {a.on}  {VERDICT_MARKS[a.verdict]}  by {_escape(a.by)}  [dim]({a.location.path}:{a.location.line})[/]")
+            out.print(f"  {a.on}  {VERDICT_MARKS[a.verdict]}  by {_escape(a.by)}  [dim]({_escape(a.location.path)}:{a.location.line})[/]")
             if a.note:
                 out.print(f"      note: {_escape(a.note)}")
             for e in a.evidence:
@@ -137,13 +151,49 @@ def claim_detail(s: ClaimState) -> None:
                              ratio=1 if wide else None, min_width=16 if wide else None)
         for t in s.tests:
             pr = t.state.prediction
-            table.add_row(pr.id, _escape(pr.claim), pr.p_typed, _escape(pr.by), mark(t.state),
+            table.add_row(_escape(pr.id), _escape(pr.claim), _escape(pr.p_typed), _escape(pr.by), _escape(mark(t.state)),
                           "" if t.points is None else f"{t.points:+.2f}")
         out.print(table)
         pts = [t.points for t in s.tests if t.points is not None]
         out.print(f"{len(pts)} of {len(s.tests)} resolved yes/no, points {sum(pts):+.2f}; claim {s.test_outcome}")
     else:
         out.print("No prediction tests it yet: name it under a prediction's `tests:`.")
+
+
+def _detail_rows(s: ClaimState) -> list[tuple[str, str]]:
+    c, src = s.claim, s.source
+    rows = [
+        ("claimant", c.claimant or ""), ("source", _source_text(src)), ("url", (src.url if src else None) or ""),
+        ("date", str(src.date) if src and src.date else ""), ("authors", ", ".join(src.authors) if src else ""),
+        ("locator", c.locator or ""), ("tags", ", ".join(c.tags)),
+        ("confidence", f"{c.confidence_typed} ({c.confidence:.4g})" if c.confidence is not None else ""),
+        ("note", c.note or ""), ("verdict", s.verdict), ("tested", _tested(s)),
+        ("file", f"{c.location.path}:{c.location.line}"),
+    ]
+    return [(key, value) for key, value in rows if value]
+
+
+def _piped_detail(s: ClaimState) -> None:
+    """claim show, piped: the fields as `key<TAB>value` lines, the assessments and the tests as titled tables."""
+    c = s.claim
+    write_table(["field", "value"], [("id", c.id), ("quote", c.quote), *_detail_rows(s)])
+    sys.stdout.write("\n")
+    write_table(["on", "verdict", "by", "stance", "evidence", "quote", "note", "where"], _assessment_rows(s),
+                title="assessments (the last one stands)")
+    sys.stdout.write("\n")
+    write_table(["id", "p", "by", "outcome", "points", "prediction"],
+                ([t.state.prediction.id, t.state.prediction.p_typed, t.state.prediction.by, word(t.state),
+                  "" if t.points is None else f"{t.points:+.2f}", t.state.prediction.claim] for t in s.tests),
+                title="predictions that test it")
+
+
+def _assessment_rows(s: ClaimState):
+    """A row per piece of evidence of each assessment (one for an assessment without any)."""
+    for a in s.assessments:
+        where = f"{a.location.path}:{a.location.line}"
+        for e in a.evidence or [None]:
+            evidence = ("", "", "") if e is None else (e.stance or "", e.url or "", e.quote or "")
+            yield [a.on, a.verdict, a.by, *evidence, a.note or "", where]
 
 
 def _tested(s: ClaimState) -> str:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 import typer
 
-ROOT_HELP = "The ledger folder (default: $PLEDGER_ROOT, else ./predictions when it exists)."
+ROOT_HELP = "The ledger folder (default: $PLEDGER_ROOT, else ./predictions when it exists, else the ledger this folder is in)."
 READ_ONLY_HELP = ("Read the index as it stands (a shared one: docs/team.md): no refresh, no checkout needed "
                   "with --ledger; commands that write refuse.")
 LEDGER_HELP = ("Read this ledger's index on the shared server by its name (repeat to score several together); "
@@ -22,11 +20,29 @@ GLOBAL_FLAGS = ("--read-only",)
 JSON_HELP = "Print JSON (keys documented in docs/cli.md) instead of a table."
 
 
-@dataclass
 class State:
-    root: str | None = None
-    read_only: bool = False
-    ledgers: tuple[str, ...] = ()
+    """What the global options leave for the commands (a plain class: `pledger --help` imports no dataclasses)."""
+
+    __slots__ = ("root", "read_only", "ledgers")
+
+    def __init__(self, root: str | None = None, read_only: bool = False, ledgers: tuple[str, ...] = ()):
+        self.root = root
+        self.read_only = read_only
+        self.ledgers = ledgers
+
+
+def completer(kind: str):
+    """The shell-completion callback of an argument of this kind (cli.complete.KINDS: ids, sets, tags, ...).
+
+    A closure, so that cli.complete (and the index it reads) is imported only when
+    the shell asks for a completion, never by `pledger --help`."""
+
+    def complete(ctx, incomplete):
+        from .complete import candidates
+
+        return candidates(kind, ctx, incomplete)
+
+    return complete
 
 
 def open_ledger(ctx: typer.Context, *, several: bool = False):
@@ -88,8 +104,42 @@ def record_by(value: str | None) -> str:
     return default_by() if value is None else checked_name(value, "--by")
 
 
+def typed_text(value: str | None, argument: str, *, lines: bool = True) -> str | None:
+    """Text typed for a record, refused (UsageError naming the argument) when it holds a
+    control character or bidi override (ledger.controls.checked_text); None stays None.
+    lines=True: a claim, note or quote may span lines; else one line (a link, a title)."""
+    if value is None:
+        return None
+    from ..controls import checked_text
+
+    return checked_text(value, argument, lines=lines)
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+    import json
+
+    from .visible import json_visible
+
+    sys.stdout.write(json_visible(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)) + "\n")
+
+
+STDIO = "-"  # a FILE argument that means standard input or output
+
+
+def is_stdio(path: str | None) -> bool:
+    return path is not None and path == STDIO
+
+
+def write_stdout(text: str, *, json_text: bool = False) -> None:
+    """A document (markdown, CSV, YAML, JSON) to standard output: as it is into a pipe or file,
+    with control characters shown (cli.visible) when it lands on a terminal."""
+    from .visible import json_visible, visible
+
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    sys.stdout.write(json_visible(text) if json_text else visible(text) if tty else text)
 
 
 def _json_default(value: Any) -> Any:
@@ -101,7 +151,10 @@ def _json_default(value: Any) -> Any:
 
 
 def console(stderr: bool = False):
+    """A rich console for output; piped (form.piped), lines are printed whole, never wrapped."""
     from rich.console import Console
+
+    from .form import piped
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
@@ -110,7 +163,7 @@ def console(stderr: bool = False):
             self.quiet = True
             raise BrokenPipeError
 
-    return _Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=not stderr and piped())
 
 
 def warn_ledger_problems(ledger) -> None:
@@ -138,8 +191,6 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     UsageError saying it needs a value (left to click, `pledger list --root`
     would be "No such option: --root", as `list` has no such option of its own).
     """
-    from ..errors import UsageError
-
     out, moved, i = [], [], 0
     while i < len(argv):
         arg = argv[i]
@@ -148,7 +199,7 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             break
         if arg in GLOBAL_VALUE_OPTIONS and i + 1 == len(argv):
             what = "the ledger folder (--root DIR)" if arg == "--root" else "the ledger's name (--ledger NAME)"
-            raise UsageError(f"{arg} needs a value: {what}", arg)
+            raise _library_error("UsageError")(f"{arg} needs a value: {what}", arg)
         if out and arg in GLOBAL_VALUE_OPTIONS and i + 1 < len(argv):
             moved += argv[i : i + 2]
             i += 2
@@ -163,18 +214,19 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def run_app(app: typer.Typer, argv: list[str] | None) -> int:
     """Run the typer app on argv (a `--root` after the command moved to the front: hoist_global_options);
-    map library errors to exit codes 1 (data) and 2 (usage), never a traceback."""
-    from ..errors import LedgerError, UsageError
+    map library errors to exit codes 1 (data) and 2 (usage), never a traceback.
 
+    The error classes are looked up only when something is raised (an `except`
+    expression is evaluated then): `pledger --help` does not import ledger.errors."""
     try:
         args = None if argv is None else hoist_global_options(argv)
         # Outside standalone mode click returns typer.Exit's code instead of raising it.
         code = app(args=args, prog_name="pledger", standalone_mode=False)
         sys.stdout.flush()  # a closed pipe shows here when the output fit in the buffer
-    except UsageError as exc:
+    except _library_error("UsageError") as exc:
         _error(exc.message)
         return 2
-    except LedgerError as exc:
+    except _library_error("LedgerError") as exc:
         _error(exc.message, exc.problems)
         return 1
     except typer.Exit as exc:
@@ -213,6 +265,12 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
     return code if isinstance(code, int) else 0
 
 
+def _library_error(name: str) -> type[Exception]:
+    from .. import errors
+
+    return getattr(errors, name)
+
+
 def _click_error(exc) -> int:
     """click's errors in the one-line `pledger: error: ...` format, naming the option; exit 2 for usage."""
     try:
@@ -242,9 +300,11 @@ def _click_exception():
 
 
 def _error(message: str, problems=None) -> None:
-    sys.stderr.write(f"pledger: error: {message}\n")
+    from .visible import visible
+
+    sys.stderr.write(f"pledger: error: {visible(message, line_breaks=False)}\n")
     for problem in problems or []:
-        sys.stderr.write(f"  {problem.render(_ROOT_FOR_PATHS.get('root'))}\n")
+        sys.stderr.write(f"  {visible(problem.render(_ROOT_FOR_PATHS.get('root')), line_breaks=False)}\n")
 
 
 _ROOT_FOR_PATHS: dict[str, str] = {}

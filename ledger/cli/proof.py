@@ -38,7 +38,10 @@ def verify(
 
     Exits 1 when a finding fails or a verdict cannot be told (docs/verify.md lists
     which); with --strict on warnings too. A ledger outside git is an error (exit 1).
-    Example: pledger verify --set anthropic-sae-2024
+
+    \b
+    Example:
+      pledger verify --set anthropic-sae-2024
     """
     from ..errors import LedgerError
     from ..services.verify import verify as run
@@ -179,7 +182,10 @@ def seal(
 
     Covers the selected predictions, their forecasts and their outcome entries.
     `pledger verify --seal DIGEST` later shows whether the ledger still holds them.
-    Example: pledger seal --set anthropic-sae-2024 --save
+
+    \b
+    Example:
+      pledger seal --set anthropic-sae-2024 --save
     """
     import os
 

@@ -6,7 +6,9 @@ convention, clipping, bins) close the output.
 
 from __future__ import annotations
 
+from ..report.figures import FEW
 from .common import console
+from .visible import markup as _esc
 
 DASH = "—"
 
@@ -47,7 +49,16 @@ def header_lines(run) -> list[str]:
         second += f"; {c['without_forecast']:,} resolved without a forecast under this policy"
     if c.get("after_resolution"):
         second += f"; {_plural(c['after_resolution'], 'forecast')} dated after the resolution excluded"
-    return [first, second]
+    timed = run.reports.get("binary") if run.policy == "time-weighted" else None
+    after_close = timed.rules.get("after_close", 0) if timed is not None else 0
+    if after_close:
+        second += f"; {_plural(after_close, 'forecast')} dated after the question closed excluded (it stood for no day)"
+    lines = [first, second]
+    left_out = [k["label"] for k in run.kinds.values() if k.get("note") and k["resolved"]]
+    if left_out:
+        lines.append(f"The leaderboard ranks forecasters on yes/no questions: the {' and '.join(left_out)} "
+                     "questions are not on it (score them without --by-forecaster).")
+    return lines
 
 
 def gap_reading(g) -> str:
@@ -130,15 +141,7 @@ def _bin_label(row, strategy: str, last: bool) -> str:
     return f"[{row.lo:.4g}, {row.hi:.4g}{']' if last else ')'}"
 
 
-def calibration_table(table, title: str, out=None):
-    """The calibration table: a row per bin with forecasts in it. Empty bins are left out
-    (a line says how many; --json keeps every bin): 1000 equal-width bins over a few
-    dozen forecasts would otherwise be 1000 rows of nothing."""
-    from rich.console import Group
-
-    from .tables import Column, fit_table
-
-    out = out or console()
+def _calibration_cells(table) -> tuple[tuple[str, ...], list[list[str]], int]:
     headers = ("p" if table.strategy == "distinct" else "bin", "n", "hits", "mean p", "observed", "90%\nWilson",
                "over/\nunder")
     rows = table.bins
@@ -149,7 +152,19 @@ def calibration_table(table, title: str, out=None):
         for i, row in enumerate(rows)
         if row.n
     ]
-    empty = len(rows) - len(cells)
+    return headers, cells, len(rows) - len(cells)
+
+
+def calibration_table(table, title: str, out=None):
+    """The calibration table: a row per bin with forecasts in it. Empty bins are left out
+    (a line says how many; --json keeps every bin): 1000 equal-width bins over a few
+    dozen forecasts would otherwise be 1000 rows of nothing."""
+    from rich.console import Group
+
+    from .tables import Column, fit_table
+
+    out = out or console()
+    headers, cells, empty = _calibration_cells(table)
     omitted = [f"[dim]{_plural(empty, 'empty bin')} not shown (--json lists every bin)[/]"] if empty else []
     if not cells:
         return Group(title, *omitted)
@@ -180,7 +195,8 @@ def rules_line(run) -> str:
         f"policy {r['policy']}",
         f"scored: {who}",
         f"Brier {r['brier_scale']}" + (" (×2, Fatebook/GJ Open)" if r["brier_scale"] == "0-2" else ""),
-        f"log clipped to [{r['eps']:g}, {1 - r['eps']:g}]: {r['clipped']} clipped",
+        f"log clipped to [{r['eps']:g}, {1 - r['eps']:g}]: {r['clipped']} clipped"
+        + (" (yes/no; other kinds say theirs)" if run.reports else ""),
     ]
     if r.get("bins"):
         edges = "lo == hi == the stated p" if r["bins"] == "distinct" else "[lo, hi), last bin closed"
@@ -219,27 +235,33 @@ def calibration_chart_lines(table) -> list[str]:
     return lines
 
 
+def _leaderboard_title(board) -> str:
+    return (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
+            f"{_plural(board.n, 'forecast')}")
+
+
 def leaderboard_table(board, out=None):
     from .tables import Column, fit_table
 
     out = out or console()
     columns = [
         Column("#", "right"), Column("forecaster", text=True, min_width=8), Column("n", "right"),
-        Column("n with\npeers", "right"), Column(f"Brier\n({board.brier_scale})", "right"),
-        Column("log\n(nats)", "right"), Column("relative\nBrier", "right"), Column("peer\nscore", "right"),
+        Column("n with\npeers", "right"), Column("peer\nscore", "right"), Column("90%\ninterval", "right"),
+        Column("relative\nBrier", "right"), Column(f"Brier\n({board.brier_scale})", "right"), Column("log\n(nats)", "right"),
     ]
-    rows = [
-        [str(i), _esc(str(row.forecaster)), str(row.n), str(row.n_with_peers), _num(row.brier, ".4f"),
-         _num(row.log_loss, ".4f"), _signed(row.relative_brier, ".4f"), _signed(row.peer_score, ".1f")]
-        for i, row in enumerate(board.rows, 1)
-    ]
-    title = (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
-             f"{_plural(board.n, 'forecast')}")
+    rows, rank = [], 0
+    for row in board.rows:
+        rank += row.ranked
+        interval = DASH if row.peer_lo is None else f"{row.peer_lo:+.1f}–{row.peer_hi:+.1f}"
+        rows.append([str(rank) if row.ranked else DASH, _esc(str(row.forecaster)), str(row.n), str(row.n_with_peers),
+                     _signed(row.peer_score, ".1f"), interval, _signed(row.relative_brier, ".4f"),
+                     _num(row.brier, ".4f"), _num(row.log_loss, ".4f")])
+    title = _leaderboard_title(board)
     table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
     if table is None:  # narrower than any table: one line per forecaster
         from rich.console import Group
 
-        head = "#  forecaster: n, n with peers, Brier, log (nats), relative Brier, peer score"
+        head = "#  forecaster: n, n with peers, peer score, interval, relative Brier, Brier, log (nats)"
         return Group(title, head, *(f"{r[0]}  {r[1]}: " + ", ".join(r[2:]) for r in rows))
     return table
 
@@ -249,8 +271,11 @@ def render(run, chart: bool = False) -> None:
     for line in header_lines(run):
         out.print(line)
     out.print()
-    if run.n == 0:
-        out.print("Nothing to score: no resolved forecasts match. Resolve predictions with `pledger resolve`.")
+    if run.n == 0 or (run.scored == "everyone" and run.leaderboard is None):
+        if any(k.get("note") and k["resolved"] for k in run.kinds.values()):
+            out.print("Nothing on the leaderboard: it ranks forecasters on resolved yes/no questions, and none match.")
+        else:
+            out.print("Nothing to score: no resolved forecasts match. Resolve predictions with `pledger resolve`.")
         out.print(rules_line(run))
         return
     if run.leaderboard is not None and hasattr(run.leaderboard, "relative_rules"):
@@ -261,16 +286,23 @@ def render(run, chart: bool = False) -> None:
         return
     if run.leaderboard is not None:
         out.print(leaderboard_table(run.leaderboard, out))
+        board = run.leaderboard
         out.print(
-            "  Brier and log: lower is better. Relative Brier: own Brier minus the median of the others on the "
-            "same question (negative is better). Peer score: Metaculus-style, 100 × (ln p − mean of the others' "
-            "ln p) (positive is better). Both average over the n with peers. Raw Brier and log compare "
+            f"  Ranked by peer score (Metaculus-style, 100 × (ln p − mean of the others' ln p), positive is better; "
+            f"90% interval: mean ± 1.645 s/√n), only forecasters with at least {board.min_n} forecasts on questions "
+            "someone else forecast too (--min-n); the others are listed unranked (—). Relative Brier: own Brier minus "
+            "the median of the others on the same question (negative is better; GJ Open and Fatebook compare with the "
+            "median of everyone, you included). Both average over the n with peers. Raw Brier and log compare "
             "forecasters fairly only on the same questions."
         )
         out.print()
         out.print(rules_line(run))
         return
     report = run.report
+    if 0 < run.n < FEW:
+        out.print(f"[bold]Only {_plural(run.n, 'forecast')} scored[/]: too few to read much into these figures "
+                  "(docs/scoring.md, section 6, says how many each figure needs).")
+        out.print()
     if report is not None and report.n:
         if run.reports:
             out.print(f"[bold]Yes/no questions[/] (n={report.n})")
@@ -280,13 +312,12 @@ def render(run, chart: bool = False) -> None:
         for line in proper_lines(report, run.policy):
             out.print(line)
         out.print()
-        cal = report.calibration
+        cal, fc = report.calibration, report.folded_calibration
         out.print(calibration_table(cal, f"Calibration (n={cal.n})", out))
         if chart:
             for line in calibration_chart_lines(cal):
                 out.print(line)
             out.print()
-        fc = report.folded_calibration
         out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)", out))
         for line in calibration_lines(report):
             out.print(line)
@@ -309,6 +340,11 @@ def kind_section(out, report, scale: str) -> None:
 
     title = KIND_TITLES.get(report.kind, report.kind)
     extra = f"; {report.rules['policy_note']}" if report.rules.get("policy_note") else ""
+    units = report.rules.get("units") or []
+    if len(units) == 1:
+        extra += f"; scores in {units[0] or 'the questions’ own unit (none given)'}"
+    elif len(units) > 1:
+        extra += f"; in several units ({', '.join(u or '(none)' for u in units)}), scored apart"
     out.print(f"[bold]{title}[/] (n={report.n}, policy {report.policy}{_esc(extra)})")
     if not report.n:
         out.print("  Nothing resolved to score yet.")
@@ -382,10 +418,12 @@ def over_time_section(out, over, scale: str) -> None:
                 labels.append(label)
         rows_by.append((p, figures))
     keep = [label for label in labels if label.startswith(("Brier (", "Log score (nats)", "Gap", "Expected", "Metaculus", "Coverage"))]
-    headers = ["period", "predictions", "scored", *keep]
-    cells = [[p.label, str(p.run.counts["predictions"]), str(p.run.n), *(f.get(label, DASH) for label in keep)]
+    headers = ["period", "predictions", "yes/no\nscored", *keep]
+    cells = [[p.label, str(p.run.counts["predictions"]), str(_binary_n(p.run)), *(f.get(label, DASH) for label in keep)]
              for p, f in rows_by]
     title = f"Over time, per {over.period} ({_esc(over.rule)})"
+    if any(p.run.reports.get(k) for p in periods for k in ("multiple-choice", "numeric")):
+        title += "; the yes/no figures shown, every kind's in --json"
     table = fit_table(out, [Column(h, "right" if i else "left") for i, h in enumerate(headers)], cells, title=title,
                       title_justify="left", expand=False)
     if table is None:
@@ -398,28 +436,30 @@ def over_time_section(out, over, scale: str) -> None:
     out.print()
 
 
+def _binary_n(run) -> int:
+    report = run.report if run.report is not None else run.reports.get("binary")
+    return 0 if report is None else report.n
+
+
 def time_leaderboard_table(board, out=None):
     from .tables import Column, fit_table
 
     out = out or console()
-    columns = [Column("#", "right"), Column("forecaster", text=True, min_width=8), Column("questions", "right"),
-               Column("coverage", "right"), Column("baseline", "right"), Column("peer", "right"),
-               Column("n with\npeers", "right"), Column(f"Brier\n({board.brier_scale})", "right"),
-               Column("relative\n(others)", "right"), Column("relative\n(all)", "right")]
-    rows = [[str(i), _esc(r.forecaster), str(r.n), _num(r.coverage, ".2f"), _signed(r.baseline, ".1f"),
-             _signed(r.peer, ".1f"), str(r.n_with_peers), _num(r.brier, ".4f"), _signed(r.relative_brier_others, ".4f"),
-             _signed(r.relative_brier_all, ".4f")] for i, r in enumerate(board.rows, 1)]
+    headers = ["#", "forecaster", "questions", "coverage", "baseline", "peer", "n with\npeers",
+               f"Brier\n({board.brier_scale})", "log\n(nats)", "relative\n(others)", "relative\n(all)"]
+    columns = [Column(h, text=True, min_width=8) if h == "forecaster" else Column(h, "right") for h in headers]
+    rows, rank = [], 0
+    for r in board.rows:
+        rank += r.ranked
+        rows.append([str(rank) if r.ranked else DASH, _esc(r.forecaster), str(r.n), _num(r.coverage, ".2f"),
+                     _signed(r.baseline, ".1f"), _signed(r.peer, ".1f"), str(r.n_with_peers), _num(r.brier, ".4f"),
+                     _num(r.log, ".4f"), _signed(r.relative_brier_others, ".4f"), _signed(r.relative_brier_all, ".4f")])
     title = (f"Leaderboard over time: {_plural(board.n_forecasters, 'forecaster')}, "
-             f"{_plural(board.n_questions, 'question')} (ranked by {board.sort})")
+             f"{_plural(board.n_questions, 'question')} (ranked by {board.sort}; — : unranked)")
     table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
     if table is None:
         from rich.console import Group
 
-        return Group(title, *("  ".join(r) for r in rows))
+        head = "  ".join(h.replace("\n", " ") for h in headers)
+        return Group(title, head, *("  ".join(r) for r in rows))
     return table
-
-
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)

@@ -8,8 +8,6 @@ No numpy, sqlmodel or matplotlib at module level: `pledger --help` stays fast.
 
 
 import os
-import shlex
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,6 +21,11 @@ FLAVOR_HELP = (
     "github (GFM tables, emoji marks, notes in the table), lesswrong (notes as footnotes; give the chart a URL "
     "with --image-base), plain (CommonMark only: lists instead of tables, words instead of emoji)."
 )
+STYLE_HELP = (
+    "table (one row per prediction, in published order) or acx (grouped by confidence level, 'x of y right' per "
+    "level, misses struck through, as the yearly prediction posts)."
+)
+PROBABILITIES_HELP = "percent (every probability as a percentage) or as-typed (as each was written: 0.8, 70%, 3:1)."
 CHART_SUFFIX = "-calibration"
 STDOUT_STEM = "scorecard"
 
@@ -51,7 +54,9 @@ def scorecard(
     seed: SeedOpt = 0,
     title: Annotated[Optional[str], typer.Option("--title", help="The post's title (default: the set's title, or the selection).")] = None,
     flavor: Annotated[str, typer.Option("--flavor", help=FLAVOR_HELP, metavar="github|lesswrong|plain")] = "github",
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg).", metavar="FILE")] = None,
+    style: Annotated[str, typer.Option("--style", help=STYLE_HELP, metavar="table|acx")] = "table",
+    probabilities: Annotated[str, typer.Option("--probabilities", help=PROBABILITIES_HELP, metavar="percent|as-typed")] = "percent",
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write the markdown to FILE and the chart beside it (FILE-calibration.png and .svg); '-': stdout, no chart.", metavar="FILE")] = None,
     chart_dir: Annotated[Optional[str], typer.Option("--chart-dir", help="Write the chart files here (without -o: the only way to get a chart).", metavar="DIR")] = None,
     image_base: Annotated[Optional[str], typer.Option("--image-base", help="Link the chart as URL/FILE-calibration.png (where you upload it) instead of by relative path.", metavar="URL")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="Print 'Scored on DATE' (YYYY-MM-DD or today); without it the file has no date.")] = None,
@@ -71,23 +76,38 @@ def scorecard(
     goes to standard output and no chart is drawn unless --chart-dir is given.
     The same ledger and options give byte-identical files.
 
-    Example: pledger scorecard --set anthropic-sae-2024 -o posts/sae-scorecard.md
+    \b
+    Examples:
+      pledger scorecard --set anthropic-sae-2024 -o sae-scorecard.md
+      pledger scorecard --set reading-group-2025 --flavor lesswrong -o -
     """
     from ..errors import UsageError
     from ..report.escape import safe_url
-    from ..report.scorecard import FLAVORS, PARTS, Options
+    from ..report.scorecard import FLAVORS, PARTS, PROBABILITIES, STYLES, Options
 
     check_options(policy, brier, eps, bootstrap, seed=seed)
     bin_spec = parse_bins(bins)
     if flavor not in FLAVORS:
         raise UsageError(f"--flavor must be one of {', '.join(FLAVORS)}, not {flavor!r}", "--flavor")
+    if style not in STYLES:
+        raise UsageError(f"--style must be one of {', '.join(STYLES)}, not {style!r}", "--style")
+    if probabilities not in PROBABILITIES:
+        raise UsageError(f"--probabilities must be one of {', '.join(PROBABILITIES)}, not {probabilities!r}",
+                         "--probabilities")
     if title is not None and (not title.strip() or "\n" in title or "\r" in title):
         raise UsageError("--title must be one non-empty line", "--title")
+    if title is not None:
+        from ..controls import checked_text
+
+        checked_text(title, "--title", lines=False)
     if image_base is not None and safe_url(image_base) is None:
         raise UsageError(f"--image-base must be an http(s) URL, not {image_base!r}", "--image-base")
     if repo_url is not None and safe_url(repo_url.replace("{commit}", "0")) is None:
         raise UsageError(f"--repo-url must be an http(s) URL, not {repo_url!r}", "--repo-url")
-    out_path = Path(output) if output is not None else None
+    from .common import is_stdio, write_stdout
+
+    to_stdout = output is None or is_stdio(output)
+    out_path = None if to_stdout else Path(output)
     if out_path is not None and (not output.strip() or out_path.is_dir()):
         raise UsageError(f"-o: {output!r} is a folder; name the markdown file to write", "-o")
     if chart_dir is not None and Path(chart_dir).exists() and not Path(chart_dir).is_dir():
@@ -109,11 +129,12 @@ def scorecard(
         raise UsageError(str(exc)) from None
     if not data.run.counts["predictions"]:
         # A scorecard of nothing is a mistyped filter, not a post: write nothing.
-        from .reading import filter_flags
+        from .reading import filter_flags, nothing_hint
 
         flags = filter_flags(selection)
         if flags:
-            raise UsageError(f"{' '.join(flags)}: no predictions match; no scorecard written", flags[0].split()[0])
+            raise UsageError(f"{' '.join(flags)}: no predictions match{nothing_hint(selection, ledger)}; "
+                             "no scorecard written", flags[0].split()[0])
         raise UsageError("the ledger has no predictions yet; no scorecard written")
     verification = _verification(ledger, selection, verify)
     if verification is not None:
@@ -124,27 +145,33 @@ def scorecard(
     charts = None
     files: dict[Path, bytes] = {}
     png_link = svg_link = None
-    if chart_wanted and data.run.n and data.run.report is not None:
+    if chart_wanted and data.levels is not None:
+        from ..report.card import default_title
         from ..report.charts import calibration_chart
 
         stem = (out_path.stem if out_path is not None else STDOUT_STEM) + CHART_SUFFIX
         folder = Path(chart_dir) if chart_dir is not None else out_path.parent
-        charts = calibration_chart(data.run.report.calibration, f"Calibration (n={data.run.report.calibration.n})")
+        heading = (title or default_title(data)).removeprefix("Scorecard: ")
+        charts = calibration_chart(data.levels, heading)
         files[folder / f"{stem}.png"] = charts.png
         files[folder / f"{stem}.svg"] = charts.svg
         png_link, svg_link = (_link(folder / f"{stem}{ext}", out_path, image_base) for ext in (".png", ".svg"))
 
-    command = _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, output, chart_dir,
-                       image_base, scored_on, dropped, verify, repo_url)
+    command = _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, style, probabilities,
+                       output, chart_dir, image_base, scored_on, dropped, verify, repo_url)
     options = Options(title=title, flavor=flavor, parts=parts, chart_png=png_link, chart_svg=svg_link,
-                      date=scored_on, command=command, repo_url=repo_url)
+                      date=scored_on, command=command, style=style, probabilities=probabilities, repo_url=repo_url)
     markdown = render(data, options)
 
     from ..store.write import write_files_atomically
 
     if out_path is None:
         write_files_atomically(files)
-        sys.stdout.write(markdown)
+        write_stdout(markdown)
+        drawable = data.levels is not None and "chart" in parts and "calibration" in parts
+        if is_stdio(output) and chart_dir is None and drawable:
+            typer.echo("note: -o -: the markdown went to standard output and no chart was drawn; "
+                       "pass --chart-dir DIR to write one (linked from the markdown)", err=True)
     else:
         write_files_atomically({out_path: markdown, **files})  # all three or none
         written = ", ".join(os.fspath(p) for p in [out_path, *files])
@@ -189,13 +216,25 @@ def _link(path: Path, markdown: Path | None, image_base: str | None) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
 
 
-def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, output, chart_dir,
-             image_base, scored_on, dropped, verify=None, repo_url=None) -> str:
-    """The command that reproduces this file: the options as they took effect (dates resolved)."""
+def shown_path(path: str) -> str:
+    """A path for a printed command: as given when relative, else relative to the current folder
+    (a post never carries the writer's absolute paths)."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows): the name alone
+        return os.path.basename(path) or path
+
+
+def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, flavor, style, probabilities, output,
+             chart_dir, image_base, scored_on, dropped, verify=None, repo_url=None) -> str:
+    """The command that reproduces this file: the options as they took effect (dates resolved),
+    paths as given or relative to the current folder."""
     args = ["pledger"]
     root = getattr(ctx.obj, "root", None)
     if root:
-        args += ["--root", root]
+        args += ["--root", shown_path(root)]
     for name in getattr(ctx.obj, "ledgers", ()):
         args += ["--ledger", name]
     if getattr(ctx.obj, "read_only", False):
@@ -210,8 +249,11 @@ def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, f
         args += ["--tag", t]
     for flag, value, default in (("--policy", policy, "first"), ("--brier", brier, "0-1"), ("--eps", eps, None),
                                  ("--bins", bins, None), ("--bootstrap", bootstrap, None), ("--seed", seed, 0),
-                                 ("--title", title, None), ("--flavor", flavor, "github"), ("-o", output, None),
-                                 ("--chart-dir", chart_dir, None), ("--image-base", image_base, None),
+                                 ("--title", title, None), ("--flavor", flavor, "github"), ("--style", style, "table"),
+                                 ("--probabilities", probabilities, "percent"),
+                                 ("-o", output and shown_path(output), None),
+                                 ("--chart-dir", chart_dir and shown_path(chart_dir), None),
+                                 ("--image-base", image_base, None),
                                  ("--date", scored_on and scored_on.isoformat(), None)):
         if value is not None and value != default:
             args += [flag, str(value)]
@@ -220,4 +262,6 @@ def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, f
         args.append("--verify" if verify else "--no-verify")
     if repo_url is not None:
         args += ["--repo-url", repo_url]
+    import shlex
+
     return shlex.join(args)

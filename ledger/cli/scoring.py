@@ -34,6 +34,7 @@ def score(
     seed: SeedOpt = 0,
     chart: Annotated[bool, typer.Option("--chart", help="Draw the calibration chart in the terminal (observed frequency per bin, with its interval, against the diagonal).")] = False,
     by_forecaster: Annotated[bool, typer.Option("--by-forecaster", help="A leaderboard of every forecaster on the selected predictions (policy first, last or time-weighted).")] = False,
+    min_n: Annotated[Optional[int], typer.Option("--min-n", min=1, help="With --by-forecaster: rank only forecasters with at least this many forecasts on questions someone else forecast too (default 5); the others are listed unranked.")] = None,
     over_time: Annotated[Optional[str], typer.Option("--over-time", help="The scores per month, quarter or year of the date the predictions were made, each with its n.", metavar="month|quarter|year")] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -45,7 +46,10 @@ def score(
     unresolved ones are counted as pending. The forecast policy, who was scored,
     the Brier convention, clipping and bins are printed with every result.
 
-    Example: pledger score --set anthropic-sae-2024
+    \b
+    Examples:
+      pledger score --set anthropic-sae-2024
+      pledger score --set reading-group-2025 --by-forecaster
     """
     from ..errors import UsageError
     from .score_options import POLICIES
@@ -53,6 +57,9 @@ def score(
     check_options(policy, brier, eps, bootstrap, by_forecaster, seed=seed, policies=POLICIES)
     if over_time is not None and over_time not in ("month", "quarter", "year"):
         raise UsageError(f"--over-time must be month, quarter or year, not {over_time!r}", "--over-time")
+    if over_time is not None and by_forecaster:
+        raise UsageError("--over-time scores one forecaster (or each prediction's author) per period; "
+                         "it does not combine with --by-forecaster", "--over-time")
     bin_spec = parse_bins(bins)
     selection = build_selection(set_id, by, tag, about, since, until)
 
@@ -62,14 +69,14 @@ def score(
     try:
         run = score_ledger(
             ledger, selection, policy, by_forecaster=by_forecaster, brier_scale=brier, eps=eps,
-            bins=bin_spec, bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, over_time=over_time,
+            bins=bin_spec, bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, over_time=over_time, min_n=min_n,
         )
     except ValueError as exc:  # an argument the engine refused (all are checked above: a safety net)
         raise UsageError(str(exc)) from None
     if not run.counts["predictions"]:
         from .reading import note_nothing_matched
 
-        note_nothing_matched(selection)
+        note_nothing_matched(selection, ledger=ledger)
     from .common import warn_ledger_problems
 
     if json_out:

@@ -78,7 +78,12 @@ def fit_table(out, columns: list[Column], rows: list[list[str]], *, title: str |
     Tried in order: text columns at their comfortable width, then at their
     minimum; at each, the optional columns left out first to last; at each,
     the boxed style then the compact one, each with one-line headers first.
+    Piped (cli.form), every column, tab-separated: form.PipedTable.
     """
+    from .form import PipedTable, piped
+
+    if piped():
+        return PipedTable.from_markup([c.header for c in columns], rows, title=title)
     from rich import box
     from rich.table import Table
 

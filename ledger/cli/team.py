@@ -21,7 +21,9 @@ def status(
     An indexer's status refreshes the index first; with --read-only (or --ledger) it
     shows the server's index as it stands, and without a ledger named, every ledger there.
 
-    Example: pledger --read-only status
+    \b
+    Example:
+      pledger status
     """
     from ..services.status import index_status
 

@@ -6,12 +6,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, print_json, record_by
+from .common import completer, open_ledger, print_json, record_by
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 FORMAT_NAMES = "fatebook, predictionbook, predictionbook-json, metaculus, manifold, csv, json, yaml"
 PROGRESS_MIN_BYTES = 1_000_000  # below this an import is over before a bar would be worth drawing
-MAX_LISTED = 50  # rejected/skipped rows listed on the terminal; --json lists them all
+MAX_LISTED = 50
+STDIN_NAME = "<stdin>"  # how `import FORMAT -` names standard input in its report  # rejected/skipped rows listed on the terminal; --json lists them all
 
 
 def register(app: typer.Typer) -> None:
@@ -36,8 +37,8 @@ def _check_encoding(encoding: Optional[str]) -> None:
 
 def import_file(
     ctx: typer.Context,
-    format_name: Annotated[str, typer.Argument(help=f"One of: {FORMAT_NAMES}.", metavar="FORMAT")],
-    file: Annotated[str, typer.Argument(help="The exported file to read.", metavar="FILE")],
+    format_name: Annotated[str, typer.Argument(help=f"One of: {FORMAT_NAMES}.", metavar="FORMAT", autocompletion=completer("import-formats"))],
+    file: Annotated[str, typer.Argument(help="The exported file to read ('-': standard input).", metavar="FILE")],
     set_id: Annotated[Optional[str], typer.Option("--set", help="Put new predictions in this set (default: the format's name).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Your name for forecasts the source does not name (default: $PLEDGER_BY).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be imported; write nothing.")] = False,
@@ -48,20 +49,28 @@ def import_file(
 ) -> None:
     """Import predictions, forecasts and resolutions from another tool's export. Importing twice adds nothing.
 
-    Example: pledger import fatebook fatebook-export.csv --dry-run
+    \b
+    Examples:
+      pledger import fatebook fatebook-export.csv --dry-run
+      pledger export json --set anthropic-sae-2024 | \\
+        pledger --root ../team import json -
     """
     import os
 
     from ..importers import run_import
+    from .common import is_stdio
 
     _check_encoding(encoding)
     by = record_by(by)
     ledger = open_ledger(ctx)
-    bar = _progress_bar(file) if not json_out else None
+    data = None
+    if is_stdio(file):
+        file, data = STDIN_NAME, sys.stdin.buffer.read()
+    bar = _progress_bar(file) if not json_out and data is None else None
     try:
         report = run_import(
             ledger, format_name, file, set_id=set_id, by=by, dry_run=dry_run, strict=strict,
-            mapping=mapping, encoding=encoding, progress=bar.update if bar else None,
+            mapping=mapping, encoding=encoding, progress=bar.update if bar else None, data=data,
         )
     finally:
         if bar:
@@ -69,7 +78,9 @@ def import_file(
     if json_out:
         print_json(report.to_dict())
         return
-    shown = os.fspath(file)
+    from .visible import visible
+
+    shown = visible(os.fspath(file), line_breaks=False)
     verb = "would add" if dry_run else "added"
     typer.echo(
         f"{shown}: {_plural(report.rows, 'record')} read; {verb} {_plural(len(report.added), 'prediction')}, "
@@ -78,14 +89,14 @@ def import_file(
         f"{len(report.skipped)} skipped, {len(report.rejected)} rejected."
     )
     for warning in report.warnings:
-        typer.echo(f"  warning: {warning}", err=True)
+        typer.echo(f"  warning: {visible(warning, line_breaks=False)}", err=True)
     for label, notes in (("rejected", report.rejected), ("skipped", report.skipped)):
         for note in notes[:MAX_LISTED]:
-            typer.echo(f"  {label} {shown}:{note.row}: {note.reason}", err=label == "rejected")
+            typer.echo(f"  {label} {shown}:{note.row}: {visible(note.reason, line_breaks=False)}", err=label == "rejected")
         if len(notes) > MAX_LISTED:
             typer.echo(f"  ... and {len(notes) - MAX_LISTED} more {label} (--json lists them all)", err=label == "rejected")
     if report.files:
-        typer.echo(("Would write " if dry_run else "Wrote ") + ", ".join(report.files))
+        typer.echo(("Would write " if dry_run else "Wrote ") + visible(", ".join(report.files), line_breaks=False))
     if dry_run:
         typer.echo("Dry run: nothing was written.")
 
@@ -129,7 +140,7 @@ def _progress_bar(file: str) -> _Bar | None:
 
 def export(
     ctx: typer.Context,
-    format_name: Annotated[str, typer.Argument(help="csv, json or yaml.", metavar="FORMAT")],
+    format_name: Annotated[str, typer.Argument(help="csv, json or yaml.", metavar="FORMAT", autocompletion=completer("export-formats"))],
     set_id: SetOpt = None,
     by: ByOpt = None,
     tag: TagOpt = None,
@@ -137,24 +148,30 @@ def export(
     status: StatusOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file instead of stdout.", metavar="FILE")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file instead of stdout ('-': stdout).", metavar="FILE")] = None,
 ) -> None:
     """Export the selected predictions with every forecast and outcome (columns and keys: docs/import.md).
 
-    Example: pledger export csv --set anthropic-sae-2024 -o sae.csv
+    \b
+    Examples:
+      pledger export csv --set anthropic-sae-2024 -o sae.csv
+      pledger export json -o -
     """
     from ..errors import UsageError
     from ..services.export import FORMATS, export_predictions, render
 
     if format_name not in FORMATS:
-        raise UsageError(f"FORMAT must be one of {', '.join(FORMATS)}, not {format_name!r}", "FORMAT")
+        from ..suggest import did_you_mean
+
+        hint = did_you_mean(format_name, FORMATS)
+        raise UsageError(f"FORMAT must be one of {', '.join(FORMATS)}, not {format_name!r}{hint}", "FORMAT")
     selection = build_selection(set_id, by, tag, about, since, until, status)
     ledger = open_ledger(ctx)
     text = render(format_name, export_predictions(ledger, selection), selection)
-    from .common import warn_ledger_problems
+    from .common import is_stdio, warn_ledger_problems, write_stdout
 
-    if output is None:
-        sys.stdout.write(text)
+    if output is None or is_stdio(output):
+        write_stdout(text, json_text=format_name == "json")
         warn_ledger_problems(ledger)
         return
     from pathlib import Path

@@ -39,11 +39,12 @@ FORMATS = {
 
 
 def run_import(ledger, format_name: str, file, *, set_id=None, by=None, dry_run=False, strict=False,
-               mapping=None, encoding=None, progress=None):
+               mapping=None, encoding=None, progress=None, data: bytes | None = None):
     """Read FILE in FORMAT and import it into ledger (services.imports.apply_import). Returns the ImportReport.
 
     mapping -- generic CSV only: {field: column} or the --map text
     progress -- called as progress(done, total) while a large file is read
+    data -- the file's bytes, already read (standard input): FILE is then only its name in messages
     """
     import os
 
@@ -55,7 +56,10 @@ def run_import(ledger, format_name: str, file, *, set_id=None, by=None, dry_run=
 
     fmt = FORMATS.get(format_name)
     if fmt is None:
-        raise UsageError(f"unknown format {format_name!r}; use one of {', '.join(FORMATS)}", "FORMAT")
+        from ..suggest import did_you_mean
+
+        hint = did_you_mean(format_name, FORMATS)
+        raise UsageError(f"unknown format {format_name!r}{hint}; use one of {', '.join(FORMATS)}", "FORMAT")
     if set_id is not None:
         try:
             check_slug(set_id, "set")
@@ -69,8 +73,9 @@ def run_import(ledger, format_name: str, file, *, set_id=None, by=None, dry_run=
         mapping = parse_mapping(mapping)
     path = os.fspath(file)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        if data is None:
+            with open(path, "rb") as fh:
+                data = fh.read()
     except FileNotFoundError:
         raise UsageError(f"FILE: {path!r} does not exist", "FILE") from None
     except IsADirectoryError:

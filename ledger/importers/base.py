@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,43 +26,32 @@ from ..probability import Probability, parse_probability
 Progress = Callable[[int, int], None]  # (records done, records in all)
 
 
-# Question kinds, as ledger.kinds names them. Only binary ones are written to the ledger
-# for now (services.imports says why the others are skipped); the others are parsed
-# in full so that writing them is all a later change has to add.
+# Question kinds, as ledger.kinds names them. An importer gives a multiple-choice or numeric
+# forecast in the ledger's own terms (`fields`, made by choice_forecast / quantile_forecast),
+# or leaves it out and says why (a Skipped note): the ledger never holds half a forecast.
 BINARY = kinds.BINARY
 MULTIPLE_CHOICE = kinds.CHOICE
 NUMERIC = kinds.NUMERIC
 
-
-@dataclass(frozen=True, slots=True)
-class NumericScale:
-    """What a numeric question's values are: its range, unit, and whether they are dates."""
-
-    lower: float | None = None
-    upper: float | None = None
-    open_lower: bool = False  # the outcome may fall below `lower`
-    open_upper: bool = False
-    unit: str | None = None
-    dates: bool = False  # values are Unix seconds (UTC)
-    log: bool = False  # the range is on a logarithmic scale
+# The levels a numeric forecast given as a CDF is read at (cdf_quantiles), and how many of them
+# must lie inside the question's range for the forecast to say something about its spread.
+QUANTILE_LEVELS = ((0.05, "5%"), (0.25, "25%"), (0.5, "50%"), (0.75, "75%"), (0.95, "95%"))
+MIN_QUANTILES = 2
 
 
 @dataclass(frozen=True, slots=True)
 class ImportedForecast:
-    """One forecast as the source has it. A binary forecast has p; the other kinds the fields below it."""
+    """One forecast as the source has it: p for a yes/no question, `fields` for another kind."""
 
-    p: float | None  # P(yes); None for a multiple-choice or numeric forecast
+    p: float | None  # P(yes); NaN for a multiple-choice or numeric forecast
     p_typed: str
     at: dt.date  # the day the forecast was made (UTC)
     by: str  # who made it, as the source names them (or the importer's stated placeholder)
     note: str | None = None
     ref: str | None = None  # the source's own id for this forecast: re-imports match on it
     unnamed: bool = False  # the source does not name the forecaster: `by` is --by or a placeholder
-    options: tuple[tuple[str, float], ...] = ()  # multiple choice: (option, probability), as far as given
-    cdf: tuple[tuple[float, float], ...] = ()  # numeric: (value, P(outcome <= value)), values ascending
-    value: float | None = None  # numeric: one value (a market's price mapped onto its scale)
-    # A forecast the ledger can write for another kind: {"options": {...}} or {"quantiles": {...}}, as typed
-    # (kind_forecast; from the ledger's own exports). p is then NaN.
+    # Another kind's forecast as the ledger writes it: {"options": {name: p}} or {"quantiles": {level: value}},
+    # checked as a file's would be (choice_forecast, quantile_forecast, kind_forecast).
     fields: dict | None = None
 
 
@@ -78,17 +68,21 @@ def cdf_quantiles(cdf: tuple[tuple[float, float], ...], levels: tuple[float, ...
     return tuple(out)
 
 
+def significant(value: float, digits: int = 6) -> float:
+    """A value read off a CDF, to the precision the CDF itself has (the YAML stays readable)."""
+    return float(f"{value:.{digits}g}")
+
+
 @dataclass(frozen=True, slots=True)
 class ImportedOutcome:
-    result: str  # binary: yes | no | annulled; other kinds: annulled | resolved
+    # What is written: yes | no | annulled for a yes/no question; for another kind the option's
+    # name, the value (a number or a date), or annulled.
+    result: str | float | dt.date
     on: dt.date
     by: str
     evidence: tuple[dict, ...] = ()  # Evidence fields: url, quote, archived, title, stance
     note: str | None = None
     correction: bool = False
-    option: str | None = None  # multiple choice: the option that happened
-    option_results: tuple[tuple[str, str], ...] = ()  # multiple choice resolved option by option: (option, yes|no|annulled)
-    value: float | str | None = None  # numeric: the value, or the source's word for outside the range
 
 
 @dataclass(slots=True)
@@ -97,7 +91,8 @@ class ImportedItem:
 
     The prediction it becomes is its first forecast: by whoever made that, on that day
     (finish_item sets `by` and `made` from it). A question's creator who never forecast
-    is no forecaster; a source may name them as the judge of an outcome.
+    is no forecaster; a source may name them as the judge of an outcome. A multiple-choice
+    question's options are its first forecast's, in that order.
     """
 
     id: str
@@ -116,8 +111,6 @@ class ImportedItem:
     tests: tuple[str, ...] = ()
     note: str | None = None
     kind: str = BINARY
-    options: tuple[str, ...] = ()  # multiple choice: the options, in the source's order
-    scale: NumericScale | None = None  # numeric
     extra: dict = field(default_factory=dict)  # another kind's keys: ordered, unit, closes
 
 
@@ -203,12 +196,36 @@ def load_json(data: bytes, path: str, encoding: str | None):
             [Problem(FileLocation(path, line), "JSON must be UTF-8; save it as UTF-8 or pass --encoding", "encoding")],
         )
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise LedgerError(
             f"{path} is not valid JSON",
             [Problem(FileLocation(path, exc.lineno, exc.colno), exc.msg, "syntax")],
         ) from None
+    except _NumberTooLong as exc:
+        at = text.find(exc.digits)
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise LedgerError(f"{path} holds a number too long to read", [Problem(
+            FileLocation(path, line, column),
+            f"a number of {len(exc.digits):,} digits; at most {MAX_JSON_DIGITS:,} are read", "syntax")]) from None
+    except RecursionError:  # json's decoder recurses once per level of nesting
+        raise LedgerError(f"{path} is nested too deeply to read", [Problem(
+            FileLocation(path, 1), "the JSON is nested hundreds of levels deep; an export needs a few", "syntax")]) from None
+
+
+MAX_JSON_DIGITS = 1000  # as ledger files (yamlio.MAX_NUMBER_DIGITS): Python will not print an int past 4300
+
+
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: str):
+        super().__init__(digits[:20])
+        self.digits = digits
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits) > MAX_JSON_DIGITS:
+        raise _NumberTooLong(digits)
+    return int(digits)
 
 
 def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -308,20 +325,54 @@ _ANNULLED = {"annulled", "ambiguous", "n/a", "na", "cancel", "cancelled", "cance
 
 
 def kind_forecast(kind: str, raw: object, at: dt.date, by: str, note: str | None = None) -> ImportedForecast:
-    """A multiple-choice (`options`) or numeric (`quantiles`) forecast, checked as a file's would be."""
-    import math
-
-    from ..kinds import CHOICE, parse_options, parse_quantiles
-
+    """A multiple-choice (`options`) or numeric (`quantiles`) forecast as a file or export gives it."""
     try:
-        if kind == CHOICE:
-            fields = {"options": {o.label: o.typed for o in parse_options(raw)}}
-        else:
-            qs = parse_quantiles(raw).quantiles
-            fields = {"quantiles": {q.level_typed: _quantity(q.value_typed) for q in qs}}
+        if kind == kinds.CHOICE:
+            return choice_forecast([(o.label, o.typed) for o in kinds.parse_options(raw)], at, by, note)
+        qs = kinds.parse_quantiles(raw).quantiles
     except ValueError as exc:
         raise RowError(str(exc)) from None
-    return ImportedForecast(math.nan, "", at, by, note, fields=fields)
+    return quantile_forecast([(q.level_typed, _quantity(q.value_typed)) for q in qs], at, by, note)
+
+
+def choice_forecast(pairs: Iterable[tuple[str, object]], at: dt.date, by: str, note: str | None = None, *,
+                    ref: str | None = None, unnamed: bool = False) -> ImportedForecast:
+    """A multiple-choice forecast: (option, probability as the source gives it) for every option, in order.
+    Checked as a file's would be (names, sum); a RowError says what is wrong."""
+    try:
+        options = kinds.parse_options([(str(label), value) for label, value in pairs])
+    except ValueError as exc:
+        raise RowError(str(exc)) from None
+    return ImportedForecast(math.nan, "", at, by, note, ref, unnamed,
+                            fields={"options": {o.label: written(o.typed) for o in options}})
+
+
+def quantile_forecast(quantiles: Iterable[tuple[str, object]], at: dt.date, by: str, note: str | None = None, *,
+                      ref: str | None = None, unnamed: bool = False) -> ImportedForecast:
+    """A numeric forecast: (level as written, value: a number or a date), levels increasing."""
+    pairs = list(quantiles)
+    try:
+        kinds.parse_quantiles(pairs)
+    except ValueError as exc:
+        raise RowError(str(exc)) from None
+    return ImportedForecast(math.nan, "", at, by, note, ref, unnamed, fields={"quantiles": dict(pairs)})
+
+
+def check_options(labels: Iterable[str]) -> str | None:
+    """Why these options cannot be a ledger question's (a name the ledger refuses), or None."""
+    for label in labels:
+        try:
+            kinds.check_label(label)
+        except ValueError as exc:
+            return f"option {str(label)[:60]!r} cannot be an option in the ledger: {exc}"
+    return None
+
+
+def written(typed: str) -> float | int | str:
+    """A probability to write as the source typed it (services.imports.as_written: the rule `p` follows)."""
+    from ..services.imports import as_written
+
+    return as_written(typed)
 
 
 def _quantity(typed: str) -> object:

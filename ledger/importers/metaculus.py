@@ -13,16 +13,31 @@ numeric, discrete or date one), questions/services/forecasts.py (a forecast's
 end_time is the next one's start_time, or the time it was withdrawn),
 posts/views.py and utils/paginator.py (a page is `{next, previous, results}`).
 
-Every yes/no question with a forecast of yours is imported, each its own
-prediction: a post's question (`metaculus-<post id>`), each question of a
-group (`metaculus-<post id>-<question id>`, the claim naming the group:
-"Post title (label)"), the two questions of a conditional ("A (Yes) → B").
-Multiple-choice, numeric, discrete and date questions are parsed and reported
-as not imported yet. Forecasts are yours (--by), dated start_time (UTC), each
+Every question with a forecast of yours is imported, each its own prediction:
+a post's question (`metaculus-<post id>`), each question of a group
+(`metaculus-<post id>-<question id>`, the claim naming the group: "Post title
+(label)"), the two questions of a conditional ("A (Yes) → B"). A
+multiple-choice forecast gives each option's probability (forecast_values in the
+order of all_options_ever; an option not open when it was made is null:
+questions/serializers/common.py multiple_choice_validation). A deleted option
+(questions/services/multiple_choice_handlers.py: its probability moved to the
+last, catch-all option) is 0 from then on; a forecast made before an option was
+added (Metaculus counted that option in the catch-all) cannot say how much of it
+was the new option's and is left out, said so. A numeric, discrete or date
+forecast is its CDF at the question's points, straight lines between them in
+Metaculus's own [0, 1] locations (utils/the_math/measures.py
+percent_point_function), read at 5%, 25%, 50%, 75% and 95% and mapped onto the
+question's scale (utils/the_math/formulas.py unscaled_location_to_scaled_location);
+a level that lies beyond an open bound is left out, and a forecast with fewer
+than two levels inside the range is left out, said so. Forecasts are yours (--by), dated start_time (UTC), each
 with ref `metaculus:<question id>:<author id>:<start_time>`; a withdrawn one is
 noted with the day it stopped standing. Resolution yes/no maps to yes/no,
 annulled and ambiguous to annulled, judged by Metaculus, dated
-actual_resolve_time, with the question's page as evidence.
+actual_resolve_time, with the question's page as evidence; a multiple-choice
+question resolves to its option, a numeric one to its value (a date question's
+as a date). "below_lower_bound" / "above_upper_bound" give no value (the
+outcome lay outside the range, by how much is not recorded): that resolution is
+left out, said so, for you to resolve by hand.
 
 The old API's shape (api2, questions with `possibilities` and `my_predictions`;
 oughtinc/ergo ergo/platforms/metaculus/question/question.py reads it) is refused
@@ -38,23 +53,29 @@ from .base import (
     BINARY,
     MULTIPLE_CHOICE,
     NUMERIC,
+    MIN_QUANTILES,
+    QUANTILE_LEVELS,
     ImportedForecast,
     ImportedItem,
     ImportedOutcome,
-    NumericScale,
     Options,
     Parsed,
     Rejected,
     RowError,
     Skipped,
+    cdf_quantiles,
+    check_options,
+    choice_forecast,
     finish_item,
     forecast,
     load_json,
     optional_day,
     parse_day,
     probability,
+    quantile_forecast,
     read_items,
     result_of,
+    significant,
     source_id,
     text_or_none,
     wrong_format,
@@ -168,20 +189,28 @@ def _question(q: dict, pid: str, claim: str | None, group: dict | None, post_id:
         out.skipped.append(Skipped(n, pid, NO_FORECASTS_KEY))
         return None
     labels = tuple(str(o) for o in (q.get("all_options_ever") or q.get("options") or ()))
-    forecasts = [f for f in _forecasts(q, kind, labels, options) if f is not None]
+    if kind == MULTIPLE_CHOICE and (why := check_options(labels)):
+        out.skipped.append(Skipped(n, pid, why))
+        return None
+    left_out: list[str] = []
+    forecasts = [f for f in _forecasts(q, kind, labels, options, left_out) if f is not None]
+    for why in dict.fromkeys(left_out):
+        count = left_out.count(why)
+        out.skipped.append(Skipped(n, pid, f"{count} {'forecast' if count == 1 else 'forecasts'} of yours not imported: {why}"))
     if not forecasts:
-        out.skipped.append(Skipped(n, pid, "no forecast of yours on this question"))
+        if not left_out:
+            out.skipped.append(Skipped(n, pid, "no forecast of yours on this question"))
         return None
     url = URL.format(post_id if post_id is not None else q.get("id"))
     criteria = text_or_none(q.get("resolution_criteria")) or text_or_none((group or {}).get("resolution_criteria"))
+    unit = text_or_none(q.get("unit")) if kind == NUMERIC and q.get("type") != "date" else None
     item = ImportedItem(
         id=pid, claim=claim, row=n, by=options.by, made=forecasts[0].at, forecasts=forecasts,
         due=optional_day(q.get("scheduled_resolve_time"), "scheduled_resolve_time"), criteria=criteria, source=url,
-        kind=kind, options=labels if kind == MULTIPLE_CHOICE else (),
-        scale=_scale(q) if kind == NUMERIC else None,
+        kind=kind, extra={"unit": unit} if unit else {},
     )
     finish_item(item)
-    outcome = _outcome(q, item, url, labels)
+    outcome = _outcome(q, item, url, labels, n, out)
     if outcome is not None:
         item.outcomes.append(outcome)
     return item
@@ -197,8 +226,11 @@ def _entries(q: dict) -> list[dict]:
     return sorted(entries, key=lambda e: _seconds(e.get("start_time"), "start_time"))
 
 
-def _forecasts(q: dict, kind: str, labels: tuple[str, ...], options: Options) -> list[ImportedForecast | None]:
+def _forecasts(q: dict, kind: str, labels: tuple[str, ...], options: Options,
+               left_out: list[str]) -> list[ImportedForecast | None]:
+    """Your forecasts in the ledger's terms; why each one that cannot be is left out goes to left_out."""
     entries = _entries(q)
+    scale = _Scale(q) if kind == NUMERIC else None
     out = []
     for i, entry in enumerate(entries):
         start = _seconds(entry.get("start_time"), "start_time")
@@ -209,13 +241,97 @@ def _forecasts(q: dict, kind: str, labels: tuple[str, ...], options: Options) ->
         if kind == BINARY:
             p = _binary(entry)
             out.append(None if p is None else forecast(probability(p, "forecast"), at, options.by, note, ref=ref, unnamed=True))
+        elif not isinstance(values, list) or not values:
+            continue
         elif kind == MULTIPLE_CHOICE:
-            if isinstance(values, list) and values:
-                pairs = tuple((label, float(v)) for label, v in zip(labels, values) if isinstance(v, (int, float)))
-                out.append(ImportedForecast(None, "", at, options.by, note, ref, True, options=pairs))
-        elif isinstance(values, list) and values:
-            out.append(ImportedForecast(None, "", at, options.by, note, ref, True, cdf=_cdf(q, values)))
+            pairs, why = _choice(q, labels, values)
+            if why:
+                left_out.append(why)
+                continue
+            out.append(choice_forecast(pairs, at, options.by, note, ref=ref, unnamed=True))
+        else:
+            quantiles, why = scale.quantiles(values)
+            if why and not quantiles:
+                left_out.append(why)
+                continue
+            note = "; ".join(n for n in (why, note) if n) or None
+            out.append(quantile_forecast(quantiles, at, options.by, note, ref=ref, unnamed=True))
     return out
+
+
+def _choice(q: dict, labels: tuple[str, ...], values: list) -> tuple[list[tuple[str, float]], str | None]:
+    """(option, probability) for every option, or why the forecast cannot give them all."""
+    if len(values) != len(labels):
+        raise RowError(f"a forecast gives {len(values)} probabilities for the question's {len(labels)} options")
+    current = {str(o) for o in q.get("options") or labels}
+    pairs, added = [], []
+    for label, value in zip(labels, values):
+        if value is None:
+            if label in current:  # open now, not when this was made: the catch-all held it then
+                added.append(label)
+                continue
+            value = 0  # deleted: its probability went to the catch-all, and it cannot happen
+        elif not _number(value):
+            raise RowError(f"option {label!r}: {value!r} is not a probability")
+        pairs.append((label, value))
+    if added:
+        return [], (f"made before {', '.join(map(repr, added))} {'was' if len(added) == 1 else 'were'} added "
+                    f"(Metaculus counted {'it' if len(added) == 1 else 'them'} in {labels[-1]!r}, the catch-all), so "
+                    "they do not say each option's probability, which a forecast in the ledger does")
+    return pairs, None
+
+
+class _Scale:
+    """A numeric, discrete or date question's scale: where its CDF's points lie and what its values are."""
+
+    def __init__(self, q: dict):
+        scaling = q.get("scaling") or {}
+        self.dates = q.get("type") == "date"
+        self.lo, self.hi, self.zero = scaling.get("range_min"), scaling.get("range_max"), scaling.get("zero_point")
+        given = scaling.get("continuous_range")
+        self.points = ([_seconds(x, "continuous_range") if isinstance(x, str) else _float(x, "continuous_range")
+                        for x in given] if isinstance(given, list) and given else None)
+        if not (_number(self.lo) and _number(self.hi)) and not self.points:
+            raise RowError("a numeric question without its scaling (range_min, range_max)")
+
+    def value(self, u: float, count: int) -> float:
+        """The value at Metaculus's location u in [0, 1] (unscaled_location_to_scaled_location)."""
+        if _number(self.lo) and _number(self.hi):
+            lo, hi = float(self.lo), float(self.hi)
+            if _number(self.zero):
+                ratio = (hi - self.zero) / (lo - self.zero)
+                return lo + (hi - lo) * (ratio ** u - 1) / (ratio - 1)
+            return lo + (hi - lo) * u
+        i = min(int(u * (count - 1)), count - 2)  # between two of the given points
+        x0, x1 = self.points[i], self.points[i + 1]
+        return x0 + (x1 - x0) * (u * (count - 1) - i)
+
+    def quantiles(self, cdf: list) -> tuple[list[tuple[str, object]], str | None]:
+        """(level, value) at QUANTILE_LEVELS inside the range, and a sentence on the levels left out."""
+        if not all(_number(c) for c in cdf) or len(cdf) < 2:
+            raise RowError("a forecast's CDF is not a list of numbers")
+        if self.points is not None and len(self.points) != len(cdf):
+            raise RowError(f"a forecast's CDF has {len(cdf)} values for the question's {len(self.points)} points")
+        count = len(cdf)
+        read = cdf_quantiles(tuple((i / (count - 1), float(c)) for i, c in enumerate(cdf)),
+                             tuple(level for level, _ in QUANTILE_LEVELS))
+        typed = dict(QUANTILE_LEVELS)
+        pairs = [(typed[level], self._written(self.value(u, count))) for level, u in read]
+        if len(pairs) == len(QUANTILE_LEVELS):
+            return pairs, None
+        below, above = float(cdf[0]), 1.0 - float(cdf[-1])
+        beyond = " and ".join(f"{100 * share:.3g}% {where}" for share, where in ((below, "below the lower bound"),
+                                                                     (above, "above the upper bound")) if share > 0)
+        missing = [t for level, t in QUANTILE_LEVELS if level not in {lv for lv, _ in read}]
+        why = f"{', '.join(missing)} {'lies' if len(missing) == 1 else 'lie'} beyond the range (this forecast puts {beyond})"
+        if len(pairs) < MIN_QUANTILES:
+            return [], f"only {len(pairs)} of the levels {', '.join(t for _, t in QUANTILE_LEVELS)} inside the range: {why}"
+        return pairs, why
+
+    def _written(self, value: float) -> object:
+        if self.dates:
+            return dt.datetime.fromtimestamp(value, dt.timezone.utc).date()
+        return significant(value)
 
 
 def _binary(entry: dict) -> float | None:
@@ -237,43 +353,7 @@ def _withdrawn(entry: dict, following: dict | None) -> str | None:
     return f"withdrawn on Metaculus on {day.isoformat()}: it did not stand after that day"
 
 
-def _cdf(q: dict, values: list) -> tuple[tuple[float, float], ...]:
-    xs = _locations(q, len(values))
-    if len(xs) != len(values) or not all(_number(v) for v in values):
-        raise RowError(f"a forecast's CDF has {len(values)} values for {len(xs)} points of the question's range")
-    return tuple(zip(xs, (float(v) for v in values)))
-
-
-def _locations(q: dict, count: int) -> list[float]:
-    """The values where Metaculus evaluates the CDF: scaling.continuous_range, else computed from the range
-    (questions/serializers/common.py get_scaling; utils/the_math/formulas.py unscaled_location_to_scaled_location)."""
-    scaling = q.get("scaling") or {}
-    given = scaling.get("continuous_range")
-    if isinstance(given, list) and given:
-        return [_seconds(x, "continuous_range") if isinstance(x, str) else float(x) for x in given]
-    lo, hi, zero = scaling.get("range_min"), scaling.get("range_max"), scaling.get("zero_point")
-    if not (_number(lo) and _number(hi)) or count < 2:
-        raise RowError("a numeric question without its scaling (range_min, range_max)")
-    us = [i / (count - 1) for i in range(count)]
-    if _number(zero):
-        ratio = (hi - zero) / (lo - zero)
-        return [lo + (hi - lo) * (ratio ** u - 1) / (ratio - 1) for u in us]
-    return [lo + (hi - lo) * u for u in us]
-
-
-def _scale(q: dict) -> NumericScale:
-    scaling = q.get("scaling") or {}
-    dates = q.get("type") == "date"
-    lo, hi = scaling.get("range_min"), scaling.get("range_max")
-    return NumericScale(
-        lower=float(lo) if _number(lo) else None, upper=float(hi) if _number(hi) else None,
-        open_lower=bool(q.get("open_lower_bound", scaling.get("open_lower_bound"))),
-        open_upper=bool(q.get("open_upper_bound", scaling.get("open_upper_bound"))),
-        unit=text_or_none(q.get("unit")), dates=dates, log=_number(scaling.get("zero_point")),
-    )
-
-
-def _outcome(q: dict, item: ImportedItem, url: str, labels: tuple[str, ...]) -> ImportedOutcome | None:
+def _outcome(q: dict, item: ImportedItem, url: str, labels: tuple[str, ...], n: int, out: Parsed) -> ImportedOutcome | None:
     raw = q.get("resolution")
     if raw in (None, ""):
         return None
@@ -288,11 +368,17 @@ def _outcome(q: dict, item: ImportedItem, url: str, labels: tuple[str, ...]) -> 
     if item.kind == MULTIPLE_CHOICE:
         if text not in labels:
             raise RowError(f"resolution {text!r} is not one of the question's options")
-        return ImportedOutcome("resolved", on, JUDGE, evidence, option=text)
+        return ImportedOutcome(text, on, JUDGE, evidence)
     if text in OUTSIDE:
-        return ImportedOutcome("resolved", on, JUDGE, evidence, value=OUTSIDE[text])
-    value = _seconds(text, "resolution") if item.scale and item.scale.dates else _float(text, "resolution")
-    return ImportedOutcome("resolved", on, JUDGE, evidence, value=value)
+        out.skipped.append(Skipped(n, item.id, (
+            f"resolved {OUTSIDE[text]} on Metaculus on {on}: the value itself is not recorded, so the resolution is "
+            f"not imported; when you know it, record it with `pledger resolve {item.id} VALUE`")))
+        return None
+    if q.get("type") == "date":
+        value: object = dt.datetime.fromtimestamp(_seconds(text, "resolution"), dt.timezone.utc).date()
+    else:
+        value = _float(text, "resolution")
+    return ImportedOutcome(value, on, JUDGE, evidence)
 
 
 def _number(value: object) -> bool:

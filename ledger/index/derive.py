@@ -11,7 +11,8 @@ The first plain (non-correction) entry resolves it; the last correction after
 that entry stands. A correction with no plain entry before it corrects nothing,
 and a second plain entry is an error: both are reported, and neither stands.
 Entries that do not fit the question (a value on a yes/no question, a name that
-is no option) are reported and left out, as if not written.
+is no option), and entries dated before the prediction was made, are reported
+and left out, as if not written.
 
 Runs on the refresh's connection (ledger.index.sql Db: SQL text through the
 driver), for the predictions a refresh touched or for all of them.
@@ -77,9 +78,11 @@ def derive(db: Db, ids: Iterable[str] | None = None) -> None:
     where_f = "" if ids is None else f"AND f.prediction_id IN {in_list('d', ids, params)}"
 
     predictions: dict[str, list[tuple]] = {}
-    for rowid, pid, kind, dist, dates in db.rows(f"SELECT p.rowid, p.id, p.kind, p.dist, p.dates FROM predictions p {where_p}", params):
+    for rowid, pid, kind, dist, dates, made in db.rows(
+        f"SELECT p.rowid, p.id, p.kind, p.dist, p.dates, p.made FROM predictions p {where_p}", params
+    ):
         options = tuple(item[0] for item in json.loads(dist)) if kind == CHOICE else ()
-        predictions.setdefault(pid, []).append((rowid, kind, options, bool(dates)))
+        predictions.setdefault(pid, []).append((rowid, kind, options, bool(dates), _iso(made)))
 
     problems: list[tuple] = []
     misfit_outcomes: list[tuple] = []
@@ -91,9 +94,11 @@ def derive(db: Db, ids: Iterable[str] | None = None) -> None:
         copies = predictions.get(pid)
         if not copies or len(copies) > 1:
             continue  # unknown (check reports it) or ambiguous (reads leave every copy out)
-        rowid, kind, options, dates = copies[0]
+        rowid, kind, options, dates, made = copies[0]
         fitting = []
         for r in rows:
+            if _iso(r[3]) < made:  # resolved before it was made: check reports it (dates_in_order); it never stands
+                continue
             code, label, why = _fit(pid, kind, options, dates, r[2], r[8], bool(r[9]))
             if why is None:
                 fitting.append((bool(r[4]), code, label) + r)
@@ -118,7 +123,7 @@ def derive(db: Db, ids: Iterable[str] | None = None) -> None:
         copies = predictions.get(pid)
         if not copies or len(copies) > 1:
             continue
-        _, kind, options, dates = copies[0]
+        _, kind, options, dates, _ = copies[0]
         why = _forecast_misfit(pid, kind, options, dates, fkind, fdist)
         if why is not None:
             misfit_forecasts.append((frowid,))
@@ -136,6 +141,11 @@ def derive(db: Db, ids: Iterable[str] | None = None) -> None:
     db.run(f"DELETE FROM derived_problems {where_o.replace('o.prediction_id', 'prediction_id')}", params)
     db.many("INSERT INTO derived_problems (prediction_id, file, line, col, code, message, refs) VALUES (?, ?, ?, ?, ?, ?, ?)",
             problems)
+
+
+def _iso(day) -> str:
+    """A date column's value as ISO text (SQLite gives text, other drivers dates): they compare as dates do."""
+    return day if isinstance(day, str) else day.isoformat()
 
 
 def _fit(pid: str, kind: str, options: tuple[str, ...], dates: bool, result: str, value: float | None,

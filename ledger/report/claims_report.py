@@ -5,8 +5,8 @@ verdicts that changed, the predictions that test each claim with their points,
 and each claimant's track record. Deterministic: the same claims give the same
 bytes (no generation date, fixed orders, fixed number formats).
 
-Every piece of user text goes through `escape.text()` and every link through
-`escape.link()`, the rules the scorecard uses (docs/scorecard.md, "Safety"): user
+Every piece of user text goes through `escape.text(github=True)` and every link
+through `escape.link()`, the rules the scorecard's github flavour uses (docs/scorecard.md, "Safety"): user
 text can hold pipes, newlines, HTML, markdown syntax or `javascript:` links, and
 none of it may break the table or inject markup into the post.
 """
@@ -14,7 +14,14 @@ none of it may break the table or inject markup into the post.
 from __future__ import annotations
 
 from ..services.claims import POINTS_RULE, TEST_RULE, ClaimState, TrackRecord
-from .escape import host, link, text
+from functools import partial
+
+from . import escape
+from .escape import host
+
+# The report is GitHub-flavoured: user text also has GitHub's autolinks and @mentions broken (escape.ZWSP).
+text = partial(escape.text, github=True)
+link = partial(escape.link, github=True)
 
 VERDICT_LABELS = {
     "supported": "supported", "partly-supported": "partly supported", "overstated": "overstated",

@@ -12,7 +12,6 @@ superscript, CommonMark), so the rules cover the union of their syntax.
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import quote as _percent, urlsplit
 
 # Backslash-escapable ASCII punctuation that opens syntax in one of the target
@@ -25,14 +24,37 @@ _PUNCT = re.compile(r"([\\`*_\[\]{}#~|!$^])")
 _LEADING = re.compile(r"^(?:(-(?=[\s-]|$)|\+(?=\s|$)|=)|(\d{1,9})([.)])(?=\s|$))")
 # Characters that change how text displays without being seen: bidi overrides
 # and isolates (text that reads differently from what it is), zero-width joiners aside.
-_INVISIBLE = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+_INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+# Unicode's control characters (category Cc) are exactly C0, DEL and C1.
+_CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
+# One table, one pass (str.translate): controls become spaces, bidi controls go.
+_CLEAN = {**dict.fromkeys(_CONTROLS, " "), **dict.fromkeys(map(ord, _INVISIBLE))}
+_HAS_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 SCHEMES = ("http", "https")
+
+# GitHub links what looks like an address even when no markdown link syntax is
+# there: cmark-gfm's autolink extension (extensions/autolink.c) turns `www.` + a
+# domain, `scheme://` and an e-mail address (`mailto:`/`xmpp:` too) into links,
+# and GitHub's mention filter (html-pipeline's MentionFilter) turns `@name` into
+# a link to a profile. A zero-width space, written as an entity so a reader of the
+# source sees it, breaks each pattern where it starts: after `@` (e-mail,
+# mentions, mailto:, xmpp:), inside `www.` and `://`. Backslash escapes cannot:
+# the autolink scan runs on the text after escapes are read.
+ZWSP = "&#8203;"
+_AUTOLINK = re.compile(r"@(?=[A-Za-z0-9])|(?i:www)(?=\.)|:(?=//)")
+
+
+# Text that needs nothing done: letters, digits and harmless punctuation, single spaces, starting
+# with a letter (no block marker), no `www.`. Most claims are like this; the rest take the full path.
+_INERT = re.compile(r"(?!.*\s\s)(?!.*(?i:www)\.)[A-Za-z(\"'][A-Za-z0-9 ,.()'\"/?%;-]*(?<![ ])")
 
 
 def _drop_controls(value: str) -> str:
     """Control characters (C0, DEL, C1) become spaces; bidi controls are removed."""
-    value = value.translate(_INVISIBLE)
-    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
+    return value.translate(_CLEAN)
+
+
+drop_controls = _drop_controls  # for the HTML renderers: the same rule as the markdown's
 
 
 def one_line(value: str | None) -> str:
@@ -42,7 +64,7 @@ def one_line(value: str | None) -> str:
     return " ".join(_drop_controls(value).split())
 
 
-def text(value: str | None) -> str:
+def text(value: str | None, *, github: bool = False) -> str:
     """User text as inert inline markdown on one line, safe in a table cell and in a paragraph.
 
     `<`, `>` and `&` become entities (no HTML, no entity tricks such as
@@ -50,13 +72,17 @@ def text(value: str | None) -> str:
     defuses a leading `#` or `>`; a leading `-`, `+`, `=`, `--`, `1.` or `1)` is
     escaped too, so the text opens no block even where it starts a line, under
     another line (no setext heading) or alone (no thematic break).
+    github=True: GitHub's autolinks and @mentions are broken too (see ZWSP).
     """
+    if value and _INERT.fullmatch(value):
+        return value
     flat = one_line(value)
     if not flat:
         return ""
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     flat = _PUNCT.sub(r"\\\1", flat)
-    return _LEADING.sub(lambda m: f"{m[2]}\\{m[3]}" if m[2] else f"\\{m[1]}", flat)
+    flat = _LEADING.sub(lambda m: f"{m[2]}\\{m[3]}" if m[2] else f"\\{m[1]}", flat)
+    return _AUTOLINK.sub(lambda m: m[0] + ZWSP, flat) if github else flat
 
 
 def safe_url(url: str | None) -> str | None:
@@ -70,7 +96,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in url):
+    if _HAS_CONTROL.search(url):
         return None
     try:
         parts = urlsplit(url)
@@ -81,10 +107,10 @@ def safe_url(url: str | None) -> str | None:
     return _percent(url, safe="/:?#[]@!$&*+,;=%~-._")
 
 
-def link(label: str | None, url: str | None) -> str:
+def link(label: str | None, url: str | None, *, github: bool = False) -> str:
     """[label](url) with the label escaped; the escaped label (or nothing) when the URL is not http(s)."""
     target = safe_url(url)
-    shown = text(label) or (text(host(url)) if target else "")
+    shown = text(label, github=github) or (text(host(url), github=github) if target else "")
     if not target:
         return shown
     return f"[{shown or 'link'}]({target})"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..scoring.registry import Rule, figure_value, rules_for
 
 DASH = "—"
+FEW = 10  # below this many forecasts an interval is printed with a warning (docs/scoring.md, section 6)
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,16 @@ def rule_rows(rule: Rule, result, scale: str, boot=None) -> list[FigureRow]:
             iv = getattr(boot, fig.interval, None)
             if iv is not None and iv.lo is not None:
                 interval = f"{iv.lo:.4f}–{iv.hi:.4f}"
+                if int(n or 0) < FEW or iv.lo == iv.hi:
+                    interval += f" (from {int(n or 0)} forecast{'' if int(n or 0) == 1 else 's'}: not to be relied on)"
+        note = fig.note
+        if fig.flag is not None:
+            count = figure_value(result, fig.flag[0])
+            if count:
+                said = fig.flag[1].format(count)
+                note = f"{note}; {said}" if note else said
         out.append(FigureRow(rule.name, _label(fig.label, scale, result), _value(value, fig.fmt), int(n or 0),
-                             interval, fig.better, fig.note))
+                             interval, fig.better, note))
     return out
 
 

@@ -1,7 +1,8 @@
 """The scorecard's "On record" part: each set's verify verdict and the evidence it rests on.
 
 It renders a services.verify.VerifyReport (the same one `pledger verify` prints),
-so a post and the terminal never disagree. Nothing here reads git. A
+so a post and the terminal never disagree, as a section of the scorecard's card
+(report.card), which the markdown and the site render. Nothing here reads git. A
 prediction added or edited late gets a mark in the prediction table
 (`late_mark`), explained here. Commits link to the forge with `repo_url`.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ..services.verify_report import LATE_CODES
-from .escape import code_span, link, safe_url, text
+from .escape import safe_url
 
 MARK = "†"
 LABELS = {"ok": "On record", "info": "On record", "warn": "On record, with notes", "unknown": "Cannot tell",
@@ -40,58 +41,58 @@ def late_mark(verification, prediction_id: str) -> str:
     return f" {MARK}" if check is not None and check.late else ""
 
 
-def section(md, data, repo_url: str | None = None) -> None:
-    """The part itself (md: the scorecard's writer)."""
-    report = data.verification
-    md.line("## On record")
-    md.blank()
-    if not report.available:
-        md.line(f"Not checked: {text(report.reason)}.")
-        md.blank()
-        return
+def card_section(data, repo_url: str | None = None):
+    """The part itself, as a section of the scorecard's card (report.card): the markdown and the
+    site render it."""
+    from .card import Link, Para, Section, Styled
 
-    def commit(ref) -> str:
+    report = data.verification
+    section = Section("on-record", "On record")
+    if not report.available:
+        section.blocks.append(Para((f"Not checked: {report.reason}.",)))
+        return section
+
+    def commit(ref) -> tuple:
         url = commit_url(repo_url, ref.sha) if repo_url else None
-        shown = link(ref.short, url) if url else code_span(ref.short)
-        return f"{shown}, {ref.committed_on.isoformat()}"
+        return (Link(ref.short, url) if url else Styled(ref.short, "code"), f", {ref.committed_on.isoformat()}")
 
     several = len(report.sets) > 1
     late: dict = {}
     for c in report.predictions:
         if c.late:
             late.setdefault(c.set_id, []).append(c)
-    numbers = {s.prediction.id: s.prediction.position + 1 for s in data.states}
+    numbers = {s.id: s.position + 1 for s in data.shown}
     for s in report.sets:
         name = data.sets.get(s.set_id) or s.set_id if s.set_id else "Predictions without a set"
-        label = LABELS[s.verdict]
-        mark = "" if md.flavor == "plain" else f"{EMOJI[s.verdict]} "
-        sentence = text(s.headline)
+        line: list = [Styled(EMOJI[s.verdict], "emoji"), Styled(LABELS[s.verdict], "strong")]
+        if several or s.set_id:
+            line.append(f" ({name})")
+        line += [": ", s.headline]
         if s.since:
             first, last = s.since[0], s.since[-1]
-            sentence += (f": commit {commit(first)}" if first.sha == last.sha
-                         else f": commits {commit(first)} to {commit(last)}")
-        md.line(f"{mark}**{label}**" + (f" ({text(name)})" if several or s.set_id else "") + f": {sentence}.")
-        md.blank()
-        evidence = [_evidence(e) for e in s.evidence]
-        for f in s.findings:
-            evidence.append(text(f.message))
+            if first.sha == last.sha:
+                line += [": commit ", *commit(first)]
+            else:
+                line += [": commits ", *commit(first), " to ", *commit(last)]
+        section.blocks.append(Para((*line, ".")))
+        evidence: list = []
+        for e in s.evidence:
+            evidence.append((e.text, ", ", Link("published", e.url)) if e.url else e.text)
+        evidence += [f.message for f in s.findings]
         if evidence:
-            md.line("Evidence: " + "; ".join(evidence) + ".")
-            md.blank()
+            joined: list = ["Evidence: "]
+            for i, piece in enumerate(evidence):
+                joined += (["; "] if i else []) + [piece]
+            section.blocks.append(Para((*joined, ".")))
         # One line per reason: ten predictions committed after the event in one commit share it.
         reasons: dict[str, list[str]] = {}
         for c in late.get(s.set_id, ()):
             why = next(f for f in c.findings if f.code in LATE_CODES)
-            reasons.setdefault(why.message, []).append(f"#{numbers[c.id]}" if c.id in numbers else text(c.id))
+            reasons.setdefault(why.message, []).append(f"#{numbers[c.id]}" if c.id in numbers else c.id)
         for message, where in reasons.items():
-            md.line(f"{MARK} {', '.join(where)}: {text(message)}.")
-            md.blank()
-    md.line("*Checked with `pledger verify` against the ledger's git history: commit dates are claims "
-            "whoever commits makes; signatures and a seal published elsewhere are stronger evidence.*")
-    md.blank()
-
-
-def _evidence(e) -> str:
-    if e.url:
-        return text(e.text) + f", {link('published', e.url)}"
-    return text(e.text)
+            section.blocks.append(Para((Styled(f"{MARK} {', '.join(where)}", "num"), f": {message}.")))
+    section.blocks.append(Para((Styled(("Checked with ", Styled("pledger verify", "code"),
+                                        " against the ledger's git history: commit dates are claims whoever "
+                                        "commits makes; signatures and a seal published elsewhere are stronger "
+                                        "evidence."), "em"),)))
+    return section

@@ -59,8 +59,18 @@ __all__ = [
 ]
 
 
+class _ByRule(Result):
+    """A report whose results (one per registry rule, by name) read as attributes too: report.brier."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["results"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 @dataclass(frozen=True)
-class ScoreReport(Result):
+class ScoreReport(_ByRule):
     """Every single-forecaster figure on the same n yes/no predictions: one result per
     rule of the registry that applies (scoring.registry), by rule name.
 
@@ -80,12 +90,6 @@ class ScoreReport(Result):
     bootstrap: BootstrapResult | None
     kind: str = "binary"
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["results"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"n": self.n, "rules": plain(self.rules)}
         out.update((name, plain(result)) for name, result in self.results.items())
@@ -95,7 +99,7 @@ class ScoreReport(Result):
 
 
 @dataclass(frozen=True)
-class KindReport(Result):
+class KindReport(_ByRule):
     """The figures of one kind of question other than yes/no (or yes/no over time):
     one result per registry rule that applied, by rule name."""
 
@@ -104,12 +108,6 @@ class KindReport(Result):
     n: int
     rules: dict[str, Any]
     results: dict[str, Any]
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["results"][name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "policy": self.policy, "n": self.n, "rules": plain(self.rules),

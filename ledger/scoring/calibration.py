@@ -33,10 +33,11 @@ FOLDED_UNIFORM_BINS = 5
 EDGE_RULE = "half-open [lo, hi); the last bin is closed [lo, hi]"
 DISTINCT_RULE = "one bin per distinct stated probability (lo == hi == that probability)"
 FOLD_RULE = (
-    "p < 0.5 becomes 1 - p with its outcome flipped; p == 0.5 stays as it is; "
-    "bins cover [0.5, 1]"
+    "p < 0.5 becomes 1 - p with its outcome flipped (the decimal complement: 33% folds to 67%); "
+    "p == 0.5 stays as it is; bins cover [0.5, 1]"
 )
 WILSON_LEVEL = 0.9
+FOLD_DIGITS = 12  # decimals kept of a folded probability (fold)
 
 
 @dataclass(frozen=True)
@@ -320,9 +321,14 @@ def table_unchecked(
 
 
 def fold(p: np.ndarray, o: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Fold predictions: p < 0.5 becomes 1 - p and its outcome flips; p == 0.5 stays."""
+    """Fold predictions: p < 0.5 becomes 1 - p and its outcome flips; p == 0.5 stays.
+
+    Folded values are rounded to FOLD_DIGITS decimals: in floating point 1 - 0.33 is
+    0.6699999999999999, not the 0.67 it stands for, and 1 - 1/3 is not 2/3, which would
+    put a folded 33% and a stated 67% in two rows (or the wrong side of an edge).
+    """
     low = p < 0.5
-    return np.where(low, 1.0 - p, p), np.abs(o - low)
+    return np.round(np.where(low, 1.0 - p, p), FOLD_DIGITS), np.abs(o - low)
 
 
 def calibration_table(p, o, bins: Any = None) -> CalibrationTable:

@@ -70,8 +70,10 @@ def as_choice_forecasts(P, o, k=None, ordered=None) -> ChoiceForecasts:
     total = P.sum(axis=1)
     if np.any(total <= 0.0):
         raise ValueError("a forecast's probabilities must not all be 0")
-    if np.any(total != 1.0):
-        P /= total[:, None]
+    # 0.3 + 0.6 + 0.1 is 0.9999999999999999: dividing by that would turn 0.3 into 0.30000000000000004.
+    off = np.abs(total - 1.0) > 1e-12
+    if off.any():
+        P[off] /= total[off, None]
     return ChoiceForecasts(P, o.astype(np.intp), k, ordered)
 
 
@@ -180,4 +182,5 @@ def as_binary(f: ChoiceForecasts) -> tuple[np.ndarray, np.ndarray]:
     width = f.P.shape[1]
     real = np.arange(width)[None, :] < f.k[:, None]
     happened = np.arange(width)[None, :] == f.o[:, None]
-    return f.P[real], happened[real].astype(np.float64)
+    # Rounded as folded probabilities are (calibration.FOLD_DIGITS): 30% stays one row, however it was scaled.
+    return np.round(f.P[real], 12), happened[real].astype(np.float64)

@@ -49,6 +49,7 @@ class Figure:
     note: str | None = None
     n: str | None = None
     interval: str | None = None
+    flag: tuple[str, str] | None = None  # (path of a count, its words): said beside the figure when not 0
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ RULES: tuple[Rule, ...] = (
           Figure("skill_vs_base_rate", "Brier skill vs base rate ({base_rate})", "+.3f", "higher")),
     _rule("log", "Log score", (BINARY,), ONE_SHOT, PROBS, "lower", True, "log-score-lower-is-better",
           "mean -ln of the probability given to what happened", lambda d, s: d.proper.log,
-          Figure("nats", "Log score (nats)", ".4f", "lower", interval="log_nats"),
+          Figure("nats", "Log score (nats)", ".4f", "lower", interval="log_nats",
+                 flag=("clipped", "{} clipped to [eps, 1 - eps]")),
           Figure("bits", "Log score (bits)", ".4f", "lower"),
           Figure("metaculus_baseline", "Metaculus baseline score", "+.1f", "higher", "0 = always 50%")),
     _rule("spherical", "Spherical score", (BINARY,), ONE_SHOT, PROBS, "higher", True, "spherical-score-higher-is-better",
@@ -112,7 +114,8 @@ RULES: tuple[Rule, ...] = (
           Figure("brier", "Brier (0-2, summed over the options)", ".4f", "lower")),
     _rule("choice_log", "Log score", (CHOICE,), ONE_SHOT, PROBS, "lower", True, "multiple-choice-log-score",
           "-ln of the probability given to the option that happened", lambda d, s: d.log(),
-          Figure("log_nats", "Log score (nats)", ".4f", "lower"), Figure("log_bits", "Log score (bits)", ".4f", "lower")),
+          Figure("log_nats", "Log score (nats)", ".4f", "lower", flag=("clipped", "{} clipped to [eps, 1 - eps]")),
+          Figure("log_bits", "Log score (bits)", ".4f", "lower")),
     _rule("choice_baseline", "Metaculus multiple-choice baseline", (CHOICE,), ONE_SHOT, PROBS, "higher", True,
           "metaculus-multiple-choice-baseline", "100 ln(K p) / ln K: 0 for the uniform forecast", lambda d, s: d.baseline(),
           Figure("metaculus_baseline", "Metaculus baseline score", "+.1f", "higher", "0 = the uniform forecast")),

@@ -7,7 +7,8 @@ forecast counts (first, last, ...) is the caller's policy, applied before.
 
 relative Brier -- a forecast's Brier minus the median Brier of the *other*
                   forecasters on that question; negative is better. Undefined
-                  when nobody else forecast the question.
+                  when nobody else forecast the question. (GJ Open and Fatebook
+                  compare with the median of all forecasters, you included.)
 peer score     -- Metaculus' peer score, 100 (ln p_i - mean_{j != i} ln p_j),
                   with p the probability given to what happened (clipped to
                   [eps, 1 - eps]); positive is better. The peer scores on a
@@ -43,7 +44,13 @@ class ForecastScores(Result):
 @dataclass(frozen=True)
 class LeaderboardRow(Result):
     """One forecaster: n forecasts, of which n_with_peers were on questions
-    someone else also forecast (relative Brier and peer score average over those)."""
+    someone else also forecast (relative Brier and peer score average over those).
+
+    peer_lo, peer_hi -- a 90% interval of the mean peer score (normal approximation,
+                        mean +/- 1.645 s / sqrt(n_with_peers)); None below two
+    ranked           -- False when n_with_peers is below the board's min_n: listed
+                        after the ranked rows, never ranked by so few questions
+    """
 
     forecaster: Any
     n: int
@@ -52,11 +59,15 @@ class LeaderboardRow(Result):
     log_loss: float | None
     relative_brier: float | None
     peer_score: float | None
+    peer_lo: float | None = None
+    peer_hi: float | None = None
+    ranked: bool = True
 
 
 @dataclass(frozen=True)
 class Leaderboard(Result):
-    """Per-forecaster rows sorted by Brier (best first), then forecaster."""
+    """Per-forecaster rows: those with at least min_n forecasts on shared questions ranked
+    by peer score (best first), then the rest, then forecaster."""
 
     n: int
     n_questions: int
@@ -66,6 +77,7 @@ class Leaderboard(Result):
     eps: float
     sort: str
     rows: tuple[LeaderboardRow, ...]
+    min_n: int = 1
 
 
 def _codes(values: Any, name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -152,10 +164,22 @@ def forecast_scores(
     return scores
 
 
+MIN_N = 5  # forecasts on shared questions a forecaster needs to be ranked (docs/scoring.md)
+Z90 = 1.6448536269514722
+
+
 def leaderboard(
-    question, forecaster, p, o, *, brier_scale: str = "0-1", eps: float = DEFAULT_EPS
+    question, forecaster, p, o, *, brier_scale: str = "0-1", eps: float = DEFAULT_EPS, min_n: int = MIN_N
 ) -> Leaderboard:
-    """Per-forecaster proper scores, relative Brier and peer score, with n."""
+    """Per-forecaster proper scores, relative Brier and peer score, with n.
+
+    Raw Brier and log scores compare forecasters fairly only on the same questions,
+    so rows are ranked by peer score (which compares each forecast with the others
+    on its question), and only rows with at least min_n forecasts on shared
+    questions are ranked; the others follow, unranked.
+    """
+    if int(min_n) < 1:
+        raise ValueError(f"min_n must be at least 1, got {min_n}")
     questions, forecasters, fi, scores = _checked_scores(question, forecaster, p, o, brier_scale, eps)
     nf = forecasters.size
     has_peers = scores.peers > 0
@@ -171,9 +195,14 @@ def leaderboard(
     with np.errstate(invalid="ignore", divide="ignore"):
         rel_mean = per_forecaster(scores.relative_brier, has_peers) / count_peers
         peer_mean = per_forecaster(scores.peer_score, has_peers) / count_peers
+        # Sample variance of the peer scores, for each forecaster's interval.
+        peer_sq = per_forecaster(np.where(has_peers, scores.peer_score, 0.0) ** 2, has_peers)
+        peer_var = (peer_sq - count_peers * peer_mean**2) / (count_peers - 1)
+        half = Z90 * np.sqrt(np.maximum(peer_var, 0.0) / count_peers)
+    ranked = count_peers >= int(min_n)
 
-    # Deterministic order: Brier, then the forecaster's sorted position.
-    order = np.lexsort((np.arange(nf), brier_mean))
+    # Deterministic order: ranked rows by peer score (best first), then the rest; then the forecaster.
+    order = np.lexsort((np.arange(nf), -np.nan_to_num(peer_mean, nan=-np.inf), ~ranked))
     rows = tuple(
         LeaderboardRow(
             forecaster=forecasters[i].item(),
@@ -183,6 +212,9 @@ def leaderboard(
             log_loss=number(log_mean[i]),
             relative_brier=number(rel_mean[i]),
             peer_score=number(peer_mean[i]),
+            peer_lo=number(peer_mean[i] - half[i]) if count_peers[i] >= 2 else None,
+            peer_hi=number(peer_mean[i] + half[i]) if count_peers[i] >= 2 else None,
+            ranked=bool(ranked[i]),
         )
         for i in order  # a loop over forecasters, not forecasts
     )
@@ -193,6 +225,8 @@ def leaderboard(
         brier_scale=brier_scale,
         brier_label=brier_label(brier_scale),
         eps=scores.eps,
-        sort="brier ascending, then forecaster",
+        sort=f"peer score descending among forecasters with at least {int(min_n)} forecasts on shared questions; "
+        "then the others, unranked; then forecaster",
         rows=rows,
+        min_n=int(min_n),
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .. import yamlio
 from ..errors import UsageError
 from ..index.sql import as_date, as_db
-from ..kinds import CHOICE, NUMERIC, dist_from_json
+from ..kinds import CHOICE, NUMERIC, check_unit, dist_from_json
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY, check_slug, source_text
 from ..store.write import insert_items
 from .defaults import default_by, today
@@ -47,12 +47,17 @@ def add_prediction(
     tags: list[str] | tuple[str, ...] = (),
     source: str | None = None,
     criteria: str | None = None,
+    tests: list[str] | tuple[str, ...] = (),
+    title: str | None = None,
 ) -> Added:
     """Record a new prediction. Raises UsageError for a bad argument, LedgerError for bad data.
 
     Its forecast is one of: p (yes/no), options ("NAME=P" texts: multiple choice,
     `ordered` when they have an order) or quantiles/intervals ("LEVEL=VALUE",
     "90%=LOW..HIGH": numeric, with an optional unit); services.forecast_input.
+
+    tests -- ids of claims on record that the prediction puts to a test (`tests:`)
+    title -- the title of a new set (needs set_id); for a set that exists it must be its title
     """
     if not claim or not claim.strip():
         raise UsageError("the claim is empty; say what will happen, in quotes", "CLAIM")
@@ -61,11 +66,22 @@ def add_prediction(
         raise UsageError("--ordered is for a multiple-choice question (one with --option)", "--ordered")
     if unit is not None and given.kind != NUMERIC:
         raise UsageError("--unit is for a numeric question (one with --quantile or --interval)", "--unit")
+    if unit is not None:
+        if given.dates:
+            raise UsageError("--unit: a question about dates scores in days; leave --unit out", "--unit")
+        try:
+            unit = check_unit(unit)
+        except ValueError as exc:
+            raise UsageError(f"--unit: {exc}", "--unit") from None
     for value, arg in ((id, "--id"), (set_id, "--set")):
         if value is not None:
             _slug(value, arg)
     for tag in tags:
         _slug(tag, "--tag", "tag")
+    for claim_id in tests:
+        _slug(claim_id, "--tests")
+    if title is not None and set_id is None:
+        raise UsageError("--title is the title of a new set: give --set too", "--title")
     if source is not None:
         _checked(source_text, source, "--source")
     by = by or default_by()
@@ -82,10 +98,16 @@ def add_prediction(
             pattern = base.replace("/", "//").replace("%", "/%").replace("_", "/_") + "-%"
             taken = {r[0] for r in db.rows("SELECT id FROM predictions WHERE id = :id OR id LIKE :like ESCAPE '/'",
                                            {"id": base, "like": pattern})}
-            set_file = None
+            set_file = set_title = None
             if set_id is not None:
-                found = db.rows("SELECT file FROM sets WHERE id = :id ORDER BY file LIMIT 1", {"id": set_id})
-                set_file = found[0][0] if found else None
+                found = db.rows("SELECT file, title FROM sets WHERE id = :id ORDER BY file LIMIT 1", {"id": set_id})
+                set_file, set_title = found[0] if found else (None, None)
+            if tests:
+                _known_claims(db, tests)
+        if title is not None and set_file is not None and title != set_title:
+            has = f"the title {set_title!r}" if set_title else "no title"
+            raise UsageError(f"--title: set {set_id!r} already exists with {has} ({set_file}); "
+                             "leave --title out, or edit the file's `title:`", "--title")
         if id is not None and id in taken:
             raise UsageError(f"--id {id!r} is already used in the ledger; pick another id", "--id")
         new_id = id or unique_id(base, taken)
@@ -95,7 +117,7 @@ def add_prediction(
         doc = _parsed(old)  # parsed once: for the header, the insertion and the check
         header = {}
         if old is None and set_id is not None:
-            header = {"set": set_id, "by": by, "made": made}
+            header = {"set": set_id, **({"title": title} if title is not None else {}), "by": by, "made": made}
         elif doc is not None:
             header = _header_of(doc)
         item = {"id": new_id, "claim": claim.strip(), **given.fields}
@@ -115,6 +137,8 @@ def add_prediction(
                 item[key] = value
         if tags:
             item["tags"] = list(dict.fromkeys(tags))
+        if tests:
+            item["tests"] = list(dict.fromkeys(tests))
         base = old if old is not None else (yamlio.dump(header) if header else "")
         ins = insert_items(base, PREDICTIONS_KEY, [yamlio.dump(item)], rel, doc)
         commit_text(ledger, rel, old, ins.text, old_doc=doc, key=PREDICTIONS_KEY, insertion=ins)
@@ -142,8 +166,10 @@ def add_forecast(
         with ledger.connect() as conn:
             question = question_of(conn, prediction_id)
             refuse_ambiguous(conn, [prediction_id])
-        if question is None:
-            raise UsageError(f"no prediction with id {prediction_id!r}; `pledger list` shows the ids", "ID")
+            if question is None:
+                from .queries import unknown_id_error
+
+                raise unknown_id_error(conn, "prediction", [prediction_id])
         if at < question.made:
             raise UsageError(f"--at {at} is before the prediction was made ({question.made})", "--at")
         check_kind(given, question.kind, prediction_id, question.options, question.dates)
@@ -171,19 +197,31 @@ class Question:
     kind: str
     options: tuple[str, ...]
     dates: bool
+    unit: str | None = None
 
 
 def question_of(conn, prediction_id: str) -> Question | None:
     """The prediction with that id (the first copy of an ambiguous one), or None."""
     rows = as_db(conn).rows(
-        "SELECT p.made, p.kind, p.dist, p.dates FROM predictions p WHERE p.id = :id ORDER BY p.file, p.line LIMIT 1",
+        "SELECT p.made, p.kind, p.dist, p.dates, p.unit FROM predictions p WHERE p.id = :id ORDER BY p.file, p.line LIMIT 1",
         {"id": prediction_id},
     )
     if not rows:
         return None
-    made, kind, dist, dates = rows[0]
+    made, kind, dist, dates, unit = rows[0]
     options = tuple(o.label for o in dist_from_json(kind, json.loads(dist))) if kind == CHOICE else ()
-    return Question(prediction_id, as_date(made), kind, options, bool(dates))
+    return Question(prediction_id, as_date(made), kind, options, bool(dates), unit)
+
+
+def _known_claims(db, claim_ids) -> None:
+    """UsageError naming --tests when a claim id is not on record (with the nearest id, when one is close)."""
+    from ..suggest import did_you_mean
+
+    known = {r[0] for r in db.rows("SELECT id FROM claims")}
+    for claim_id in claim_ids:
+        if claim_id not in known:
+            raise UsageError(f"--tests: no claim with id {claim_id!r}{did_you_mean(claim_id, known)}; "
+                             "`pledger claim list` shows the ids", "--tests")
 
 
 def _checked(check, value: str, argument: str) -> None:

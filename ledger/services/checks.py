@@ -103,7 +103,8 @@ def dates_in_order(db: Db) -> list[Problem]:
         problems.append(
             Problem(
                 SourceLocation(file, line, col),
-                f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates",
+                f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates "
+                "(the entry is left out until they agree)",
                 "order",
             )
         )

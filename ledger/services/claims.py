@@ -232,8 +232,10 @@ def assess_claim(
     with ledger.lock():
         with ledger.connect() as conn:
             known = as_db(conn).rows("SELECT c.id FROM claims c WHERE c.id = :id", {"id": claim_id})
-        if not known:
-            raise UsageError(f"no claim with id {claim_id!r}; `pledger claim list` shows the ids", "ID")
+            if not known:
+                from .queries import unknown_id_error
+
+                raise unknown_id_error(conn, "claim", [claim_id])
         entry: dict = {"claim": claim_id, "verdict": verdict, "on": on, "by": by}
         if evidence:
             entry["evidence"] = [

@@ -165,7 +165,19 @@ def render(fmt: str, predictions: list[dict], selection: Selection) -> str:
 FORECAST_ROW_KEYS = (
     "prediction_id", "claim", "set", "author", "forecaster", "forecaster_key", "p", "p_typed", "at", "initial",
     "made", "due", "tags", "status", "result", "resolved_on", "after_resolution", "outcome",
+    "kind", "forecast", "value",
 )
+
+
+def _forecast_value(p, f) -> dict | None:
+    """Another kind's forecast as {option: p} (the options as the question spells them, in its order)
+    or {level: value}; None for yes/no."""
+    if f.kind == CHOICE:
+        given = {o.label.casefold(): o.p for o in f.dist}
+        return {label: given.get(label.casefold()) for label in p.options}
+    if f.kind == NUMERIC:
+        return {q.level: q.value for q in f.dist}
+    return None
 
 
 def forecast_rows(ledger: Ledger, selection: Selection = Selection()) -> list[dict]:
@@ -181,6 +193,10 @@ def forecast_rows(ledger: Ledger, selection: Selection = Selection()) -> list[di
                           the outcome, so score never uses it under any policy
       forecaster_key   -- the forecaster's identity (ledger.names.name_key: trimmed,
                           case folded): "Ben", "ben" and " BEN " are one forecaster
+      kind             -- binary, multiple-choice or numeric
+      forecast         -- another kind's forecast: {option: p} or {level: value} (None for yes/no; p is then None)
+      value            -- a numeric question's resolved value (a date's day number); `result` has the option
+                          that happened for multiple choice
     """
     from ..names import name_key
 
@@ -203,5 +219,8 @@ def forecast_rows(ledger: Ledger, selection: Selection = Selection()) -> list[di
             "made": p.made, "due": p.due, "tags": ";".join(p.tags), "status": state.status,
             "result": o.result if o else None, "resolved_on": on, "after_resolution": on is not None and f.at > on,
             "outcome": None if state.happened is None else int(state.happened),
+            "kind": p.kind,
+            "forecast": _forecast_value(p, f),
+            "value": o.value if o is not None and p.kind == NUMERIC else None,
         })
     return out

@@ -54,6 +54,14 @@ def forecast_input(p: str | float | None = None, options: list[str] | tuple[str,
     pairs = [_split(text, "--quantile", "LEVEL=VALUE", "50%=2.1") for text in quantiles]
     for text in intervals:
         pairs += _interval(text)
+    seen: dict[float, str] = {}
+    for level, _ in pairs:  # the levels are put in order below, so a repeat would read as out of order
+        value = round(_level_value(level), 9)
+        if value in seen and value >= 0:
+            also = "" if seen[value] == level else f" (as {seen[value]} too)"
+            raise UsageError(f"--quantile: the level {level} is given twice{also}; give each level once "
+                             "(--interval 90%=LOW..HIGH gives the levels 5% and 95%)", "--quantile")
+        seen[value] = level
     pairs.sort(key=lambda pair: _level_value(pair[0]))
     try:
         qs = parse_quantiles(pairs, what="--quantile")

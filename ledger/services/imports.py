@@ -15,8 +15,10 @@ and a forecast carries the source's own id for it (`ref:`), so a second import o
 the same file, under any --by, finds every prediction, forecast and outcome
 already there and adds nothing. Forecasts without a ref (a spreadsheet's rows, or
 imported before refs existed) are matched by prediction, day and probability, and
-by person when the source names them. Only yes/no questions are written; the
-other kinds an importer parses are reported as skipped (UNSUPPORTED_KINDS). Every
+by person when the source names them. Multiple-choice and numeric questions are
+written when the importer gives every forecast in the ledger's terms (options or
+quantiles, ImportedForecast.fields); one it could not is skipped (UNSUPPORTED_KINDS),
+since the ledger never holds half a forecast. Every
 new file text is read back and checked before any file is written; a failure
 writes nothing. The files are then written together (services.writing.write_texts):
 a failure before the renames (a full disk) writes none of them; a crash between two
@@ -46,10 +48,11 @@ from .writing import check_text, read_text, write_texts
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
     from ..importers.base import ImportedForecast, ImportedItem, ImportedOutcome, Parsed
 
-# What an importer may parse but the ledger cannot hold yet (it holds yes/no predictions): kind -> why skipped.
+# An item of another kind with a forecast the importer could not give in the ledger's terms
+# (importers skip such forecasts themselves, saying why; this is the guard): kind -> why skipped.
 UNSUPPORTED_KINDS = {
-    CHOICE: "multiple-choice questions are not imported yet (only yes/no questions are)",
-    NUMERIC: "numeric questions are not imported yet (only yes/no questions are)",
+    CHOICE: "a multiple-choice question with a forecast that does not give every option's probability",
+    NUMERIC: "a numeric question with a forecast that gives no quantiles",
 }
 
 
@@ -204,6 +207,53 @@ class _KnownForecasts:
         return known is not None and (known or not f.ref)
 
 
+def _same_result(ours: object, theirs: str) -> bool:
+    """Whether an import's result is the ledger's: yes/no/annulled, an option (any case), a value (as a number)."""
+    from ..kinds import parse_result
+
+    try:
+        a, b = parse_result(ours), parse_result(theirs)
+    except ValueError:
+        return str(ours) == theirs
+    if a.value is not None and b.value is not None:
+        return a.value == b.value and a.is_date == b.is_date
+    return a.result.casefold() == b.result.casefold()
+
+
+def misfit(item: ImportedItem) -> str | None:
+    """Why a multiple-choice or numeric item's later forecasts or outcomes do not fit its question
+    (its first forecast), as the ledger would judge them; None when they fit (and for yes/no)."""
+    from ..kinds import ANNULLED, CHOICE, NUMERIC, match_option, parse_options, parse_quantiles, parse_quantity
+    from ..store.read import options_mismatch
+
+    if not item.forecasts or not item.forecasts[0].fields or item.kind not in (CHOICE, NUMERIC):
+        return None
+    if item.kind == CHOICE:
+        options = tuple(o.label for o in parse_options(item.forecasts[0].fields["options"]))
+        for f in item.forecasts[1:]:
+            if not f.fields or "options" not in f.fields:
+                return f"a forecast of {f.at} gives no options for this multiple-choice question"
+            why = options_mismatch(options, tuple(o.label for o in parse_options(f.fields["options"])))
+            if why:
+                return f"the forecast of {f.at}: {why}"
+        for o in item.outcomes:
+            if o.result != ANNULLED and match_option(options, o.result) is None:
+                return f"the outcome {o.result!r} is not one of the options ({', '.join(options)}) or annulled"
+        return None
+    dates = parse_quantiles(item.forecasts[0].fields["quantiles"]).dates
+    for f in item.forecasts[1:]:
+        if not f.fields or "quantiles" not in f.fields or parse_quantiles(f.fields["quantiles"]).dates != dates:
+            return f"the forecast of {f.at} does not give quantiles of {'dates' if dates else 'numbers'}"
+    for o in item.outcomes:
+        if o.result == ANNULLED:
+            continue
+        try:
+            parse_quantity(o.result, dates=dates)
+        except ValueError as exc:
+            return f"the outcome {o.result!r}: {exc}"
+    return None
+
+
 def _value_key(p: float | str | None):
     """A forecast's value as compared: p rounded, or another kind's options or quantiles (_dist_key)."""
     return round(p, 9) if isinstance(p, float) else p
@@ -248,6 +298,10 @@ class _Plan:
         if item.kind in UNSUPPORTED_KINDS and not (item.forecasts and all(f.fields for f in item.forecasts)):
             report.skipped.append(Note(item.row, UNSUPPORTED_KINDS[item.kind], item.id))
             return
+        why = misfit(item)
+        if why is not None:  # checked here, so a row that does not fit is rejected alone, not the whole import
+            report.rejected.append(Note(item.row, why, item.id))
+            return
         places = self.state.ambiguous.get(item.id)
         if places:  # which of the copies would its forecasts and outcomes be for?
             report.rejected.append(Note(item.row, ambiguous_message(item.id, places), item.id))
@@ -281,7 +335,7 @@ class _Plan:
         if standing:
             ours = item.outcomes[-1].result if item.outcomes else None
             theirs = standing[-1][0]
-            if ours is not None and ours != theirs:
+            if ours is not None and not _same_result(ours, theirs):
                 report.skipped.append(Note(item.row, f"the ledger has {item.id!r} resolved {theirs}; the source says {ours}. "
                                            "Record a correction with `pledger resolve --correct` if the source is right", item.id))
                 return
@@ -329,8 +383,8 @@ def _free_name(ledger: Ledger, base: str, taken: set[str]) -> str:
     return candidate
 
 
-def _p(typed: str, value: float) -> float | str:
-    """p as typed: a plain number stays a number when YAML gives the same text back, else quoted text."""
+def as_written(typed: str) -> float | int | str:
+    """A probability as typed: a plain number stays a number when YAML gives the same text back, else quoted text."""
     try:
         number = float(typed)
     except ValueError:
@@ -366,7 +420,7 @@ def _prediction_yaml(item: ImportedItem) -> str:
 
 def _forecast_value(f: ImportedForecast) -> dict:
     """`p: ...` as typed, or another kind's `options:` / `quantiles:`."""
-    return dict(f.fields) if f.fields else {"p": _p(f.p_typed, f.p)}
+    return dict(f.fields) if f.fields else {"p": as_written(f.p_typed)}
 
 
 def _inline_forecast(f: ImportedForecast, author: str) -> dict:

@@ -41,20 +41,56 @@ def read_only_env() -> bool:
     """$PLEDGER_READ_ONLY set to anything but empty, 0, false or no."""
     return os.environ.get(READ_ONLY_ENV, "").strip().lower() not in ("", "0", "false", "no")
 DEFAULT_ROOT = "predictions"
+# What `pledger init` writes in a ledger root. Its first comment line marks the folder
+# as a ledger root (find_root): the file is committed with the ledger, so a fresh
+# clone is recognised too, and nothing but init writes it.
+ROOT_MARK = "# The index is derived from the YAML files; it is safe to delete."
 GITIGNORE = (
-    "# The index is derived from the YAML files; it is safe to delete.\n.pledger/\n"
+    f"{ROOT_MARK}\n.pledger/\n"
     "# The lock where the folder itself cannot be locked, and what a write cut short leaves (docs/format.md).\n"
     ".pledger.lock\n.*.pledger-*.tmp\n"
 )
 
 
 def default_root() -> Path | None:
-    """PLEDGER_ROOT, else ./predictions when it exists."""
+    """PLEDGER_ROOT, else ./predictions when it exists, else the ledger root this folder is in (find_root)."""
     env = os.environ.get(ROOT_ENV)
     if env:
         return Path(env)
     if Path(DEFAULT_ROOT).is_dir():
         return Path(DEFAULT_ROOT)
+    return find_root(Path.cwd())
+
+
+MARK_READ_LIMIT = 64 * 1024  # a .gitignore is small; a device or a huge file is not read to its end
+
+
+def is_ledger_root(folder: Path) -> bool:
+    """Whether folder holds the .gitignore `pledger init` writes (a line of it is ROOT_MARK).
+
+    Only a regular file is read (a FIFO named .gitignore would hang every command), and only its start."""
+    import stat
+
+    path = folder / ".gitignore"
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(MARK_READ_LIMIT)
+    except OSError:
+        return False
+    return ROOT_MARK in head.decode("utf-8", "replace").splitlines()
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest ledger root at or above start (as git finds .git), or None.
+
+    Returned relative to start when it is start or above it: `..` rather than an
+    absolute path, so problems are shown as paths to open from here."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        if is_ledger_root(folder):
+            return Path(os.path.relpath(folder, start))
     return None
 
 
@@ -87,7 +123,8 @@ class Ledger:
                 if ledgers or read_only:  # reading a shared index needs no checkout: the ledger is named
                     return cls(None, database_url, read_only=True, ledgers=tuple(ledgers))
                 raise LedgerError(
-                    "no ledger here: pass --root DIR, set PLEDGER_ROOT, or run `pledger init` to make ./predictions"
+                    "no ledger here (no ./predictions, and no ledger root here or in a folder above): pass --root DIR, "
+                    "set PLEDGER_ROOT, or run `pledger init` to make ./predictions"
                 )
         if not os.fspath(root).strip():
             # Path("") is the current folder: never take it for a ledger by accident.
@@ -101,9 +138,13 @@ class Ledger:
 
     @classmethod
     def init(cls, root: str | os.PathLike, name: str | None = None) -> Ledger:
-        """Create a ledger folder, its .gitignore for the index and its identity (`name`, default
-        from the folder: ledger.store.identity). Fine on an existing folder: it adds what is missing."""
+        """Create a ledger folder: its .gitignore keeps the index out of git and marks the root
+        (is_ledger_root), and its identity (.pledger-id: `name`, default from the folder;
+        ledger.store.identity) names it on a shared index. Fine on an existing folder: the lines
+        of GITIGNORE its .gitignore lacks (all of them, or those an older init did not write)
+        are appended, an identity is added when it has none; nothing else is touched."""
         from ..store.identity import check_name, ensure_identity
+        from ..store.write import write_atomic
 
         if name is not None and check_name(name):
             from ..errors import UsageError
@@ -115,9 +156,14 @@ class Ledger:
         path.mkdir(parents=True, exist_ok=True)
         gitignore = path / ".gitignore"
         if not os.path.lexists(gitignore):
-            from ..store.write import write_atomic
-
             write_atomic(gitignore, GITIGNORE)
+        elif gitignore.is_file() and not gitignore.is_symlink():
+            old = gitignore.read_bytes()
+            have = set(old.decode("utf-8", "replace").splitlines())
+            missing = [line for line in GITIGNORE.splitlines() if line not in have]
+            if missing:
+                lines = "".join(f"{line}\n" for line in missing).encode()
+                write_atomic(gitignore, old + (b"" if old.endswith(b"\n") or not old else b"\n") + lines)
         ledger = cls(path)  # the index folder is made by the first command that needs it
         ledger._identity = (ensure_identity(path, name)[0],)
         return ledger

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 
-from ..errors import LedgerError, Problem
+from ..errors import LedgerError, Problem, UsageError
 from .defaults import today
 from .ledger import Ledger
 from .select import (
@@ -34,6 +35,97 @@ def list_states(
         total = len(states) if limit is None or selection.status else count_matching(db, selection)
         problems = problem_count(db)
     return states, total, problems
+
+
+def due_states(
+    ledger: Ledger, selection: Selection = Selection(), within_days: int | None = None, *, every: bool = False
+) -> tuple[list[PredictionState], int]:
+    """Unresolved predictions by due date, oldest first (then id), and the ledger's problem count.
+
+    By default those past due (due before today: due today is not yet past); with
+    within_days=N also those due from today to N days ahead; with every=True every
+    unresolved prediction that has a due date.
+    """
+    day = today()
+    with ledger.reader() as db:
+        states = select_predictions(db, replace(selection, status=None), day)
+        problems = problem_count(db)
+    if within_days is None and not every:
+        wanted = [s for s in states if s.status == "due"]
+    else:
+        horizon = None if every else day + dt.timedelta(days=within_days)
+        wanted = [s for s in states if s.status in ("open", "due") and s.prediction.due is not None
+                  and (horizon is None or s.prediction.due <= horizon)]
+    wanted.sort(key=lambda s: (s.prediction.due, s.prediction.id))
+    return wanted, problems
+
+
+_ID_TABLES = {"prediction": ("predictions", "`pledger list`"), "claim": ("claims", "`pledger claim list`")}
+
+
+def unknown_id_error(conn, kind: str, record_ids: list[str], argument: str = "ID") -> UsageError:
+    """The UsageError for ids no prediction (or claim) has, with the nearest id on record when one is close.
+
+    conn -- any index connection (ledger.index.sql.as_db)
+    """
+    from ..index.sql import as_db
+    from ..suggest import did_you_mean
+
+    table, listing = _ID_TABLES[kind]
+    known = [r[0] for r in as_db(conn).rows(f"SELECT id FROM {table}")]
+    hint = did_you_mean(record_ids[0], known) if len(record_ids) == 1 else ""
+    return UsageError(f"no {kind} with id {', '.join(map(repr, record_ids))}{hint}; {listing} shows the ids", argument)
+
+
+def unknown_id(ledger: Ledger, kind: str, record_id: str, argument: str = "ID") -> UsageError:
+    """unknown_id_error on the ledger's index."""
+    with ledger.reader() as db:
+        return unknown_id_error(db, kind, [record_id], argument)
+
+
+FEW_SETS = 8  # up to this many, a set id that is nowhere near any lists them all
+
+
+def unknown_filters(ledger: Ledger, selection: Selection) -> list[str]:
+    """For a selection that matched nothing: a note for each --set or --tag the ledger does not have,
+    with the nearest one it does ("no set 'nosuchset' (did you mean 'anthropic-sae-2024'?)")."""
+    from ..suggest import did_you_mean
+
+    notes = []
+    with ledger.reader() as db:
+        if selection.set_id:
+            sets = [r[0] for r in db.rows("SELECT DISTINCT id FROM sets")]
+            if selection.set_id not in sets:
+                hint = did_you_mean(selection.set_id, sets)
+                if not hint and 0 < len(sets) <= FEW_SETS:
+                    hint = f" (the sets are {', '.join(sorted(sets))})"
+                notes.append(f"no set {selection.set_id!r}{hint}")
+        if selection.tags:
+            tags = [r[0] for r in db.rows("SELECT DISTINCT tag FROM tags")]
+            notes += [f"no tag {t!r}{did_you_mean(t, tags)}" for t in selection.tags if t not in tags]
+    return notes
+
+
+def locate_record(ledger: Ledger, record_id: str):
+    """Where a prediction (else a claim) with this id is defined: its SourceLocation.
+
+    LedgerError when the prediction id is defined more than once or its record was
+    left out for a problem (the file is still where it is: the first such file);
+    UsageError when nothing has the id."""
+    from ..errors import SourceLocation
+
+    with ledger.reader() as db:
+        rows = db.rows("SELECT file, line, col FROM predictions WHERE id = :id ORDER BY file, line", {"id": record_id})
+        if not rows:
+            rows = db.rows("SELECT file, line, col FROM claims WHERE id = :id ORDER BY file, line", {"id": record_id})
+        if not rows:
+            rows = db.rows("SELECT file, 0, 0 FROM rejected WHERE id = :id ORDER BY file", {"id": record_id})
+        if not rows:
+            raise unknown_id_error(db, "prediction", [record_id])
+        places = ambiguous_places(db, [record_id])
+    if places:
+        raise LedgerError(ambiguous_message(record_id, places[record_id]))
+    return SourceLocation(*rows[0])
 
 
 def count_problems(ledger: Ledger) -> int:

@@ -62,11 +62,13 @@ def resolve(
             questions = {i: q for i in ids if (q := question_of(conn, i)) is not None}
             standing = current_outcomes(conn, ids)
             refuse_ambiguous(conn, ids)
-        if all(q.kind == BINARY for q in questions.values()) and result not in BINARY_RESULTS:
-            raise UsageError(f"RESULT must be yes, no or annulled, not {result!r}", "RESULT")
-        unknown = [i for i in ids if i not in questions]
-        if unknown:
-            raise UsageError(f"no prediction with id {', '.join(map(repr, unknown))}; `pledger list` shows the ids", "ID")
+            if all(q.kind == BINARY for q in questions.values()) and result not in BINARY_RESULTS:
+                raise UsageError(f"RESULT must be yes, no or annulled, not {result!r}", "RESULT")
+            unknown = [i for i in ids if i not in questions]
+            if unknown:
+                from .queries import unknown_id_error
+
+                raise unknown_id_error(conn, "prediction", unknown)
         written = {i: result_as_written(questions[i], result) for i in ids}
         made = {i: q.made for i, q in questions.items()}
         early = [i for i in ids if on < made[i]]
@@ -121,6 +123,8 @@ def result_as_written(question: Question, result: str) -> Any:
             raise UsageError(f"{result!r} is not an option of {question.id!r}; its options are "
                              f"{', '.join(question.options)} (or annulled)", "RESULT")
         return label
+    if question.unit and result.endswith(question.unit) and result[: -len(question.unit)].strip():
+        result = result[: -len(question.unit)].strip()  # `2.4%` on a question in %: the value is 2.4
     try:
         value, typed, _ = parse_quantity(result, dates=question.dates)
     except ValueError as exc:

@@ -62,6 +62,8 @@ def kind_report(db: Db, selection: Selection, policy: str, scored: str, name: st
         "pending": int(np.count_nonzero(code == PENDING)),
         "forecasters": sorted({str(n) for n in picked.names[picked.forecaster].tolist()}),
     }
+    if kind == NUMERIC:
+        rules["units"] = sorted({q["unit"] for q in questions.values()})
     if kind == CHOICE:
         rules["normalised"] = "each forecast's probabilities scaled to add up to exactly 1 before scoring"
         rules["calibration"] = "each option's probability counted as a yes/no forecast that it happens (as Fatebook)"

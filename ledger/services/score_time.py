@@ -68,8 +68,12 @@ def _time_weighted(db: Db, selection: Selection, settings: Settings) -> _Timed:
     H = np.array([q[2] for q in ordered], dtype=np.int64)
     last = np.array([q[3] for q in ordered], dtype=np.int64)
     o = np.array([q[4] for q in ordered], dtype=np.float64)
-    after_close = int(np.count_nonzero(day > last[qcode])) if qcode.size else 0
-    tw = time_weighted(qcode, fcode, day, everyone.p, H, last, o, scale=settings.brier_scale, eps=settings.eps)
+    # A forecast after the horizon's last day (the question had closed) stood for no day: left out and counted.
+    late = day > last[qcode] if qcode.size else np.zeros(0, dtype=bool)
+    after_close = int(np.count_nonzero(late))
+    keep = ~late
+    tw = time_weighted(qcode[keep], fcode[keep], day[keep], everyone.p[keep], H, last, o, scale=settings.brier_scale,
+                       eps=settings.eps)
     authors = [q[5] for q in ordered]
     return _Timed(tw, [names[c] for c in tw.pairs[:, 1].tolist()], [authors[c] for c in tw.pairs[:, 0].tolist()],
                   after_close)
@@ -110,6 +114,7 @@ class TimeLeaderboardRow(Result):
     log: float | None
     relative_brier_others: float | None
     relative_brier_all: float | None
+    ranked: bool = True  # False: fewer than the board's min_n questions shared with others
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,7 @@ class TimeLeaderboard(Result):
     sort: str
     relative_rules: dict[str, str]
     rows: tuple[TimeLeaderboardRow, ...]
+    min_n: int = 1
 
 
 RELATIVE_RULES = {
@@ -130,7 +136,7 @@ RELATIVE_RULES = {
 }
 
 
-def time_leaderboard(db: Db, selection: Selection, table, settings: Settings) -> TimeLeaderboard:
+def time_leaderboard(db: Db, selection: Selection, table, settings: Settings, min_n: int = 1) -> TimeLeaderboard:
     """Every forecaster's time-weighted scores, averaged over the questions they forecast."""
     timed = _time_weighted(db, selection, settings)
     tw = timed.tw
@@ -147,11 +153,14 @@ def time_leaderboard(db: Db, selection: Selection, table, settings: Settings) ->
         rows.append(TimeLeaderboardRow(
             name, int(mask.sum()), mean(tw.coverage), mean(tw.baseline), mean(tw.peer, peers), int(peers.sum()),
             mean(tw.brier), mean(tw.log), mean(tw.relative_others, peers), mean(tw.relative_all, peers),
+            int(peers.sum()) >= min_n,
         ))
-    rows.sort(key=lambda r: (-(r.peer if r.peer is not None else -np.inf), name_key(r.forecaster)))
+    rows.sort(key=lambda r: (not r.ranked, -(r.peer if r.peer is not None else -np.inf), name_key(r.forecaster)))
     return TimeLeaderboard(int(tw.pairs.shape[0]), int(np.unique(tw.pairs[:, 0]).size), len(rows),
-                           settings.brier_scale, "peer score descending (those without peers last), then forecaster",
-                           RELATIVE_RULES, tuple(rows))
+                           settings.brier_scale,
+                           f"peer score descending among forecasters with at least {min_n} questions shared with "
+                           "others; then the others, unranked; then forecaster",
+                           RELATIVE_RULES, tuple(rows), min_n)
 
 
 @dataclass(frozen=True)

@@ -324,6 +324,7 @@ def score(
     bootstrap: int | str | None = "auto",
     seed: int = 0,
     over_time: str | None = None,
+    min_n: int | None = None,
 ) -> ScoreRun:
     """Select the forecasts and score them.
 
@@ -336,13 +337,16 @@ def score(
     bootstrap     -- "auto" (see resolve_bootstrap), 0/None or a number of resamples
     over_time     -- "month", "quarter" or "year": the scores per period as well
                      (services.score_time.over_time)
+    min_n         -- the leaderboard ranks only forecasters with at least this many
+                     forecasts on shared questions (default scoring.relative.MIN_N)
     Raises ValueError for a bad policy, scale, eps, bins, bootstrap or period.
     """
     if isinstance(ledger, Ledger):
         with ledger.reader() as db:
             return score(db, selection, policy, by_forecaster=by_forecaster, brier_scale=brier_scale, eps=eps,
-                         bins=bins, bootstrap=bootstrap, seed=seed, over_time=over_time)
+                         bins=bins, bootstrap=bootstrap, seed=seed, over_time=over_time, min_n=min_n)
     from ..scoring import DEFAULT_EPS, leaderboard, score_forecasts
+    from ..scoring.relative import MIN_N
     from ..scoring._common import check_eps
     from ..scoring.proper import LOG_CONVENTION, brier_label, check_scale
     from . import score_kinds, score_time
@@ -356,6 +360,11 @@ def score(
                          "or time-weighted")
     if over_time is not None:
         score_time.check_period(over_time)
+        if by_forecaster:
+            raise ValueError("the scores over time are one forecaster's (or the authors'): leave out by_forecaster")
+    min_n = MIN_N if min_n is None else int(min_n)
+    if min_n < 1:
+        raise ValueError(f"min_n must be at least 1, got {min_n}")
 
     timed = policy == "time-weighted"
     table = select_forecasts(db, selection, policy, everyone=by_forecaster)
@@ -385,12 +394,12 @@ def score(
         board = None
         if table.n:
             if timed:
-                board = score_time.time_leaderboard(db, selection, table, settings)
+                board = score_time.time_leaderboard(db, selection, table, settings, min_n)
             else:
                 # str arrays, not object arrays: the engine reports names with .item().
                 board = leaderboard(
                     table.prediction_id.astype(str), table.forecaster.astype(str), table.p, table.outcome,
-                    brier_scale=brier_scale, eps=eps,
+                    brier_scale=brier_scale, eps=eps, min_n=min_n,
                 )
         clipped = int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps))
         # The same keys as a report's (docs/cli.md): null where they do not apply to a
@@ -422,9 +431,13 @@ def score(
                          leaderboard_sort=None, horizon=score_time.HORIZON_RULE)
     if others or timed:
         counts = _all_counts(counts, by_kind, reports, table)
-        kinds = {kind: {"label": KIND_LABELS[kind], **c,
-                        "scored_with": _applied(kind, policy, report if kind == BINARY and not timed else reports.get(kind))}
-                 for kind, c in by_kind.items()}
+        kinds = {}
+        for kind, c in by_kind.items():
+            shown = board if by_forecaster else (report if kind == BINARY and not timed else reports.get(kind))
+            entry = {"label": KIND_LABELS[kind], **c, "scored_with": _applied(kind, policy, shown)}
+            if by_forecaster and kind != BINARY:
+                entry["note"] = "not on the leaderboard, which ranks forecasters on yes/no questions"
+            kinds[kind] = entry
     else:
         kinds = {}
     periods = None
@@ -447,13 +460,15 @@ def score(
 
 
 def _applied(kind: str, policy: str, report) -> list[str]:
-    """The registry rules that scored this kind under policy (none when nothing was scored)."""
+    """The registry rules that scored this kind (under the report's own policy: other kinds
+    are scored under `last` when the run is time-weighted); ["leaderboard"] for a leaderboard."""
     from ..scoring.registry import rules_for
 
     if report is None:
         return []
-    results = getattr(report, "results", {})
-    return [r.name for r in rules_for(kind, policy) if r.name in results]
+    if not hasattr(report, "results"):  # a leaderboard: yes/no questions only
+        return ["leaderboard"] if kind == BINARY else []
+    return [r.name for r in rules_for(kind, getattr(report, "policy", policy)) if r.name in report.results]
 
 
 def _all_counts(binary: dict[str, int], by_kind: dict[str, dict[str, int]], reports: dict[str, Any],

@@ -4,7 +4,9 @@ PyYAML's emitter costs ~0.7 ms a record, most of an import of 100,000 rows.
 Records here are mappings of text, numbers, dates, lists of slugs (written
 [a, b]) and lists of small mappings. Text that could read back as anything but
 the same string is double-quoted with JSON's escapes (valid YAML); everything is
-read back and checked before it is written (services.writing.check_text).
+read back and checked before it is written (services.writing.check_text). As
+with yamlio.dump, what is written plain reads alike to YAML 1.1 readers (PyYAML's
+safe_load): `on`, `yes` and `no` are quoted, a float always has its dot.
 """
 
 from __future__ import annotations
@@ -30,7 +32,11 @@ def scalar(value: object, flow: bool = False) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"cannot write {value!r}")
-        return repr(value)
+        text = repr(value)
+        if "e" in text and "." not in text:  # 1e-05 is a string to YAML 1.1 readers; 1.0e-05 a number to all
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa}.0e{exponent}"
+        return text
     if isinstance(value, dt.date):
         return value.isoformat()
     if not isinstance(value, str):

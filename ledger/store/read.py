@@ -21,6 +21,7 @@ from ..models import (
     PREDICTIONS_KEY,
     RESULTS_KEY,
     ForecastIn,
+    InlineForecastIn,
     OutcomeHeaderIn,
     RESULTS,
     PredictionIn,
@@ -204,7 +205,10 @@ def read_prediction(doc: yamlio.Document, header: SetHeaderIn, seq_node, i: int,
         )
     )
     out.forecasts.append(Forecast(item.id, p, p_typed, by, made, loc, item.note, True, kind, dist, item.ref))
-    for j, f in enumerate(item.forecasts):
+    for j, raw_forecast in enumerate(item.forecasts):
+        f = _validate(InlineForecastIn, raw_forecast, doc, (PREDICTIONS_KEY, i, "forecasts", j), out, "a forecast")
+        if f is None:
+            continue
         fnode = node_at(doc, (PREDICTIONS_KEY, i, "forecasts", j))
         floc = SourceLocation(out.path, fnode[0], fnode[1])
         if f.at is None:
@@ -232,6 +236,10 @@ def _kind_given(item, raw: dict, doc: yamlio.Document, prefix: tuple, loc: Sourc
         if item.__class__ is PredictionIn and kind != CHOICE and item.ordered:
             line, col = yamlio.locate(doc.node, prefix + ("ordered",), key=True)
             out.problems.append(_problem(out.path, line, col, "`ordered:` is for a multiple-choice question (one with `options:`)", "kind"))
+            return None
+        if item.__class__ is PredictionIn and kind == NUMERIC and item.unit is not None and item.quantiles.dates:
+            line, col = yamlio.locate(doc.node, prefix + ("unit",), key=True)
+            out.problems.append(_problem(out.path, line, col, "a question about dates scores in days: leave out `unit:`", "kind"))
             return None
         if item.__class__ is PredictionIn and kind != NUMERIC and item.unit is not None:
             line, col = yamlio.locate(doc.node, prefix + ("unit",), key=True)
@@ -411,8 +419,11 @@ def explain(err: dict, model: type[BaseModel], what: str) -> tuple[str, bool]:
     if kind == "extra_forbidden" and loc[-1] == "<<":
         return "merge keys (`<<: *name`) are not read; write the keys out (an alias of a whole value, `claim: *name`, works)", True
     if kind == "extra_forbidden":
-        allowed = ", ".join(_allowed_keys(model, loc[:-1]))
-        return f"unknown key {str(loc[-1])!r} in {what}; the keys allowed here are: {allowed}", True
+        from ..suggest import did_you_mean
+
+        keys = _allowed_keys(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), keys)
+        return f"unknown key {str(loc[-1])!r} in {what}{hint}; the keys allowed here are: {', '.join(keys)}", True
     if kind == "missing":
         return f"{what} is missing `{loc[-1]}:`", True
     if kind in ("value_error", "assertion_error"):

@@ -238,3 +238,15 @@ def test_equal_width_bins_are_exact_at_and_beside_every_edge():
         expected = np.minimum(np.searchsorted(edges, p, side="right") - 1, k - 1)
         assert [b.n for b in table.bins] == list(np.bincount(expected, minlength=k)), k
         assert [b.lo for b in table.bins] == list(edges[:-1])
+
+
+def test_folding_takes_the_decimal_complement():
+    # 1 - 0.33 is 0.6699999999999999 in floating point; folded, 33% and 67% are one row.
+    p = np.array([0.33, 0.67, 0.07, 0.93, 1 / 3, 2 / 3, 0.18, 0.82])
+    o = np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    table = folded_calibration(p, o)
+    assert [b.n for b in table.bins] == [2, 2, 2, 2]
+    assert [round(b.lo, 12) for b in table.bins] == [0.666666666667, 0.67, 0.82, 0.93]
+    hundred = folded_calibration(np.array([0.33]), np.array([0]), bins=100)
+    full = [b for b in hundred.bins if b.n]
+    assert full[0].lo == pytest.approx(0.67) and full[0].hi == pytest.approx(0.675)

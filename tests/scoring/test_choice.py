@@ -124,3 +124,11 @@ def test_chunked_scores_equal_unchunked(monkeypatch):
     chunked = per_forecast(as_choice_forecasts(P, o, ordered=ordered))
     for key in whole:
         assert np.array_equal(whole[key], chunked[key], equal_nan=True), key
+
+
+def test_a_forecast_that_adds_up_in_decimals_keeps_its_probabilities():
+    # 0.3 + 0.6 + 0.1 == 0.9999999999999999: scaling by it would split 30% into two calibration rows.
+    f = as_choice_forecasts([[0.3, 0.6, 0.1], [0.6, 0.3, 0.1]], [0, 1])
+    assert f.P[0].tolist() == [0.3, 0.6, 0.1]
+    p, _ = as_binary(f)
+    assert sorted(set(p.tolist())) == [0.1, 0.3, 0.6]

@@ -71,8 +71,9 @@ def test_leaderboard_rows_and_order():
     )
     assert (board.n, board.n_questions, board.n_forecasters) == (5, 3, 3)
     rows = {r.forecaster: r for r in board.rows}
-    # A: Brier (0.01 + 0.04) / 2 = 0.025; B: (0.16 + 0.01) / 2 = 0.085; C: 0.04
-    assert [r.forecaster for r in board.rows] == ["A", "C", "B"]
+    # A: Brier (0.01 + 0.04) / 2 = 0.025; B: (0.16 + 0.01) / 2 = 0.085; C: 0.04.
+    # Ordered by peer score (A's is positive, B's negative); C, with no peers, last.
+    assert [r.forecaster for r in board.rows] == ["A", "B", "C"]
     assert abs(rows["A"].brier - 0.025) < 1e-12 and abs(rows["B"].brier - 0.085) < 1e-12
     # relative: A (0.01 - 0.16 + 0.04 - 0.01) / 2 = -0.06; B is +0.06
     assert abs(rows["A"].relative_brier + 0.06) < 1e-12
@@ -81,7 +82,7 @@ def test_leaderboard_rows_and_order():
     assert rows["C"].n == 1 and rows["C"].n_with_peers == 0
     assert rows["C"].relative_brier is None and rows["C"].peer_score is None
     assert abs(rows["C"].log_loss + math.log(0.8)) < 1e-12
-    assert board.to_dict()["rows"][1]["peer_score"] is None
+    assert board.to_dict()["rows"][2]["peer_score"] is None
 
 
 def test_leaderboard_ties_broken_by_name():
@@ -136,3 +137,24 @@ def test_forecast_scores_to_dict_uses_none_for_undefined():
     assert data["relative_brier"][2] is None and data["peer_score"][2] is None
     assert data["peers"] == [1, 1, 0]
     assert abs(data["relative_brier"][0] - (0.01 - 0.16)) < 1e-12
+
+
+def test_only_forecasters_with_enough_shared_questions_are_ranked_by_peer_score():
+    # Six shared questions for A and B (A better on each); C joins them on one and is perfect there.
+    q = [f"q{i}" for i in range(6) for _ in (0, 1)] + ["q0"]
+    f = ["A", "B"] * 6 + ["C"]
+    p = [0.7, 0.6] * 6 + [0.99]
+    o = [1] * 13
+    board = leaderboard(q, f, p, o, min_n=5)
+    assert [(r.forecaster, r.ranked) for r in board.rows] == [("A", True), ("B", True), ("C", False)]
+    a = board.rows[0]
+    # A's peer scores: 100 (ln .7 - ln .6) five times, and on q0 100 (ln .7 - (ln .6 + ln .99) / 2).
+    scores = [100 * (math.log(0.7) - math.log(0.6))] * 5 + [100 * (math.log(0.7) - (math.log(0.6) + math.log(0.99)) / 2)]
+    mean = sum(scores) / 6
+    sd = (sum((x - mean) ** 2 for x in scores) / 5) ** 0.5
+    assert abs(a.peer_score - mean) < 1e-9
+    assert abs(a.peer_lo - (mean - 1.6448536269514722 * sd / 6**0.5)) < 1e-9
+    assert board.rows[2].peer_score > a.peer_score  # the best peer score, on one question: not ranked above
+    assert board.min_n == 5 and "at least 5" in board.sort
+    with pytest.raises(ValueError, match="min_n"):
+        leaderboard(q, f, p, o, min_n=0)

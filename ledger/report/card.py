@@ -1,0 +1,652 @@
+"""The scorecard as a document: what it says, in what order, before any markup.
+
+`build(data, options)` turns ScorecardData (report.scorecard.collect) into a Card:
+a title, a lede in words, sections of paragraphs, tables, lists and images, an
+appendix and a footer. The markdown scorecard (report.scorecard) and the site's
+set pages (ledger.site) render the same Card, so they say the same things in the
+same words with the same figures. Nothing here is escaped: strings are plain text
+that each renderer makes safe its own way; links, emphasis, marks and notes are
+typed pieces (Link, Styled, Mark, Note) so no renderer has to guess.
+
+Every number comes from the scoring engine's results or the post's rule; it is
+formatted once, with the registry's format for its figure (one rounding everywhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from functools import lru_cache
+
+from ..kinds import BINARY, CHOICE, NUMERIC
+from ..kinds import LABELS as KIND_LABELS
+from ..scoring.points import points as post_rule
+from .escape import host, safe_url
+
+POINTS_RULE = "1 − p if it happened, −p if not"
+DASH = "—"
+STYLES = ("table", "acx")
+PROBABILITIES = ("percent", "as-typed")
+# Folded confidence levels, as the yearly prediction posts bloggers copy group them: the
+# engine's bin edges (they start at 0; the folded view starts them at 50%).
+LEVELS = (0.0, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+HALF_BRIER = {"0-1": 0.25, "0-2": 0.5}  # always saying 50%, on each convention (scoring.proper)
+
+
+# -- the pieces ------------------------------------------------------------------
+
+
+class Link(NamedTuple):
+    label: str
+    url: str
+
+
+class Styled(NamedTuple):
+    """Text with a style: strong, em, strike (a miss), code, num (a figure: no escaping needed), or
+    emoji (a mark beside words that say the same; left out where marks are words)."""
+
+    text: Any  # str or a tuple of pieces
+    style: str
+
+
+class Mark(NamedTuple):
+    """An outcome mark: yes, no, annulled, pending; or `value` (the option or value that resolved it)."""
+
+    key: str
+    value: str | None = None
+
+
+class Note(NamedTuple):
+    """A resolver's note (LessWrong: a footnote)."""
+
+    text: str
+
+
+class Para(NamedTuple):
+    parts: tuple
+
+
+class Table(NamedTuple):
+    headers: tuple[str, ...]
+    aligns: tuple[str, ...]  # l | r | c
+    rows: tuple[tuple, ...]  # each cell: a piece or a tuple of pieces
+    always: tuple[str, ...] = ()  # columns whose "—" is a figure (shown by list renderers)
+    numbered: bool = False  # the first column is the published position
+    row_ids: tuple = ()  # per row, the prediction it shows (None on a continuation row): pages link them
+
+
+class Items(NamedTuple):
+    """A list; each item a tuple of pieces."""
+
+    items: tuple[tuple, ...]
+
+
+class Image(NamedTuple):
+    alt: str
+    src: str
+    svg: str | None = None
+
+
+@dataclass
+class Section:
+    key: str  # a stable id (html anchors, tests)
+    title: str
+    blocks: list = field(default_factory=list)
+    level: int = 2
+
+
+@dataclass
+class Card:
+    title: str
+    lede: list[Para]
+    sections: list[Section]
+    appendix: list[Section]
+    footer: Para | None
+
+
+# -- formatting, once ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def figure_format(rule: str, path: str) -> str:
+    from ..scoring.registry import BY_NAME
+
+    for f in BY_NAME[rule].figures:
+        if f.path == path:
+            return f.fmt
+    raise KeyError(f"{rule}.{path}")
+
+
+def fig(value, rule: str, path: str) -> str:
+    """A figure in its registry format; — when undefined."""
+    return DASH if value is None else format(value, figure_format(rule, path))
+
+
+def points(value: float) -> str:
+    out = format(value, figure_format("gap", "total"))
+    return format(0.0, figure_format("gap", "total")) if float(out) == 0 else out  # never "-0.00"
+
+
+@lru_cache(maxsize=4096)  # a ledger uses few distinct probabilities
+def percent(p: float) -> str:
+    """A probability as a percentage: at most two decimals, trailing zeros dropped, never rounded to 0% or 100%."""
+    shown = f"{100 * p:.2f}".rstrip("0").rstrip(".")
+    if shown == "100" and p < 1:
+        shown = "99.99"
+    if shown == "0" and p > 0:
+        shown = "0.01"
+    return f"{shown}%"
+
+
+def share(x: float) -> str:
+    """An observed share or an interval's end, as a whole percentage."""
+    return f"{100 * x:.0f}%"
+
+
+def level_label(lo: float, hi: float) -> str:
+    return f"{percent(lo)[:-1]}–{percent(hi)}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def _date_span(days: list[dt.date]) -> str:
+    if not days:
+        return ""
+    lo, hi = min(days), max(days)
+    return f"on {lo.isoformat()}" if lo == hi else f"between {lo.isoformat()} and {hi.isoformat()}"
+
+
+# -- probabilities as shown -----------------------------------------------------------
+
+
+def shown_p(p: float | None, typed: str, how: str):
+    """As typed (user text), or as a percentage (a figure the card formatted)."""
+    if how == "as-typed" or p is None:
+        return typed
+    return _percent_piece(p)
+
+
+@lru_cache(maxsize=4096)
+def _percent_piece(p: float) -> Styled:
+    return Styled(percent(p), "num")
+
+
+def _points_piece(value: float) -> Styled:
+    return Styled(points(value), "num")  # not cached: -0.0 and 0.0 are one key, and print differently
+
+
+def forecast_line(kind: str, dist: tuple, unit: str | None, how: str) -> str:
+    """A multiple-choice or numeric forecast in one line (ledger.kinds.summary), probabilities as asked."""
+    from ..kinds import OptionP, Quantile, summary
+
+    if how == "percent":
+        if kind == CHOICE:
+            dist = tuple(OptionP(o.label, o.p, percent(o.p)) for o in dist)
+        elif kind == NUMERIC:
+            dist = tuple(Quantile(q.level, q.value, percent(q.level), q.value_typed) for q in dist)
+    return summary(kind, dist, unit)
+
+
+# -- building the card ------------------------------------------------------------------
+
+
+def build(data, options) -> Card:
+    """The Card for `data` (report.scorecard.ScorecardData) under `options` (report.scorecard.Options)."""
+    from .card_sections import (calibration_section, claims_section, forecasters_section, kind_section, rules_section,
+                                tags_section, technical_section)
+
+    parts = options.parts
+    run = data.run
+    sections: list[Section] = []
+    appendix: list[Section] = []
+    if "table" in parts and data.shown:
+        sections.append(acx_section(data, options) if options.style == "acx" else table_section(data, options))
+    if getattr(data, "verification", None) is not None:
+        from .on_record import card_section
+
+        sections.append(card_section(data, options.repo_url))
+    binary = binary_report(run)
+    if "calibration" in parts and data.levels is not None:
+        sections.append(calibration_section(data, options))
+    if "scores" in parts:
+        for kind in (CHOICE, NUMERIC):
+            report = run.reports.get(kind)
+            if report is not None and report.n:
+                sections.append(kind_section(kind, report, data.policy))
+    if data.tag_rows and "tags" in parts:
+        sections.append(tags_section(data))
+    if data.board is not None and "forecasters" in parts:
+        sections.append(forecasters_section(data.board))
+    if data.claims and "claims" in parts:
+        sections.append(claims_section(data))
+    if binary is not None and run.n and ("scores" in parts or "calibration" in parts):
+        appendix.append(technical_section(data, binary, parts))
+    appendix.append(rules_section(data))
+    footer = None
+    if options.command:
+        footer = Para((f"Made with pledger {data.version}; reproduce this file with ", Styled(options.command, "code"),
+                       "."))
+    return Card(options.title or default_title(data), lede(data, options), sections, appendix, footer)
+
+
+def binary_report(run):
+    """The yes/no report the card's words use: one-shot policies' ScoreReport, or time-weighted's KindReport."""
+    if run.report is not None:
+        return run.report
+    return run.reports.get(BINARY)
+
+
+def default_title(data) -> str:
+    """The set's title (its id when it has none) for one set; otherwise the selection in words."""
+    sets = {s.set_id for s in data.shown}
+    if len(sets) == 1:
+        (only,) = sets
+        if only:
+            return f"Scorecard: {data.sets.get(only) or only}"
+    words = selection_words(data.selection)
+    return f"Scorecard: {words}" if words else "Scorecard"
+
+
+def selection_words(s) -> str:
+    bits = []
+    if s.set_id:
+        bits.append(f"the {s.set_id} set")
+    if s.tags:
+        bits.append("tagged " + " and ".join(s.tags))
+    if s.by:
+        bits.append(f"with {s.by}")
+    if s.about:
+        bits.append(f"about {s.about}")
+    if s.since:
+        bits.append(f"made since {s.since.isoformat()}")
+    if s.until:
+        bits.append(f"made until {s.until.isoformat()}")
+    return ("predictions " + ", ".join(bits)) if bits else ""
+
+
+def whose(run) -> str:
+    """Whose probabilities the figures judge: a name, or the author(s)."""
+    if run.scored == "forecaster":
+        return f"{run.name}'s"
+    if run.table is not None and run.table.n:
+        from ..names import name_key
+
+        names = list(dict.fromkeys(str(a) for a in run.table.forecaster.tolist()))
+        if len({name_key(a) for a in names}) == 1:
+            return f"{names[0]}'s"
+    return "the forecasters'"
+
+
+def lede(data, options) -> list[Para]:
+    """The top of the card: in words, how it went, with the few numbers a reader needs."""
+    run = data.run
+    c = run.counts
+    shown = data.shown
+    authors = list(dict.fromkeys(s.by for s in shown))
+    who = authors[0] if len(authors) == 1 else f"{len(authors)} forecasters"
+    first = [f"{who} made {plural(len(shown), 'prediction')} {_date_span([s.made for s in shown])}".rstrip() + "."]
+    binary = [s for s in shown if s.kind == BINARY]
+    resolved = [s for s in binary if s.status in ("yes", "no")]
+    if binary:
+        happened = sum(1 for s in resolved if s.status == "yes")
+        if not resolved:
+            annulled = sum(1 for s in binary if s.status == "annulled")
+            first.append(" It is not resolved yet." if len(binary) == 1 else " None is resolved yes or no yet"
+                         + (f" ({annulled} annulled)." if annulled else "."))
+        elif len(binary) < len(shown):
+            first.append(f" Of its {plural(len(binary), 'yes/no question')}, {happened} of the {len(resolved)} "
+                         "resolved happened")
+        elif len(resolved) == len(binary):
+            first.append(f" {happened} of the {len(resolved)} happened")
+        else:
+            first.append(f" Of the {len(resolved)} resolved yes or no, {happened} happened")
+        if resolved:
+            first.append(_counted_out(c) + ".")
+    others = [(k, sum(1 for s in shown if s.kind == k)) for k in (CHOICE, NUMERIC)]
+    others = [(k, n) for k, n in others if n]
+    if others:
+        first.append(" It also holds " + " and ".join(f"{n} {KIND_LABELS[k]}" for k, n in others)
+                     + f" question{'s' if sum(n for _, n in others) > 1 else ''}, scored in their own sections.")
+    paras = [Para(tuple(first))]
+    report = run.report
+    if not run.n or (report is None and BINARY not in run.reports):
+        paras.append(Para(("Nothing to score yet: no resolved question has a forecast to score.",)))
+    elif report is not None:
+        g, b = report.gap, report.brier
+        about = _about(data)
+        reading = ("so the z-score is undefined: every probability was 0 or 1" if g.z is None
+                   else f"{_chance(g.z)} (z = {fig(g.z, 'gap', 'z')})")
+        text = [
+            f"Against {whose(run)} probabilities, {about} scored ", Styled(points(g.total), "strong"),
+            f" by the post's rule ({POINTS_RULE}): {reading}. ",
+            "The Brier score is ", Styled(fig(b.score, "brier", "score"), "strong"),
+            f" on the {b.scale} scale, where always saying 50% scores {HALF_BRIER[b.scale]:g} (lower is better).",
+        ]
+        paras.append(Para(tuple(text)))
+        sentence = calibration_sentence(data)
+        if sentence:
+            paras.append(Para((sentence,)))
+    else:
+        paras.append(Para(("Scored over time (policy time-weighted): each forecast counts for the days it stood; "
+                           "the figures are in the appendix.",)))
+    paras.append(Para((Styled(scored_line(data, options), "em"),)))
+    return paras
+
+
+def _about(data) -> str:
+    abouts = {s.about for s in data.shown if s.about}
+    return next(iter(abouts)) if len(abouts) == 1 else "the outcomes"
+
+
+def _chance(z: float) -> str:
+    return "within what chance alone would give" if abs(z) < 2 else "more than chance alone would usually give"
+
+
+def _counted_out(c: dict) -> str:
+    out = [f"{c['annulled']} annulled" if c["annulled"] else "", f"{c['pending']} not resolved yet" if c["pending"] else ""]
+    out = [o for o in out if o]
+    return f" ({' and '.join(out)})" if out else ""
+
+
+def calibration_sentence(data) -> str | None:
+    """Calibration in one sentence: how often the favoured side came true, and at the busiest level."""
+    levels = data.levels
+    if levels is None or not levels.n:
+        return None
+    right = sum(b.hits for b in levels.bins)
+    busiest = max((b for b in levels.bins if b.n), key=lambda b: (b.n, b.lo))
+    name = whose(data.run).removesuffix("'s").removesuffix("'")
+    text = (f"The side {name} thought more likely came true {right} of {plural(levels.n, 'time')}; "
+            f"at {level_label(busiest.lo, busiest.hi)} it did {busiest.hits} of {plural(busiest.n, 'time')}.")
+    return text
+
+
+def scored_line(data, options) -> str:
+    run = data.run
+    who = {"authors": "each prediction's author", "forecaster": run.name, "everyone": "every forecaster"}[run.scored]
+    which = {"first": "the probability published first", "last": "the last forecast before each resolution",
+             "all": "every forecast before each resolution",
+             "time-weighted": "every forecast, weighted by the days it stood"}[run.policy]
+    line = f"Scored: {who}, on {which}."
+    if options.date is not None:
+        line += f" Scored on {options.date.isoformat()}."
+    return line
+
+
+# -- the predictions --------------------------------------------------------------------
+
+
+class ScoredForecast(NamedTuple):
+    """One forecast the run scored, as the prediction table shows it."""
+
+    forecaster: str
+    p: float
+    p_typed: str
+    at: str  # YYYY-MM-DD
+    points: float  # the post's rule on this p: 1 - p if it happened, -p if not
+
+
+def scored_forecasts(data) -> dict[str, list[ScoredForecast]]:
+    """The yes/no forecasts the run scored, per prediction id, in the run's order.
+
+    They are exactly the engine's input (services.scores.ForecastTable), so their
+    points add up to the gap total. For the authors under `first` the table reads
+    no forecast rows: each is the prediction's published p, dated the day it was made.
+    """
+    table = data.run.table
+    out: dict[str, list[ScoredForecast]] = {}
+    if table is None or not table.n or data.run.report is None:
+        return out
+    published = {s.id: s for s in data.shown}
+    ids, names = table.prediction_id.tolist(), table.forecaster.tolist()
+    ps, outcomes = table.p.tolist(), table.outcome.tolist()
+    typed = table.p_typed.tolist() if table.p_typed is not None else None
+    dates = table.at.tolist() if table.at is not None else None
+    for i, (pid, name, p, o) in enumerate(zip(ids, names, ps, outcomes)):
+        if typed is None:  # the shortcut: the published p
+            pr = published.get(pid)
+            p_typed, day = (pr.p_typed, pr.made.isoformat()) if pr is not None else (format(p, "g"), "")
+        else:
+            p_typed, at = typed[i], dates[i]
+            day = "" if at is None else (at.isoformat() if hasattr(at, "isoformat") else str(at)[:10])
+        # tuple.__new__: the NamedTuple's fields without its slower constructor (100,000s of rows)
+        out.setdefault(pid, []).append(tuple.__new__(ScoredForecast, (name, p, p_typed, day, post_rule(p, o))))
+    return out
+
+
+def _published_points(run) -> dict[str, str]:
+    """The published list's points, formatted, by prediction id: the post's rule on the scored table at once."""
+    table = run.table
+    if table is None or not table.n or run.report is None:
+        return {}
+    values = post_rule(table.p, table.outcome.astype(float)).tolist()
+    return dict(zip(table.prediction_id.tolist(), map(points, values)))
+
+
+def _evidence(s) -> tuple:
+    if not s.evidence:
+        return ()
+    seen, out = set(), []
+    for e in s.evidence:
+        url = safe_url(e.url)
+        if url and url not in seen:
+            seen.add(url)
+            out.append(Link(host(e.url) or "link", e.url))
+    return tuple(out)
+
+
+def _joined(links: tuple) -> tuple:
+    out: list = []
+    for i, piece in enumerate(links):
+        if i:
+            out.append(", ")
+        out.append(piece)
+    return tuple(out)
+
+
+_MARKS = {key: Mark(key) for key in ("yes", "no", "annulled", "pending")}
+
+
+def _outcome(s) -> Mark:
+    status = s.status
+    if status in _MARKS:
+        return _MARKS[status]
+    return Mark("value", s.result)
+
+
+def table_section(data, options) -> Section:
+    run = data.run
+    how = options.probabilities
+    # The authors under `first` score the published p: one row per prediction, as the post had it.
+    # Otherwise each row is a forecast the run scored (its forecaster, p and date), so the
+    # points column adds up to the gap total whatever the policy and --by.
+    published_only = run.scored == "authors" and run.policy == "first"
+    with_forecaster = run.scored != "authors"
+    with_date = run.policy not in ("first",)
+    scored = {} if published_only else scored_forecasts(data)
+    published_points = _published_points(run) if published_only else {}
+    section = Section("predictions", "Predictions")
+    verification = getattr(data, "verification", None)
+    if verification is not None:
+        from .on_record import late_mark
+    groups: dict[str | None, list] = {}
+    for s in data.shown:
+        groups.setdefault(s.set_id, []).append(s)
+    several = len(groups) > 1
+    unforecast = 0
+    for set_id, states in groups.items():
+        if several:
+            title = data.sets.get(set_id) if set_id else None
+            section.blocks.append(Section(f"set-{set_id or ''}", (title or set_id) if set_id else
+                                          "Predictions without a set", level=3))
+        # Evidence given once for a whole resolution (as in a post's "the paper did 1-3") is
+        # listed once under the table rather than on every row.
+        evidence = [_evidence(s) for s in states]
+        shared = evidence[0] if len(set(evidence)) == 1 and evidence[0] and len(states) > 1 else None
+        with_evidence = not shared and any(evidence)
+        with_notes = any(s.note for s in states)
+        rows, row_ids = [], []
+        if published_only and not with_evidence and not with_notes and all(s.kind == BINARY for s in states):
+            # The common case, and the one a large ledger takes: the published list, a row per
+            # prediction, built without the general loop below (the same cells).
+            new = tuple.__new__
+            for s in states:
+                pts = published_points.get(s.id)
+                claim = (s.claim, late_mark(verification, s.id)) if verification is not None else s.claim
+                rows.append((new(Styled, (str(s.position + 1), "num")), claim, shown_p(s.p, s.p_typed, how),
+                             _outcome(s), new(Styled, (pts or DASH, "num"))))
+                row_ids.append(s.id)
+        for s, ev in () if rows else zip(states, evidence):
+            mark = _outcome(s)
+            if s.kind != BINARY:
+                cells = [(s.by if with_forecaster else None, forecast_line(s.kind, s.dist, s.unit, how),
+                          s.made.isoformat(), DASH)]
+            elif s.id in published_points:
+                cells = [(s.by, shown_p(s.p, s.p_typed, how), s.made.isoformat(),
+                          Styled(published_points[s.id], "num"))]
+            elif scored.get(s.id):
+                cells = [(f.forecaster, shown_p(f.p, f.p_typed, how), f.at, _points_piece(f.points))
+                         for f in scored[s.id]]
+            elif s.status in ("yes", "no") and not published_only:
+                unforecast += 1  # resolved, but nobody scored had a forecast on or before the resolution
+                cells = [(DASH, DASH, DASH, DASH)]
+            elif with_forecaster:
+                cells = [(DASH, DASH, DASH, DASH)]  # not scored, and the published p is not this forecaster's
+            else:
+                cells = [(s.by, shown_p(s.p, s.p_typed, how), s.made.isoformat(), DASH)]
+            number = Styled(str(s.position + 1), "num")
+            for i, (who, p, day, pts) in enumerate(cells):
+                first = i == 0
+                claim = (s.claim, late_mark(verification, s.id)) if verification is not None else s.claim
+                row: list = [number, claim if first else ""]
+                if with_forecaster:
+                    row.append(who or DASH)
+                row.append(p)
+                if with_date:
+                    row.append(day or DASH)
+                row += [mark, pts if type(pts) is Styled else Styled(pts, "num")]
+                if with_evidence:
+                    row.append((_joined(ev) or DASH) if first else "")
+                if with_notes:
+                    row.append((Note(s.note) if s.note else DASH) if first else "")
+                rows.append(tuple(row))
+                row_ids.append(s.id if first else None)
+        headers, aligns = ["#", "prediction"], ["r", "l"]
+        if with_forecaster:
+            headers, aligns = headers + ["forecaster"], aligns + ["l"]
+        headers, aligns = headers + ["p"], aligns + ["r"]
+        if with_date:
+            headers, aligns = headers + ["dated"], aligns + ["l"]
+        headers, aligns = headers + ["outcome", "points"], aligns + ["c", "r"]
+        if with_evidence:
+            headers, aligns = headers + ["evidence"], aligns + ["l"]
+        if with_notes:
+            headers, aligns = headers + ["note"], aligns + ["l"]
+        section.blocks.append(Table(tuple(headers), tuple(aligns), tuple(rows), numbered=True, row_ids=tuple(row_ids)))
+        if shared:
+            section.blocks.append(Para(("Evidence for every resolution above: ", *_joined(shared), ".")))
+    section.blocks.append("legend")
+    if published_only:
+        section.blocks.append(Para((
+            f"Numbers are positions in the published list. Points: the post's rule on the published p, {POINTS_RULE}; "
+            "annulled and pending predictions earn none.",)))
+    else:
+        section.blocks.append(Para((table_note(run, unforecast),)))
+    return section
+
+
+def table_note(run, unforecast: int) -> str:
+    """What the table shows when it is not simply the published list."""
+    whose_ = "each prediction's author" if run.scored == "authors" else run.name
+    which = {
+        "first": f"the first forecast by {whose_} on the prediction",
+        "last": f"the last forecast by {whose_} dated on or before the resolution date",
+        "all": f"every forecast by {whose_} dated on or before the resolution date, a row each",
+        "time-weighted": f"every forecast by {whose_}, weighted by the days it stood",
+    }[run.policy]
+    total = run.report.gap.total if run.n and run.report is not None else None
+    parts = [
+        "Numbers are positions in the published list.",
+        f"Each scored row is a forecast the scores above use (policy {run.policy}: {which}), "
+        "with its p" + (" and its date" if run.policy != "first" else "") + ".",
+        f"Points: the post's rule on that p, {POINTS_RULE}; they add up to the gap total"
+        + (f", {points(total)}." if total is not None else "."),
+    ]
+    late = run.counts.get("after_resolution", 0)
+    if late:
+        parts.append(f"Forecasts dated after the resolution were made knowing the outcome: never scored, not shown "
+                     f"({late} left out).")
+    if unforecast:
+        parts.append(f"A resolved prediction with — in p had no forecast by {whose_} on or before its resolution.")
+    if run.scored == "authors":
+        parts.append("Annulled and pending predictions show the published p and earn none.")
+    else:
+        parts.append("Annulled and pending predictions are not scored and earn none.")
+    return " ".join(parts)
+
+
+def acx_section(data, options) -> Section:
+    """The predictions grouped by folded confidence level, "x of y right" per level, misses struck
+    through, annulled ones in italics: the layout of the yearly prediction posts bloggers copy."""
+    from ..scoring.calibration import assign_bins, fold
+
+    import numpy as np
+
+    how = options.probabilities
+    section = Section("predictions", "Predictions")
+    scored = scored_forecasts(data)
+    items: list[tuple] = []  # (folded p, claim line, right?, state)
+    for s in data.shown:
+        if s.kind != BINARY:
+            continue
+        forecasts = scored.get(s.id) or ([] if s.status in ("yes", "no") or data.run.scored != "authors"
+                                         else [ScoredForecast(s.by, s.p, s.p_typed, "", 0.0)])
+        for f in forecasts:
+            items.append((f, s))
+    if items:
+        p = np.array([f.p for f, _ in items], dtype=float)
+        o = np.array([1 if s.status == "yes" else 0 for _, s in items], dtype=np.int8)
+        pf, right = fold(p, o)
+        _, _, lo, hi, idx = assign_bins(pf, list(LEVELS), lo=0.5)
+        for b in range(len(lo)):
+            members = [i for i in np.flatnonzero(idx == b).tolist()]
+            if not members:
+                continue
+            counted = [i for i in members if items[i][1].status in ("yes", "no")]
+            hits = sum(int(right[i]) for i in counted)
+            heading = f"{level_label(lo[b], hi[b])}: {hits} of {len(counted)} right" if counted else \
+                level_label(lo[b], hi[b])
+            lines = []
+            for i in members:
+                f, s = items[i]
+                said = f.p_typed if how == "as-typed" else percent(f.p)
+                tail = f" — {said}" if f.p >= 0.5 else f" — {said}, so {percent(1 - f.p)} it would not"
+                if data.run.scored != "authors":
+                    tail += f" ({f.forecaster})"
+                claim: Any = s.claim
+                if s.status == "annulled":
+                    lines.append((Styled(f"#{s.position + 1} {s.claim}{tail} (annulled)", "em"),))
+                    continue
+                if s.status == "pending":
+                    lines.append((f"#{s.position + 1} ", claim, tail, " (not resolved yet)"))
+                    continue
+                if not int(right[i]):
+                    claim = Styled(s.claim, "strike")
+                lines.append((f"#{s.position + 1} ", claim, tail))
+            section.blocks.append(Para((Styled(heading, "strong"),)))
+            section.blocks.append(Items(tuple(lines)))
+    others = [s for s in data.shown if s.kind != BINARY]
+    if others:
+        section.blocks.append(Para((Styled("Other questions", "strong"),)))
+        section.blocks.append(Items(tuple(
+            (f"#{s.position + 1} ", s.claim, " — ", forecast_line(s.kind, s.dist, s.unit, how), ": ", _outcome(s))
+            for s in others)))
+    section.blocks.append(Para((
+        "Each prediction is listed at its confidence level: one below 50% at 100% minus it (a 20% that it happens "
+        "is an 80% that it does not). Struck through: the favoured side did not come true. In italics: annulled, "
+        "not counted.",)))
+    return section

@@ -1,0 +1,1 @@
+"""The static track-record site: `pledger site -o public/` (ledger.site.build)."""
