@@ -30,11 +30,15 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
-def identify(root: Path, name: str | None = None) -> Path:
-    """Give a ledger an identity, as `pledger init` does (ledger.store.identity); returns root."""
-    from ledger.store.identity import ensure_identity
+def identify(root: Path, name: str | None = None, key: str | None = None) -> Path:
+    """Give a ledger an identity, as `pledger init` does (ledger.store.identity); returns root.
+    With a key, that one: a ledger made afresh again and again (hypothesis) is still the same ledger."""
+    from ledger.store.identity import ensure_identity, identity_path
 
-    ensure_identity(root, name)
+    if key is not None:
+        identity_path(root).write_text(f"name: {name or 'ledger'}\nkey: {key}\n", encoding="utf-8")
+    else:
+        ensure_identity(root, name)
     return root
 
 
