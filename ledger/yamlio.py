@@ -14,6 +14,7 @@ file (see store.write), so nothing a person wrote is ever re-serialised.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -47,10 +48,24 @@ class _Resolver(BaseResolver):
     """Implicit types as in YAML 1.2's core schema (plus dates)."""
 
     def resolve(self, kind, value, implicit):
-        # Most scalars in a ledger are text: skip the regexes for them.
-        if kind is ScalarNode and implicit[0] and value and value[0] not in _MAYBE_TYPED:
-            return _STR_TAG
+        if kind is ScalarNode and implicit[0]:
+            # Most scalars in a ledger are text: skip the regexes for them. The rest (dates,
+            # probabilities, numbers) repeat: each distinct one goes through the regexes once.
+            if value and value[0] not in _MAYBE_TYPED:
+                return _STR_TAG
+            return _plain_scalar_tag(value)
         return super().resolve(kind, value, implicit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_scalar_tag(value: str) -> str:
+    """BaseResolver.resolve for a plain scalar (this resolver has no path resolvers): the first implicit
+    resolver whose regex matches, else text."""
+    table = _Resolver.yaml_implicit_resolvers
+    for tag, regexp in table.get(value[0] if value else "", []) + table.get(None, []):
+        if regexp.match(value):
+            return tag
+    return _Resolver.DEFAULT_SCALAR_TAG
 
 
 _Resolver.yaml_implicit_resolvers = {}

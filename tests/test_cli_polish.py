@@ -145,3 +145,40 @@ def test_output_piped_into_head_exits_zero_quietly(make_ledger):
         proc.stderr.close()
         assert proc.wait(timeout=60) == 0, (args, err)
         assert err == "", (args, err)
+
+
+def test_each_command_is_registered_by_the_module_named_for_it():
+    """`pledger CMD` registers only CMD's module (ledger.cli.COMMAND_MODULES): the table must say what each registers."""
+    import typer
+
+    from ledger import cli
+
+    seen = []
+    for module, commands in cli.COMMAND_MODULES.items():
+        app = typer.Typer()
+        __import__(f"ledger.cli.{module}", fromlist=["register"]).register(app)
+        names = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+        assert sorted(names) == sorted(commands), module
+        seen += names
+    everything = typer.main.get_command(cli.make_app())
+    assert sorted(everything.commands) == sorted(seen)
+    assert sorted(typer.main.get_command(cli.make_app("list")).commands) == ["check", "due", "edit", "list", "show"]
+    assert cli.command_in(["--root", "x", "-h", "claim", "add"]) == "claim" and cli.command_in(["--version"]) is None
+
+
+def test_the_help_that_lists_the_commands_is_the_whole_apps(capsys):
+    """`pledger --help` registers stand-ins (no parameters to read): its text is the full app's."""
+    from typer.main import get_command
+
+    from ledger import cli
+
+    def help_of(app) -> str:
+        try:
+            get_command(app)(["--help"], prog_name="pledger", standalone_mode=False)
+        except SystemExit:
+            pass
+        return capsys.readouterr().out
+
+    full, listed = help_of(cli.make_app()), help_of(cli.make_app(listing=True))
+    assert listed == full and "claims-report" in full and "scorecard" in full
+    assert cli.main(["--help"]) == 0 and capsys.readouterr().out == full

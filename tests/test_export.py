@@ -187,3 +187,31 @@ def test_export_is_deterministic(cli, bundled):
 
 def test_export_to_a_folder_is_a_usage_error(cli, rich, tmp_path):
     assert_clean_error(cli("--root", rich, "export", "csv", "-o", tmp_path), 2, "-o:")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "yaml"])
+@pytest.mark.parametrize("tag", [None, "rare", "no-such-tag"])
+def test_a_streamed_export_is_the_document_rendered_whole(cli, rich, tmp_path, fmt, tag):
+    """The export is written a prediction at a time; the bytes are those of the whole document dumped at once."""
+    import yaml as pyyaml
+
+    from ledger import yamlio
+    from ledger.services.export import document, export_predictions
+    from ledger.services.ledger import Ledger
+    from ledger.services.select import Selection
+
+    selection = Selection(tags=(tag,) if tag else ())
+    predictions = export_predictions(Ledger.open(rich), selection)
+    if fmt == "json":
+        whole = json.dumps(document(predictions, selection), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "yaml":
+        whole = yamlio.dump(document(predictions, selection))
+        assert pyyaml.safe_load(whole)["count"] == len(predictions)
+    else:
+        whole = None  # one row per forecast: checked against its own columns above; here stdout against -o
+    args = ("export", fmt, *(("--tag", tag) if tag else ()))
+    out = cli("--root", rich, *args).out
+    assert cli("--root", rich, *args, "-o", tmp_path / "x").code == 0
+    assert (tmp_path / "x").read_text(encoding="utf-8") == out
+    if whole is not None:
+        assert out == whole

@@ -370,9 +370,12 @@ def test_temp_files_a_kill_left_are_cleaned_by_the_next_writer_and_never_read(cl
         assert TEMP_PATTERN.fullmatch(path.name)
     listed = cli("--root", bundled, "list", "--json")  # a warm read: no lock, so it removes nothing
     assert listed.code == 0 and json.loads(listed.out)["count"] == 17 and stale.exists()
-    checked = cli("--root", bundled, "check", "--json")  # a refresh, under the lock
-    assert checked.code == 0 and json.loads(checked.out)["predictions"] == 17  # never read: no duplicate ids
+    assert cli("--root", bundled, "check").code == 0 and stale.exists()  # a warm read too (the index is current)
+    added = cli("--root", bundled, "add", "A writer's claim", "-p", "0.5", "--id", "written")  # refreshes, under the lock
+    assert added.code == 0, added
     assert not stale.exists() and live.exists()
+    checked = cli("--root", bundled, "check", "--json")
+    assert checked.code == 0 and json.loads(checked.out)["predictions"] == 18  # never read: no duplicate ids
 
 
 def test_temp_files_are_git_ignored_by_the_gitignore_init_writes(cli, tmp_path):

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from ledger.index import refresh as refresh_module
+from ledger.index import rows as rows_module
 from ledger.index import server
 from ledger.index.tables import PREDICTIONS_TABLE
 from ledger.services.ledger import Ledger
@@ -60,7 +61,7 @@ def test_touching_a_file_rereads_nothing_and_hashes_it_once(three_files, monkeyp
         hashed.append(len(data))
         return real(data)
 
-    monkeypatch.setattr(refresh_module.hashlib, "sha256", counting)
+    monkeypatch.setattr(rows_module.hashlib, "sha256", counting)
     assert ledger.refresh().read == 0
     assert len(hashed) == 1  # the touched file: its hash is unchanged, so it is not parsed
     assert ledger.refresh().read == 0
@@ -71,8 +72,8 @@ def test_editing_one_file_rereads_only_that_file(three_files, monkeypatch):
     ledger = Ledger.open(three_files)
     ledger.refresh()
     read = []
-    real = refresh_module.read_file
-    monkeypatch.setattr(refresh_module, "read_file", lambda root, path, data=None: read.append(path) or real(root, path, data))
+    real = rows_module.read_file
+    monkeypatch.setattr(rows_module, "read_file", lambda root, path, data=None: read.append(path) or real(root, path, data))
     with open(three_files / "b.yaml", "a") as fh:
         fh.write(item("b2"))
     stats = ledger.refresh()
@@ -178,3 +179,18 @@ def test_package_version_matches_the_distribution():
     from ledger.version import __version__
 
     assert version("prediction-ledger") == __version__
+
+
+def test_a_cold_build_leaves_the_index_in_wal_mode(three_files):
+    """A cold build writes with a rollback journal (index.refresh._journal), then the index is WAL again."""
+    import sqlite3
+
+    ledger = Ledger.open(three_files)
+    ledger.refresh()
+    ledger.close()
+    con = sqlite3.connect(three_files / ".pledger" / "index.sqlite")
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 3
+    finally:
+        con.close()

@@ -116,11 +116,12 @@ def typed_text(value: str | None, argument: str, *, lines: bool = True) -> str |
 
 
 def print_json(data: Any) -> None:
-    import json
-
+    """data as indented JSON, control characters shown (cli.visible.json_visible): json.dumps(indent=2)'s
+    bytes, by ledger.jsontext's faster encoder."""
+    from ..jsontext import dumps
     from .visible import json_visible
 
-    sys.stdout.write(json_visible(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)) + "\n")
+    sys.stdout.write(json_visible(dumps(data)) + "\n")
 
 
 STDIO = "-"  # a FILE argument that means standard input or output
@@ -142,12 +143,34 @@ def write_stdout(text: str, *, json_text: bool = False) -> None:
     sys.stdout.write(json_visible(text) if json_text else visible(text) if tty else text)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+def print_json_document(head: dict, key: str, items) -> None:
+    """print_json({**head, key: list(items)}), written an item at a time."""
+    from ..jsontext import document_chunks
+
+    write_chunks(document_chunks(head, key, items), json_text=True)
+
+
+class ReaderGone(Exception):
+    """stdout's reader left (`| head`) while a command streamed: run_app ends quietly, exit 0.
+
+    Not an OSError: typer turns a broken pipe raised inside a command into exit 1."""
+
+
+def write_chunks(chunks, *, json_text: bool = False) -> None:
+    """write_stdout for a document in pieces (each a whole record or more), written as they come."""
+    from .visible import json_visible, visible
+
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    show = json_visible if json_text else visible if tty else None
+    write = sys.stdout.write
+    try:
+        for chunk in chunks:
+            write(show(chunk) if show is not None else chunk)
+    except BrokenPipeError:
+        raise ReaderGone from None
 
 
 def console(stderr: bool = False):
@@ -239,7 +262,7 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
         return 130
     except _click_exception() as exc:
         return _click_error(exc)
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         # Output piped into `head` and closed early: not an error. Point stdout at
         # devnull so that the interpreter's own flush at exit does not fail too.
         try:

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import JSON_HELP, completer, open_ledger, parse_date, print_json
+from .common import JSON_HELP, completer, open_ledger, parse_date, print_json, print_json_document
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 SetOpt = Annotated[Optional[str], typer.Option("--set", help="Only this set.", autocompletion=completer("sets"))]
@@ -92,17 +92,19 @@ def list_predictions(
       pledger list --tag PEFT
       pledger list | grep -i lora
     """
-    from ..services.queries import list_states
+    from ..services.queries import list_states, listing
     from . import render
 
     selection = build_selection(set_id, by, tag, about, since, until, status)
     ledger = open_ledger(ctx)
-    states, total, problems = list_states(ledger, selection, limit)
-    shown = states[:limit] if limit else states
-    if json_out:
-        print_json({"selection": selection.describe(), "count": total, "predictions": [render.state_dict(s) for s in shown]})
+    if json_out:  # streamed: a prediction at a time from the index to the output
+        with listing(ledger, selection, limit) as found:
+            total, problems = found.total, found.problems
+            print_json_document({"selection": selection.describe(), "count": total}, "predictions",
+                                (render.state_dict(s) for s in found.states))
     else:
-        render.predictions_table(shown, total=total)
+        states, total, problems = list_states(ledger, selection, limit)
+        render.predictions_table(states, total=total)
     if not total:  # not an error (exit 0): an empty answer is an answer, but say which filter gave it
         note_nothing_matched(selection, ledger=ledger)
     from .common import warn_problems

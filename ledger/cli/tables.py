@@ -15,6 +15,7 @@ does not fit (the caller then prints a stacked listing).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Column:
     optional: int = 0  # when > 0, dropped for room: 1 first, then 2, ...
 
 
+@lru_cache(maxsize=8192)  # fit_table measures every cell again for each layout it tries
 def _cell_width(text: str) -> int:
     from rich.cells import cell_len
     from rich.text import Text

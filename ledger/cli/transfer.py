@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import completer, open_ledger, print_json, record_by
+from .common import completer, open_ledger, print_json, record_by, write_chunks
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 FORMAT_NAMES = "fatebook, predictionbook, predictionbook-json, metaculus, manifold, csv, json, yaml"
@@ -157,8 +157,10 @@ def export(
       pledger export csv --set anthropic-sae-2024 -o sae.csv
       pledger export json -o -
     """
+    from pathlib import Path
+
     from ..errors import UsageError
-    from ..services.export import FORMATS, export_predictions, render
+    from ..services.export import FORMATS, exporting, render_chunks
 
     if format_name not in FORMATS:
         from ..suggest import did_you_mean
@@ -166,21 +168,21 @@ def export(
         hint = did_you_mean(format_name, FORMATS)
         raise UsageError(f"FORMAT must be one of {', '.join(FORMATS)}, not {format_name!r}{hint}", "FORMAT")
     selection = build_selection(set_id, by, tag, about, since, until, status)
-    ledger = open_ledger(ctx)
-    text = render(format_name, export_predictions(ledger, selection), selection)
-    from .common import is_stdio, warn_ledger_problems, write_stdout
-
-    if output is None or is_stdio(output):
-        write_stdout(text, json_text=format_name == "json")
-        warn_ledger_problems(ledger)
-        return
-    from pathlib import Path
-
-    from ..store.write import write_atomic
-
-    target = Path(output)
-    if target.is_dir():
+    target = Path(output) if output is not None and output != "-" else None
+    if target is not None and target.is_dir():
         raise UsageError(f"-o: {output!r} is a folder; name a file", "-o")
-    write_atomic(target, text)  # a failure (a full disk, no such folder) is a LedgerError naming the file: exit 1
-    typer.echo(f"Wrote {output}", err=True)
+    ledger = open_ledger(ctx)
+    from .common import is_stdio, warn_ledger_problems
+
+    # Streamed from the index to the output a prediction at a time.
+    with exporting(ledger, selection) as (count, predictions):
+        chunks = render_chunks(format_name, predictions, selection, count)
+        if target is None or is_stdio(output):
+            write_chunks(chunks, json_text=format_name == "json")
+        else:
+            from ..store.write import write_atomic
+
+            write_atomic(target, chunks)  # a failure (a full disk, no such folder) is a LedgerError naming the file: exit 1
+    if target is not None and not is_stdio(output):
+        typer.echo(f"Wrote {output}", err=True)
     warn_ledger_problems(ledger)

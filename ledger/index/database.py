@@ -182,6 +182,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # The index is derived data: speed over durability; a lost index is rebuilt.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Up to 64 MiB of pages in memory (SQLite's default is 2 MiB): a cold build writes every page of the index.
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 

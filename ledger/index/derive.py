@@ -15,27 +15,24 @@ is no option), and entries dated before the prediction was made, are reported
 and left out, as if not written.
 
 Runs on the refresh's connection (ledger.index.sql Db: SQL text through the
-driver), for the predictions a refresh touched or for all of them.
+driver), for the predictions a refresh touched (index.scope) or for all of them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
-from ..errors import Problem, SourceLocation
 from ..kinds import ANNULLED, BINARY, CHOICE, LABELS, NUMERIC, match_option
-from .sql import Db, in_list
+from .scope import PREDICTION, Scope
+from .scope import TABLE as SCOPE_TABLE
+from .sql import Db
 
 # predictions.outcome: what scoring reads. Resolved: 1/0 for yes/no, the option's
 # position (0-based) for multiple choice, 0 for numeric (the value is outcome_value).
 PENDING = -1
 ANNULLED_CODE = -2
 YES, NO = 1, 0
-
-# More ids than this: derive everything (one pass), rather than lists of ids in SQL.
-MAX_IDS = 500
 
 _OUTCOME_COLUMNS = 'o.rowid, o.prediction_id, o.result, o."on", o.correction, o.file, o.line, o.col, o.value, o.value_is_date'
 _ORDER = 'o.prediction_id, o."on", o.correction, o.file, o.line'
@@ -65,17 +62,65 @@ def standing_entry(entries: list[tuple]) -> tuple[int | None, list[tuple[int, st
     return standing, errors
 
 
-def derive(db: Db, ids: Iterable[str] | None = None) -> None:
-    """Recompute the derived columns and problems of the predictions with `ids` (None: all)."""
-    ids = None if ids is None else sorted(set(ids))
-    if ids is not None and len(ids) > MAX_IDS:
-        ids = None
-    if ids is not None and not ids:
+def derive(db: Db, scope: Scope, *, fresh: bool = False) -> None:
+    """Recompute the derived columns and problems of the scope's predictions.
+
+    The scope (index.scope) must be stored. A scope of everything takes the common
+    case -- one plain entry on a yes/no question -- in one SQL UPDATE, and the rest
+    through the rule below in chunks of CHUNK ids; fresh: the rows are as inserted,
+    with nothing derived yet (a cold build), so nothing needs resetting.
+    """
+    if not scope.everything:
+        if scope.ids[PREDICTION]:
+            _derive_kind(db, PREDICTION)
         return
+    if not fresh:
+        db.run(f"UPDATE predictions SET result = NULL, outcome = {PENDING}, outcome_value = NULL, outcome_entry = NULL, "
+               f"resolved_on = NULL WHERE outcome != {PENDING} OR outcome_entry IS NOT NULL OR resolved_on IS NOT NULL")
+        db.run("UPDATE outcomes SET fits = TRUE WHERE NOT fits")
+        db.run("UPDATE forecasts SET fits = TRUE WHERE NOT fits")
+        db.run("DELETE FROM derived_problems")
+    db.run(_COMMON_CASE_SQL)
+    rest = [r[0] for r in db.rows(_REST_SQL)]
+    for start in range(0, len(rest), CHUNK):
+        db.run(f"DELETE FROM {SCOPE_TABLE} WHERE kind = '{_CHUNK_KIND}'")
+        db.many(f"INSERT INTO {SCOPE_TABLE} (kind, id) VALUES (?, ?)", [(_CHUNK_KIND, i) for i in rest[start:start + CHUNK]])
+        _derive_kind(db, _CHUNK_KIND)
+    db.run(f"DELETE FROM {SCOPE_TABLE} WHERE kind = '{_CHUNK_KIND}'")
+
+
+# Ids in one pass of the rule (a scope of everything, past the common case).
+CHUNK = 20_000
+_CHUNK_KIND = "derive"
+_UNAMBIGUOUS = "p.id NOT IN (SELECT a.id FROM ambiguous_ids a)"
+# One entry, not a correction, yes / no / annulled (and dated on or after the prediction): the rule's answer is that entry.
+_SIMPLE = ("count(*) = 1 AND max(CASE WHEN o.correction THEN 1 ELSE 0 END) = 0 "
+           f"AND max(CASE WHEN o.result IN ('yes', 'no', '{ANNULLED}') THEN 0 ELSE 1 END) = 0")
+_COMMON_CASE_SQL = (
+    f"UPDATE predictions SET result = s.result, outcome = CASE s.result WHEN 'yes' THEN {YES} WHEN 'no' THEN {NO} "
+    f"ELSE {ANNULLED_CODE} END, outcome_entry = s.entry, resolved_on = s.first_on "
+    'FROM (SELECT o.prediction_id AS pid, min(o.rowid) AS entry, min(o.result) AS result, min(o."on") AS first_on '
+    f"FROM outcomes o GROUP BY o.prediction_id HAVING {_SIMPLE}) AS s "
+    f"WHERE predictions.id = s.pid AND predictions.kind = '{BINARY}' AND s.first_on >= predictions.made "
+    "AND predictions.id NOT IN (SELECT a.id FROM ambiguous_ids a)"
+)
+# What the common case leaves to the rule: several entries, a correction, an odd result, an entry dated before the
+# prediction, another kind, and forecasts that may not fit their question.
+_REST_SQL = (
+    f"SELECT o.prediction_id FROM outcomes o JOIN predictions p ON p.id = o.prediction_id WHERE {_UNAMBIGUOUS} "
+    f"GROUP BY o.prediction_id HAVING NOT ({_SIMPLE} AND max(p.kind) = '{BINARY}' AND min(o.\"on\") >= max(p.made)) "
+    "UNION SELECT f.prediction_id FROM forecasts f JOIN predictions p ON p.id = f.prediction_id "
+    f"WHERE NOT f.initial AND (p.kind != '{BINARY}' OR f.kind != p.kind) AND {_UNAMBIGUOUS}"
+)
+
+
+def _derive_kind(db: Db, scope_kind: str) -> None:
+    """The rule on the predictions whose ids are in scope_ids under `scope_kind`."""
+    ids = f"(SELECT s.id FROM {SCOPE_TABLE} s WHERE s.kind = '{scope_kind}')"
     params: dict[str, Any] = {}
-    where_p = "" if ids is None else f"WHERE p.id IN {in_list('d', ids, params)}"
-    where_o = "" if ids is None else f"WHERE o.prediction_id IN {in_list('d', ids, params)}"
-    where_f = "" if ids is None else f"AND f.prediction_id IN {in_list('d', ids, params)}"
+    where_p = f"WHERE p.id IN {ids}"
+    where_o = f"WHERE o.prediction_id IN {ids}"
+    where_f = f"AND f.prediction_id IN {ids}"
 
     predictions: dict[str, list[tuple]] = {}
     for rowid, pid, kind, dist, dates, made in db.rows(
@@ -134,16 +179,14 @@ def derive(db: Db, ids: Iterable[str] | None = None) -> None:
     derived = f"(outcome <> {PENDING} OR result IS NOT NULL OR outcome_value IS NOT NULL OR outcome_entry IS NOT NULL " \
               "OR resolved_on IS NOT NULL)"
     db.run(f"UPDATE predictions SET result = NULL, outcome = {PENDING}, outcome_value = NULL, outcome_entry = NULL, "
-           f"resolved_on = NULL {where_p.replace('p.id', 'id') + ' AND' if where_p else 'WHERE'} {derived}", params)
-    db.run(f"UPDATE outcomes SET fits = TRUE {where_o.replace('o.prediction_id', 'prediction_id') + ' AND' if where_o else 'WHERE'} "
-           "NOT fits", params)
-    db.run(f"UPDATE forecasts SET fits = TRUE WHERE NOT initial AND NOT fits "
-           f"{where_f.replace('f.prediction_id', 'prediction_id')}", params)
+           f"resolved_on = NULL WHERE id IN {ids} AND {derived}", params)
+    db.run(f"UPDATE outcomes SET fits = TRUE WHERE prediction_id IN {ids} AND NOT fits", params)
+    db.run(f"UPDATE forecasts SET fits = TRUE WHERE NOT initial AND NOT fits AND prediction_id IN {ids}", params)
     db.many("UPDATE predictions SET result = ?, outcome = ?, outcome_value = ?, outcome_entry = ?, resolved_on = ? "
             "WHERE rowid = ?", updates)
     db.many("UPDATE outcomes SET fits = FALSE WHERE rowid = ?", misfit_outcomes)
     db.many("UPDATE forecasts SET fits = FALSE WHERE rowid = ?", misfit_forecasts)
-    db.run(f"DELETE FROM derived_problems {where_o.replace('o.prediction_id', 'prediction_id')}", params)
+    db.run(f"DELETE FROM derived_problems WHERE prediction_id IN {ids}", params)
     db.many("INSERT INTO derived_problems (prediction_id, file, line, col, code, message, refs) VALUES (?, ?, ?, ?, ?, ?, ?)",
             problems)
 
@@ -205,13 +248,3 @@ def _order_problem(pid: str, entry: tuple, what: str, first: tuple | None) -> tu
     message = (f"{pid!r} is already resolved at {{0}}; to change the result add `correction: true` to this entry "
                "(or use `pledger resolve --correct`)")
     return (pid, file, line, col, "resolved-twice", message, json.dumps([[first[8], first[9], 0]]))
-
-
-def stored_problems(db: Db) -> list[Problem]:
-    """The problems derive() found, for services.checks."""
-    return [
-        Problem(SourceLocation(file, line, col), message, code, tuple(SourceLocation(*ref) for ref in json.loads(refs)))
-        for file, line, col, code, message, refs in db.rows(
-            "SELECT file, line, col, code, message, refs FROM derived_problems"
-        )
-    ]

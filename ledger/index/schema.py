@@ -157,52 +157,41 @@ class RecordTable:
         self.columns = self.inserted + tuple(d.name for d in derived)
         # Dates are ISO text in SQLite (as SQLAlchemy stores them) and date objects elsewhere.
         self._dates = frozenset(f.name for f in self.fields if f.type is dt.date)
+        self._writers: dict | None = None  # compiled on first use (a warm read needs none of them)
 
     # -- writing ------------------------------------------------------------------
 
     def rows(self, records, *, iso_dates: bool) -> list[tuple]:
         """Rows to insert (the `inserted` columns, in order) for records of this type."""
-        plan = []
-        for i, f in enumerate(self.fields):
-            if f.nested:
-                plan.append((i, f))
+        if self._writers is None:
+            self._compile()
+        return list(map(self._writers[iso_dates], records))
+
+    def _row_general(self, rec, iso_dates: bool) -> tuple:
+        """A row for one record, field by field (for tables with a nested record: claims are few)."""
+        row: list = []
+        for f, v in zip(self.fields, rec):
+            if f.nested:  # a nested record: its fields, or NULLs (an empty JSON list)
+                for g in f.nested:
+                    w = None if v is None else getattr(v, g.name)
+                    if g.type is tuple:
+                        row.append(_encode(w) if w else "[]")
+                    elif g.type is dt.date and iso_dates and w is not None:
+                        row.append(w.isoformat())
+                    else:
+                        row.append(w)
             elif f.type is SourceLocation:
-                plan.append((i, "location"))
+                row += (v.path, v.line, v.column)
             elif f.type is tuple:
-                plan.append((i, "json"))
+                row.append(_encode(v) if v else "[]")
             elif f.type is dt.date and iso_dates:
-                plan.append((i, "date"))
+                row.append(None if v is None else v.isoformat())
             else:
-                plan.append((i, None))
-        computed = self._computed_at
-        out = []
-        append = out.append
-        for rec in records:
-            row: list = []
-            for i, how in plan:
-                v = rec[i]
-                if how is None:
-                    row.append(v)
-                elif isinstance(how, _Field):  # a nested record: its fields, or NULLs (an empty JSON list)
-                    for g in how.nested:
-                        w = None if v is None else getattr(v, g.name)
-                        if g.type is tuple:
-                            row.append(_encode(w) if w else "[]")
-                        elif g.type is dt.date and iso_dates and w is not None:
-                            row.append(w.isoformat())
-                        else:
-                            row.append(w)
-                elif how == "location":
-                    row += (v.path, v.line, v.column)
-                elif how == "json":
-                    row.append(_encode(v) if v else "[]")
-                else:
-                    row.append(None if v is None else v.isoformat())
-            for i, function in computed:
-                v = rec[i]
-                row.append(None if v is None else function(v))
-            append(tuple(row))
-        return out
+                row.append(v)
+        for i, function in self._computed_at:
+            v = rec[i]
+            row.append(None if v is None else function(v))
+        return tuple(row)
 
     def insert_sql(self) -> str:
         cols = ", ".join(f'"{c}"' for c in self.inserted)
@@ -216,8 +205,54 @@ class RecordTable:
 
     def record_from(self, row) -> Any:
         """The record from a row of `select_sql`'s columns (dates as ISO text or dates, booleans as 0/1)."""
-        values, _ = _decode(self.fields, row, 0)
-        return self.record._make(values)
+        self._compile()  # the first call: from now on the compiled function answers (an instance attribute)
+        return self.record_from(row)
+
+    # -- the row functions -------------------------------------------------------------
+    # Written out field by field and compiled once, on first use, as namedtuple and dataclasses
+    # do: a cold build and a streamed listing make a row or a record per record, a million of them.
+
+    def _compile(self) -> None:
+        if any(f.nested for f in self.fields):  # a nested record (a claim's own source): field by field
+            self.record_from = lambda row: self.record._make(_decode(self.fields, row, 0)[0])
+            self._writers = {iso: (lambda rec, iso=iso: self._row_general(rec, iso)) for iso in (False, True)}
+            return
+        env: dict[str, Any] = {"Loc": SourceLocation, "loads": json.loads, "encode": _encode, "iso": dt.date.fromisoformat,
+                               "new": tuple.__new__, "Record": self.record, "str": str}
+        reads, writes = [], {False: [], True: []}
+        i = 0
+        for n, f in enumerate(self.fields):
+            v = f"rec[{n}]"
+            if f.type is SourceLocation:
+                reads.append(f"Loc(r[{i}], r[{i + 1}], r[{i + 2}])")
+                for w in writes.values():
+                    w += [f"{v}.path", f"{v}.line", f"{v}.column"]
+                i += 3
+                continue
+            c = f"r[{i}]"
+            i += 1
+            if f.type is tuple:
+                env[f"decode{n}"] = f.decode
+                reads.append(f"(decode{n}(loads({c})) if {c} and {c} != '[]' else ())")
+                for w in writes.values():
+                    w.append(f"(encode({v}) if {v} else '[]')")
+            elif f.type is dt.date:
+                reads.append(f"(iso({c}) if {c}.__class__ is str else {c})")
+                writes[False].append(v)
+                writes[True].append(f"(None if {v} is None else {v}.isoformat())")
+            else:
+                reads.append(f"bool({c})" if f.type is bool else c)
+                for w in writes.values():
+                    w.append(v)
+        for k, (n, function) in enumerate(self._computed_at):  # after the stored columns, as `inserted` lists them
+            env[f"computed{k}"] = function
+            for w in writes.values():
+                w.append(f"(None if rec[{n}] is None else computed{k}(rec[{n}]))")
+        exec(f"def read(r):\n    return new(Record, ({', '.join(reads)},))", env)  # noqa: S102
+        for iso_dates, w in writes.items():
+            exec(f"def write_{iso_dates}(rec):\n    return ({', '.join(w)},)", env)  # noqa: S102
+        self.record_from = env["read"]
+        self._writers = {False: env["write_False"], True: env["write_True"]}
 
     # -- the table ------------------------------------------------------------------
 
@@ -274,8 +309,9 @@ FORECASTS = RecordTable(
     derived=(Derived("fits", bool, default=True),),  # false: it does not fit its question (check says why)
 )
 OUTCOMES = RecordTable(
-    "outcomes", Outcome, indexed=("prediction_id",),
+    "outcomes", Outcome,
     derived=(Derived("fits", bool, default=True),),
+    # By prediction (what every lookup of a prediction's entries uses), with the result beside it.
     composite=(("ix_outcomes_prediction_result", ("prediction_id", "result")),),
 )
 SOURCES = RecordTable("sources", Source, indexed=("id",))  # shared sources (a claims file's `sources:`)

@@ -30,7 +30,7 @@ import hashlib
 import os
 import subprocess
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,14 +100,19 @@ def lock_key(schema: str) -> int:
 
 
 @contextmanager
-def write_transaction(engine: Engine, *, prepare: bool = True) -> Iterator[Connection]:
+def write_transaction(engine: Engine, *, prepare: bool = True,
+                      before: Callable[[Connection], None] | None = None) -> Iterator[Connection]:
     """One transaction that writes the index, holding the database's writer lock for the namespace.
 
     prepare -- make the namespace ready first: its schema, tables and views when
                missing or of another format, and the identity checked.
+    before  -- run on the connection before the transaction's first statement (an SQLite
+               journal mode can only change outside a transaction).
     """
     ns = namespace_of(engine)
     with engine.begin() as conn:
+        if before is not None:
+            before(conn)
         if ns.schema:
             # The index is derived data: a commit lost in a crash is rebuilt by the next refresh.
             conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")

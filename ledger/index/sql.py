@@ -24,11 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 
 class Db(Protocol):
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]: ...
+
+    def stream(self, sql: str, params: dict[str, Any] | None = None) -> Iterator[tuple]: ...
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> None: ...
 
@@ -49,6 +52,10 @@ class SqliteDb:
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         return self.conn.execute(sql, params or {}).fetchall()
 
+    def stream(self, sql: str, params: dict[str, Any] | None = None) -> Iterator[tuple]:
+        """The rows one at a time, as SQLite steps through them (memory flat in their number)."""
+        return iter(self.conn.execute(sql, params or {}))
+
     def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
         self.conn.execute(sql, params or {})
 
@@ -64,7 +71,7 @@ class AlchemyDb:
     def __init__(self, conn):
         self.conn = conn
 
-    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+    def _execute(self, sql: str, params: dict[str, Any] | None):
         from sqlalchemy import text
 
         compiled = text(sql).bindparams(**(params or {})).compile(dialect=self.conn.dialect)
@@ -74,7 +81,24 @@ class AlchemyDb:
         cursor = self.conn.connection.dbapi_connection.cursor()
         try:
             cursor.execute(str(compiled), values)
+        except BaseException:
+            cursor.close()
+            raise
+        return cursor
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        cursor = self._execute(sql, params)
+        try:
             return cursor.fetchall() if cursor.description is not None else []
+        finally:
+            cursor.close()
+
+    def stream(self, sql: str, params: dict[str, Any] | None = None) -> Iterator[tuple]:
+        """The rows a batch at a time from the driver's cursor."""
+        cursor = self._execute(sql, params)
+        try:
+            while batch := cursor.fetchmany(1000):
+                yield from batch
         finally:
             cursor.close()
 

@@ -103,11 +103,16 @@ class DerivedProblemRow(SQLModel, table=True):
 
 class LedgerProblemRow(SQLModel, table=True):
     """Every problem `pledger check` reports (the files' own and the ledger-wide
-    ones), recomputed by the refresh whenever a file changed. The one source of
-    both `check` and the read commands' warning count."""
+    ones). The one source of both `check` and the read commands' warning count.
+
+    Each belongs to a record id (or a file), its key: a refresh replaces the
+    problems of the keys it touched (index.scope), and no others.
+    """
 
     __tablename__ = "ledger_problems"
-    rowid: int | None = Field(default=None, primary_key=True)  # check's order
+    rowid: int | None = Field(default=None, primary_key=True)
+    key_kind: str  # index.scope's kinds: prediction, set, claim, source or file
+    key: str = Field(index=True)
     file: str
     line: int = 0
     col: int = 0

@@ -6,119 +6,124 @@ ledger (or a server database) does the work in SQL. The problems in a
 prediction's outcome entries and forecasts (resolved twice, a correction of
 nothing, a value that does not fit the question) are found where the standing
 outcome is worked out, ledger.index.derive, and read here.
+
+Each problem belongs to a key: a (kind, id) of ledger.index.scope, or a file.
+The refresh runs the checks on the ids a change touched (a scope) and replaces
+the stored problems of those keys only, so a check must return, for each key
+of the scope, every problem of that key -- and a key's problems may depend only
+on records that put the key in the scope when they change: the records with
+that id or naming it, and (Scope.widen) the claims and sources they refer to.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from ..errors import Problem, SourceLocation
-from ..index import derive
-from ..index.sql import Db, as_db
+from ..index.scope import FILE, PREDICTION, SET, Scope, in_scope
+from ..index.sql import Db
 from .claim_checks import CLAIM_CHECKS
 
-# A prediction id defined more than once: checks about one copy's dates are left out.
-_DUPLICATED = "SELECT d.id FROM predictions d GROUP BY d.id HAVING count(*) > 1"
+Keyed = list[tuple[str, str, Problem]]  # (key kind, key, problem)
+
+# A prediction id defined more than once (the refresh lists them before the checks run):
+# checks about one copy's dates are left out.
+_AMBIGUOUS = "SELECT a.id FROM ambiguous_ids a"
 
 
-def file_problems(db: Db) -> list[Problem]:
+def file_problems(db: Db, scope: Scope) -> Keyed:
     return [
-        Problem(SourceLocation(file, line, col), message, code)
+        (FILE, file, Problem(SourceLocation(file, line, col), message, code))
         for file, line, col, code, message in db.rows(
-            "SELECT file, line, col, code, message FROM problems ORDER BY file, line, col, rowid"
+            f"SELECT file, line, col, code, message FROM problems WHERE 1 = 1{in_scope(scope, FILE, 'file')}"
         )
     ]
 
 
-def duplicate_prediction_ids(db: Db) -> list[Problem]:
-    return duplicates(db, "predictions", "prediction")
+def duplicate_prediction_ids(db: Db, scope: Scope) -> Keyed:
+    return duplicates(db, scope, "predictions", "prediction", PREDICTION)
 
 
-def duplicate_set_ids(db: Db) -> list[Problem]:
-    return duplicates(db, "sets", "set")
+def duplicate_set_ids(db: Db, scope: Scope) -> Keyed:
+    return duplicates(db, scope, "sets", "set", SET)
 
 
-def duplicates(db: Db, table: str, what: str) -> list[Problem]:
+def duplicates(db: Db, scope: Scope, table: str, what: str, kind: str) -> Keyed:
     """Every record of `table` whose id an earlier one (in file order) already has."""
     rows = db.rows(
-        f"SELECT t.id, t.file, t.line, t.col FROM {table} t "
-        f"WHERE t.id IN (SELECT d.id FROM {table} d GROUP BY d.id HAVING count(*) > 1) ORDER BY t.id, t.file, t.line"
+        f"SELECT t.id, t.file, t.line, t.col FROM {table} t WHERE t.id IN (SELECT d.id FROM {table} d "
+        f"WHERE 1 = 1{in_scope(scope, kind, 'd.id')} GROUP BY d.id HAVING count(*) > 1) ORDER BY t.id, t.file, t.line"
     )
     problems, first = [], {}
     for rid, file, line, col in rows:
         if rid not in first:
             first[rid] = SourceLocation(file, line)
             continue
-        problems.append(
-            Problem(
-                SourceLocation(file, line, col),
-                f"{what} id {rid!r} is already used at {{0}}; ids must be unique in the ledger, rename one",
-                "duplicate-id",
-                (first[rid],),
-            )
-        )
+        problems.append((kind, rid, Problem(
+            SourceLocation(file, line, col),
+            f"{what} id {rid!r} is already used at {{0}}; ids must be unique in the ledger, rename one",
+            "duplicate-id",
+            (first[rid],),
+        )))
     return problems
 
 
 REJECTED_SQL = "SELECT r.id FROM rejected r WHERE r.kind = '{kind}'"
 
 
-def unknown_prediction_references(db: Db) -> list[Problem]:
+def unknown_prediction_references(db: Db, scope: Scope) -> Keyed:
     problems = []
     for table, what, extra in (("forecasts", "forecast", " AND NOT t.initial"), ("outcomes", "outcome", "")):
         rows = db.rows(
             f"SELECT t.prediction_id, t.file, t.line, t.col FROM {table} t "
-            "WHERE t.prediction_id NOT IN (SELECT p.id FROM predictions p) "
+            f"WHERE 1 = 1{in_scope(scope, PREDICTION, 't.prediction_id')} "
+            "AND t.prediction_id NOT IN (SELECT p.id FROM predictions p) "
             f"AND t.prediction_id NOT IN ({REJECTED_SQL.format(kind='prediction')}){extra}"
         )
         for pid, file, line, col in rows:
-            problems.append(
-                Problem(
-                    SourceLocation(file, line, col),
-                    f"{what} for unknown prediction {pid!r}; check the id (`pledger list` shows them)",
-                    "unknown-id",
-                )
-            )
+            problems.append((PREDICTION, pid, Problem(
+                SourceLocation(file, line, col),
+                f"{what} for unknown prediction {pid!r}; check the id (`pledger list` shows them)",
+                "unknown-id",
+            )))
     return problems
 
 
-def dates_in_order(db: Db) -> list[Problem]:
+def dates_in_order(db: Db, scope: Scope) -> Keyed:
     # A duplicated id is reported as such; which of the two a date belongs to is unknown.
     problems = []
     for pid, at, file, line, col, made in db.rows(
         'SELECT f.prediction_id, f.at, f.file, f.line, f.col, p.made FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
-        f"WHERE NOT f.initial AND f.at < p.made AND f.prediction_id NOT IN ({_DUPLICATED})"
+        f"WHERE NOT f.initial{in_scope(scope, PREDICTION, 'f.prediction_id')} AND f.at < p.made "
+        f"AND f.prediction_id NOT IN ({_AMBIGUOUS})"
     ):
-        problems.append(
-            Problem(
-                SourceLocation(file, line, col),
-                f"forecast on {pid!r} is dated {_day(at)}, before the prediction was made ({_day(made)})",
-                "order",
-            )
-        )
+        problems.append((PREDICTION, pid, Problem(
+            SourceLocation(file, line, col),
+            f"forecast on {pid!r} is dated {_day(at)}, before the prediction was made ({_day(made)})",
+            "order",
+        )))
     for pid, on, file, line, col, made in db.rows(
         'SELECT o.prediction_id, o."on", o.file, o.line, o.col, p.made FROM outcomes o JOIN predictions p ON p.id = o.prediction_id '
-        f'WHERE o."on" < p.made AND o.prediction_id NOT IN ({_DUPLICATED})'
+        f"WHERE 1 = 1{in_scope(scope, PREDICTION, 'o.prediction_id')} "
+        f'AND o."on" < p.made AND o.prediction_id NOT IN ({_AMBIGUOUS})'
     ):
-        problems.append(
-            Problem(
-                SourceLocation(file, line, col),
-                f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates "
-                "(the entry is left out until they agree)",
-                "order",
-            )
-        )
+        problems.append((PREDICTION, pid, Problem(
+            SourceLocation(file, line, col),
+            f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates "
+            "(the entry is left out until they agree)",
+            "order",
+        )))
     # Due before made (possibly a header's `due` meeting an item's `made`): `add --due` refuses it too.
     for pid, due, made, file, line, col in db.rows(
-        "SELECT p.id, p.due, p.made, p.file, p.line, p.col FROM predictions p WHERE p.due < p.made"
+        "SELECT p.id, p.due, p.made, p.file, p.line, p.col FROM predictions p "
+        f"WHERE p.due < p.made{in_scope(scope, PREDICTION, 'p.id')}"
     ):
-        problems.append(
-            Problem(
-                SourceLocation(file, line, col),
-                f"{pid!r} is due {_day(due)}, before it was made ({_day(made)}); check both dates",
-                "order",
-            )
-        )
+        problems.append((PREDICTION, pid, Problem(
+            SourceLocation(file, line, col),
+            f"{pid!r} is due {_day(due)}, before it was made ({_day(made)}); check both dates",
+            "order",
+        )))
     return problems
 
 
@@ -126,12 +131,20 @@ def _day(value) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
 
-def derived_problems(db: Db) -> list[Problem]:
+def derived_problems(db: Db, scope: Scope) -> Keyed:
     """What index.derive found in outcome entries and forecasts (resolved twice, lone corrections, misfits)."""
-    return derive.stored_problems(db)
+    return [
+        (PREDICTION, pid, Problem(SourceLocation(file, line, col), message, code,
+                                  tuple(SourceLocation(*ref) for ref in json.loads(refs))))
+        for pid, file, line, col, code, message, refs in db.rows(
+            "SELECT prediction_id, file, line, col, code, message, refs FROM derived_problems "
+            f"WHERE 1 = 1{in_scope(scope, PREDICTION, 'prediction_id')}"
+        )
+    ]
 
 
-LEDGER_CHECKS: tuple[Callable[[Db], list[Problem]], ...] = (
+LEDGER_CHECKS: tuple[Callable[[Db, Scope], Keyed], ...] = (
+    file_problems,
     duplicate_prediction_ids,
     duplicate_set_ids,
     unknown_prediction_references,
@@ -141,10 +154,9 @@ LEDGER_CHECKS: tuple[Callable[[Db], list[Problem]], ...] = (
 )
 
 
-def all_problems(conn) -> list[Problem]:
-    """File problems and ledger-wide problems, sorted by location."""
-    db = as_db(conn)
-    problems = file_problems(db)
+def ledger_problems(db: Db, scope: Scope) -> Keyed:
+    """Every check's problems for the scope's keys (each once), as the refresh stores them."""
+    found: dict[tuple[str, str, Problem], None] = {}
     for check in LEDGER_CHECKS:
-        problems.extend(check(db))
-    return sorted(set(problems), key=lambda p: (p.location, p.message))
+        found.update(dict.fromkeys(check(db, scope)))
+    return list(found)

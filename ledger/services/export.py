@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from ..kinds import BINARY, CHOICE, NUMERIC
 from ..records import Forecast, Outcome
@@ -18,13 +20,18 @@ from .defaults import today
 from .ledger import Ledger
 from .select import (
     _FORECAST_COLUMNS,
+    _OUTCOME_COLUMNS,
     FORECAST_ORDER_SQL,
+    OUTCOME_ORDER_SQL,
+    PREDICTION_ORDER_SQL,
     PredictionState,
     Selection,
-    outcome_rows,
+    count_matching,
     forecast_from_row,
+    iter_states,
     outcome_from_row,
     select_predictions,
+    where_sql,
 )
 
 FORMATS = ("csv", "json", "yaml")
@@ -42,20 +49,43 @@ CSV_COLUMNS = (
 
 def export_predictions(ledger: Ledger, selection: Selection = Selection()) -> list[dict]:
     """One dict per selected prediction (the document's `predictions` items), in ledger order."""
+    with exporting(ledger, selection) as (_count, predictions):
+        return list(predictions)
+
+
+@contextmanager
+def exporting(ledger: Ledger, selection: Selection = Selection()) -> Iterator[tuple[int, Iterator[dict]]]:
+    """(how many predictions are selected, their dicts as export_predictions gives them), read from the
+    index while the block consumes them: memory stays flat in the ledger's size."""
+    day = today()
     with ledger.reader() as db:
-        states = select_predictions(db, selection, today())
-        wanted = {s.prediction.id for s in states}
-        forecasts: dict[str, list[Forecast]] = {}
-        for r in db.rows(f"SELECT {_FORECAST_COLUMNS} FROM forecasts f ORDER BY f.prediction_id, {FORECAST_ORDER_SQL}"):
-            if r[0] in wanted:
-                f = forecast_from_row(r)
-                if not f.initial:  # the prediction's own p is its `p`, not a later forecast
-                    forecasts.setdefault(r[0], []).append(f)
-        outcomes: dict[str, list[Outcome]] = {}
-        for r in outcome_rows(db, None):
-            if r[0] in wanted:
-                outcomes.setdefault(r[0], []).append(outcome_from_row(r))
-    return [_prediction_dict(s, forecasts.get(s.prediction.id, []), outcomes.get(s.prediction.id, [])) for s in states]
+        yield count_matching(db, selection, day), _stream(db, selection, day)
+
+
+def _stream(db, selection: Selection, day) -> Iterator[dict]:
+    """The predictions, and beside them their later forecasts and their outcome entries in the same
+    order: three cursors read in step."""
+    where, params = where_sql(selection, db, day)
+    forecasts = db.stream(
+        f"SELECT p.id, {_FORECAST_COLUMNS} FROM predictions p JOIN forecasts f ON f.prediction_id = p.id "
+        f"WHERE {where} AND NOT f.initial ORDER BY {PREDICTION_ORDER_SQL}, {FORECAST_ORDER_SQL}", params,
+    )
+    outcomes = db.stream(
+        f"SELECT p.id, {_OUTCOME_COLUMNS} FROM predictions p JOIN outcomes o ON o.prediction_id = p.id "
+        f"WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}, {OUTCOME_ORDER_SQL}", params,
+    )
+    next_forecast, next_outcome = next(forecasts, None), next(outcomes, None)
+    for state in iter_states(db, selection, day):
+        pid = state.prediction.id
+        mine_f: list[Forecast] = []
+        while next_forecast is not None and next_forecast[0] == pid:
+            mine_f.append(forecast_from_row(next_forecast[1:]))
+            next_forecast = next(forecasts, None)
+        mine_o: list[Outcome] = []
+        while next_outcome is not None and next_outcome[0] == pid:
+            mine_o.append(outcome_from_row(next_outcome[1:]))
+            next_outcome = next(outcomes, None)
+        yield _prediction_dict(state, mine_f, mine_o)
 
 
 def _prediction_dict(state: PredictionState, forecasts: list[Forecast], outcomes: list[Outcome]) -> dict:
@@ -100,26 +130,48 @@ def _drop_empty(d: dict) -> dict:
 
 
 def document(predictions: list[dict], selection: Selection) -> dict:
-    return {
-        "format": DOCUMENT_FORMAT,
-        "version": DOCUMENT_VERSION,
-        "selection": selection.describe(),
-        "count": len(predictions),
-        "predictions": predictions,
-    }
+    return {**_head(selection, len(predictions)), "predictions": predictions}
+
+
+def _head(selection: Selection, count: int) -> dict:
+    return {"format": DOCUMENT_FORMAT, "version": DOCUMENT_VERSION, "selection": selection.describe(), "count": count}
 
 
 def to_json(predictions: list[dict], selection: Selection) -> str:
-    return json.dumps(document(predictions, selection), indent=2, ensure_ascii=False) + "\n"
+    return "".join(_json_chunks(predictions, selection, len(predictions)))
 
 
 def to_yaml(predictions: list[dict], selection: Selection) -> str:
-    from .. import yamlio
-
-    return yamlio.dump(document(predictions, selection))
+    return "".join(_yaml_chunks(predictions, selection, len(predictions)))
 
 
 def to_csv(predictions: list[dict]) -> str:
+    return "".join(_csv_chunks(predictions))
+
+
+def _json_chunks(predictions: Iterable[dict], selection: Selection, count: int) -> Iterator[str]:
+    from ..jsontext import document_chunks
+
+    return document_chunks(_head(selection, count), "predictions", predictions)
+
+
+def _yaml_chunks(predictions: Iterable[dict], selection: Selection, count: int) -> Iterator[str]:
+    """yamlio.dump(document(...)), an item at a time: each item is dumped in a one-item list under
+    the same key, at the same indentation (no aliases, so the items do not depend on each other)."""
+    from .. import yamlio
+
+    yield yamlio.dump(_head(selection, count))
+    key = "predictions:\n"
+    first = True
+    for d in predictions:
+        text = yamlio.dump({"predictions": [d]})
+        yield text if first else text[len(key):]
+        first = False
+    if first:
+        yield yamlio.dump({"predictions": []})
+
+
+def _csv_chunks(predictions: Iterable[dict]) -> Iterator[str]:
     """One row per forecast (the first is the prediction's own p); row k also carries outcome entry k."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -143,7 +195,11 @@ def to_csv(predictions: list[dict]) -> str:
             f = forecasts[k] if k < len(forecasts) else ("", "", "", "")
             o = outcomes[k] if k < len(outcomes) else ("", "", "", "", "", "")
             writer.writerow([*base, *f, *o, d["status"], *kind])
-    return buf.getvalue()
+        if buf.tell() > 1 << 16:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def _csv_forecast(d: dict) -> str:
@@ -155,11 +211,16 @@ def _csv_forecast(d: dict) -> str:
 
 
 def render(fmt: str, predictions: list[dict], selection: Selection) -> str:
+    return "".join(render_chunks(fmt, predictions, selection, len(predictions)))
+
+
+def render_chunks(fmt: str, predictions: Iterable[dict], selection: Selection, count: int) -> Iterator[str]:
+    """The export in FORMAT, a piece at a time; count: how many predictions there are (the document says)."""
     if fmt == "csv":
-        return to_csv(predictions)
+        return _csv_chunks(predictions)
     if fmt == "json":
-        return to_json(predictions, selection)
-    return to_yaml(predictions, selection)
+        return _json_chunks(predictions, selection, count)
+    return _yaml_chunks(predictions, selection, count)
 
 
 FORECAST_ROW_KEYS = (

@@ -133,11 +133,12 @@ def apply_import(
                 [Problem(FileLocation(path, n.row), n.reason, "import") for n in report.rejected],
             )
         texts = plan.texts(ledger)
-        for rel, (old, new) in texts.items():
-            check_text(ledger.root, rel, old, new)
+        checked = {rel: check_text(ledger.root, rel, old, new) for rel, (old, new) in texts.items()}
         report.files = sorted(texts)
-        if not dry_run:
-            write_texts(ledger.root, texts)  # every file or none
+        if not dry_run and texts:
+            stats = write_texts(ledger.root, texts)  # every file or none
+            # The index takes the records just read back: the next command reads none of these files again.
+            ledger.record_writes([(rel, stats[rel], new, old, checked[rel], None) for rel, (old, new) in texts.items()])
     report.rejected.sort(key=lambda n: n.row)
     report.skipped.sort(key=lambda n: n.row)
     return report

@@ -264,13 +264,13 @@ class Ledger:
 
         from ..index.refresh import refresh
         from ..store.write import remove_stale_temp_files
-        from .checks import all_problems
+        from .checks import ledger_problems
 
         if self.read_only:
             raise LedgerError(READ_ONLY_REFUSAL)
         with self.lock():
             try:
-                stats = refresh(self.engine, self.root, all_problems)
+                stats = refresh(self.engine, self.root, ledger_problems)
             except DatabaseError as exc:
                 if self._url() and self.target().postgres:
                     # A shared index is never wiped for an error (a lost connection, a role that may not
@@ -279,32 +279,39 @@ class Ledger:
                 # A damaged index is rebuilt from the YAML: it holds nothing else.
                 self._reset_index()
                 try:
-                    stats = refresh(self.engine, self.root, all_problems)
+                    stats = refresh(self.engine, self.root, ledger_problems)
                 except DatabaseError:
                     if self._own_index is None:
                         raise
                     # Our own file cannot be written even afresh (a full disk): read into memory.
                     self._use_memory_index()
-                    stats = refresh(self.engine, self.root, all_problems)
+                    stats = refresh(self.engine, self.root, ledger_problems)
             remove_stale_temp_files(self.root, stats.temp_files)
             return stats
 
     def record_write(self, rel_path: str, stat: os.stat_result, new_text: str, old_text: str | None, *,
                      records=None, appended=None) -> None:
-        """Update the index for a file just written from the records the write read (index.refresh.record_write).
+        """Update the index for a file just written from the records the write read (index.refresh.record_writes).
 
         Best effort: if the index cannot take it, the next refresh reads the file as usual.
         """
+        self.record_writes([(rel_path, stat, new_text, old_text, records, appended)])
+
+    def record_writes(self, writes) -> None:
+        """record_write for several files at once: (rel_path, stat, new_text, old_text, records, appended) each."""
         from sqlalchemy.exc import DatabaseError
 
-        from ..index.refresh import WrittenFile, record_write, sha256_of
-        from .checks import all_problems
+        from ..index.refresh import Write, WrittenFile, record_writes, sha256_of
+        from .checks import ledger_problems
 
-        old_sha = sha256_of(old_text.encode("utf-8")) if old_text is not None else None
-        written = WrittenFile(stat.st_size, stat.st_mtime_ns, sha256_of(new_text.encode("utf-8")), old_sha)
+        batch = []
+        for rel_path, stat, new_text, old_text, records, appended in writes:
+            old_sha = sha256_of(old_text.encode("utf-8")) if old_text is not None else None
+            written = WrittenFile(stat.st_size, stat.st_mtime_ns, sha256_of(new_text.encode("utf-8")), old_sha)
+            batch.append(Write(rel_path, written, records, appended))
         with self.lock():
             try:
-                record_write(self.engine, rel_path, written, all_problems, records=records, appended=appended)
+                record_writes(self.engine, batch, ledger_problems)
             except DatabaseError:
                 pass
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from ..errors import LedgerError, Problem, UsageError
@@ -16,6 +18,7 @@ from .select import (
     ambiguous_places,
     rejected_error,
     count_matching,
+    iter_states,
     prediction_history,
     problem_count,
     select_predictions,
@@ -30,11 +33,26 @@ def list_states(
 
     Reads the index warm when it is current (Ledger.reader).
     """
+    with listing(ledger, selection, limit) as found:
+        return list(found.states), found.total, found.problems
+
+
+@dataclass(slots=True)
+class Listing:
+    states: Iterator[PredictionState]  # in ledger order, read as they are consumed
+    total: int  # how many match in all (with a limit and a status: how many are listed)
+    problems: int  # how many problems the ledger has
+
+
+@contextmanager
+def listing(ledger: Ledger, selection: Selection = Selection(), limit: int | None = None) -> Iterator[Listing]:
+    """list_states as a stream: the states are read from the index while the block consumes them."""
+    day = today()
     with ledger.reader() as db:
-        states = select_predictions(db, selection, today(), limit)
-        total = len(states) if limit is None or selection.status else count_matching(db, selection)
-        problems = problem_count(db)
-    return states, total, problems
+        total = count_matching(db, selection, day)
+        if limit is not None and selection.status:
+            total = min(total, limit)
+        yield Listing(iter_states(db, selection, day, limit), total, problem_count(db))
 
 
 def due_states(
@@ -197,10 +215,8 @@ def _count(n: int, word: str) -> str:
 
 
 def check_ledger(ledger: Ledger) -> CheckReport:
-    from ..index.sql import as_db
-
-    with ledger.connect() as conn:
-        db = as_db(conn)
+    """Every problem, as the refresh stored them: a current index is read warm (Ledger.reader)."""
+    with ledger.reader() as db:
         problems = stored_problems(db)  # what the refresh stored: the read commands count the same list
 
         def count(table: str) -> int:

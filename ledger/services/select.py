@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,26 +187,51 @@ def select_predictions(conn, selection: Selection, today: dt.date, limit: int | 
 
     conn -- a sqlite3 or SQLAlchemy connection on the index (ledger.index.sql)
     """
+    return list(iter_states(conn, selection, today, limit))
+
+
+def iter_states(conn, selection: Selection, today: dt.date, limit: int | None = None) -> Iterator[PredictionState]:
+    """select_predictions one at a time, as the index gives them: memory stays flat in the ledger's size.
+
+    The predictions and, beside them, their forecasts in the same order (for the author's
+    latest p and the count) are two cursors read in step.
+    """
     db = as_db(conn)
     where, params = where_sql(selection, db, today)
     # The standing outcome entry (index.derive) comes with its prediction, in one query.
     sql = (
-        f"SELECT {_PREDICTION_COLUMNS}, p.result, p.outcome, p.resolved_on, {_OUTCOME_COLUMNS} FROM predictions p "
-        f"LEFT OUTER JOIN outcomes o ON o.rowid = p.outcome_entry WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}"
+        f"SELECT {_PREDICTION_COLUMNS}, p.result, p.outcome, p.resolved_on, {_OUTCOME_COLUMNS}, p.rowid "
+        f"FROM predictions p LEFT OUTER JOIN outcomes o ON o.rowid = p.outcome_entry WHERE {where} "
+        f"ORDER BY {PREDICTION_ORDER_SQL}"
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = db.rows(sql, params)
-    latest = _latest_author_forecasts(db, [r[0] for r in rows])
-    states = []
-    for r in rows:
-        prediction = prediction_from_row(r)
-        outcome = _standing_from_row(r)
-        latest_p, count = latest.get(prediction.id, (prediction.p, 1))
-        resolved_on = as_date(r[_N_PREDICTION + 2]) if outcome is not None else None
-        states.append(PredictionState(prediction, _status(prediction, outcome, today), outcome, latest_p, count,
-                                      resolved_on))
-    return states
+    if limit is not None and limit <= MAX_IDS:  # a few: their forecasts by id
+        rows = db.rows(sql, params)
+        latest = _latest_author_forecasts(db, [r[0] for r in rows])
+        for r in rows:
+            yield _state(r, latest.get(r[0]), today)
+        return
+    forecasts = db.stream(
+        'SELECT p.rowid, f.p, f."by", p."by" FROM predictions p JOIN forecasts f ON f.prediction_id = p.id '
+        f"WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}, {FORECAST_ORDER_SQL}", params,
+    )
+    pending = next(forecasts, None)
+    for r in db.stream(sql, params):
+        rowid = r[-1]
+        mine = []
+        while pending is not None and pending[0] == rowid:
+            mine.append(pending[1:])
+            pending = next(forecasts, None)
+        yield _state(r, _latest_of(mine) if mine else None, today)
+
+
+def _state(r, latest: tuple[float, int] | None, today: dt.date) -> PredictionState:
+    prediction = prediction_from_row(r)
+    outcome = _standing_from_row(r)
+    latest_p, count = latest if latest is not None else (prediction.p, 1)
+    resolved_on = as_date(r[_N_PREDICTION + 2]) if outcome is not None else None
+    return PredictionState(prediction, _status(prediction, outcome, today), outcome, latest_p, count, resolved_on)
 
 
 def _standing_from_row(r) -> Outcome | None:
@@ -214,7 +240,8 @@ def _standing_from_row(r) -> Outcome | None:
     result, code = r[_N_PREDICTION], r[_N_PREDICTION + 1]
     if code == PENDING or code is None:
         return None
-    return OUTCOMES.record_from(r[_N_PREDICTION + 3:])._replace(result=result)
+    entry = OUTCOMES.record_from(r[_N_PREDICTION + 3:_N_PREDICTION + 3 + _N_OUTCOME])
+    return entry if entry.result == result else entry._replace(result=result)
 
 
 def count_matching(conn, selection: Selection, today: dt.date | None = None) -> int:
@@ -284,17 +311,21 @@ def ambiguous_message(prediction_id: str, places: list[str]) -> str:
 
 def problem_count(conn) -> int:
     """How many problems `pledger check` reports (the refresh stores them in ledger_problems)."""
-    return as_db(conn).rows("SELECT count(*) FROM ledger_problems")[0][0]
+    # Distinct as Problem compares them: two checks may find the same problem.
+    return as_db(conn).rows(
+        "SELECT count(*) FROM (SELECT DISTINCT file, line, col, message, refs FROM ledger_problems) d"
+    )[0][0]
 
 
 def stored_problems(conn) -> list[Problem]:
-    """The problems `pledger check` reports, in its order (by location, then message)."""
-    return [
+    """The problems `pledger check` reports, in its order (by location, then message), each once."""
+    found = {
         Problem(SourceLocation(file, line, col), message, code, tuple(SourceLocation(*ref) for ref in json.loads(refs)))
         for file, line, col, code, message, refs in as_db(conn).rows(
             "SELECT file, line, col, code, message, refs FROM ledger_problems ORDER BY rowid"
         )
-    ]
+    }
+    return sorted(found, key=lambda p: (p.location, p.message))
 
 
 def current_outcomes(conn, ids: list[str]) -> dict[str, Outcome]:
@@ -331,11 +362,19 @@ def _latest_author_forecasts(db, ids: list[str]) -> dict[str, tuple[float, int]]
         'SELECT f.prediction_id, f.p, f."by", p."by" FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
         f"{where}ORDER BY f.prediction_id, {FORECAST_ORDER_SQL}"
     )
-    out: dict[str, tuple[float, int]] = {}
+    grouped: dict[str, list[tuple]] = {}
     for pid, p_value, by, author in db.rows(sql, params):
-        p, n = out.get(pid, (p_value, 0))
-        out[pid] = (p_value if by == author or name_key(by) == name_key(author) else p, n + 1)
-    return out
+        grouped.setdefault(pid, []).append((p_value, by, author))
+    return {pid: _latest_of(rows) for pid, rows in grouped.items()}
+
+
+def _latest_of(rows: list[tuple]) -> tuple[float, int]:
+    """(the latest p its author gave, how many forecasts) from a prediction's (p, by, author) rows, oldest first."""
+    p = rows[0][0]
+    for p_value, by, author in rows[1:]:
+        if by == author or name_key(by) == name_key(author):
+            p = p_value
+    return p, len(rows)
 
 
 def _status(prediction: Prediction, outcome: Outcome | None, today: dt.date) -> str:

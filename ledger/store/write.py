@@ -17,7 +17,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,8 +165,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(path: Path, text: str | bytes) -> os.stat_result:
-    """Replace path's content with text (UTF-8) or bytes: temp file, fsync, rename, fsync the directory.
+def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> os.stat_result:
+    """Replace path's content with text (UTF-8; or text in pieces) or bytes: temp file, fsync, rename, fsync the directory.
 
     Returns the written file's stat, taken before the rename: the size and
     modification time of what this call wrote, whatever happens to path later.
@@ -275,14 +275,18 @@ def _make_folders(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def _write_temp(path: Path, content: str | bytes) -> tuple[str, os.stat_result]:
+def _write_temp(path: Path, content: str | bytes | Iterable[str]) -> tuple[str, os.stat_result]:
     mode = _new_file_mode()  # mkstemp makes 0600 files; a new file gets what an editor would give it
     with contextlib.suppress(FileNotFoundError):
         mode = os.stat(path).st_mode & 0o777
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.pledger-{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+            if isinstance(content, (str, bytes)):
+                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+            else:  # text in pieces (an export streamed from the index)
+                for piece in content:
+                    fh.write(piece.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
             written = os.fstat(fh.fileno())
