@@ -181,6 +181,7 @@ def test_package_version_matches_the_distribution():
     assert version("prediction-ledger") == __version__
 
 
+@pytest.mark.own_index  # reads the SQLite index file itself
 def test_a_cold_build_leaves_the_index_in_wal_mode(three_files):
     """A cold build writes with a rollback journal (index.refresh._journal), then the index is WAL again."""
     import sqlite3

@@ -25,6 +25,7 @@ import datetime as dt
 import re
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 
@@ -80,16 +81,31 @@ class AlchemyDb:
             values = tuple(values[name] for name in compiled.positiontup)
         cursor = self.conn.connection.dbapi_connection.cursor()
         try:
-            cursor.execute(str(compiled), values)
+            with self._driver_errors(sql):
+                cursor.execute(str(compiled), values)
         except BaseException:
             cursor.close()
             raise
         return cursor
 
+    @contextmanager
+    def _driver_errors(self, sql: str) -> Iterator[None]:
+        """The driver's own errors as SQLAlchemy's (what conn.execute would raise): the callers catch
+        one kind, whichever way a statement went (a full disk, a role that may only read)."""
+        dbapi = self.conn.dialect.loaded_dbapi
+        try:
+            yield
+        except dbapi.Error as exc:
+            from sqlalchemy.exc import DBAPIError
+
+            raise DBAPIError.instance(sql, None, exc, dbapi.Error, hide_parameters=True,
+                                      dialect=self.conn.dialect) from exc
+
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         cursor = self._execute(sql, params)
         try:
-            return cursor.fetchall() if cursor.description is not None else []
+            with self._driver_errors(sql):
+                return cursor.fetchall() if cursor.description is not None else []
         finally:
             cursor.close()
 
@@ -97,7 +113,11 @@ class AlchemyDb:
         """The rows a batch at a time from the driver's cursor."""
         cursor = self._execute(sql, params)
         try:
-            while batch := cursor.fetchmany(1000):
+            while True:
+                with self._driver_errors(sql):
+                    batch = cursor.fetchmany(1000)
+                if not batch:
+                    break
                 yield from batch
         finally:
             cursor.close()
@@ -114,6 +134,10 @@ class AlchemyDb:
         (an INSERT on PostgreSQL is a COPY: bulk_load)."""
         if not rows:
             return
+        with self._driver_errors(sql):
+            self._many(sql, rows)
+
+    def _many(self, sql: str, rows: list[tuple]) -> None:
         if self.conn.dialect.name == "postgresql" and (bulk_load(self.conn.connection.dbapi_connection, sql, rows)
                                                        or bulk_update(self.conn.connection.dbapi_connection, sql, rows)):
             return
