@@ -138,16 +138,12 @@ def is_current(db: PgDb, root: Path, identity_key: str | None) -> bool:
     """Whether the (snapshot's) index is the refresh's idea of up to date with the files under root:
     this version's format, this ledger's identity, and a files table listing exactly
     the files on disk with the same size and mtime_ns."""
-    from ..store.discover import ledger_files
+    from ..store.discover import files_unchanged
 
     meta = dict(db.rows('SELECT "key", "value" FROM meta'))
     if meta.get(FORMAT_KEY) != INDEX_FORMAT or meta.get("ledger_key") != identity_key:
         return False
-    indexed = {path: (size, mtime_ns) for path, size, mtime_ns in db.rows("SELECT path, size, mtime_ns FROM files")}
-    on_disk = ledger_files(Path(root))
-    if len(on_disk) != len(indexed):
-        return False
-    return all(indexed.get(f.path) == (f.size, f.mtime_ns) for f in on_disk)
+    return files_unchanged({path: (size, mtime_ns) for path, size, mtime_ns in db.rows("SELECT path, size, mtime_ns FROM files")}, root)
 
 
 def ledgers_on(db: PgDb, prefix: str) -> list[dict[str, str]]:

@@ -76,6 +76,15 @@ def ledger_files(root: Path) -> list[LedgerFile]:
     return scan(root).files
 
 
+def files_unchanged(indexed: dict[str, tuple[int, int]], root: Path) -> bool:
+    """Whether an index's files table ({path: (size, mtime_ns)}) lists exactly the ledger files
+    under root, each with the same size and modification time: the warm reads' test of a current index."""
+    on_disk = ledger_files(Path(root))
+    if len(on_disk) != len(indexed):
+        return False
+    return all(indexed.get(f.path) == (f.size, f.mtime_ns) for f in on_disk)
+
+
 def scan(root: Path) -> Scan:
     """ledger_files, and the temporary files of store.write seen on the way."""
     found: list[LedgerFile] = []
