@@ -104,4 +104,7 @@ def cyclic_gc_paused():
         yield
     finally:
         if was_enabled:
+            # What the block made is old now: straight to the oldest generation, not walked on the next allocation.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
