@@ -39,6 +39,7 @@ BINARY_RESULTS = ("yes", "no", ANNULLED)
 # Characters an option label may not hold: markup (HTML, links, code, tables), path
 # separators, '=' (the CLI writes `--option NAME=P`) and line breaks or controls.
 _LABEL_FORBIDDEN = re.compile(r"[<>\[\]`|/\\=\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # half a surrogate pair: no character (ledger.text)
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -78,7 +79,7 @@ def check_label(raw: Any) -> str:
         raise ValueError("an option's name is empty")
     if len(label) > MAX_LABEL_LENGTH:
         raise ValueError(f"option name {label[:40]!r}... is {len(label)} characters long; keep it to {MAX_LABEL_LENGTH}")
-    bad = _LABEL_FORBIDDEN.search(label)
+    bad = _LABEL_FORBIDDEN.search(label) or _SURROGATE.search(label)
     if bad:
         ch = bad.group()
         what = repr(ch) if ch.isprintable() else f"the control character U+{ord(ch):04X}"
@@ -240,6 +241,11 @@ def parse_result(raw: Any) -> ResultValue:
         text = raw.strip()
         if text.lower() in BINARY_RESULTS:
             return ResultValue(text.lower())
+        from .text import unstorable
+
+        why = unstorable(text)
+        if why:
+            raise ValueError(f"the result {why}")
         if "\n" in text or len(text) > MAX_LABEL_LENGTH:
             raise ValueError(f"{text[:40]!r}... is not a result; use yes, no, annulled, an option's name or a value")
         try:

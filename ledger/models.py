@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .kinds import BINARY_RESULTS, check_unit, parse_options, parse_quantiles, parse_result
 from .probability import Probability, parse_probability
+from .text import unstorable
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9._-]*"
 _SLUG = re.compile(rf"^{SLUG_PATTERN}$")
@@ -60,6 +61,9 @@ def _text(value: Any) -> Any:
             raise ValueError("is empty; write some text or remove the key")
         if len(value) > MAX_TEXT_LENGTH:
             raise ValueError(f"is {len(value)} characters long; the limit is {MAX_TEXT_LENGTH}")
+        why = unstorable(value)
+        if why:
+            raise ValueError(why)
     return value
 
 
@@ -92,6 +96,9 @@ def source_text(value: Any) -> Any:
 def _url(value: Any) -> Any:
     if isinstance(value, str) and not value[:8].lower().startswith(("http://", "https://")):  # schemes ignore case
         raise ValueError(f"{value!r} is not a web address; links must start with http:// or https://")
+    why = unstorable(value) if isinstance(value, str) else None
+    if why:
+        raise ValueError(why)
     return value
 
 

@@ -15,6 +15,14 @@ def name_key(name: str) -> str:
     return name.strip().casefold()
 
 
+def text_key(text: str) -> str:
+    """Text folded for matching ignoring case, the same on every database: canonically
+    decomposed, case-folded, recomposed (so "Émile" typed either way matches "émile")."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).casefold())
+
+
 def same_name(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and name_key(a) == name_key(b)
 

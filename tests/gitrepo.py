@@ -56,6 +56,16 @@ class GitRepo:
             self.git("init", "-q")
             # As `pledger init` writes it: the index is derived, never committed.
             (self.top / ".gitignore").write_text(".pledger/\n.pledger.lock\n", encoding="utf-8")
+            # The ledger's identity (a shared index needs one) is kept out of the commits, so that
+            # their ids stay the same whatever it is: verify reads the records only.
+            with open(self.top / ".git" / "info" / "exclude", "a", encoding="utf-8") as exclude:
+                exclude.write(f"/{self.ledger.relative_to(self.top).as_posix() + '/' if ledger else ''}.pledger-id\n")
+        self.identify()
+
+    def identify(self) -> None:
+        """Give the ledger folder, once it is there, its identity (a copied ledger brings its own)."""
+        if self.ledger.is_dir() and not (self.ledger / ".pledger-id").exists():
+            (self.ledger / ".pledger-id").write_text("name: repo\nkey: 0123456789abcdef\n", encoding="utf-8")
 
     def git(self, *args: str, date: str | None = None, author_date: str | None = None, check: bool = True) -> str:
         env = dict(os.environ)
@@ -72,6 +82,7 @@ class GitRepo:
         path = self.ledger / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8", newline="")
+        self.identify()
         return path
 
     def remove(self, rel: str) -> None:
@@ -79,6 +90,7 @@ class GitRepo:
 
     def commit(self, message: str, date: str, author_date: str | None = None, sign: bool = False) -> str:
         """Commit everything in the work tree at `date` (YYYY-MM-DD, noon UTC); its id."""
+        self.identify()
         self.git("add", "-A")
         args = ["commit", "-q", "--allow-empty", "-m", message] + (["-S"] if sign else ["--no-gpg-sign"])
         self.git(*args, date=date, author_date=author_date)

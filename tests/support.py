@@ -30,6 +30,44 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def identify(root: Path, name: str | None = None, key: str | None = None) -> Path:
+    """Give a ledger an identity, as `pledger init` does (ledger.store.identity); returns root.
+    With a key, that one: a ledger made afresh again and again (hypothesis) is still the same ledger."""
+    from ledger.store.identity import ensure_identity, identity_path
+
+    if key is not None:
+        identity_path(root).write_text(f"name: {name or 'ledger'}\nkey: {key}\n", encoding="utf-8")
+    else:
+        ensure_identity(root, name)
+    return root
+
+
+def server_url(server: str, prefix: str) -> str:
+    """The server's URL with a schema prefix of its own (ledger.index.target's `pledger_prefix`)."""
+    return f"{server}{'&' if '?' in server else '?'}pledger_prefix={prefix}"
+
+
+def on_server() -> bool:
+    """Whether this test's index is on a PostgreSQL server (conftest: PLEDGER_TEST_POSTGRES)."""
+    return os.environ.get("PLEDGER_DATABASE_URL", "").startswith(("postgresql", "postgres:"))
+
+
+def forget_index(root: Path) -> None:
+    """Delete a ledger's index wherever this test keeps it (its own SQLite file, or its schema on the
+    server), so the next command builds it afresh."""
+    from ledger.services.ledger import Ledger
+
+    target = Ledger(root).target()
+    if target.postgres:
+        import psycopg
+
+        with psycopg.connect(target.libpq(), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{target.schema(Ledger(root).identity.name)}" CASCADE')
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{root}/.pledger/index.sqlite{suffix}").unlink(missing_ok=True)
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under root except the index folder, as bytes: to prove a command wrote nothing."""
     out = {}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from support import EXAMPLE_LEDGER
+from support import EXAMPLE_LEDGER, identify
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("PLEDGER_UPDATE_GOLDEN"))
@@ -40,7 +40,7 @@ def compare(name: str, actual: str) -> None:
 def problem_ledger(tmp_path, monkeypatch):
     # A copy, so the index `check` builds never lands in the repository; cwd is its
     # parent so the paths printed are `ledger/...` on every machine.
-    shutil.copytree(GOLDEN / "problems", tmp_path / "ledger")
+    identify(shutil.copytree(GOLDEN / "problems", tmp_path / "ledger"))
     monkeypatch.chdir(tmp_path)
     return tmp_path / "ledger"
 

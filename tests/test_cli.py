@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from support import BY, TODAY, assert_clean_error, run_pledger, snapshot
+from support import BY, TODAY, assert_clean_error, identify, run_pledger, snapshot
 
 SAE = """
     set: sae
@@ -424,6 +424,7 @@ def test_subprocess_round(tmp_path):
 
 
 def test_subprocess_exit_codes_and_no_traceback(tmp_path):
+    identify(tmp_path)
     usage = run_pledger("--root", tmp_path, "add", "C", "-p", "2")
     assert usage.code == 2 and usage.err == "pledger: error: -p: probability 2 is outside 0..1 (did you mean 2%?)\n"
     missing = run_pledger("--root", tmp_path / "nope", "list")

@@ -39,12 +39,16 @@ def _options(command) -> set[str]:
     return {o for p in command.params for o in (*p.opts, *p.secondary_opts)} | {"-h", "--help"}
 
 
+def _is_flag(command, option: str) -> bool:
+    return any(option in p.opts and getattr(p, "is_flag", False) for p in command.params)
+
+
 def _problems(command_line: str, root) -> list[str]:
     words = shlex.split(command_line.replace("\\|", "|"))[1:]
     command, path = root, ["pledger"]
     while words:
-        if words[0] in _options(root) and command is root:  # --root DIR before the command
-            words = words[2:]
+        if words[0] in _options(root) and command is root:  # --root DIR, --read-only before the command
+            words = words[1:] if _is_flag(root, words[0]) else words[2:]
         elif hasattr(command, "commands") and words[0] in command.commands:
             command = command.commands[words.pop(0)]
             path.append(command.name)

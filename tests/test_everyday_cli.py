@@ -24,7 +24,7 @@ import pytest
 import typer
 import yaml
 
-from support import BY, EXAMPLE_LEDGER, REPO, TODAY, assert_clean_error, run_pledger, snapshot
+from support import BY, EXAMPLE_LEDGER, REPO, TODAY, assert_clean_error, identify, run_pledger, snapshot
 
 HEAD = "by: ada\nmade: 2025-01-01\npredictions:\n"
 
@@ -123,6 +123,7 @@ def test_pledger_root_and_dot_predictions_still_come_first(cli, tmp_path, monkey
     inner = outer / "outcomes"
     (inner / "predictions").mkdir()
     (inner / "predictions" / "a.yaml").write_text(HEAD + "  - {id: only, claim: c, p: 0.5}\n")
+    identify(inner / "predictions")
     monkeypatch.chdir(inner)  # ./predictions exists here: it wins over the root above
     assert [p["id"] for p in json.loads(cli("list", "--json").out)["predictions"]] == ["only"]
     monkeypatch.setenv("PLEDGER_ROOT", str(outer))
@@ -312,6 +313,7 @@ def test_every_help_example_runs_on_the_bundled_ledger(cli, tmp_path, monkeypatc
             _copy(work)
             (work.parent / "team").mkdir(exist_ok=True)
             (work.parent / "team" / ".gitignore").write_text("# The index is derived from the YAML files; it is safe to delete.\n")
+            identify(work.parent / "team")
             shutil.copy(REPO / "tests/fixtures/import/fatebook-2025.csv", work / "fatebook-export.csv")
             shared = work if reads else shared
         if words[1] == "verify":  # it reads the ledger's git history: give the copy one
@@ -388,6 +390,7 @@ def _complete(root: Path, words: str, cwd: Path | None = None) -> list[str]:
     return proc.stdout.split()
 
 
+@pytest.mark.own_index  # completion reads the SQLite index file only (cli.complete)
 def test_completion_offers_ids_sets_tags_and_formats_from_the_index(bundled):
     assert run_pledger("--root", bundled, "list").code == 0  # builds the index
     assert _complete(bundled, "pledger show rg25-s") == ["rg25-sae-beats-probe", "rg25-sae-benchmark",

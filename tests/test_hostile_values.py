@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from ledger.services.ledger import Ledger
 from ledger.services.queries import check_ledger, list_states
 from ledger.store.read import read_file
-from support import assert_clean_error, run_pledger, snapshot
+from support import assert_clean_error, identify, run_pledger, snapshot
 
 HEAD = "by: ada\nmade: 2025-01-01\npredictions:\n"
 GOOD = "  - id: good\n    claim: Fine\n    p: 0.5\n"
@@ -190,6 +190,7 @@ def test_no_value_in_any_file_stops_check(field, key, value):
         root.mkdir()
         (root / "hostile.yaml").write_text(text, encoding="utf-8")
         (root / "fine.yaml").write_text(HEAD + GOOD, encoding="utf-8")
+        identify(root, "ledger", key="0123456789abcdef")  # each example the same ledger, made afresh
         records = read_file(root, "hostile.yaml")  # never raises
         ledger = Ledger.open(root)
         try:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from ledger.index.warm import open_warm
 
 
+@pytest.mark.own_index  # reads the SQLite index file itself
 def test_the_index_is_current_after_an_import_and_reads_as_a_cold_build(cli, make_ledger, tmp_path):
     root = make_ledger({
         "sets/club.yaml": "set: club\nby: ann\nmade: 2025-01-01\npredictions:\n"

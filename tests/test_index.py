@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ledger.index import refresh as refresh_module
 from ledger.index import rows as rows_module
+from ledger.index import server
 from ledger.index.tables import PREDICTIONS_TABLE
 from ledger.services.ledger import Ledger
 from support import EXAMPLE_LEDGER
@@ -106,6 +107,7 @@ def test_deleting_a_file_removes_its_rows(three_files):
     ]
 
 
+@pytest.mark.own_index  # the index file
 def test_deleting_the_index_loses_nothing(cli, tmp_path):
     root = tmp_path / "predictions"
     shutil.copytree(EXAMPLE_LEDGER, root, ignore=shutil.ignore_patterns(".pledger"))
@@ -119,6 +121,7 @@ def test_deleting_the_index_loses_nothing(cli, tmp_path):
     assert (root / ".pledger" / "index.sqlite").exists()
 
 
+@pytest.mark.own_index  # the index file
 def test_a_damaged_index_is_rebuilt(cli, three_files):
     first = cli("--root", three_files, "list", "--json")
     index = three_files / ".pledger" / "index.sqlite"
@@ -132,7 +135,7 @@ def test_a_damaged_index_is_rebuilt(cli, three_files):
 def test_an_index_from_another_schema_version_is_rebuilt(three_files, monkeypatch):
     ledger = Ledger.open(three_files)
     ledger.refresh()
-    monkeypatch.setattr(refresh_module, "INDEX_FORMAT", "older")
+    monkeypatch.setattr(server, "INDEX_FORMAT", "older")
     stats = ledger.refresh()
     assert stats.read == 3 and ids(ledger) == ["a1", "a2", "b1"]
 
@@ -142,7 +145,7 @@ def test_a_new_pledger_version_rebuilds_the_index(three_files, monkeypatch):
     ledger = Ledger.open(three_files)
     ledger.refresh()
     assert ledger.refresh().read == 0
-    monkeypatch.setattr(refresh_module, "INDEX_FORMAT", refresh_module.SCHEMA_VERSION + "/9.9.9")
+    monkeypatch.setattr(server, "INDEX_FORMAT", refresh_module.SCHEMA_VERSION + "/9.9.9")
     assert ledger.refresh().read == 3
 
 
@@ -165,7 +168,7 @@ def test_an_unusable_database_url_is_a_clean_error(three_files, tmp_path, monkey
     monkeypatch.setenv("PLEDGER_DATABASE_URL", f"sqlite:///{junk}")
     result = cli("--root", three_files, "list")
     assert result.code == 1
-    assert result.err.startswith("pledger: error: the index database named by PLEDGER_DATABASE_URL cannot be used")
+    assert result.err.startswith("pledger: error: cannot open PLEDGER_DATABASE_URL=") and "not a database" in result.err
     assert junk.read_bytes() == b"not sqlite at all\n" * 100  # never deleted: it is not ours
 
 
@@ -178,6 +181,7 @@ def test_package_version_matches_the_distribution():
     assert version("prediction-ledger") == __version__
 
 
+@pytest.mark.own_index  # reads the SQLite index file itself
 def test_a_cold_build_leaves_the_index_in_wal_mode(three_files):
     """A cold build writes with a rollback journal (index.refresh._journal), then the index is WAL again."""
     import sqlite3

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from support import TODAY, write_files
+from support import TODAY, identify, write_files
 
 LONG = "A claim long enough that an 80-column terminal would have to wrap it, well past the eightieth column, twice over"
 
@@ -145,7 +145,7 @@ def test_pledger_score_piped_through_a_real_pipe_is_not_wrapped(bundled):
 
 
 def test_piped_rows_stay_one_line_when_a_claim_spans_lines(cli, tmp_path):
-    root = write_files(tmp_path / "l", {"a.yaml": "by: ada\nmade: 2025-01-01\npredictions:\n  - id: a\n"
-                                                  "    claim: |\n      first line\n      second line\n    p: 0.5\n"})
+    root = identify(write_files(tmp_path / "l", {"a.yaml": "by: ada\nmade: 2025-01-01\npredictions:\n  - id: a\n"
+                                                  "    claim: |\n      first line\n      second line\n    p: 0.5\n"}))
     rows = _rows(cli("--root", root, "list").out)
     assert len(rows) == 2 and rows[1][-1] == "first line\\nsecond line\\n"

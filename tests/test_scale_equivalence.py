@@ -12,6 +12,8 @@ import json
 import shutil
 import sqlite3
 
+import pytest
+
 import scale_ledger
 
 # `list --json` on resolved multiple-choice and numeric questions is left to issue 10 (the post's rule
@@ -46,6 +48,7 @@ def derived_rows(root) -> dict:
         con.close()
 
 
+@pytest.mark.own_index  # reads the SQLite index file itself
 def test_incremental_index_reads_as_a_cold_build(cli, tmp_path, monkeypatch):
     texts = scale_ledger.files()
     inc = tmp_path / "inc"

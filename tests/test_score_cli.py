@@ -9,7 +9,7 @@ import pytest
 from ledger.services.ledger import Ledger
 from ledger.services.scores import score
 from ledger.services.select import Selection
-from support import REPO, write_files
+from support import REPO, identify, write_files
 
 TINY = {
     "t.yaml": """\
@@ -62,7 +62,7 @@ def run(cli):
 
 @pytest.fixture
 def tiny(tmp_path):
-    return write_files(tmp_path / "tiny", TINY)
+    return identify(write_files(tmp_path / "tiny", TINY))
 
 
 def test_seed_post_gap_is_minus_074(run, bundled):

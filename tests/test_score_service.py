@@ -8,7 +8,7 @@ import pytest
 from ledger.services.ledger import Ledger
 from ledger.services.scores import score, select_forecasts
 from ledger.services.select import Selection
-from support import write_files
+from support import identify, write_files
 
 # Ann publishes a, b, c, d and Bob publishes e, all on 2025-01-01. Everything
 # resolves on 2025-03-01 (c annulled, d left open); b's "no" is corrected to
@@ -70,7 +70,7 @@ results:
 
 @pytest.fixture
 def tiny(tmp_path):
-    ledger = Ledger.open(write_files(tmp_path / "tiny", TINY))
+    ledger = Ledger.open(identify(write_files(tmp_path / "tiny", TINY)))
     yield ledger
     ledger.close()
 
@@ -260,7 +260,7 @@ predictions:
 
 @pytest.fixture
 def cases(tmp_path):
-    ledger = Ledger.open(write_files(tmp_path / "cases", CASES))
+    ledger = Ledger.open(identify(write_files(tmp_path / "cases", CASES)))
     yield ledger
     ledger.close()
 

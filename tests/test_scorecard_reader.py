@@ -10,7 +10,7 @@ import shutil
 import pytest
 from markdown_it import MarkdownIt
 
-from support import REPO, hrefs, raw_html_tokens, tables
+from support import REPO, hrefs, identify, raw_html_tokens, tables
 
 KINDS = REPO / "tests" / "fixtures" / "ledgers" / "kinds"
 
@@ -156,7 +156,7 @@ def test_other_kinds_show_their_forecast_and_resolution_and_their_own_scores(tmp
     from ledger.scoring.registry import rules_for
 
     root = tmp_path / "kinds"
-    shutil.copytree(KINDS, root)
+    identify(shutil.copytree(KINDS, root))
     data, md = _card(root)
     rows = {r[0]: r for r in tables(md)[0][1:]}
     assert rows["3"][2:4] == ["OpenAI 50% · Anthropic 30% · Google 20%", "Anthropic"]
@@ -175,7 +175,7 @@ def test_other_kinds_show_their_forecast_and_resolution_and_their_own_scores(tmp
 
 def test_footer_prints_no_absolute_path(cli, tmp_path, monkeypatch):
     root = tmp_path / "somewhere" / "ledger"
-    shutil.copytree(KINDS, root)
+    identify(shutil.copytree(KINDS, root))
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)

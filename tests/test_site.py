@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from support import EXAMPLE_LEDGER, assert_clean_error, snapshot
+from support import EXAMPLE_LEDGER, assert_clean_error, identify, snapshot
 from test_scorecard import HOSTILE_TEXTS
 from test_scorecard_reader import AUTOLINK_BAIT
 
@@ -166,7 +166,7 @@ def test_a_removed_prediction_removes_its_page_and_nothing_the_site_did_not_writ
 
 def test_hostile_text_stays_text_in_every_page(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    hostile_ledger(tmp_path / "h")
+    identify(hostile_ledger(tmp_path / "h"))
     r = cli("--root", "h", "site", "-o", "out")
     assert r.code == 0, r.err
     pages = list((tmp_path / "out").rglob("*.html"))

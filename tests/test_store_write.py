@@ -147,7 +147,7 @@ def test_writes_leave_no_temp_files_and_keep_the_mode(make_ledger):
         add_prediction(ledger, f"Thing {i}", 0.5)
     add_forecast(ledger, "thing-0", "60%")
     names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".pledger" not in p.parts)
-    assert names == ["forecasts.yaml", "predictions.yaml"]
+    assert names == [".pledger-id", "forecasts.yaml", "predictions.yaml"]  # the identity make_ledger gave it
     assert os.stat(root / "predictions.yaml").st_mode & 0o777 == 0o640
 
 

@@ -13,6 +13,7 @@ import shutil
 import pytest
 
 from golden.unchanged.make import HERE, LEDGERS, commands, golden_name
+from support import identify
 
 CASES = [(i, name, args) for i, (name, args) in enumerate(commands())]
 
@@ -20,7 +21,7 @@ CASES = [(i, name, args) for i, (name, args) in enumerate(commands())]
 @pytest.mark.parametrize("i,name,args", CASES, ids=[golden_name(*c)[:-4] for c in CASES])
 def test_output_is_unchanged(i, name, args, cli, tmp_path, monkeypatch):
     root = tmp_path / "ledger"
-    shutil.copytree(LEDGERS[name], root, ignore=shutil.ignore_patterns(".pledger"))
+    identify(shutil.copytree(LEDGERS[name], root, ignore=shutil.ignore_patterns(".pledger")))
     monkeypatch.chdir(tmp_path)
     result = cli("--root", "ledger", *args)
     expected = (HERE / golden_name(i, name, args)).read_text(encoding="utf-8")

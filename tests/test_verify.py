@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 
 import pytest
@@ -397,6 +398,7 @@ def test_shallow_clone_says_what_it_cannot_see(cli, repo, tmp_path):
     repo.commit("a later set", "2024-06-01")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.top}", str(clone)], check=True)
+    shutil.copy(repo.ledger / ".pledger-id", clone / "predictions")  # the same ledger (kept out of the commits: gitrepo)
     r = cli("--root", clone / "predictions", "verify", "--json")
     data = hydrate(json.loads(r.out))
     assert data["repository"]["shallow"] is True and data["repository"]["commits"] == 1
@@ -573,6 +575,7 @@ def test_a_shallow_edge_before_the_resolution_still_passes(cli, repo, tmp_path):
     repo.commit("later", "2024-05-25")
     clone = tmp_path / "clone2"
     subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo.top}", str(clone)], check=True)
+    shutil.copy(repo.ledger / ".pledger-id", clone / "predictions")  # the same ledger (kept out of the commits: gitrepo)
     # In full: committed with its outcome (fails). Cut at that very commit, the clone cannot know
     # what came before it: on record since at least 2024-05-20, before the resolution: passes, noted.
     assert codes(by_id(verify(cli, repo)[1], "a")) == ["added-with-outcome"]

@@ -51,6 +51,9 @@ results:
   b: yes
 """
 
+# The warm read is of the ledger's own SQLite index (a PostgreSQL one: tests/test_team.py).
+pytestmark = pytest.mark.own_index
+
 
 @pytest.fixture
 def small(make_ledger):

@@ -19,7 +19,7 @@ import sys
 
 import typer
 
-from .common import ROOT_HELP, State
+from .common import GLOBAL_VALUE_OPTIONS, LEDGER_HELP, READ_ONLY_HELP, ROOT_HELP, State
 
 # The modules that register commands, in the order `pledger --help` lists them, and what each registers.
 COMMAND_MODULES = {
@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "site": ("site",),
     "transfer": ("import", "export"),
     "proof": ("verify", "seal"),
+    "team": ("status",),
 }
 _MODULE_OF = {command: module for module, commands in COMMAND_MODULES.items() for command in commands}
 
@@ -46,10 +47,14 @@ def _print_version(value: bool) -> None:
 def _global(
     ctx: typer.Context,
     root: str = typer.Option(None, "--root", envvar="PLEDGER_ROOT", help=ROOT_HELP, metavar="DIR"),
+    read_only: bool = typer.Option(False, "--read-only", help=READ_ONLY_HELP),
+    ledger: list[str] = typer.Option(None, "--ledger", help=LEDGER_HELP, metavar="NAME"),
     version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
                                  callback=_print_version),
 ) -> None:
-    ctx.obj = State(root=root)
+    from .common import checked_ledger_names
+
+    ctx.obj = State(root=root, read_only=read_only, ledgers=checked_ledger_names(ledger or []))
 
 
 def make_app(command: str | None = None, *, listing: bool = False) -> typer.Typer:
@@ -99,7 +104,7 @@ def command_in(argv: list[str]) -> str | None:
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--root":
+        if arg in GLOBAL_VALUE_OPTIONS:
             i += 2
             continue
         if arg.startswith("-"):

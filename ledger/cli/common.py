@@ -10,16 +10,25 @@ from typing import Any
 import typer
 
 ROOT_HELP = "The ledger folder (default: $PLEDGER_ROOT, else ./predictions when it exists, else the ledger this folder is in)."
+READ_ONLY_HELP = ("Read the index as it stands (a shared one: docs/team.md): no refresh, no checkout needed "
+                  "with --ledger; commands that write refuse.")
+LEDGER_HELP = ("Read this ledger's index on the shared server by its name (repeat to score several together); "
+               "implies --read-only.")
+# Options of the whole command that people type after the command's name too (hoist_global_options).
+GLOBAL_VALUE_OPTIONS = ("--root", "--ledger")
+GLOBAL_FLAGS = ("--read-only",)
 JSON_HELP = "Print JSON (keys documented in docs/cli.md) instead of a table."
 
 
 class State:
     """What the global options leave for the commands (a plain class: `pledger --help` imports no dataclasses)."""
 
-    __slots__ = ("root",)
+    __slots__ = ("root", "read_only", "ledgers")
 
-    def __init__(self, root: str | None = None):
+    def __init__(self, root: str | None = None, read_only: bool = False, ledgers: tuple[str, ...] = ()):
         self.root = root
+        self.read_only = read_only
+        self.ledgers = ledgers
 
 
 def completer(kind: str):
@@ -36,13 +45,31 @@ def completer(kind: str):
     return complete
 
 
-def open_ledger(ctx: typer.Context):
+def open_ledger(ctx: typer.Context, *, several: bool = False):
+    """The ledger the command acts on. several: the command reads several --ledger at once (score)."""
+    from ..errors import UsageError
     from ..services.ledger import Ledger
 
     state: State = ctx.obj or State()
-    ledger = Ledger.open(state.root)
-    remember_root(ledger.root)
+    if len(state.ledgers) > 1 and not several:
+        raise UsageError(f"`pledger {ctx.info_name}` reads one ledger; give one --ledger "
+                         "(`pledger score` scores several together)", "--ledger")
+    ledger = Ledger.open(state.root, read_only=state.read_only or None, ledgers=state.ledgers)
+    if ledger.root is not None:
+        remember_root(ledger.root)
     return ledger
+
+
+def checked_ledger_names(names: list[str]) -> tuple[str, ...]:
+    """--ledger values: each a ledger name (ledger.store.identity.check_name), a usage error otherwise."""
+    from ..errors import UsageError
+    from ..store.identity import check_name
+
+    for name in names:
+        why = check_name(name)
+        if why:
+            raise UsageError(f"--ledger: {why}", "--ledger")
+    return tuple(dict.fromkeys(names))
 
 
 def parse_date(value: str | None, argument: str, *, past: bool = False) -> dt.date | None:
@@ -180,7 +207,7 @@ def warn_problems(count: int) -> None:
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
-    """Move a `--root` given after the command to the front, where click expects it.
+    """Move a `--root`, `--ledger` or `--read-only` given after the command to the front, where click expects it.
 
     People type `pledger list --root DIR` as often as `pledger --root DIR list`.
     Arguments after `--` are left alone. A `--root` with nothing after it is a
@@ -193,13 +220,14 @@ def hoist_global_options(argv: list[str]) -> list[str]:
         if arg == "--":
             out.extend(argv[i:])
             break
-        if arg == "--root" and i + 1 == len(argv):
-            raise _library_error("UsageError")("--root needs a value: the ledger folder (--root DIR)", "--root")
-        if out and arg == "--root" and i + 1 < len(argv):
+        if arg in GLOBAL_VALUE_OPTIONS and i + 1 == len(argv):
+            what = "the ledger folder (--root DIR)" if arg == "--root" else "the ledger's name (--ledger NAME)"
+            raise _library_error("UsageError")(f"{arg} needs a value: {what}", arg)
+        if out and arg in GLOBAL_VALUE_OPTIONS and i + 1 < len(argv):
             moved += argv[i : i + 2]
             i += 2
             continue
-        if out and arg.startswith("--root="):
+        if out and (arg.split("=", 1)[0] in GLOBAL_VALUE_OPTIONS and "=" in arg or arg in GLOBAL_FLAGS):
             moved.append(arg)
         else:
             out.append(arg)

@@ -225,7 +225,11 @@ def seal(
     if output is not None or save:
         from pathlib import Path
 
-        path = sealing.save_seal(the_seal, Path(output) if output is not None else sealing.seal_path(ledger, the_seal))
+        if output is not None:  # a file of the user's, outside the ledger
+            path = sealing.save_seal(the_seal, Path(output))
+        else:
+            with ledger.lock():  # a write into the ledger, as every other (refused on a read-only ledger)
+                path = sealing.save_seal(the_seal, sealing.seal_path(ledger, the_seal))
     counts = the_seal.counts()
     if json_out:
         data = the_seal.to_file()

@@ -43,12 +43,14 @@ def note_certainty(p: str | None) -> None:
 def init(
     ctx: typer.Context,
     path: Annotated[Optional[str], typer.Argument(help="Folder to create (default: --root, else ./predictions).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="The ledger's name on a shared index (default: from the folder's name).")] = None,
 ) -> None:
-    """Create a ledger folder, with a .gitignore that keeps the index out of git.
+    """Create a ledger folder, with a .gitignore that keeps the index out of git and the
+    ledger's identity (.pledger-id: commit it). On an existing ledger, adds what is missing.
 
     The .gitignore also marks the folder as a ledger root: pledger run in it, or in
     a folder below it, finds it. On a folder that already is a ledger, says so and
-    changes nothing (exit 0).
+    changes nothing but what is missing (exit 0).
 
     \b
     Example:
@@ -56,10 +58,14 @@ def init(
     """
     from pathlib import Path
 
-    from ..services.ledger import DEFAULT_ROOT, Ledger, find_root, is_ledger_root
+    from ..errors import LedgerError
+    from ..services.ledger import DEFAULT_ROOT, READ_ONLY_REFUSAL, Ledger, find_root, is_ledger_root, read_only_env
     from ..store.discover import ledger_files
+    from ..store.identity import read_identity
     from .visible import visible
 
+    if (ctx.obj and (ctx.obj.read_only or ctx.obj.ledgers)) or read_only_env():
+        raise LedgerError(READ_ONLY_REFUSAL)
     given = path or (ctx.obj.root if ctx.obj and ctx.obj.root else None)
     if given is None and not Path(DEFAULT_ROOT).exists():
         inside = find_root(Path.cwd())
@@ -71,20 +77,24 @@ def init(
     target = given or DEFAULT_ROOT
     existed = Path(target).is_dir() and (is_ledger_root(Path(target)) or bool(ledger_files(Path(target))))
     marked = Path(target).is_dir() and is_ledger_root(Path(target))
+    identified = Path(target).is_dir() and read_identity(Path(target)) is not None
     before = _read(Path(target) / ".gitignore")
-    ledger = Ledger.init(target)
+    ledger = Ledger.init(target, name)
     remember_root(ledger.root)
     n = len(ledger_files(ledger.root))
+    named = None if identified else (f"gave it its identity for a shared index, {ledger.identity.name!r} "
+                                     "(.pledger-id: commit it)")
     if existed and marked:
-        grew = "nothing was changed" if _read(Path(target) / ".gitignore") == before else \
-            "its .gitignore gained the lines a newer pledger writes"
-        typer.echo(visible(f"{target} already is a ledger ({_files(n)}); {grew}. "
+        changes = ["its .gitignore gained the lines a newer pledger writes"] if _read(Path(target) / ".gitignore") != before else []
+        changes += [named] if named else []
+        typer.echo(visible(f"{target} already is a ledger ({_files(n)}); {'; '.join(changes) or 'nothing was changed'}. "
                            f"To start another one: pledger init DIR"))
     elif existed:
         typer.echo(visible(f"{target} already holds a ledger ({_files(n)}); marked it as a ledger root "
-                           "(the .gitignore that keeps the index out of git)"))
+                           "(the .gitignore that keeps the index out of git)" + (f"; {named}" if named else "")))
     else:
         typer.echo(visible(f"Ledger ready at {target}. Add a prediction: pledger --root {target} add \"CLAIM\" -p 70%"))
+        typer.echo(visible(f"Its name on a shared index: {ledger.identity.name} (in .pledger-id: commit it; docs/team.md)."))
 
 
 def _read(path) -> bytes | None:

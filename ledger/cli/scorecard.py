@@ -235,6 +235,10 @@ def _command(ctx, selection, policy, brier, eps, bins, bootstrap, seed, title, f
     root = getattr(ctx.obj, "root", None)
     if root:
         args += ["--root", shown_path(root)]
+    for name in getattr(ctx.obj, "ledgers", ()):
+        args += ["--ledger", name]
+    if getattr(ctx.obj, "read_only", False):
+        args.append("--read-only")
     args.append("scorecard")
     s = selection
     for flag, value in (("--set", s.set_id), ("--by", s.by), ("--about", s.about),

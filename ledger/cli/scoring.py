@@ -65,7 +65,7 @@ def score(
 
     from ..services.scores import score as score_ledger
 
-    ledger = open_ledger(ctx)
+    ledger = open_ledger(ctx, several=True)
     try:
         run = score_ledger(
             ledger, selection, policy, by_forecaster=by_forecaster, brier_scale=brier, eps=eps,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, create_engine
+from typing import TYPE_CHECKING
 
 from ..store.discover import INDEX_DIR
 from .warm import DATABASE_URL_ENV, INDEX_FILE  # noqa: F401  (defined where the light warm read needs them)
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when an engine is opened: where the index is needs none of it
+    from sqlalchemy.engine import Engine
 
 
 CACHE_ENV = "XDG_CACHE_HOME"
@@ -111,34 +112,69 @@ def remove_index(index: Path) -> None:
             os.unlink(f"{index}{suffix}")
 
 
-def open_engine(url: str) -> Engine:
-    """An engine on the index with its tables made. A bad URL, a missing driver or a
-    database that cannot be opened is reported as an error naming where the URL came from."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+def open_engine(url: str, namespace=None) -> Engine:
+    """An engine on the index (its tables are made by the first write: index.server.write_transaction).
+
+    namespace -- the index.server.Namespace it writes to (None: the whole database at url).
+    A bad URL, a missing driver or a database that cannot be opened is reported as
+    an error naming where the URL came from, never with its password.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+    from sqlmodel import create_engine
 
     from ..errors import LedgerError, UsageError
+    from . import server
+    from .target import target_for
 
-    source = f"{DATABASE_URL_ENV}={url!r}" if os.environ.get(DATABASE_URL_ENV) == url else f"the index {url!r}"
+    if namespace is None:
+        own = os.environ.get(DATABASE_URL_ENV) != url
+        target = target_for(url, own=own, source=None if not own else f"the index {url!r}")
+        namespace = server.Namespace(target, None)
+    target = namespace.target
+    source = target.source
     try:
-        engine = create_engine(url)
+        engine = create_engine(target.url)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise UsageError(f"{source} is not a usable SQLAlchemy URL ({exc}); fix or unset it", DATABASE_URL_ENV) from None
+        raise UsageError(f"{source} is not a usable SQLAlchemy URL ({_hide(exc, target)}); fix or unset it",
+                         DATABASE_URL_ENV) from None
     except ImportError as exc:
+        install = '"prediction-ledger[postgres]"' if target.postgres else "it"
         raise UsageError(
             f"{source} needs a database driver that is not installed ({exc.name or exc}); "
-            "pip install it, or unset the variable to use the ledger's own SQLite index",
+            f"pip install {install}, or unset the variable to use the ledger's own SQLite index",
             DATABASE_URL_ENV,
         ) from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    from . import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-
+        event.listen(engine, "connect", _sqlite_pragmas if target.own else _sqlite_pragmas_if_ours)
+    server.bind(engine, namespace)
     try:
-        SQLModel.metadata.create_all(engine)
-    except OperationalError as exc:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
         engine.dispose()
-        raise LedgerError(f"cannot open {source}: {exc.orig}") from None
+        raise LedgerError(f"cannot open {source}: {_hide(exc.orig, target)}") from None
     return engine
+
+
+def _hide(exc, target) -> str:
+    """An error's first line, without the URL's password should the driver repeat it."""
+    from .target import shown
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return shown(text)
+
+
+def _sqlite_pragmas_if_ours(dbapi_connection, record) -> None:
+    """The pragmas, on another SQLite file only when it is empty or pledger's: its journal mode
+    (WAL, which lets readers read while a refresh writes) is kept in the file."""
+    from .format import FORMAT_KEY
+
+    tables = {r[0] for r in dbapi_connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and not ("meta" in tables and dbapi_connection.execute(
+            'SELECT 1 FROM meta WHERE "key" = ?', (FORMAT_KEY,)).fetchone()):
+        return
+    _sqlite_pragmas(dbapi_connection, record)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -152,8 +188,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def reset(engine: Engine) -> None:
-    """Drop and recreate every table (schema change or a damaged index)."""
-    from . import tables  # noqa: F401
+    """Drop and recreate pledger's tables in the index's namespace (a damaged index): index.server.reset."""
+    from .server import reset as reset_namespace
 
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    reset_namespace(engine)

@@ -174,11 +174,14 @@ def _derive_kind(db: Db, scope_kind: str) -> None:
             misfit_forecasts.append((frowid,))
             problems.append((pid, file, line, col, "kind", why, "[]"))
 
-    # Reset the touched predictions, then write what was derived.
+    # Reset the touched predictions, then write what was derived. Only rows that hold something
+    # derived are rewritten (PostgreSQL writes a new version of every row an UPDATE names).
+    derived = f"(outcome <> {PENDING} OR result IS NOT NULL OR outcome_value IS NOT NULL OR outcome_entry IS NOT NULL " \
+              "OR resolved_on IS NOT NULL)"
     db.run(f"UPDATE predictions SET result = NULL, outcome = {PENDING}, outcome_value = NULL, outcome_entry = NULL, "
-           f"resolved_on = NULL WHERE id IN {ids}", params)
-    db.run(f"UPDATE outcomes SET fits = TRUE WHERE prediction_id IN {ids}", params)
-    db.run(f"UPDATE forecasts SET fits = TRUE WHERE NOT initial AND prediction_id IN {ids}", params)
+           f"resolved_on = NULL WHERE id IN {ids} AND {derived}", params)
+    db.run(f"UPDATE outcomes SET fits = TRUE WHERE prediction_id IN {ids} AND NOT fits", params)
+    db.run(f"UPDATE forecasts SET fits = TRUE WHERE NOT initial AND NOT fits AND prediction_id IN {ids}", params)
     db.many("UPDATE predictions SET result = ?, outcome = ?, outcome_value = ?, outcome_entry = ?, resolved_on = ? "
             "WHERE rowid = ?", updates)
     db.many("UPDATE outcomes SET fits = FALSE WHERE rowid = ?", misfit_outcomes)

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import SQLModel
 
 from ..errors import Problem
 from ..records import FileRecords
@@ -36,6 +35,7 @@ from .derive import derive
 from .format import FORMAT_KEY, INDEX_FORMAT, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
 from .rows import Batch, Entry, read_rows, sha256_of  # noqa: F401  (sha256_of: the writes' hash too)
 from .scope import FILE, Scope
+from .server import namespace_of, stamp, write_transaction
 from .sql import AlchemyDb, Db, in_list
 from .tables import PER_FILE_TABLES, DerivedProblemRow, LedgerProblemRow
 
@@ -70,33 +70,54 @@ def refresh(engine: Engine, root: Path, ledger_checks: LedgerChecks) -> RefreshS
     so `check` and the read commands' warnings count one list.
     """
     switched = False
+
+    def cold_journal(conn: Connection) -> None:  # before the transaction's first statement
+        nonlocal switched
+        if not _holds_files(conn):
+            switched = _journal(conn, "delete")
+
     try:
-        with engine.begin() as conn:
+        # The writer lock, the namespace and its tables (index.server); a cold build is an index
+        # whose files table is empty (made afresh for another format).
+        with write_transaction(engine, before=cold_journal) as conn:
             db = AlchemyDb(conn)
-            version = db.rows("SELECT value FROM meta WHERE key = :key", {"key": FORMAT_KEY})
-            known = {} if not version or version[0][0] != INDEX_FORMAT else {
-                path: (size, mtime_ns, sha) for path, size, mtime_ns, sha in
-                db.rows("SELECT path, size, mtime_ns, sha256 FROM files")}
-            if not known:
-                switched = _journal(conn, "delete")  # before the first write of the transaction
-            _ensure_schema(conn)
+            known = {path: (size, mtime_ns, sha) for path, size, mtime_ns, sha in
+                     db.rows("SELECT path, size, mtime_ns, sha256 FROM files")}
             found = scan(root)
             if not known:
                 _cold_build(conn, db, root, found.files)
                 # Derived before the other indexes exist: the UPDATEs then touch the table alone.
                 derive_ledger(db, Scope(everything=True), ledger_checks, fresh=True,
                               before_checks=lambda: _create_secondary_indexes(conn))
+                stamp(conn, root, changed=True)
                 return RefreshStats(files=len(found.files), read=len(found.files), removed=0,
                                     temp_files=tuple(found.temp_files))
-            return _refresh_changed(db, root, found, known, ledger_checks)
+            stats = _refresh_changed(db, root, found, known, ledger_checks)
+            stamp(conn, root, changed=bool(stats.read or stats.removed))
+            return stats
     finally:
         if switched:
             with engine.connect() as conn:
                 _journal(conn, "wal")
 
 
+def _holds_files(conn: Connection) -> bool:
+    """Whether an SQLite index already holds this version's files (read before the write transaction:
+    the journal mode can only change outside one)."""
+    if conn.dialect.name != "sqlite":
+        return True
+    import sqlite3
+
+    raw = conn.connection.dbapi_connection
+    try:
+        version = raw.execute("SELECT value FROM meta WHERE key = ?", (FORMAT_KEY,)).fetchall()
+        return bool(version) and version[0][0] == INDEX_FORMAT and bool(raw.execute("SELECT 1 FROM files LIMIT 1").fetchall())
+    except sqlite3.Error:  # no tables yet
+        return False
+
+
 def _journal(conn: Connection, mode: str) -> bool:
-    """Set an SQLite index file's journal mode (outside a transaction); whether it was set.
+    """Set an SQLite index file's journal mode (outside a transaction); whether it changed.
 
     A cold build writes the whole index in one transaction: through the write-ahead
     log every page would be written twice (the log, then the file), so it runs with
@@ -105,10 +126,15 @@ def _journal(conn: Connection, mode: str) -> bool:
     """
     if conn.dialect.name != "sqlite" or conn.engine.url.database in (None, "", ":memory:"):
         return False
+    if not namespace_of(conn.engine).target.own:  # a shared file: its writers and readers need WAL's concurrency
+        return False
     import sqlite3
 
+    raw = conn.connection.dbapi_connection
     try:
-        got = conn.connection.dbapi_connection.execute(f"PRAGMA journal_mode={mode}").fetchone()
+        if str(raw.execute("PRAGMA journal_mode").fetchone()[0]).lower() == mode:
+            return False  # as it is (a database pledger did not make is left so)
+        got = raw.execute(f"PRAGMA journal_mode={mode}").fetchone()
     except sqlite3.Error:  # a reader holds the file: stay as it is
         return False
     return bool(got) and str(got[0]).lower() == mode
@@ -221,7 +247,7 @@ def record_writes(engine: Engine, writes: list[Write], ledger_checks: LedgerChec
     new file), else nothing is done and the next refresh reads the files as
     usual. Returns whether the index was updated. Call it under the ledger lock.
     """
-    with engine.begin() as conn:
+    with write_transaction(engine, prepare=False) as conn:
         db = AlchemyDb(conn)
         version = db.rows("SELECT value FROM meta WHERE key = :key", {"key": FORMAT_KEY})
         if not version or version[0][0] != INDEX_FORMAT:
@@ -253,18 +279,6 @@ def record_writes(engine: Engine, writes: list[Write], ledger_checks: LedgerChec
         loader.flush()
         derive_ledger(db, loader.scope, ledger_checks)
     return True
-
-
-def _ensure_schema(conn: Connection) -> None:
-    db = AlchemyDb(conn)
-    version = db.rows("SELECT value FROM meta WHERE key = :key", {"key": FORMAT_KEY})
-    if version and version[0][0] == INDEX_FORMAT:
-        return
-    # Another format: start afresh, tables and indexes too (create_all never
-    # adds an index or a column to a table that exists).
-    SQLModel.metadata.drop_all(conn)
-    SQLModel.metadata.create_all(conn)
-    db.run("INSERT INTO meta (key, value) VALUES (:key, :value)", {"key": FORMAT_KEY, "value": INDEX_FORMAT})
 
 
 def _bulk_tables():

@@ -4,7 +4,8 @@ A `RecordTable` maps one NamedTuple record type to a table: each field is a
 column of the matching SQL type (str, float, int, bool, date), tuples are JSON
 text, a `location` is three columns (file, line, col), and derived columns (what
 the refresh computes from several records, e.g. a prediction's standing outcome)
-follow. It makes the rows to insert (plain tuples, in column order, handed to
+follow, after any columns computed from one field when the row is made (a
+folded copy of a text for matching: `Computed`). It makes the rows to insert (plain tuples, in column order, handed to
 the driver) and the records back from selected rows: adding a field to a record
 adds its column, its insert and its read.
 
@@ -22,6 +23,7 @@ from typing import Any
 
 from ..errors import SourceLocation
 from ..kinds import OptionP, Quantile
+from ..names import name_key, text_key
 from ..records import Assessment, Claim, Evidence, Forecast, Outcome, Prediction, PredictionSet, Source
 
 _SCALARS = (str, float, int, bool, dt.date)
@@ -35,6 +37,20 @@ class Derived:
     type: type
     index: bool = False
     default: Any = None  # what a new row holds until the refresh derives it
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A column computed from one field of the record when its row is made (None stays None).
+
+    Used for what SQL cannot compute the same way on every database: a text
+    folded for matching ignoring case (SQLite's lower() folds ASCII only,
+    PostgreSQL's folds by locale), so `--about` matches alike everywhere.
+    """
+
+    name: str
+    field: str
+    function: Any
 
 
 @dataclass(frozen=True)
@@ -119,7 +135,7 @@ class RecordTable:
     """One record type's table: its columns, rows to insert, and records from rows."""
 
     def __init__(self, name: str, record: type, *, derived: tuple[Derived, ...] = (), indexed: tuple[str, ...] = (),
-                 composite: tuple[tuple[str, tuple[str, ...]], ...] = ()):
+                 composite: tuple[tuple[str, tuple[str, ...]], ...] = (), computed: tuple[Computed, ...] = ()):
         self.name = name
         self.record = record
         self.fields = _fields(record)
@@ -134,8 +150,11 @@ class RecordTable:
                 names += [f"{f.name}_{g.name}" for g in f.nested]
             else:
                 names.append(f.name)
-        self.stored = tuple(names)  # the columns a record fills, in order
-        self.columns = self.stored + tuple(d.name for d in derived)
+        self.stored = tuple(names)  # the columns a record fills, in order (what select_sql reads back)
+        self.computed = computed
+        self._computed_at = tuple((record._fields.index(c.field), c.function) for c in computed)
+        self.inserted = self.stored + tuple(c.name for c in computed)  # the columns a row to insert fills
+        self.columns = self.inserted + tuple(d.name for d in derived)
         # Dates are ISO text in SQLite (as SQLAlchemy stores them) and date objects elsewhere.
         self._dates = frozenset(f.name for f in self.fields if f.type is dt.date)
         self._writers: dict | None = None  # compiled on first use (a warm read needs none of them)
@@ -143,7 +162,7 @@ class RecordTable:
     # -- writing ------------------------------------------------------------------
 
     def rows(self, records, *, iso_dates: bool) -> list[tuple]:
-        """Rows to insert (the `stored` columns, in order) for records of this type."""
+        """Rows to insert (the `inserted` columns, in order) for records of this type."""
         if self._writers is None:
             self._compile()
         return list(map(self._writers[iso_dates], records))
@@ -169,11 +188,14 @@ class RecordTable:
                 row.append(None if v is None else v.isoformat())
             else:
                 row.append(v)
+        for i, function in self._computed_at:
+            v = rec[i]
+            row.append(None if v is None else function(v))
         return tuple(row)
 
     def insert_sql(self) -> str:
-        cols = ", ".join(f'"{c}"' for c in self.stored)
-        return f"INSERT INTO {self.name} ({cols}) VALUES ({', '.join('?' for _ in self.stored)})"
+        cols = ", ".join(f'"{c}"' for c in self.inserted)
+        return f"INSERT INTO {self.name} ({cols}) VALUES ({', '.join('?' for _ in self.inserted)})"
 
     # -- reading ------------------------------------------------------------------
 
@@ -222,6 +244,10 @@ class RecordTable:
                 reads.append(f"bool({c})" if f.type is bool else c)
                 for w in writes.values():
                     w.append(v)
+        for k, (n, function) in enumerate(self._computed_at):  # after the stored columns, as `inserted` lists them
+            env[f"computed{k}"] = function
+            for w in writes.values():
+                w.append(f"(None if rec[{n}] is None else computed{k}(rec[{n}]))")
         exec(f"def read(r):\n    return new(Record, ({', '.join(reads)},))", env)  # noqa: S102
         for iso_dates, w in writes.items():
             exec(f"def write_{iso_dates}(rec):\n    return ({', '.join(w)},)", env)  # noqa: S102
@@ -249,6 +275,7 @@ class RecordTable:
                 cols += [Column(f"{f.name}_{g.name}", types[g.type], nullable=True) for g in f.nested]
             else:
                 cols.append(Column(f.name, types[f.type], nullable=f.nullable, index=f.name in self.indexed))
+        cols += [Column(c.name, String, nullable=True) for c in self.computed]
         for d in self.derived:
             default = None
             if d.default is not None:
@@ -262,6 +289,8 @@ SETS = RecordTable("sets", PredictionSet, indexed=("id",))
 PREDICTIONS = RecordTable(
     "predictions", Prediction,
     indexed=("id", "by", "set_id"),
+    # `--about` matches about_key (text_key); the SQL views give by_key (name_key) for grouping forecasters.
+    computed=(Computed("about_key", "about", text_key), Computed("by_key", "by", name_key)),
     derived=(
         # The standing outcome, derived by the refresh (index.derive) from the outcome entries:
         Derived("result", str),  # as written: yes / no / annulled, an option's name, a value as typed
@@ -276,6 +305,7 @@ PREDICTIONS = RecordTable(
 )
 FORECASTS = RecordTable(
     "forecasts", Forecast, indexed=("prediction_id", "by"),
+    computed=(Computed("by_key", "by", name_key),),
     derived=(Derived("fits", bool, default=True),),  # false: it does not fit its question (check says why)
 )
 OUTCOMES = RecordTable(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import BigInteger, String, Text
+from sqlalchemy.sql.elements import quoted_name
 from sqlmodel import Field, SQLModel
 
 from .format import SCHEMA_VERSION  # noqa: F401  (bump it in format.py: the warm read checks it too)
@@ -37,8 +39,8 @@ class FileRow(SQLModel, table=True):
 
     __tablename__ = "files"
     path: str = Field(primary_key=True)
-    size: int
-    mtime_ns: int
+    size: int = Field(sa_type=BigInteger)
+    mtime_ns: int = Field(sa_type=BigInteger)  # nanoseconds since 1970: past 2**31 since 1970-01-01T00:00:02
     sha256: str
     kind: str | None = None
 
@@ -124,3 +126,23 @@ PER_FILE_TABLES = tuple(
     for t in (SETS_TABLE, PREDICTIONS_TABLE, TagRow, FORECASTS_TABLE, OUTCOMES_TABLE, ProblemRow, RejectedRow,
               SOURCES_TABLE, CLAIMS_TABLE, ASSESSMENTS_TABLE)
 )
+
+
+# Text in byte order: PostgreSQL sorts and compares by the database's collation
+# (ICU's en-US puts "a-b" after "ab", "B" before "a"), SQLite by bytes; ledger
+# order and every comparison must be the same on both. "C" is byte order on
+# PostgreSQL (it also makes lower() fold ASCII only, as SQLite's does).
+BYTE_ORDER_TEXT = Text().with_variant(Text(collation="C"), "postgresql")
+
+
+def _portable(metadata) -> None:
+    """Every text column in byte order, every column name quoted (`by`, `on`, `key`
+    are reserved words somewhere: DuckDB refuses an unquoted `by`)."""
+    for table in metadata.tables.values():
+        for column in table.columns:
+            column.name = quoted_name(column.name, True)
+            if isinstance(column.type, String) or isinstance(getattr(column.type, "impl", None), String):  # sqlmodel's AutoString
+                column.type = BYTE_ORDER_TEXT
+
+
+_portable(SQLModel.metadata)

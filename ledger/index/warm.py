@@ -29,7 +29,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from ..store.discover import INDEX_DIR, ledger_files
+from ..store.discover import INDEX_DIR, files_unchanged
 from .format import FORMAT_KEY, INDEX_FORMAT
 
 # Where the index is, and the variable naming another database (ledger.index.database uses these).
@@ -69,8 +69,4 @@ def _is_current(conn: sqlite3.Connection, root: Path) -> bool:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (FORMAT_KEY,)).fetchone()
     if row is None or row[0] != INDEX_FORMAT:
         return False
-    indexed = {path: (size, mtime_ns) for path, size, mtime_ns in conn.execute("SELECT path, size, mtime_ns FROM files")}
-    on_disk = ledger_files(Path(root))
-    if len(on_disk) != len(indexed):
-        return False
-    return all(indexed.get(f.path) == (f.size, f.mtime_ns) for f in on_disk)
+    return files_unchanged({path: (size, mtime_ns) for path, size, mtime_ns in conn.execute("SELECT path, size, mtime_ns FROM files")}, root)

@@ -34,6 +34,9 @@ def make_seal(ledger, selection: Selection = Selection(), *, today: dt.date | No
     from .defaults import today as default_today
     from .select import select_predictions
 
+    if ledger.root is None:
+        raise LedgerError("a seal is made from the ledger's files, and there is no checkout of them here: "
+                          "run seal in a clone of the ledger's repository")
     day = today or default_today()
     with ledger.reader() as db:
         ids = [s.prediction.id for s in select_predictions(db, selection, day)]

@@ -22,8 +22,8 @@ from typing import Any
 from ..errors import LedgerError, Problem, SourceLocation
 from ..index.derive import ANNULLED_CODE, PENDING
 from ..index.schema import FORECASTS, OUTCOMES, PREDICTIONS
-from ..index.sql import as_date, as_db, in_list
-from ..names import name_key
+from ..index.sql import as_date, as_db, date_param, in_list
+from ..names import name_key, text_key
 from ..post_rule import points
 from ..records import Forecast, Outcome, Prediction
 
@@ -114,22 +114,24 @@ def where_sql(s: Selection, db=None, today: dt.date | None = None) -> tuple[str,
         conds.append(f"p.id IN (SELECT tg.prediction_id FROM tags tg WHERE tg.tag = :s_tag{i})")
         params[f"s_tag{i}"] = tag
     if s.about:
-        # Substring match ignoring case; the text's own % and _ are escaped.
-        conds.append("lower(p.about) LIKE :s_about ESCAPE '/'")
-        text = s.about.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+        # Substring match ignoring case, on the text folded when it was indexed (names.text_key: SQL's
+        # lower() folds differently on each database); the text's own % and _ are escaped.
+        conds.append("p.about_key LIKE :s_about ESCAPE '/'")
+        text = text_key(s.about).replace("/", "//").replace("%", "/%").replace("_", "/_")
         params["s_about"] = f"%{text}%"
+    iso = db is None or as_db(db).iso_dates
     if s.since:
         conds.append("p.made >= :s_since")
-        params["s_since"] = s.since.isoformat()
+        params["s_since"] = date_param(s.since, iso)
     if s.until:
         conds.append("p.made <= :s_until")
-        params["s_until"] = s.until.isoformat()
+        params["s_until"] = date_param(s.until, iso)
     if s.status:
-        conds.append(status_sql(s.status, today, params))
+        conds.append(status_sql(s.status, today, params, iso))
     return " AND ".join(conds), params
 
 
-def status_sql(status: str, today: dt.date | None, params: dict[str, Any]) -> str:
+def status_sql(status: str, today: dt.date | None, params: dict[str, Any], iso: bool = True) -> str:
     """The condition for a status (STATUSES) on `predictions p`, from its derived outcome."""
     if status == "resolved":
         return "p.outcome >= 0"
@@ -137,7 +139,7 @@ def status_sql(status: str, today: dt.date | None, params: dict[str, Any]) -> st
         return f"p.outcome = {ANNULLED_CODE}"
     if today is None:
         raise TypeError("where_sql needs today to select by status open or due")
-    params["s_today"] = today.isoformat()
+    params["s_today"] = date_param(today, iso)
     if status == "due":
         return f"(p.outcome = {PENDING} AND p.due < :s_today)"
     if status == "open":

@@ -456,6 +456,10 @@ def verify(ledger, selection: Selection = Selection(), *, seal: str | None = Non
         titles = {}
         for sid, title in db.rows("SELECT s.id, s.title FROM sets s ORDER BY s.file, s.line"):
             titles.setdefault(sid, title)
+    if ledger.root is None:  # a shared index read by name (--ledger): its history is in the indexer's checkout
+        return VerifyReport(False, "no checkout of the ledger's files here, so no git history to read: run verify "
+                                   "in a clone of the ledger's repository", selection=selection.describe(),
+                            problems=problems)
     repo = find_repository(ledger.root)
     if repo is None:
         return VerifyReport(False, "the ledger is not in a git repository, so nothing shows when its records were "
@@ -472,6 +476,8 @@ def committed_to_git(ledger) -> bool:
     from ..store.history import find_repository, tree_blobs
     from .record_history import is_ledger_path
 
+    if ledger.root is None:
+        return False
     repo = find_repository(ledger.root)
     if repo is None or repo.head is None:
         return False

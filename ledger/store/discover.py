@@ -44,6 +44,8 @@ SYMLINK_WRITE = (
     "put the folder or file itself there, or remove the link"
 )
 NOT_REGULAR = "not a regular file (a FIFO, socket or device), so it was skipped: remove or rename it"
+NOT_UTF8 = ("a name that is not UTF-8 (shown with its bytes escaped), so it was skipped: no index can store the "
+            "name, and no other machine would show it the same: rename it")
 SKIPPED = "skipped"  # the problem code of an entry the rule does not read
 UNLISTABLE = "a folder that cannot be listed ({reason}), so its files were skipped: check its permissions"
 
@@ -74,6 +76,15 @@ def ledger_files(root: Path) -> list[LedgerFile]:
     return scan(root).files
 
 
+def files_unchanged(indexed: dict[str, tuple[int, int]], root: Path) -> bool:
+    """Whether an index's files table ({path: (size, mtime_ns)}) lists exactly the ledger files
+    under root, each with the same size and modification time: the warm reads' test of a current index."""
+    on_disk = ledger_files(Path(root))
+    if len(on_disk) != len(indexed):
+        return False
+    return all(indexed.get(f.path) == (f.size, f.mtime_ns) for f in on_disk)
+
+
 def scan(root: Path) -> Scan:
     """ledger_files, and the temporary files of store.write seen on the way."""
     found: list[LedgerFile] = []
@@ -97,6 +108,14 @@ def scan(root: Path) -> Scan:
                 if TEMP_PATTERN.fullmatch(name):
                     temps.append(rel)
                 continue
+            if not name.isascii() and _not_utf8(name):
+                try:
+                    if entry.is_dir(follow_symlinks=False) or name.endswith(SUFFIXES):
+                        shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
+                        found.append(_skipped(entry.path, shown, NOT_UTF8))
+                except FileNotFoundError:
+                    pass
+                continue
             try:
                 if entry.is_symlink():
                     if name.endswith(SUFFIXES) or os.path.isdir(entry.path):
@@ -116,6 +135,15 @@ def scan(root: Path) -> Scan:
                 found.append(LedgerFile(rel, st.st_size, st.st_mtime_ns, NOT_REGULAR))
     found.sort(key=lambda f: f.path)
     return Scan(found, sorted(temps))
+
+
+def _not_utf8(name: str) -> bool:
+    """A name os.fsdecode made from bytes that are not UTF-8 (they come back as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _skipped(full: str, rel: str, reason: str) -> LedgerFile:
