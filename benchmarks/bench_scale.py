@@ -4,7 +4,8 @@ Run by hand (not part of the test suite):
 
     python benchmarks/bench_scale.py                 # 1k, 10k, 100k
     python benchmarks/bench_scale.py --full          # and 1M (about an hour)
-    python benchmarks/bench_scale.py --sizes 1000,100000 --only cold,list-json
+    python benchmarks/bench_scale.py --sizes 1000,100000 --only "cold build,list --json"
+    python benchmarks/bench_scale.py --only startup   # start-up alone: no ledger is built
 
 The ledgers (benchmarks/_ledger_fixture.py: build_scale_ledger, with forecasts,
 outcomes, corrections, claims and a few problems) are built once and cached by
@@ -23,6 +24,11 @@ a reference timed in the same run on the same machine:
   add, forecast, resolve, claim assess, import (1,000 new rows)   vs  the same write at the smallest size
   re-import          the export CSV, nothing new      vs  the importer's parse of that file, one process
   after import       `list --limit 1` after an import vs  `list --limit 1` with the index current
+
+and, once per run, start-up (no ledger of the sizes; more repeats, as they are short):
+
+  pledger --help                                      vs  python -c "import typer"
+  pledger list       on the bundled example ledger    vs  python -c "import typer"
 
 Targets (issue 11), checked at the largest size run; "growth" is the time at 1M
 over the time at 100k (10x the predictions).
@@ -316,6 +322,35 @@ def bench_size(n: int, repeats: int, env: dict, scripts: dict[str, Path], only: 
     return out
 
 
+STARTUP = {  # name: (the command's arguments, target ratio to `python -c "import typer"`)
+    "pledger --help": (("--help",), 1.3),
+    "pledger list, bundled example": (("--root", str(Path(__file__).resolve().parents[1] / "predictions"), "list"), 2.0),
+}
+
+
+def bench_startup(repeats: int, env: dict) -> dict[str, tuple]:
+    """{name: (Measure, Measure of `python -c "import typer"`)}, each paired with its own reference runs."""
+    out = {}
+    for name, (args, _) in STARTUP.items():
+        run([*PLEDGER, *args], env)  # the example's index current, the caches warm
+        out[name] = paired(lambda i: [*PLEDGER, *args], lambda i: [PYTHON, "-c", "import typer"], repeats, env, ok=(0,))
+        m, ref = out[name]
+        print(f"[startup] {name}: {m.median:.3f} s (reference {ref.median:.3f} s)", flush=True)
+    return out
+
+
+def startup_table(results: dict[str, tuple]) -> tuple[str, bool]:
+    lines = ["| start-up | reference | time | target | verdict |", "|---|---|---|---|---|"]
+    ok_all = True
+    for name, (m, ref) in results.items():
+        r = m.median / ref.median
+        good = r <= STARTUP[name][1]
+        ok_all &= good
+        lines.append(f"| `{name}` | import typer, {ref.median:.3f} s | {m.median:.3f} s, {m.rss_mb:.0f} MB, {r:.2f}x "
+                     f"| ≤{STARTUP[name][1]}x | {'ok' if good else 'MISSED'} |")
+    return "\n".join(lines), ok_all
+
+
 REFERENCES = {
     "cold build": "yaml.load CSafeLoader", "check": "list --limit 1", "list --json": "plain sqlite3+json",
     "export json": "plain sqlite3+json", "scorecard -o": "score", "re-import": "parse of the CSV",
@@ -373,7 +408,8 @@ def main() -> int:
     parser.add_argument("--full", action="store_true", help="also 1,000,000 predictions")
     parser.add_argument("--sizes", help="comma-separated sizes instead (e.g. 1000,100000)")
     parser.add_argument("--repeats", type=int, default=5, help="fresh processes per figure (at most 3 at 1M)")
-    parser.add_argument("--only", help="comma-separated commands: " + ", ".join(ORDER))
+    parser.add_argument("--only", help="comma-separated commands: " + ", ".join(ORDER) + ", startup")
+    parser.add_argument("--startup-repeats", type=int, default=21, help="fresh processes per start-up figure")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [1000, 10_000, 100_000] + ([1_000_000] if args.full else [])
     only = {s.strip() for s in args.only.split(",")} if args.only else None
@@ -385,6 +421,9 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGER_")}
     env.update(PLEDGER_BY="bench", PLEDGER_TODAY="2026-11-23", COLUMNS="120")
     results: dict[int, dict] = {}
+    startup = bench_startup(args.startup_repeats, env) if only is None or "startup" in only else {}
+    if only is not None and not only - {"startup"}:
+        sizes = []  # start-up alone
     with tempfile.TemporaryDirectory() as tmp:
         scripts = {}
         for name, text in (("yaml", YAML_LOAD), ("list", PLAIN_LIST), ("export", PLAIN_EXPORT), ("parse", PARSE_CSV)):
@@ -400,10 +439,16 @@ def main() -> int:
                 run(pledger(small[0], "check"), env)
         if small is not None:
             shutil.rmtree(small[0], ignore_errors=True)
-    text, ok = table(results)
-    print(f"\nmedian of {args.repeats} fresh processes ({min(args.repeats, 3)} at 1M); "
-          "peak RSS of the largest; ratio to the reference\n")
-    print(text)
+    text, ok = table(results) if results else ("", True)
+    if results:
+        print(f"\nmedian of {args.repeats} fresh processes ({min(args.repeats, 3)} at 1M); "
+              "peak RSS of the largest; ratio to the reference\n")
+        print(text)
+    if startup:
+        start_text, start_ok = startup_table(startup)
+        print(f"\nmedian of {args.startup_repeats} fresh processes, each beside a run of its reference\n")
+        print(start_text)
+        text, ok = (text + "\n\n" if text else "") + start_text, ok and start_ok
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (WORK / f"results-{stamp}.md").write_text(text + "\n", encoding="utf-8")
     return 0 if ok else 1

@@ -80,28 +80,39 @@ class PrettyJson:
         if not d:
             return "{}"
         inner = level + 1
-        encode = self._runs.get(inner) or self._run(inner)
-        plain, dumps, key = _PLAIN, self.dumps, self._key
-        parts: list[str] = []
-        run: dict | None = None
+        plain, is_plain = _PLAIN, self._plain
+        nested: list[str] | None = None  # keys whose values need a layout of their own
         for k, v in d.items():
             if k.__class__ is not str:
                 return self._fallback(d, level)
             t = v.__class__
-            if t in plain or ((t is dict or t is list or t is tuple) and not v) or self._plain(v):
-                if run is None:
-                    run = {k: v}
-                else:
-                    run[k] = v
+            if t in plain or ((t is dict or t is list or t is tuple) and not v) or is_plain(v):
                 continue
-            if run:
-                parts.append("".join(encode(run, 0))[1:-1])
-                run = None
-            parts.append(f"{key(k)}: {dumps(v, inner)}")
-        if run:
-            parts.append("".join(encode(run, 0))[1:-1])
+            if nested is None:
+                nested = [k]
+            else:
+                nested.append(k)
+        encode = self._runs.get(inner) or self._run(inner)
         pad = "  " * inner
-        return "{\n" + pad + (",\n" + pad).join(parts) + "\n" + "  " * level + "}"
+        if nested is None:  # a flat mapping: one C call
+            return "{\n" + pad + "".join(encode(d, 0))[1:-1] + "\n" + "  " * level + "}"
+        # One C call with null in each nested value's place, then each laid out and put in its place. A place is
+        # found by its item separator (a line feed, never inside an encoded string) and its key (unique here).
+        flat = dict(d)
+        for k in nested:
+            flat[k] = None
+        text = "".join(encode(flat, 0))
+        parts: list[str] = []
+        done = 1  # past the opening brace
+        sep = "\n" + pad
+        for k in nested:
+            head = f"{self._key(k)}: null"
+            at = 1 if text.startswith(head, 1) and done == 1 else text.index(sep + head, done) + len(sep)
+            parts.append(text[done:at])
+            parts.append(f"{head[:-4]}{self.dumps(d[k], inner)}")
+            done = at + len(head)
+        parts.append(text[done:-1])
+        return "{\n" + pad + "".join(parts) + "\n" + "  " * level + "}"
 
     def _list(self, items, level: int) -> str:
         if not items:

@@ -163,6 +163,32 @@ def test_new_forecasts_and_resolutions_are_added_on_a_later_import(cli, root, tm
     assert [(o.result, o.on) for o in outcomes["rain"]] == [("yes", __import__("datetime").date(2026, 11, 22))]
 
 
+@pytest.mark.parametrize("size", [3, 40], ids=["file names most of the ledger", "file names a few of many"])
+def test_a_later_import_finds_what_the_ledger_has_whether_it_names_few_or_most(cli, root, tmp_path, size):
+    # The import reads the ledger's records of the file's ids: by lookups, or by one scan when the file names
+    # much of the ledger. Either way it finds the same forecasts and outcomes.
+    path = tmp_path / "log.csv"
+    rows = [f"q{k},Question {k},50%,2026-11-01,{'yes' if k == 0 else ''},{'2026-11-02' if k == 0 else ''}" for k in range(size)]
+    path.write_text("id,claim,p,made,result,resolved_on\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert cli("--root", root, "import", "csv", path, "--set", "qs").code == 0
+    path.write_text(
+        "id,claim,p,made,at,result,resolved_on\n"
+        "q0,Question 0,50%,2026-11-01,2026-11-01,no,2026-11-03\n"  # the ledger has it resolved yes
+        "q1,Question 1,50%,2026-11-01,2026-11-01,,\n"  # all there
+        "q2,Question 2,70%,2026-11-01,2026-11-05,,\n"  # a new forecast
+        "q2,Question 2,50%,2026-11-01,2026-11-01,,\n"  # its first, there
+        "fresh,A new question,30%,2026-11-04,2026-11-04,,\n",
+        encoding="utf-8",
+    )
+    report = json.loads(cli("--root", root, "import", "csv", path, "--json").out)
+    assert (report["added"], report["forecasts_added"], report["outcomes_added"], report["ids"]) == (1, 1, 0, ["fresh"])
+    reasons = {s["id"]: s["reason"] for s in report["skipped"]}
+    assert reasons["q1"] == "already in the ledger"
+    assert reasons["q0"].startswith("the ledger has 'q0' resolved yes; the source says no")
+    again = json.loads(cli("--root", root, "import", "csv", path, "--json").out)
+    assert (again["added"], again["forecasts_added"], again["files"]) == (0, 0, [])
+
+
 def test_a_different_resolution_in_the_source_is_reported_not_written(cli, root, tmp_path):
     path = tmp_path / "log.csv"
     path.write_text("id,claim,p,made,result,resolved_on\nrain,It rains,60%,2026-11-20,yes,2026-11-22\n", encoding="utf-8")

@@ -128,6 +128,17 @@ def test_json_output_keeps_the_text_exactly_and_escaped(cli, hostile):
     assert claims["hostile"] == RAW
 
 
+@pytest.mark.parametrize("text", ["only ascii, then DEL \x7f", "caf\u00e9 \x85 \u202e", "no control at all", "caf\u00e9"])
+def test_json_visible_escapes_what_json_dumps_leaves_raw_and_keeps_the_value(text):
+    from ledger.cli.visible import json_visible
+
+    raw = json.dumps({"claim": text}, ensure_ascii=False)
+    shown = json_visible(raw)
+    assert BAD.search(shown) is None
+    assert json.loads(shown) == {"claim": text}
+    assert (shown == raw) == (BAD.search(text) is None)  # text without controls is left exactly as it was
+
+
 def test_an_import_report_shows_a_strangers_text_escaped(cli, make_ledger, tmp_path):
     root = make_ledger({})
     sheet = tmp_path / "x.csv"

@@ -39,4 +39,6 @@ def markup(text: object) -> str:
 def json_visible(text: str) -> str:
     """JSON text with the control characters json.dumps leaves raw written as \\u escapes: the same JSON
     value, safe on a terminal."""
+    if text.isascii() and "\x7f" not in text:  # the common case, without the regex's scan (DEL: the one ASCII one)
+        return text
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,16 +1,5 @@
-"""The post's rule, for one prediction or an array of them: o - p.
+"""The post's rule (ledger.post_rule, kept outside this package so that reading it loads no numpy)."""
 
-A prediction with probability p earns 1 - p if it happened (o = 1) and -p if
-not (o = 0). Works on floats and on numpy arrays alike, without importing numpy,
-so `pledger list` can print points without loading the scoring engine. Every
-figure of the rule (each row's points, the gap's total) comes from here.
-"""
+from ..post_rule import RULE, points
 
-from __future__ import annotations
-
-RULE = "1 - p if it happened, -p if not"
-
-
-def points(p, o):
-    """1 - p where o is 1 (it happened), -p where o is 0."""
-    return o - p
+__all__ = ["RULE", "points"]

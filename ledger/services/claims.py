@@ -26,7 +26,7 @@ from ..index.sql import as_db, in_list
 from ..models import ASSESSMENTS_KEY, CLAIMS_KEY, VERDICTS, _url, _verdict
 from ..records import Assessment, Claim, Source
 from ..store.write import append_to_list
-from ..scoring.points import points as rule_points
+from ..post_rule import points as rule_points
 from .add import Added, _slug
 from .forecast_input import as_written as _as_written
 from .forecast_input import probability as _probability

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import FileLocation, LedgerError, Problem
-from ..index.sql import as_date, as_db
-from ..kinds import CHOICE, NUMERIC
+from ..index.sql import as_date, in_list
+from ..kinds import CHOICE, NUMERIC, parse_result
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY
 from ..names import name_key
 from ..store.emit import mapping as emit_mapping
@@ -42,7 +43,7 @@ from .add import DEFAULT_FILE, FORECASTS_FILE
 from .defaults import today
 from .ledger import Ledger
 from .resolve import OUTCOMES_DIR
-from .select import ambiguous_message
+from .select import MAX_IDS, ambiguous_message
 from .writing import check_text, read_text, write_texts
 
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
@@ -121,8 +122,8 @@ def apply_import(
             [Problem(FileLocation(path, n.row), n.reason, "import") for n in report.rejected],
         )
     with ledger.lock():
-        with ledger.connect() as conn:
-            state = _LedgerState.read(as_db(conn))
+        with ledger.reader() as db:  # the warm index when it is current: no refresh, no SQLAlchemy
+            state = _LedgerState.read(db, list(dict.fromkeys(item.id for item in parsed.items)))
         plan = _Plan(state, set_id, default_set, format_name)
         for item in parsed.items:
             plan.take(item, report)
@@ -153,9 +154,20 @@ class _LedgerState:
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # id defined more than once -> its places
 
     @classmethod
-    def read(cls, db) -> _LedgerState:
+    def read(cls, db, ids: list[str]) -> _LedgerState:
+        """What the ledger holds about `ids` (the imported file's): their predictions, forecasts and outcome
+        entries, by indexed lookups; when the file names much of the ledger, one scan of each table instead."""
+        (count,) = db.rows("SELECT count(*) FROM predictions")[0]
+        chunks = [""] if len(ids) * 4 > count else [ids[i:i + MAX_IDS] for i in range(0, len(ids), MAX_IDS)]
+
+        def rows(sql: str, column: str, order: str = ""):
+            for chunk in chunks:  # "" : every row
+                params: dict = {}
+                where = f" WHERE {column} IN {in_list('id', chunk, params)}" if chunk else ""
+                yield from db.rows(sql + where + order, params)
+
         claims = {pid: (claim, file, line, as_date(made))
-                  for pid, claim, file, line, made in db.rows("SELECT id, claim, file, line, made FROM predictions")}
+                  for pid, claim, file, line, made in rows("SELECT id, claim, file, line, made FROM predictions", "id")}
         ambiguous: dict[str, list[str]] = {}
         for pid, file, line in db.rows(
             "SELECT p.id, p.file, p.line FROM predictions p WHERE p.id IN (SELECT a.id FROM ambiguous_ids a) "
@@ -166,12 +178,11 @@ class _LedgerState:
         for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
             set_files.setdefault(sid, file)
         forecasts = _KnownForecasts()
-        for pid, by, at, p, ref, dist in db.rows('SELECT prediction_id, "by", at, p, ref, dist FROM forecasts'):
+        for pid, by, at, p, ref, dist in rows('SELECT prediction_id, "by", at, p, ref, dist FROM forecasts', "prediction_id"):
             forecasts.add(pid, by, as_date(at), p if p is not None else _index_dist_key(dist), ref)
         outcomes: dict[str, list] = {}
-        for pid, result, on, correction in db.rows(
-            'SELECT prediction_id, result, "on", correction FROM outcomes ORDER BY prediction_id, "on", correction, file, line'
-        ):
+        for pid, result, on, correction in rows('SELECT prediction_id, result, "on", correction FROM outcomes',
+                                                "prediction_id", ' ORDER BY prediction_id, "on", correction, file, line'):
             outcomes.setdefault(pid, []).append((result, as_date(on), bool(correction)))
         return cls(claims, set_files, forecasts, outcomes, ambiguous)
 
@@ -210,8 +221,8 @@ class _KnownForecasts:
 
 def _same_result(ours: object, theirs: str) -> bool:
     """Whether an import's result is the ledger's: yes/no/annulled, an option (any case), a value (as a number)."""
-    from ..kinds import parse_result
-
+    if ours == theirs:  # the common case: the same text
+        return True
     try:
         a, b = parse_result(ours), parse_result(theirs)
     except ValueError:
@@ -224,11 +235,11 @@ def _same_result(ours: object, theirs: str) -> bool:
 def misfit(item: ImportedItem) -> str | None:
     """Why a multiple-choice or numeric item's later forecasts or outcomes do not fit its question
     (its first forecast), as the ledger would judge them; None when they fit (and for yes/no)."""
-    from ..kinds import ANNULLED, CHOICE, NUMERIC, match_option, parse_options, parse_quantiles, parse_quantity
-    from ..store.read import options_mismatch
-
     if not item.forecasts or not item.forecasts[0].fields or item.kind not in (CHOICE, NUMERIC):
         return None
+    from ..kinds import ANNULLED, match_option, parse_options, parse_quantiles, parse_quantity
+    from ..store.read import options_mismatch
+
     if item.kind == CHOICE:
         options = tuple(o.label for o in parse_options(item.forecasts[0].fields["options"]))
         for f in item.forecasts[1:]:
@@ -257,7 +268,12 @@ def misfit(item: ImportedItem) -> str | None:
 
 def _value_key(p: float | str | None):
     """A forecast's value as compared: p rounded, or another kind's options or quantiles (_dist_key)."""
-    return round(p, 9) if isinstance(p, float) else p
+    return _rounded(p) if isinstance(p, float) else p
+
+
+@lru_cache(maxsize=1 << 14)
+def _rounded(p: float) -> float:
+    return round(p, 9)  # a few distinct values, many times over: round with digits is slow
 
 
 def _dist_key(fields: dict | None) -> str | None:

@@ -24,6 +24,7 @@ from ..index.derive import ANNULLED_CODE, PENDING
 from ..index.schema import FORECASTS, OUTCOMES, PREDICTIONS
 from ..index.sql import as_date, as_db, date_param, in_list
 from ..names import name_key, text_key
+from ..post_rule import points
 from ..records import Forecast, Outcome, Prediction
 
 STATUSES = ("open", "due", "resolved", "annulled")
@@ -166,9 +167,7 @@ class PredictionState:
 
     @property
     def points(self) -> float | None:
-        """The post's rule on the published p (scoring.points); None unless resolved yes or no."""
-        from ..scoring.points import points
-
+        """The post's rule on the published p (ledger.post_rule); None unless resolved yes or no."""
         happened = self.happened
         return None if happened is None else points(self.prediction.p, 1.0 if happened else 0.0)
 
