@@ -329,7 +329,7 @@ def test_scores_from_the_shared_predictions_are_the_scores(where, selection, tin
     if where == "kinds":
         root = tmp_path / "kinds"
         shutil.copytree(Path(__file__).parent / "fixtures" / "ledgers" / "kinds", root)
-        ledger = Ledger.open(root)
+        ledger = Ledger.open(identify(root))
     else:
         ledger = {"tiny": tiny, "cases": cases}.get(where) or Ledger.open(bundled)
     compared = 0
