@@ -248,10 +248,10 @@ def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BIN
     (all of them, read already, when `selected` is given)."""
     if selected is not None:
         return selected.of(kind)
-    cols = 'p.id, p."by", p.p, p.outcome, p.rowid'
-    dtype = PREDICTION_DTYPE[:5]
-    if want_dates:
-        cols += ", p.resolved_on"
+    cols = 'p.id, p."by", p.p, p.outcome'
+    dtype = PREDICTION_DTYPE[:4]
+    if want_dates:  # forecast rows are read too: matched to these by rowid
+        cols += ", p.rowid, p.resolved_on"
         dtype = PREDICTION_DTYPE
     where, params = where_sql(selection, db)
     params["kind"] = kind
