@@ -300,3 +300,44 @@ def test_authors_own_forecasts_count_however_spelled(cases):
 def test_non_ascii_names_fold(cases):
     assert select_forecasts(cases, Selection(by="émile"), "first").p.tolist() == [0.5]
     assert select_forecasts(cases, Selection(by="strauss"), "last").p.tolist() == [0.75]
+
+
+# -- the scorecard's shared query -----------------------------------------------------------------
+# report.scorecard reads the selected predictions once (services.published.shown_predictions) and
+# hands them to score() (services.scores.Selected); under `first` the leaderboard then reads only the
+# forecasts that are not a published p. The scores must be the very ones score() reads for itself.
+
+def _same_run(a, b) -> None:
+    assert a.to_dict() == b.to_dict()
+    for name in ("prediction_id", "forecaster", "p", "outcome", "p_typed", "at", "question"):
+        x, y = getattr(a.table, name), getattr(b.table, name)
+        assert (x is None) == (y is None), name
+        if x is not None:
+            assert x.tolist() == y.tolist(), name
+
+
+@pytest.mark.parametrize("where", ["tiny", "cases", "kinds", "bundled"])
+@pytest.mark.parametrize("selection", [Selection(), Selection(by="Bob"), Selection(by="ben")])
+def test_scores_from_the_shared_predictions_are_the_scores(where, selection, tiny, cases, bundled, tmp_path):
+    import datetime as dt
+    import shutil
+    from pathlib import Path
+
+    from ledger.services.published import shown_predictions
+    from ledger.services.scores import selected_from
+
+    if where == "kinds":
+        root = tmp_path / "kinds"
+        shutil.copytree(Path(__file__).parent / "fixtures" / "ledgers" / "kinds", root)
+        ledger = Ledger.open(identify(root))
+    else:
+        ledger = {"tiny": tiny, "cases": cases}.get(where) or Ledger.open(bundled)
+    compared = 0
+    with ledger.reader() as db:
+        selected = selected_from(shown_predictions(db, selection, dt.date(2026, 1, 1)))
+        for policy, everyone in (("first", False), ("last", False), ("all", False), ("first", True), ("last", True)):
+            alone = score(db, selection, policy, by_forecaster=everyone, bootstrap=0)
+            shared = score(db, selection, policy, by_forecaster=everyone, bootstrap=0, selected=selected)
+            _same_run(alone, shared)
+            compared += alone.n
+    assert compared or selection.by  # every ledger here has forecasts to score (a name may be in none)

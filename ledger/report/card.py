@@ -424,7 +424,10 @@ def _published_points(run) -> dict[str, str]:
     if table is None or not table.n or run.report is None:
         return {}
     values = post_rule(table.p, table.outcome.astype(float)).tolist()
-    return dict(zip(table.prediction_id.tolist(), map(points, values)))
+    shown: dict[float, str] = {}  # a ledger has few distinct points: each formatted once (0.0 and -0.0 print alike)
+    for v in set(values):
+        shown[v] = points(v)
+    return dict(zip(table.prediction_id.tolist(), map(shown.__getitem__, values)))
 
 
 def _evidence(s) -> tuple:
@@ -449,6 +452,12 @@ def _joined(links: tuple) -> tuple:
 
 
 _MARKS = {key: Mark(key) for key in ("yes", "no", "annulled", "pending")}
+
+
+@lru_cache(maxsize=4096)  # positions repeat from set to set
+def _number_piece(position: int) -> Styled:
+    """A row's number: its position in the published list."""
+    return Styled(str(position + 1), "num")
 
 
 def _outcome(s) -> Mark:
@@ -494,12 +503,12 @@ def table_section(data, options) -> Section:
             # The common case, and the one a large ledger takes: the published list, a row per
             # prediction, built without the general loop below (the same cells).
             new = tuple.__new__
+            get_points = published_points.get
             for s in states:
-                pts = published_points.get(s.id)
                 claim = (s.claim, late_mark(verification, s.id)) if verification is not None else s.claim
-                rows.append((new(Styled, (str(s.position + 1), "num")), claim, shown_p(s.p, s.p_typed, how),
-                             _outcome(s), new(Styled, (pts or DASH, "num"))))
-                row_ids.append(s.id)
+                rows.append((_number_piece(s.position), claim, shown_p(s.p, s.p_typed, how), _outcome(s),
+                             new(Styled, (get_points(s.id) or DASH, "num"))))
+            row_ids = [s.id for s in states]
         for s, ev in () if rows else zip(states, evidence):
             mark = _outcome(s)
             if s.kind != BINARY:

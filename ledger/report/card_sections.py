@@ -157,7 +157,8 @@ def claims_section(data) -> Section:
     from .claims_report import OUTCOME_LABELS, VERDICT_LABELS
     from .escape import host
 
-    numbers = {s.id: s.position + 1 for s in data.shown}
+    tested = {t.state.prediction.id for st in data.claims for t in st.tests}
+    numbers = {s.id: s.position + 1 for s in data.shown if s.id in tested}
     section = Section("claims", "Research claims these predictions test")
     rows = []
     for st in data.claims:

@@ -45,8 +45,16 @@ _AUTOLINK = re.compile(r"@(?=[A-Za-z0-9])|(?i:www)(?=\.)|:(?=//)")
 
 
 # Text that needs nothing done: letters, digits and harmless punctuation, single spaces, starting
-# with a letter (no block marker), no `www.`. Most claims are like this; the rest take the full path.
-_INERT = re.compile(r"(?!.*\s\s)(?!.*(?i:www)\.)[A-Za-z(\"'][A-Za-z0-9 ,.()'\"/?%;-]*(?<![ ])")
+# with a letter (no block marker), not ending with a space, no `www.`. Most claims are like this; the
+# rest take the full path. (The characters by one pattern, the rest by substring tests: lookaheads
+# would rescan the text for each.)
+_INERT_CHARS = re.compile(r"[A-Za-z(\"'][A-Za-z0-9 ,.()'\"/?%;-]*")
+
+
+def inert(value: str) -> bool:
+    """Whether `value` is already inert inline markdown: text() gives it back as it is."""
+    return (_INERT_CHARS.fullmatch(value) is not None and "  " not in value and value[-1] != " "
+            and "www." not in value.lower())
 
 
 def _drop_controls(value: str) -> str:
@@ -74,7 +82,7 @@ def text(value: str | None, *, github: bool = False) -> str:
     another line (no setext heading) or alone (no thematic break).
     github=True: GitHub's autolinks and @mentions are broken too (see ZWSP).
     """
-    if value and _INERT.fullmatch(value):
+    if value and inert(value):
         return value
     flat = one_line(value)
     if not flat:

@@ -28,9 +28,10 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
+from ..gcpause import gc_paused
 from . import card as cards
 from .card import DASH, PROBABILITIES, STYLES, Image, Items, Link, Mark, Note, Para, Section, Styled, Table
-from .escape import code_span, relative_link, safe_url, text
+from .escape import code_span, inert, relative_link, safe_url, text
 
 FLAVORS = ("github", "lesswrong", "plain")
 PARTS = ("table", "scores", "calibration", "chart", "tags", "forecasters", "claims")
@@ -96,33 +97,40 @@ def collect(ledger, selection=None, policy: str = "first", *, brier_scale: str =
     run -- the ScoreRun of this selection and these options when the caller has it already.
     Raises ValueError for arguments the scoring engine refuses (as services.scores.score).
     """
-    from ..services.defaults import today as default_today
-    from ..services.published import forecaster_count, set_titles, shown_predictions
-    from ..services.scores import score
     from ..services.select import Selection
+
+    with gc_paused():  # a row per prediction, no cycles (ledger.gcpause)
+        return _collect(ledger, selection or Selection(), policy, brier_scale, eps, bins, bootstrap, seed, parts,
+                        today, run)
+
+
+def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed, parts, today, run) -> ScorecardData:
+    from ..services.defaults import today as default_today
+    from ..services.published import set_titles, several_forecasters, shown_predictions
+    from ..services.scores import score, selected_from
     from ..version import __version__
 
-    selection = selection or Selection()
+    claims = ()
     with ledger.reader() as db:
+        shown = tuple(shown_predictions(db, selection, today or default_today()))
+        # The table's query gives the scores their predictions too (a status filter reads its own).
+        selected = selected_from(shown) if not selection.status else None
         if run is None:
             run = score(db, selection, policy, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=bootstrap,
-                        seed=seed)
-        shown = tuple(shown_predictions(db, selection, today or default_today()))
+                        seed=seed, selected=selected)
         set_ids = {s.set_id for s in shown if s.set_id}
         titles = {k: v for k, v in set_titles(db).items() if k in set_ids}
         board = None
-        if "forecasters" in parts and policy in ("first", "last") and run.n and forecaster_count(db, selection) > 1:
+        if "forecasters" in parts and policy in ("first", "last") and run.n and several_forecasters(db):
             candidate = score(db, selection, policy, by_forecaster=True, brier_scale=brier_scale, eps=eps, bins=bins,
-                              bootstrap=0, seed=seed)
+                              bootstrap=0, seed=seed, selected=selected)
             if candidate.leaderboard is not None and candidate.leaderboard.n_forecasters > 1:
-                board = candidate
-    claims = ()
-    claim_ids = tuple(dict.fromkeys(c for s in shown for c in s.tests))
-    if claim_ids and "claims" in parts:
-        from ..services.claims import ClaimFilter, claim_states
+                board = replace(candidate, table=None)  # the section shows the leaderboard, not its forecasts
+        claim_ids = tuple(dict.fromkeys(c for s in shown for c in s.tests))
+        if claim_ids and "claims" in parts:
+            from ..services.claims import ClaimFilter, claim_states
 
-        with ledger.connect() as conn:
-            claims = tuple(claim_states(conn, ClaimFilter(), ids=claim_ids))
+            claims = tuple(claim_states(db, ClaimFilter(), ids=claim_ids))
     tag_rows = tag_figures(run, shown, selection, brier_scale) if "tags" in parts else ()
     return ScorecardData(selection, policy, shown, titles, run, confidence_levels(run), tag_rows, board, claims,
                          __version__)
@@ -187,7 +195,8 @@ def render(data: ScorecardData, options: Options = Options()) -> str:
         raise ValueError(f"probabilities must be one of {', '.join(PROBABILITIES)}, got {options.probabilities!r}")
     if "chart" not in options.parts:
         options = replace(options, chart_png=None, chart_svg=None)
-    return Markdown(options.flavor).card(cards.build(data, options))
+    with gc_paused():
+        return Markdown(options.flavor).card(cards.build(data, options))
 
 
 class Markdown:
@@ -241,6 +250,17 @@ class Markdown:
             return "" if self.flavor == "plain" else f"{piece.text} "
         return inner  # num: a figure
 
+    def cell(self, piece) -> str:
+        """inline() for a table cell, with the common cells first (a row per prediction)."""
+        kind = type(piece)
+        if kind is str and inert(piece):
+            return piece
+        if kind is Styled and piece.style == "num" and type(piece.text) is str:
+            return piece.text
+        if kind is Mark and piece.key != "value":
+            return WORDS[piece.key] if self.flavor == "plain" else MARKS[piece.key]
+        return self.inline(piece)
+
     # -- blocks ---------------------------------------------------------------
 
     def line(self, value: str) -> None:
@@ -290,7 +310,7 @@ class Markdown:
 
     def table(self, t: Table) -> None:
         """A GFM pipe table; in the plain flavour a list, one item per row (CommonMark has no tables)."""
-        rows = [[self.inline(cell) for cell in row] for row in t.rows]
+        rows = [[self.cell(cell) for cell in row] for row in t.rows]
         if self.flavor == "plain":
             for row in rows:
                 # Cells that do not apply ("—") are left out, but an undefined
@@ -303,7 +323,8 @@ class Markdown:
         rule = {"l": "---", "r": "---:", "c": ":---:"}
         self.line("| " + " | ".join(t.headers) + " |")
         self.line("| " + " | ".join(rule[a] for a in t.aligns) + " |")
-        self.lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+        # The rows as one piece: a table's lines are not held one by one until the end.
+        self.lines.append("\n".join(["| " + " | ".join([cell or " " for cell in row]) + " |" for row in rows]))
         self.blank()
 
     def card(self, c) -> str:

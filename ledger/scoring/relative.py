@@ -84,8 +84,29 @@ def _codes(values: Any, name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     arr = np.asarray(values)
     if arr.ndim != 1 or arr.shape[0] != n:
         raise ValueError(f"{name} must be one-dimensional with the same length as p ({n})")
+    if arr.dtype.kind in "UO" and n:
+        # Names: a few distinct values in a million forecasts. Codes by hashing, then the distinct
+        # values sorted: np.unique's result without sorting every string.
+        first: dict = {}
+        seen = np.fromiter((first.setdefault(v, len(first)) for v in arr.tolist()), dtype=np.intp, count=n)
+        distinct = list(first)
+        order = sorted(range(len(distinct)), key=distinct.__getitem__)
+        rank = np.empty(len(distinct), dtype=np.intp)
+        rank[order] = np.arange(len(distinct))
+        return np.array([distinct[i] for i in order], dtype=arr.dtype), rank[seen]
+    if arr.dtype.kind in "iu" and n and 0 <= arr.min() and arr.max() < 8 * n + 1024:
+        # Codes already (a question's row): counted in place, np.unique's result without a sort.
+        present = np.bincount(arr) > 0
+        return np.flatnonzero(present).astype(arr.dtype), (np.cumsum(present) - 1)[arr]
     uniques, inverse = np.unique(arr, return_inverse=True)
     return uniques, inverse.reshape(-1)
+
+
+def _has_repeats(codes: np.ndarray, size: int) -> bool:
+    """Whether any code in [0, size) occurs twice."""
+    if size < 8 * codes.size + 1024:
+        return bool(codes.size) and int(np.bincount(codes, minlength=1).max()) > 1
+    return np.unique(codes).size != codes.size
 
 
 def _prepare(question, forecaster, p, o):
@@ -93,7 +114,7 @@ def _prepare(question, forecaster, p, o):
     n = p.shape[0]
     questions, qi = _codes(question, "question", n)
     forecasters, fi = _codes(forecaster, "forecaster", n)
-    if n and np.unique(qi * forecasters.size + fi).size != n:
+    if n and _has_repeats(qi * forecasters.size + fi, questions.size * forecasters.size):
         raise ValueError(
             "each forecaster may have only one forecast per question; apply a "
             "forecast policy (first, last, ...) before scoring"

@@ -87,7 +87,7 @@ def pick(prediction_of: np.ndarray, by: list[str], at: np.ndarray, resolved_on: 
     if policy in ("all", "time-weighted"):
         after_resolution = int(np.count_nonzero(late))
     else:  # forecasters whose every forecast on a prediction came after it
-        after_resolution = int(np.setdiff1d(group[late], group[~late]).size)
+        after_resolution = _only_in(group[late], group[~late], scorable.shape[0] * max(len(display), 1))
     idx, qi, fc = idx[~late], qi[~late], fc[~late]
 
     if qi.size:
@@ -104,6 +104,18 @@ def pick(prediction_of: np.ndarray, by: list[str], at: np.ndarray, resolved_on: 
     spelling = np.empty(len(display), dtype=object)
     spelling[:] = display
     return Picked(idx, qi, fc, spelling, covered, after_resolution)
+
+
+def _only_in(a: np.ndarray, b: np.ndarray, size: int) -> int:
+    """How many distinct values of `a` are not in `b` (both codes in [0, size))."""
+    if not a.size:
+        return 0
+    if size <= 8 * (a.size + b.size) + 1024:  # flags cost less than hashing a million codes twice
+        in_a = np.zeros(size, dtype=bool)
+        in_a[a] = True
+        in_a[b] = False
+        return int(np.count_nonzero(in_a))
+    return int(np.setdiff1d(a, b).size)
 
 
 def forecaster_codes(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -133,4 +145,8 @@ def forecaster_codes(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarra
 def days(values) -> np.ndarray:
     """Dates (ISO text or date objects; None for none) as datetime64[D]; None is the far future."""
     values = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    return np.array([dt.date.max if v is None else v for v in values], dtype="datetime64[D]")
+    # A ledger has few distinct dates: each converted once, then looked up by its code.
+    first: dict = {}
+    codes = np.fromiter((first.setdefault(v, len(first)) for v in values), dtype=np.intp, count=len(values))
+    distinct = np.array([dt.date.max if v is None else v for v in first], dtype="datetime64[D]")
+    return distinct[codes] if len(values) else distinct

@@ -41,22 +41,25 @@ class Shown(NamedTuple):
     code: int  # index.derive's outcome code
     note: str | None
     evidence: tuple[Evidence, ...]
+    status: str  # yes | no | annulled | pending (yes/no questions), resolved for the other kinds
+    resolved_on: str | dt.date | None = None  # the first resolution's date, as the index gives it (services.scores)
+    row: int = 0  # the index's rowid (services.scores matches forecasts by it)
 
-    @property
-    def status(self) -> str:
-        """yes | no | annulled | pending (yes/no questions), resolved for the other kinds."""
-        if self.code == PENDING:
-            return "pending"
-        if self.code == ANNULLED_CODE:
-            return "annulled"
-        if self.kind == "binary":
-            return "yes" if self.code == 1 else "no"
-        return "resolved"
+
+def status_of(kind: str, code: int) -> str:
+    """A prediction's status from its kind and outcome code (index.derive's)."""
+    if code == PENDING:
+        return "pending"
+    if code == ANNULLED_CODE:
+        return "annulled"
+    if kind == "binary":
+        return "yes" if code == 1 else "no"
+    return "resolved"
 
 
 _SQL = (
     'SELECT p.id, p.claim, p.p, p.p_typed, p."by", p.made, p.position, p.set_id, p.about, p.tags, p.tests, p.kind, p.dist, '
-    "p.unit, p.result, p.outcome, o.note, o.evidence FROM predictions p "
+    "p.unit, p.result, p.outcome, o.note, o.evidence, p.resolved_on, p.rowid FROM predictions p "
     "LEFT OUTER JOIN outcomes o ON o.rowid = p.outcome_entry WHERE {where} ORDER BY " + PREDICTION_ORDER_SQL
 )
 
@@ -72,17 +75,26 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
     out = []
     append = out.append
     days: dict = {}  # a ledger has few distinct dates: each parsed once
+    statuses: dict = {}  # and few (kind, outcome) pairs
     new = tuple.__new__  # the NamedTuple's fields without its slower constructor (a row per prediction)
+    # Values that repeat from row to row (names, sets, kinds, probabilities, dates) kept once each:
+    # a million rows would otherwise hold a copy of each in every row.
+    same = {}.setdefault
     for (pid, claim, p, typed, by, made, position, set_id, about, tags, tests, kind, dist, unit, result, code, note,
-         evidence) in db.rows(_SQL.format(where=where), params):
+         evidence, resolved_on, row) in db.stream(_SQL.format(where=where), params):
         day = days.get(made)
         if day is None:
             day = days[made] = as_date(made)
+        status = statuses.get((kind, code))
+        if status is None:
+            status = statuses[kind, code] = status_of(kind, code)
         append(new(Shown, (
-            pid, claim, p, typed, by, day, position, set_id, about, _tuple(tags), _tuple(tests), kind,
-            _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
-            None if code == PENDING else result, code, note,
-            tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (),
+            pid, claim, same(p, p), same(typed, typed), same(by, by), day, same(position, position),
+            same(set_id, set_id), about, () if tags == "[]" else _tuple(tags), () if tests == "[]" else _tuple(tests),
+            same(kind, kind), _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
+            None if code == PENDING else same(result, result), code, note,
+            tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (), status,
+            same(resolved_on, resolved_on), row,
         )))
     return out
 
@@ -93,6 +105,12 @@ def set_titles(conn) -> dict[str, str | None]:
     for sid, title in as_db(conn).rows("SELECT s.id, s.title FROM sets s ORDER BY s.file, s.line"):
         titles.setdefault(sid, title)
     return titles
+
+
+def several_forecasters(conn) -> bool:
+    """Whether the ledger's forecasts carry more than one spelling of a forecaster's name: a
+    leaderboard needs two forecasters (an upper bound, read from the start of an index)."""
+    return len(as_db(conn).rows('SELECT DISTINCT f."by" FROM forecasts f LIMIT 2')) > 1
 
 
 def forecaster_count(conn, selection: Selection) -> int:

@@ -20,7 +20,7 @@ from ..kinds import CHOICE, NUMERIC
 from ..scoring import KindReport
 from ..scoring.registry import Settings, run_rules
 from .policy import pick
-from .scores import Selection, _predictions, forecast_rows
+from .scores import Selected, Selection, _predictions, forecast_rows
 from .select import PREDICTION_ORDER_SQL, where_sql
 
 
@@ -29,7 +29,7 @@ def settings(brier_scale: str, eps: float, bins: Any) -> Settings:
 
 
 def kind_report(db: Db, selection: Selection, policy: str, scored: str, name: str | None, kind: str,
-                settings: Settings) -> KindReport:
+                settings: Settings, selected: Selected | None = None) -> KindReport:
     """The registry's rules for `kind` on its forecasts under `policy`.
 
     Under time-weighted, multiple-choice and numeric forecasts are scored as under
@@ -38,7 +38,7 @@ def kind_report(db: Db, selection: Selection, policy: str, scored: str, name: st
     from ..scoring.prepared import Choice, Numeric
 
     as_policy = "last" if policy == "time-weighted" else policy
-    rows = _predictions(db, selection, want_dates=True, kind=kind)
+    rows = _predictions(db, selection, want_dates=True, kind=kind, selected=selected)
     questions = _questions(db, selection, kind)
     code = rows["code"]
     scorable = code >= 0

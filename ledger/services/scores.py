@@ -101,6 +101,7 @@ class ForecastTable:
     after_resolution: int = 0
     p_typed: np.ndarray | None = None
     at: np.ndarray | None = None
+    question: np.ndarray | None = None  # per forecast: its prediction's place in the selection (a question code)
 
     @property
     def n(self) -> int:
@@ -169,23 +170,89 @@ class ScoreRun:
         return out
 
 
+FETCH_BATCH = 50_000
+
+
 def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.ndarray:
     """Run a query and return its rows as a numpy structured array.
 
-    Dates arrive as ISO text (SQLite) or date objects (other databases).
+    Dates arrive as ISO text (SQLite) or date objects (other databases). Read a batch at a
+    time, so the driver's row tuples never all exist at once, and each repeated text value
+    (names, dates, probabilities as typed) kept once: a million forecasts hold a few names.
     """
-    rows = db.rows(sql, params)
-    return np.array(rows, dtype=dtype) if rows else np.empty(0, dtype=dtype)
+    from itertools import islice
+
+    texts = [name for name, kind in dtype if kind == "O"]
+    same = {}.setdefault
+    batches = []
+    rows = db.stream(sql, params)
+    while batch := list(islice(rows, FETCH_BATCH)):
+        a = np.array(batch, dtype=dtype)
+        for name in texts:
+            a[name] = [same(v, v) for v in a[name].tolist()]
+        batches.append(a)
+    if not batches:
+        return np.empty(0, dtype=dtype)
+    return batches[0] if len(batches) == 1 else np.concatenate(batches)
 
 
-def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BINARY) -> np.ndarray:
+#: Per selected prediction, the columns the scores read (_predictions).
+PREDICTION_DTYPE = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i8"), ("row", "i8"), ("on", "O")]
+#: Selected's columns: those, and the published p as typed and the day made (the author's first forecast).
+SELECTED_DTYPE = [*PREDICTION_DTYPE, ("typed", "O"), ("made", "O")]
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Selected:
+    """The selection's predictions per kind, in ledger order, with the columns the scores read:
+    id, author, published p (NaN for the other kinds), outcome code (index.derive's), row (the
+    index's rowid, which its forecasts are matched by), the first resolution's date, and the published
+    p as typed and the day made (a date), which are the author's first forecast. A report that lists the predictions reads them in its own query
+    (services.published.shown_predictions) and hands them to score() through this: one query
+    for the table and the scores. Build it with selected_from()."""
+
+    by_kind: dict[str, np.ndarray]
+
+    def of(self, kind: str) -> np.ndarray:
+        return self.by_kind.get(kind, np.empty(0, dtype=SELECTED_DTYPE))
+
+
+def selected_from(rows) -> Selected:
+    """Selected from prediction rows in ledger order (each with id, by, p, code, row, resolved_on,
+    p_typed, made and kind, as services.published.Shown), read with the selection the scores are given."""
+    from operator import attrgetter
+
+    rows = rows if isinstance(rows, (list, tuple)) else list(rows)
+    kinds = list(map(attrgetter("kind"), rows))
+    groups: dict[str, list] = {}
+    if len(set(kinds)) == 1:  # the common case: one kind
+        groups[kinds[0]] = rows
+    else:
+        for kind, r in zip(kinds, rows):
+            groups.setdefault(kind, []).append(r)
+    by_kind = {}
+    for kind, group in groups.items():
+        a = np.empty(len(group), dtype=SELECTED_DTYPE)
+        for column, attribute in (("id", "id"), ("by", "by"), ("code", "code"), ("row", "row"), ("on", "resolved_on"),
+                                  ("typed", "p_typed"), ("made", "made")):
+            a[column] = list(map(attrgetter(attribute), group))
+        a["p"] = list(map(attrgetter("p"), group)) if kind == BINARY else np.nan  # p is NULL only for other kinds
+        by_kind[kind] = a
+    return Selected(by_kind)
+
+
+def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BINARY,
+                 selected: Selected | None = None) -> np.ndarray:
     """Per selected prediction of `kind`, in ledger order: id, author, published p,
-    outcome code (index.derive's) and, if wanted, the first resolution's date."""
+    outcome code (index.derive's) and, if wanted, the first resolution's date
+    (all of them, read already, when `selected` is given)."""
+    if selected is not None:
+        return selected.of(kind)
     cols = 'p.id, p."by", p.p, p.outcome'
-    dtype = [("id", "O"), ("by", "O"), ("p", "f8"), ("code", "i8")]
-    if want_dates:
-        cols += ", p.resolved_on"
-        dtype.append(("on", "O"))
+    dtype = PREDICTION_DTYPE[:4]
+    if want_dates:  # forecast rows are read too: matched to these by rowid
+        cols += ", p.rowid, p.resolved_on"
+        dtype = PREDICTION_DTYPE
     where, params = where_sql(selection, db)
     params["kind"] = kind
     sql = f"SELECT {cols} FROM predictions p WHERE {where} AND p.kind = :kind ORDER BY {PREDICTION_ORDER_SQL}"
@@ -195,10 +262,23 @@ def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BIN
     return np.array([(r[0], r[1], np.nan, *r[3:]) for r in rows], dtype=dtype) if rows else np.empty(0, dtype=dtype)
 
 
-def kind_counts(db: Db, selection: Selection) -> dict[str, dict[str, int]]:
+def _row_index(predictions: np.ndarray, rowids: np.ndarray) -> np.ndarray:
+    """Per index rowid (of a selected prediction), the position of its row in `predictions`."""
+    order = np.argsort(predictions["row"], kind="stable")
+    return order[np.searchsorted(predictions["row"][order], rowids)]
+
+
+def kind_counts(db: Db, selection: Selection, selected: Selected | None = None) -> dict[str, dict[str, int]]:
     """Per kind the selection holds: predictions, resolved (scorable), annulled, pending."""
-    where, params = where_sql(selection, db)
     out: dict[str, dict[str, int]] = {}
+    if selected is not None:
+        for kind, rows in selected.by_kind.items():
+            code = rows["code"]
+            out[kind] = {"predictions": int(code.shape[0]), "resolved": int(np.count_nonzero(code >= 0)),
+                         "annulled": int(np.count_nonzero(code == ANNULLED_CODE)),
+                         "pending": int(np.count_nonzero(code == PENDING))}
+        return {k: out[k] for k in KINDS if k in out and out[k]["predictions"]}
+    where, params = where_sql(selection, db)
     for kind, total, resolved, annulled, pending in db.rows(
         f"SELECT p.kind, count(*), sum(CASE WHEN p.outcome >= 0 THEN 1 ELSE 0 END), "
         f"sum(CASE WHEN p.outcome = {ANNULLED_CODE} THEN 1 ELSE 0 END), "
@@ -211,26 +291,27 @@ def kind_counts(db: Db, selection: Selection) -> dict[str, dict[str, int]]:
 
 
 def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy: str = "first", *,
-                     everyone: bool = False) -> ForecastTable:
+                     everyone: bool = False, selected: Selected | None = None) -> ForecastTable:
     """The yes/no forecasts to score for `selection` under `policy`, as numpy arrays.
 
     conn_or_ledger -- a connection on the index (sqlite3 or SQLAlchemy), or a
                       Ledger (read warm when its index is current, else refreshed first)
     everyone       -- every forecaster's forecasts (for a leaderboard); otherwise
                       the authors', or Selection.by's when it is set
+    selected       -- the selection's predictions, read already (Selected)
     Under time-weighted: every forecast that counts (scored by scoring.timeweighted).
     Raises ValueError for an unknown policy.
     """
     check_policy(policy)
     if isinstance(conn_or_ledger, Ledger):
         with conn_or_ledger.reader() as db:
-            return select_forecasts(db, selection, policy, everyone=everyone)
+            return select_forecasts(db, selection, policy, everyone=everyone, selected=selected)
     db = as_db(conn_or_ledger)
     name = None if everyone else selection.by
     scored = "everyone" if everyone else ("forecaster" if name else "authors")
 
     shortcut = scored == "authors" and policy == "first"
-    rows = _predictions(db, selection, want_dates=not shortcut)
+    rows = _predictions(db, selection, want_dates=not shortcut, selected=selected)
     code = rows["code"]
     resolved_mask = (code == YES) | (code == NO)
     counts = dict(
@@ -246,19 +327,25 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
         # resolution: `pledger check` reports a prediction resolved before it was made.)
         chosen = rows[resolved_mask]
         return ForecastTable(
+            question=np.flatnonzero(resolved_mask),
             prediction_id=chosen["id"],
             forecaster=chosen["by"],
             p=chosen["p"],
             outcome=chosen["code"].astype(np.int8),
             policy=policy, scored=scored, name=name, without_forecast=0, after_resolution=0, **counts,
         )
+    # Every forecaster under `first`, with the predictions read already: the authors' first forecasts are
+    # their published p (as in the shortcut above), so only the other forecasts are read.
+    published_first = scored == "everyone" and policy == "first" and selected is not None
     f = forecast_rows(db, selection, policy, scored, name, rows, BINARY, "f.p, f.p_typed",
-                      [("p", "f8"), ("p_typed", "O")])
+                      [("p", "f8"), ("p_typed", "O")], initial=not published_first)
+    if published_first:
+        f = _with_published(f, rows, db.iso_dates)
     picked = pick(f.prediction, f.rows["by"].tolist(), f.rows["at"], rows["on"], resolved_mask, policy,
                   rows["by"].tolist() if scored == "authors" else None)
     chosen = f.rows[picked.rows]
     return ForecastTable(
-        prediction_id=chosen["id"],
+        prediction_id=rows["id"][picked.prediction],
         forecaster=picked.names[picked.forecaster],
         p=chosen["p"],
         outcome=rows["code"][picked.prediction].astype(np.int8),
@@ -266,21 +353,24 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
         without_forecast=int(np.count_nonzero(resolved_mask & ~picked.covered)),
         after_resolution=picked.after_resolution,
         **counts,
-        p_typed=chosen["p_typed"], at=chosen["at"],
+        p_typed=chosen["p_typed"], at=chosen["at"], question=picked.prediction,
     )
 
 
 @dataclass(frozen=True, eq=False)
 class ForecastRows:
-    rows: np.ndarray  # structured: id, by, at, and the payload columns
+    rows: np.ndarray  # structured: row (the prediction's rowid), by, at, and the payload columns
     prediction: np.ndarray  # per row: index into the prediction rows
 
 
 def forecast_rows(db: Db, selection: Selection, policy: str, scored: str, name: str | None, predictions: np.ndarray,
-                  kind: str, payload_sql: str, payload_dtype: list[tuple[str, str]]) -> ForecastRows:
+                  kind: str, payload_sql: str, payload_dtype: list[tuple[str, str]], initial: bool = True) -> ForecastRows:
     """The forecast rows of the selected predictions of `kind` (those that fit their
-    question), in the order policy.pick needs, with the payload columns asked for."""
+    question), in the order policy.pick needs, with the payload columns asked for;
+    initial=False: without the predictions' own published p (see _with_published)."""
     where, params = where_sql(selection, db)
+    if not initial:
+        where += " AND NOT f.initial"
     if scored == "forecaster":
         names = spellings(db, name)
         where += f' AND f."by" IN {in_list("f_by", names, params)}' if names else " AND 1 = 0"
@@ -290,14 +380,33 @@ def forecast_rows(db: Db, selection: Selection, policy: str, scored: str, name: 
     # day); grouped by forecaster in policy.pick, keeping this order within a group.
     within = "f.initial DESC, f.at" if policy == "first" else "f.at, f.initial DESC"
     sql = (
-        f'SELECT f.prediction_id, f."by", f.at, {payload_sql} FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
+        f'SELECT p.rowid, f."by", f.at, {payload_sql} FROM forecasts f JOIN predictions p ON p.id = f.prediction_id '
         f"WHERE {where} AND p.kind = :kind AND f.fits ORDER BY {PREDICTION_ORDER_SQL}, {within}, f.\"by\", f.file, f.line"
     )
-    f = _fetch(db, sql, params, [("id", "O"), ("by", "O"), ("at", "O"), *payload_dtype])
-    # Each forecast's prediction, as a row index into `predictions` (both are in ledger order).
-    position = {pid: i for i, pid in enumerate(predictions["id"].tolist())}
-    qi = np.fromiter((position[pid] for pid in f["id"].tolist()), dtype=np.intp, count=f.shape[0])
-    return ForecastRows(f, qi)
+    f = _fetch(db, sql, params, [("row", "i8"), ("by", "O"), ("at", "O"), *payload_dtype])
+    # Each forecast's prediction, as a row index into `predictions` (matched by rowid: no id strings).
+    return ForecastRows(f, _row_index(predictions, f["row"]))
+
+
+def _with_published(f: ForecastRows, predictions: np.ndarray, iso_dates: bool) -> ForecastRows:
+    """The forecast rows with each prediction's published p (its author's forecast dated the day it was
+    made, as the index stores it: store.read) put first among the prediction's rows, where
+    forecast_rows' order under `first` (f.initial DESC) puts it."""
+    n = predictions.shape[0]
+    published = np.empty(n, dtype=f.rows.dtype)
+    published["row"] = predictions["row"]
+    published["by"] = predictions["by"]
+    published["p"] = predictions["p"]
+    published["p_typed"] = predictions["typed"]
+    made = predictions["made"].tolist()
+    if iso_dates:  # as the index gives dates back (ledger.index.sql)
+        text = {d: d.isoformat() for d in set(made)}
+        made = [text[d] for d in made]
+    published["at"] = made
+    rows = np.concatenate([published, f.rows])
+    prediction = np.concatenate([np.arange(n, dtype=np.intp), f.prediction])
+    order = np.argsort(prediction, kind="stable")  # per prediction: the published p, then the rest in order
+    return ForecastRows(rows[order], prediction[order])
 
 
 def resolve_bootstrap(bootstrap: int | str | None, n: int) -> int | None:
@@ -325,6 +434,7 @@ def score(
     seed: int = 0,
     over_time: str | None = None,
     min_n: int | None = None,
+    selected: Selected | None = None,
 ) -> ScoreRun:
     """Select the forecasts and score them.
 
@@ -339,12 +449,14 @@ def score(
                      (services.score_time.over_time)
     min_n         -- the leaderboard ranks only forecasters with at least this many
                      forecasts on shared questions (default scoring.relative.MIN_N)
+    selected      -- the selection's predictions when the caller has read them (Selected)
     Raises ValueError for a bad policy, scale, eps, bins, bootstrap or period.
     """
     if isinstance(ledger, Ledger):
         with ledger.reader() as db:
             return score(db, selection, policy, by_forecaster=by_forecaster, brier_scale=brier_scale, eps=eps,
-                         bins=bins, bootstrap=bootstrap, seed=seed, over_time=over_time, min_n=min_n)
+                         bins=bins, bootstrap=bootstrap, seed=seed, over_time=over_time, min_n=min_n,
+                         selected=selected)
     from ..scoring import DEFAULT_EPS, leaderboard, score_forecasts
     from ..scoring.relative import MIN_N
     from ..scoring._common import check_eps
@@ -367,7 +479,7 @@ def score(
         raise ValueError(f"min_n must be at least 1, got {min_n}")
 
     timed = policy == "time-weighted"
-    table = select_forecasts(db, selection, policy, everyone=by_forecaster)
+    table = select_forecasts(db, selection, policy, everyone=by_forecaster, selected=selected)
     scored_rule = SCORED_RULES[table.scored].format(name=table.name)
     rules: dict[str, Any] = {
         "policy": policy,
@@ -381,14 +493,15 @@ def score(
     }
     settings = score_kinds.settings(brier_scale, eps, bins)
     counts = table.counts()
-    by_kind = kind_counts(db, selection)
+    by_kind = kind_counts(db, selection, selected)
     others = [k for k in by_kind if k != BINARY]
     reports: dict[str, Any] = {}
     if timed:
         reports[BINARY] = score_time.time_report(db, selection, table, settings)
     if not by_forecaster:
         for kind in others:
-            reports[kind] = score_kinds.kind_report(db, selection, policy, table.scored, table.name, kind, settings)
+            reports[kind] = score_kinds.kind_report(db, selection, policy, table.scored, table.name, kind, settings,
+                                                    selected)
     report = board = None
     if by_forecaster:
         board = None
@@ -396,9 +509,10 @@ def score(
             if timed:
                 board = score_time.time_leaderboard(db, selection, table, settings, min_n)
             else:
-                # str arrays, not object arrays: the engine reports names with .item().
+                # Questions by code (the same groups as their ids, without sorting a million strings);
+                # names as str arrays, not object arrays: the engine reports them with .item().
                 board = leaderboard(
-                    table.prediction_id.astype(str), table.forecaster.astype(str), table.p, table.outcome,
+                    table.question, table.forecaster.astype(str), table.p, table.outcome,
                     brier_scale=brier_scale, eps=eps, min_n=min_n,
                 )
         clipped = int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps))
