@@ -15,12 +15,20 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic collector off inside the block (as it was, after it); nested blocks are fine."""
+def gc_paused(*, promote: bool = False) -> Iterator[None]:
+    """The cyclic collector off inside the block (as it was, after it); nested blocks are fine.
+
+    promote -- what the block made, and still lives, goes straight to the oldest generation
+               (gc.freeze, then unfreeze), so the next allocation does not walk it all (an import:
+               a whole file's records, kept for the writes that follow).
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if promote:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()

@@ -6,10 +6,10 @@ modules are imported only when their format is used.
 
 from __future__ import annotations
 
-import gc
 import importlib
-from contextlib import contextmanager
 from dataclasses import dataclass
+
+from ..gcpause import gc_paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,26 +85,12 @@ def run_import(ledger, format_name: str, file, *, set_id=None, by=None, dry_run=
     except OSError as exc:
         raise UsageError(f"FILE: cannot read {path!r}: {exc.strerror}", "FILE") from None
     options = Options(by=by or default_by(), mapping=mapping or None, encoding=encoding)
-    with cyclic_gc_paused():
+    # An import builds one large structure (the file's records, the ledger's) with no cycles:
+    # the collector would walk it over and over as it grows and free nothing (ledger.gcpause).
+    with gc_paused(promote=True):
         parsed = fmt.parser()(data, path, options, progress)
         return apply_import(
             ledger, parsed, path=path, format_name=fmt.name, default_set=fmt.default_set, set_id=set_id,
             dry_run=dry_run, strict=strict,
         )
 
-
-@contextmanager
-def cyclic_gc_paused():
-    """No cyclic garbage collection inside the block. An import builds one large structure (the file's records,
-    the ledger's) that holds no cycles: the collector would walk it over and over as it grows (a quarter of a
-    large import's time) and free nothing. Reference counting frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            # What the block made is old now: straight to the oldest generation, not walked on the next allocation.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()

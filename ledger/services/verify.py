@@ -29,12 +29,11 @@ docs/verify.md says what each verdict rests on and which findings fail.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import os
 from pathlib import Path
 
+from ..gcpause import gc_paused
 from ..seal import parse_digest
 from .record_history import History, Now, ledger_file_bytes, read_history, read_now
 from .sealing import changed_fields, check_seal, load_seal_file
@@ -466,7 +465,7 @@ def verify(ledger, selection: Selection = Selection(), *, seal: str | None = Non
                                    "written: commit it to a git repository (`git init`, `git add`, `git commit`)",
                             selection=selection.describe(), problems=problems)
     root = Path(ledger.root)
-    with _gc_paused():
+    with gc_paused():
         return _verify(ledger, selection, seal, repo, root, states, problems, titles)
 
 
@@ -482,19 +481,6 @@ def committed_to_git(ledger) -> bool:
     if repo is None or repo.head is None:
         return False
     return any(is_ledger_path(path[len(repo.prefix):]) for path in tree_blobs(repo, repo.prefix))
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """The walk makes a record for every version of everything and no reference cycles worth
-    collecting: the cyclic collector would rescan them again and again (as in store.read)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _verify(ledger, selection, seal, repo, root: Path, states, problems, titles) -> VerifyReport:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +10,7 @@ from yaml.nodes import ScalarNode
 
 from .. import yamlio
 from ..errors import Problem, SourceLocation
+from ..gcpause import gc_paused
 from ..models import (
     ASSESSMENTS_KEY,
     CLAIMS_KEY,
@@ -44,7 +43,7 @@ def read_file(root: Path, rel_path: str, data: bytes | None = None) -> FileRecor
     """Read one file (relative to root). Never raises for bad content: problems are returned."""
     # Loading makes many small objects and no reference cycles worth collecting;
     # the cyclic collector would otherwise rescan them again and again (~25% of a load).
-    with _gc_paused():
+    with gc_paused():
         return _read_file(root, rel_path, data)
 
 
@@ -58,20 +57,9 @@ def unread_file(rel_path: str, message: str, code: str) -> FileRecords:
 def read_document(rel_path: str, doc: yamlio.Document) -> FileRecords:
     """read_file's records for a file already parsed (doc: yamlio.parse of its text, with no BOM)."""
     out = FileRecords(rel_path)
-    with _gc_paused():
+    with gc_paused():
         _read_document(doc, out)
     return out
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
