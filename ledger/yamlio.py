@@ -237,6 +237,10 @@ class _Builder:
                 k = build(key_node)
                 if isinstance(k, (dict, list)):
                     raise ConstructorError(None, None, "a mapping key must be a plain value", key_node.start_mark)
+                if k.__class__ is not str:
+                    # A key is a name (an option, a level, an id): kept as typed, so an option
+                    # written `1.50` is "1.50", not the number 1.5.
+                    k = key_node.value
                 if k in out:
                     raise ConstructorError(
                         None, None, f"the key {k!r} appears twice in this mapping; keep one", key_node.start_mark

@@ -387,3 +387,21 @@ def test_an_edited_export_whose_rows_do_not_fit_is_rejected_row_by_row(make_ledg
     assert "'Nope' is not one of the options" in reasons["lab"]
     assert "does not give quantiles of dates" in reasons["launch"]
     assert report["added"] == 3 and cli("--root", target, "check").code == 0
+
+
+def test_option_names_and_levels_written_as_numbers_keep_their_text(tmp_path):
+    """A mapping key is a name: `1.50` stays "1.50" (not the float 1.5), a date stays as typed,
+    and a level keeps the text it was given."""
+    (tmp_path / "t.yaml").write_text(
+        "set: t\nby: me\nmade: 2025-01-01\npredictions:\n"
+        "  - id: price\n    claim: Which price\n    options:\n      1.50: 30%\n      2.00: 70%\n"
+        "  - id: year\n    claim: Which year\n    options: {2025-01-01: 40%, 2026: 60%}\n"
+        "  - id: size\n    claim: How big\n    quantiles: {0.050: 1, .5: 2, 95%: 3}\n",
+        encoding="utf-8",
+    )
+    records = read_file(tmp_path, "t.yaml")
+    assert records.problems == []
+    by_id = {p.id: p for p in records.predictions}
+    assert [o.label for o in by_id["price"].dist] == ["1.50", "2.00"]
+    assert [o.label for o in by_id["year"].dist] == ["2025-01-01", "2026"]
+    assert [(q.level, q.level_typed) for q in by_id["size"].dist] == [(0.05, "0.050"), (0.5, ".5"), (0.95, "95%")]
