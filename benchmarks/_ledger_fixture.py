@@ -31,11 +31,7 @@ def build_ledger(root: Path, n: int = 100_000, seed: int = 7) -> Path:
         results = []
         for i in range(PER_FILE):
             pid = f"{set_id}-{i:04d}"
-            p = rng.choice(["0.1", "0.25", "40%", "0.5", "60%", "0.75", "3:1", "0.9", "95%"])
-            claim = " ".join(rng.choice(WORDS) for _ in range(8))
-            lines += [f"  - id: {pid}", f"    claim: {claim}", f"    p: {p}"]
-            if i % 10 == 0:
-                lines.append("    tags: [bench, sample]")
+            lines += _prediction_lines(rng, pid, i)
             roll = rng.random()
             if roll < 0.9:
                 results.append(f"  {pid}: {'yes' if rng.random() < 0.5 else 'no'}")
@@ -97,11 +93,7 @@ def build_scale_ledger(root: Path, n: int, seed: int = 13) -> dict:
         per = min(PER_FILE, n)
         for i in range(per):
             pid = f"{set_id}-{i:04d}"
-            p = rng.choice(["0.1", "0.25", "40%", "0.5", "60%", "0.75", "3:1", "0.9", "95%"])
-            claim = " ".join(rng.choice(WORDS) for _ in range(8))
-            lines += [f"  - id: {pid}", f"    claim: {claim}", f"    p: {p}"]
-            if i % 10 == 0:
-                lines.append("    tags: [bench, sample]")
+            lines += _prediction_lines(rng, pid, i)
             if i % 100 == 7:
                 lines.append(f"    tests: [{claim_id}]")
             if i % 5 == 3:
@@ -154,3 +146,14 @@ def build_scale_ledger(root: Path, n: int, seed: int = 13) -> dict:
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     marker.write_text("built\n")
     return manifest
+
+
+def _prediction_lines(rng: random.Random, pid: str, i: int) -> list[str]:
+    """One prediction of a benchmark set: a random p in the formats people write, a random claim,
+    the tags `bench` and `sample` on every tenth."""
+    p = rng.choice(["0.1", "0.25", "40%", "0.5", "60%", "0.75", "3:1", "0.9", "95%"])
+    claim = " ".join(rng.choice(WORDS) for _ in range(8))
+    lines = [f"  - id: {pid}", f"    claim: {claim}", f"    p: {p}"]
+    if i % 10 == 0:
+        lines.append("    tags: [bench, sample]")
+    return lines

@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _timing  # noqa: E402
 
 import scoringrules as sr  # noqa: E402
 
@@ -40,13 +42,7 @@ LEVELS = np.array([0.05, 0.25, 0.5, 0.75, 0.95])
 
 
 def best_of(fn, repeats: int = REPEATS) -> float:
-    fn()  # warm up (and compile, for numba)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return _timing.best_of(fn, repeats, warm_up=True)  # numba compiles on the first call
 
 
 def side_by_side(ours, theirs, repeats: int = REPEATS) -> tuple[float, float]:

@@ -27,21 +27,13 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _ledger_fixture import build_ledger  # noqa: E402
+from _timing import best_of  # noqa: E402
 
 from ledger.services.ledger import Ledger  # noqa: E402
 from ledger.store.discover import ledger_files  # noqa: E402
 from ledger.store.read import read_file  # noqa: E402
 
 WORK = Path(__file__).resolve().parent / "_work"
-
-
-def best_of(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def wall(cmd: list[str], repeats: int, env: dict | None = None) -> float:

@@ -11,12 +11,13 @@ not the bootstrap.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _timing  # noqa: E402
 
 from sklearn.calibration import calibration_curve  # noqa: E402
 from sklearn.metrics import brier_score_loss, log_loss  # noqa: E402
@@ -27,12 +28,7 @@ REPEATS = 7
 
 
 def best_of(fn, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return _timing.best_of(fn, repeats)
 
 
 def main() -> None:

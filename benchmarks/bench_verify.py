@@ -85,13 +85,19 @@ class _Import:
         subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=repo, check=True, env=_env())
 
 
+def _marker(repo: Path, commits: int, seed: int) -> Path:
+    """The file that says repo holds this build; a repository without it is removed, to be built afresh."""
+    marker = repo / f".built-{commits}-{seed}"
+    if not marker.exists() and repo.exists():
+        shutil.rmtree(repo)
+    return marker
+
+
 def build_sets(repo: Path, commits: int, seed: int = 5) -> Path:
     """The main repository: sets of 50 in files of their own, outcomes, one growing forecasts file."""
-    marker = repo / f".built-{commits}-{seed}"
+    marker = _marker(repo, commits, seed)
     if marker.exists():
         return repo
-    if repo.exists():
-        shutil.rmtree(repo)
     rng = random.Random(seed)
     stream = _Import()
     files: dict[str, bytes] = {}
@@ -125,11 +131,9 @@ def build_sets(repo: Path, commits: int, seed: int = 5) -> Path:
 
 def build_one_file(repo: Path, commits: int, seed: int = 6) -> Path:
     """The worst case: every commit appends one prediction to the same predictions.yaml."""
-    marker = repo / f".built-{commits}-{seed}"
+    marker = _marker(repo, commits, seed)
     if marker.exists():
         return repo
-    if repo.exists():
-        shutil.rmtree(repo)
     rng = random.Random(seed)
     stream = _Import()
     text = b"by: bench\nmade: 2020-01-01\npredictions:\n"
