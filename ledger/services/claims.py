@@ -32,7 +32,7 @@ from .forecast_input import as_written as _as_written
 from .forecast_input import probability as _probability
 from .defaults import default_by, today
 from .ledger import Ledger
-from .select import PredictionState, Selection, rejected_error, select_predictions
+from .select import PredictionState, Selection, rejected_error, states_of_ids
 from .writing import commit_text, read_text, slugify, unique_id
 
 CLAIMS_FILE = "claims.yaml"
@@ -401,7 +401,7 @@ def _linked_predictions(db, claim_ids: set[str]) -> dict[str, list[LinkedPredict
     if not links:
         return {}
     pred_ids = sorted({i for ids in links.values() for i in ids})
-    states = {s.prediction.id: s for s in select_predictions(db, Selection(ids=tuple(pred_ids)), today())}
+    states = {s.prediction.id: s for s in states_of_ids(db, pred_ids, today())}
     order = {pid: i for i, pid in enumerate(states)}  # ledger order (made, file, position)
     return {
         claim_id: [LinkedPrediction(states[i], points(states[i])) for i in sorted(set(ids) & states.keys(), key=order.get)]
