@@ -396,18 +396,26 @@ def _other_forecasts(db: Db, predictions: np.ndarray) -> ForecastRows:
     p: every other forecast read in one scan and matched to its prediction by id, rather than joined
     to the predictions and sorted by ledger order in SQL (four times slower at a million). The order
     is forecast_rows': per prediction (a stable sort by its position), then date, name, file, line."""
-    f = _fetch(db, 'SELECT f.prediction_id, f."by", f.at, f.p, f.p_typed FROM forecasts f '
-                   'WHERE NOT f.initial AND f.fits ORDER BY f.at, f."by", f.file, f.line',
-               {}, [("id", "O"), ("by", "O"), ("at", "O"), ("p", "f8"), ("p_typed", "O")])
+    from itertools import repeat
+
+    dtype = [("row", "i8"), ("by", "O"), ("at", "O"), ("p", "f8"), ("p_typed", "O")]
+    found = db.rows('SELECT f.prediction_id, f."by", f.at, f.p, f.p_typed FROM forecasts f '
+                    'WHERE NOT f.initial AND f.fits ORDER BY f.at, f."by", f.file, f.line')
+    if not found:
+        return ForecastRows(np.empty(0, dtype=dtype), np.empty(0, dtype=np.intp))
+    ids, by, at, p, typed = zip(*found)
+    del found
     position = dict(zip(predictions["id"].tolist(), range(predictions.shape[0])))
     # -1: a forecast on no prediction of the selection (another kind, an ambiguous or unknown id)
-    index = np.fromiter((position.get(i, -1) for i in f["id"].tolist()), dtype=np.intp, count=f.shape[0])
+    index = np.fromiter(map(position.get, ids, repeat(-1)), dtype=np.intp, count=len(ids))
     keep = np.flatnonzero(index >= 0)
     order = keep[np.argsort(index[keep], kind="stable")]
-    rows = np.empty(order.shape[0], dtype=[("row", "i8"), ("by", "O"), ("at", "O"), ("p", "f8"), ("p_typed", "O")])
+    rows = np.empty(order.shape[0], dtype=dtype)
     rows["row"] = predictions["row"][index[order]]
-    for column in ("by", "at", "p", "p_typed"):
-        rows[column] = f[column][order]
+    same = {}.setdefault  # a repeated name, date or p as typed kept once
+    for column, values in (("by", by), ("at", at), ("p_typed", typed)):
+        rows[column] = np.array(list(map(same, values, values)), dtype=object)[order]
+    rows["p"] = np.array(p, dtype=float)[order]
     return ForecastRows(rows, index[order])
 
 
