@@ -235,12 +235,46 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     return moved + out
 
 
+class _GuardedStdout:
+    """sys.stdout while a command runs: a reader that left (`| head -1`) ends the command as ReaderGone,
+    whichever writer saw it (rich, the piped tables, JSON). typer would turn the BrokenPipeError raised
+    inside a command into exit 1; run_app ends with 0."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise ReaderGone from None
+
+    def flush(self):
+        try:
+            return self._stream.flush()
+        except BrokenPipeError:
+            raise ReaderGone from None
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def run_app(app: typer.Typer, argv: list[str] | None) -> int:
     """Run the typer app on argv (a `--root` after the command moved to the front: hoist_global_options);
     map library errors to exit codes 1 (data) and 2 (usage), never a traceback.
 
     The error classes are looked up only when something is raised (an `except`
     expression is evaluated then): `pledger --help` does not import ledger.errors."""
+    stdout = sys.stdout
+    sys.stdout = _GuardedStdout(stdout)
+    try:
+        return _run(app, argv)
+    finally:
+        if isinstance(sys.stdout, _GuardedStdout):
+            sys.stdout = stdout
+
+
+def _run(app: typer.Typer, argv: list[str] | None) -> int:
     try:
         args = None if argv is None else hoist_global_options(argv)
         # Outside standalone mode click returns typer.Exit's code instead of raising it.
