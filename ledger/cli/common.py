@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from typing import Any
 
@@ -274,8 +275,40 @@ def run_app(app: typer.Typer, argv: list[str] | None) -> int:
             sys.stdout = stdout
 
 
+def reject_undecodable(argv: list[str], environ=os.environ) -> None:
+    """Arguments and PLEDGER_* variables are text: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) would otherwise fail deep in a query or a write. A UsageError naming the argument."""
+    for key in sorted(k for k in environ if k.startswith("PLEDGER_")):
+        if _SURROGATE.search(environ[key]):
+            raise _library_error("UsageError")(f"{key}: {_bytes_shown(environ[key])} is not UTF-8 text; set it in "
+                                               "UTF-8", key)
+    for i, arg in enumerate(argv):
+        if not _SURROGATE.search(arg):
+            continue
+        option, value = arg.split("=", 1) if arg.startswith("--") and "=" in arg else (None, arg)
+        before = argv[i - 1] if i and argv[i - 1].startswith("-") and "=" not in argv[i - 1] else None
+        # A file to read may have any bytes in its name (an existing file, the ledger root): left to the command.
+        given_to = option or before
+        if given_to in _PATH_OPTIONS or (given_to not in _OUTPUT_OPTIONS and os.path.lexists(value)):
+            continue
+        name = given_to or f"argument {i + 1}"
+        raise _library_error("UsageError")(f"{name}: {_bytes_shown(value)} is not UTF-8 text; give it in UTF-8", name)
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")  # the bytes os.fsdecode could not decode (surrogateescape)
+_PATH_OPTIONS = ("--root", "--map")  # read, never written into a record or a post
+_OUTPUT_OPTIONS = ("-o", "--output", "--chart-dir")  # their names go into what is written (links, the command)
+
+
+def _bytes_shown(text: str) -> str:
+    """The argument as bytes, the undecodable ones as \\xNN (never written raw to the terminal)."""
+    raw = os.fsencode(text)
+    return "'" + raw.decode("utf-8", "backslashreplace").encode("ascii", "backslashreplace").decode("ascii") + "'"
+
+
 def _run(app: typer.Typer, argv: list[str] | None) -> int:
     try:
+        reject_undecodable(sys.argv[1:] if argv is None else argv)
         args = None if argv is None else hoist_global_options(argv)
         # Outside standalone mode click returns typer.Exit's code instead of raising it.
         code = app(args=args, prog_name="pledger", standalone_mode=False)
