@@ -284,7 +284,6 @@ def whose(run) -> str:
 def lede(data, options) -> list[Para]:
     """The top of the card: in words, how it went, with the few numbers a reader needs."""
     run = data.run
-    c = run.counts
     shown = data.shown
     authors = list(dict.fromkeys(s.by for s in shown))
     who = authors[0] if len(authors) == 1 else f"{len(authors)} forecasters"
@@ -304,8 +303,9 @@ def lede(data, options) -> list[Para]:
             first.append(f" {happened} of the {len(resolved)} happened")
         else:
             first.append(f" Of the {len(resolved)} resolved yes or no, {happened} happened")
-        if resolved:
-            first.append(_counted_out(c) + ".")
+        if resolved:  # the yes/no questions' own counts: the run's count every kind
+            first.append(_counted_out({status: sum(1 for s in binary if s.status == status)
+                                       for status in ("annulled", "pending")}) + ".")
     others = [(k, sum(1 for s in shown if s.kind == k)) for k in (CHOICE, NUMERIC)]
     others = [(k, n) for k, n in others if n]
     if others:
