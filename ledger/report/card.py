@@ -656,6 +656,6 @@ def acx_section(data, options) -> Section:
             for s in others)))
     section.blocks.append(Para((
         "Each prediction is listed at its confidence level: one below 50% at 100% minus it (a 20% that it happens "
-        "is an 80% that it does not). Struck through: the favoured side did not come true. In italics: annulled, "
-        "not counted.",)))
+        "is an 80% that it does not). Shown ", Styled("like this", "strike"),
+        ": the favoured side did not come true. In italics: annulled, not counted.",)))
     return section
