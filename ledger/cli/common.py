@@ -151,6 +151,11 @@ def print_json_document(head: dict, key: str, items) -> None:
     write_chunks(document_chunks(head, key, items), json_text=True)
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 forecast`, `2 forecasts`, `1,000 outcome entries`: a count and its noun, as the terminal prints them."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 class ReaderGone(Exception):
     """stdout's reader left (`| head`) while a command streamed: run_app ends quietly, exit 0.
 
