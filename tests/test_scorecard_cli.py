@@ -173,6 +173,19 @@ def test_nothing_resolved_says_so(cli, make_ledger):
     assert "### Every score" not in r.out and "| 1 | Open question | 40% | ⏳ | — |" in r.out
 
 
+def test_certain_probabilities_leave_the_z_score_undefined_in_one_plain_sentence(cli, make_ledger):
+    root = make_ledger({"a.yaml": """
+        by: ana
+        made: 2026-01-01
+        predictions:
+          - {id: c1, claim: Sure, p: 1}
+          - {id: c2, claim: Never, p: 0}
+    """, "o.yaml": "on: 2026-02-01\nby: ana\nresults:\n  c1: yes\n  c2: no\n"})
+    r = cli("--root", root, "scorecard")
+    assert r.code == 0, r.err
+    assert "(1 − p if it happened, −p if not): the z-score is undefined, as every probability was 0 or 1." in r.out
+
+
 def test_the_lede_counts_the_yes_no_questions_alone_when_other_kinds_are_pending(cli, make_ledger):
     # Two yes/no resolved, one annulled, one open; a multiple-choice and a numeric question open too: the
     # sentence about the yes/no questions adds up to their number (the run's own counts hold every kind).

@@ -318,7 +318,7 @@ def lede(data, options) -> list[Para]:
     elif report is not None:
         g, b = report.gap, report.brier
         about = _about(data)
-        reading = ("so the z-score is undefined: every probability was 0 or 1" if g.z is None
+        reading = ("the z-score is undefined, as every probability was 0 or 1" if g.z is None
                    else f"{_chance(g.z)} (z = {fig(g.z, 'gap', 'z')})")
         text = [
             f"Against {whose(run)} probabilities, {about} scored ", Styled(points(g.total), "strong"),
