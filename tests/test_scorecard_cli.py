@@ -213,6 +213,7 @@ def test_the_lede_counts_the_yes_no_questions_alone_when_other_kinds_are_pending
     (["--policy", "best"], "--policy"),
     (["--brier", "0-3"], "--brier"),
     (["--bins", "0,0.7,0.5,1"], "--bins"),
+    (["--bins", "0,nan,1"], "--bins"),
     (["--eps", "0.6"], "--eps"),
     (["--title", ""], "--title"),
     (["--title", "two\nlines"], "--title"),
