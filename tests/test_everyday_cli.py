@@ -460,7 +460,7 @@ def test_a_resolution_dated_before_forecasts_says_they_will_not_count(cli, make_
     r = cli("--root", root, "resolve", "r1", "yes", "--on", "2025-01-15")
     assert r.code == 0, r.err
     assert "note: 1 forecast on it is dated after 2025-01-15: no score counts it" in r.err
-    score = json.loads(cli("--root", root, "score", "--policy", "all", "--json").out)
+    score = json.loads(cli("--root", root, "score", "--by", "bob", "--policy", "all", "--json").out)
     assert score["counts"]["after_resolution"] == 1  # the note says what the score does
     quiet = cli("--root", root, "resolve", "r1", "no", "--on", "2025-03-01", "--correct")  # corrections: no note
     assert quiet.code == 0 and "note:" not in quiet.err
