@@ -187,11 +187,13 @@ def parse(text: str) -> Document:
     check_size(n if n > MAX_FILE_BYTES or 4 * n <= MAX_FILE_BYTES else len(text.encode("utf-8", "surrogatepass")))
     _check_depth(text)
     loader = _Loader(text)
+    node = None
     try:
         node = loader.get_single_node()
         data = _Builder().build(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise YamlProblemError(_marked_problem(exc, text)) from None
+        # The tree of nodes is there when only building the values failed (a key twice): kept for ids_in.
+        raise YamlProblemError(_marked_problem(exc, text), node) from None
     except yaml.YAMLError as exc:
         raise YamlProblemError(YamlProblem(1, 1, f"malformed YAML: {exc}")) from None
     except RecursionError:
@@ -306,9 +308,25 @@ def _tag_error(node: Node) -> ConstructorError:
 
 
 class YamlProblemError(Exception):
-    def __init__(self, problem: YamlProblem):
+    def __init__(self, problem: YamlProblem, node: Node | None = None):
         super().__init__(problem.message)
         self.problem = problem
+        self.node = node  # the document's nodes, when it parsed but its values could not be built
+
+
+def ids_in(node: Node | None, key: str) -> list[str]:
+    """The `id:` of each item of the top-level list `key`, read from the nodes alone (a document whose
+    values could not be built): which records a file that failed as a whole would have held."""
+    if not isinstance(node, MappingNode):
+        return []
+    out = []
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key and isinstance(value_node, SequenceNode):
+            for item in value_node.value:
+                if isinstance(item, MappingNode):
+                    out += [v.value for k, v in item.value if isinstance(k, ScalarNode) and k.value == "id"
+                            and isinstance(v, ScalarNode) and v.value]
+    return out
 
 
 def _marked_problem(exc: yaml.MarkedYAMLError, text: str = "") -> YamlProblem:

@@ -186,6 +186,25 @@ def test_references_to_a_rejected_prediction_are_not_also_unknown(make_ledger):
     assert sum("unknown prediction 'a'" in p for p in problems(root)) == 2
 
 
+def test_a_file_left_out_as_a_whole_still_names_the_records_it_holds(make_ledger):
+    # A key twice fails the whole file (its values cannot be built): its records are left out for that
+    # problem, so an outcome of one is not also "unknown", and a command naming one points at the file.
+    root = make_ledger({
+        "g.yaml": HEAD + "  - id: g0\n    claim: fine\n    p: 0.3\n  - id: g1\n    claim: twice\n    p: 0.4\n    p: 0.5\n",
+        "outcomes/x.yaml": "on: 2025-03-01\nby: ada\nresults:\n  g1: yes\n  nope: no\n",
+    })
+    assert problems(root) == [
+        "g.yaml:10:5: the key 'p' appears twice in this mapping; keep one",
+        "outcomes/x.yaml:5:3: outcome for unknown prediction 'nope'; check the id (`pledger list` shows them)",
+    ]
+    for args in (["forecast", "g1", "-p", "0.4", "--by", "ben"], ["resolve", "g0", "no"], ["show", "g1"]):
+        r = run_pledger("--root", root, *args)
+        assert_clean_error(r, 1, "prediction 'g", "is left out because its record has a problem; fix it:",
+                           "g.yaml:10:5: the key 'p' appears twice")
+    r = run_pledger("--root", root, "forecast", "zz", "-p", "0.4", "--by", "ben")
+    assert_clean_error(r, 2, "no prediction with id 'zz'")
+
+
 def test_an_id_that_looks_like_a_path(make_ledger):
     root = make_ledger({
         "a.yaml": HEAD + "  - id: ../etc/passwd\n    claim: c\n    p: 0.5\n",

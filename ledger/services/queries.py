@@ -81,13 +81,19 @@ def due_states(
 _ID_TABLES = {"prediction": ("predictions", "`pledger list`"), "claim": ("claims", "`pledger claim list`")}
 
 
-def unknown_id_error(conn, kind: str, record_ids: list[str], argument: str = "ID") -> UsageError:
-    """The UsageError for ids no prediction (or claim) has, with the nearest id on record when one is close.
+def unknown_id_error(conn, kind: str, record_ids: list[str], argument: str = "ID") -> UsageError | LedgerError:
+    """The UsageError for ids no prediction (or claim) has, with the nearest id on record when one is close;
+    for an id whose record a file defines but was left out for a problem, the LedgerError naming that problem.
 
     conn -- any index connection (ledger.index.sql.as_db)
     """
     from ..index.sql import as_db
     from ..suggest import did_you_mean
+
+    for record_id in record_ids:
+        rejected = rejected_error(conn, kind, record_id)
+        if rejected is not None:
+            return rejected
 
     table, listing = _ID_TABLES[kind]
     known = [r[0] for r in as_db(conn).rows(f"SELECT id FROM {table}")]

@@ -92,6 +92,10 @@ def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
     except yamlio.YamlProblemError as exc:
         p = exc.problem
         out.problems.append(_problem(rel_path, p.line, p.column, p.message, p.code))
+        # The records the file would have held are left out for this problem: a reference to one is not
+        # also an unknown id, and a command naming one points here (FileRecords.rejected).
+        for key, kind in ((PREDICTIONS_KEY, "prediction"), (CLAIMS_KEY, "claim")):
+            out.rejected += [(kind, rid) for rid in yamlio.ids_in(exc.node, key)]
         return out
     _read_document(doc, out)
     return out
