@@ -138,7 +138,7 @@ def test_unknown_policy_is_refused(tiny):
 )
 def test_by_name_scores_their_forecasts_on_anyones_predictions(tiny, policy, expected):
     t = select_forecasts(tiny, Selection(by="bob"), policy)  # names match ignoring case
-    assert t.scored == "forecaster" and t.name == "bob"
+    assert t.scored == "forecaster" and t.name == "Bob"  # named as the ledger spells the forecaster
     assert rows(t) == expected
     assert counts(t)[:4] == (3, 3, 0, 0)  # a, b, e: the predictions Bob took part in
 

@@ -347,6 +347,8 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
     picked = pick(f.prediction, f.rows["by"].tolist(), f.rows["at"], rows["on"], resolved_mask, policy,
                   rows["by"].tolist() if scored == "authors" else None)
     chosen = f.rows[picked.rows]
+    if scored == "forecaster" and len(picked.names):
+        name = str(picked.names[0])  # the name as the ledger first spells it ("--by bob" scores "Bob")
     return ForecastTable(
         prediction_id=rows["id"][picked.prediction],
         forecaster=picked.names[picked.forecaster],
