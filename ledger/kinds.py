@@ -41,6 +41,15 @@ BINARY_RESULTS = ("yes", "no", ANNULLED)
 _LABEL_FORBIDDEN = re.compile(r"[<>\[\]`|/\\=\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # half a surrogate pair: no character (ledger.text)
 _EPOCH = dt.date(1970, 1, 1)
+# A numeric question's values (quantiles and results) lie within ±MAX_MAGNITUDE, so every score
+# of them stays finite (docs/format.md#numeric-values works it out): the largest, an interval
+# score at the smallest level, is 2/alpha (up to 2e9, LEVEL_DIGITS) times 2 x the bound, and a mean
+# adds up one per forecast. Dates are day numbers, far inside it.
+MAX_MAGNITUDE = 1e250
+MAX_MAGNITUDE_TEXT = "1e250"
+# Quantile levels are kept to 9 decimals: 5% and 0.05 are one level, and a level must stay
+# strictly between 0 and 1 when rounded (the smallest is 0.000000001, i.e. 0.0000001%).
+LEVEL_DIGITS = 9
 
 
 class OptionP(NamedTuple):
@@ -157,6 +166,9 @@ def parse_level(raw: Any) -> tuple[float, str]:
         raise ValueError(f"quantile level {raw!r} is not a level; write it as 5% or 0.05") from None
     if not 0.0 < prob.value < 1.0:
         raise ValueError(f"quantile level {prob.typed} must be strictly between 0% and 100%")
+    if not 0.0 < round(prob.value, LEVEL_DIGITS) < 1.0:
+        raise ValueError(f"quantile level {prob.typed} is too close to {'0%' if prob.value < 0.5 else '100%'}: "
+                         f"levels are kept to {LEVEL_DIGITS} decimals, from 0.000000001 to 0.999999999")
     return prob.value, prob.typed
 
 
@@ -195,10 +207,23 @@ def parse_quantity(raw: Any, *, dates: bool | None = None) -> tuple[float, str, 
         raise ValueError("a value must be a number or a date")
     if not math.isfinite(value):
         raise ValueError(f"value {typed} is not a finite number")
+    if abs(value) > MAX_MAGNITUDE:
+        shown = typed if len(typed) <= 30 else f"{typed[:20]}… ({len(typed)} characters)"
+        raise ValueError(f"value {shown} is out of range: numeric values lie within ±{MAX_MAGNITUDE_TEXT}, so that "
+                         "every score of them is a finite number; give the question a larger unit")
     if dates is not None and is_date != dates:
         want = "a date (YYYY-MM-DD)" if dates else "a number"
         raise ValueError(f"value {typed} is {'a date' if is_date else 'a number'}, but this question's values are {want}")
     return value, typed, is_date
+
+
+def _beyond_magnitude(text: str) -> bool:
+    """A written number (digits, not `inf` or `nan`, which may be an option's name) beyond ±MAX_MAGNITUDE."""
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        return False
+    return any(c.isdigit() for c in text) and not abs(value) <= MAX_MAGNITUDE
 
 
 def _typed_number(raw: int | float) -> str:
@@ -251,6 +276,8 @@ def parse_result(raw: Any) -> ResultValue:
         try:
             value, _, is_date = parse_quantity(text)
         except ValueError:
+            if _beyond_magnitude(text):
+                raise  # a number, but too large to score: say so, not "not a value"
             return ResultValue(text)
         return ResultValue(text, value, is_date)
     if isinstance(raw, (int, float, dt.date)):
@@ -279,7 +306,10 @@ def parse_quantiles(raw: Any, *, what: str = "quantiles") -> QuantileSet:
         except ValueError as exc:
             raise ValueError(f"quantile {level_typed}: {exc}") from None
         dates = is_date
-        if out and level <= out[-1].level:
+        if out and round(level, LEVEL_DIGITS) == round(out[-1].level, LEVEL_DIGITS) and level != out[-1].level:
+            raise ValueError(f"quantile levels {out[-1].level_typed} and {level_typed} are one level at "
+                             f"{LEVEL_DIGITS} decimals; give each level once")
+        if out and round(level, LEVEL_DIGITS) <= round(out[-1].level, LEVEL_DIGITS):
             raise ValueError(
                 f"quantile levels must increase in the order written: {level_typed} comes after {out[-1].level_typed}"
             )

@@ -136,6 +136,17 @@ def test_bundled_claims_report_golden(cli, bundled):
     _golden("claims-report.md", r.out)
 
 
+def test_claims_report_to_a_folder_is_a_usage_error_and_a_new_folder_is_made(cli, bundled, tmp_path):
+    (tmp_path / "posts").mkdir()
+    r = cli("--root", bundled, "claims-report", "-o", tmp_path / "posts")
+    assert r.code == 2 and "-o" in r.err and "is a folder; name the markdown file to write" in r.err
+    assert list((tmp_path / "posts").iterdir()) == []
+    r = cli("--root", bundled, "claims-report", "-o", tmp_path / "posts" / "2026" / "claims.md")
+    assert r.code == 0, r.err
+    assert (tmp_path / "posts" / "2026" / "claims.md").read_text(encoding="utf-8") == cli(
+        "--root", bundled, "claims-report").out
+
+
 # -- add -----------------------------------------------------------------------
 
 

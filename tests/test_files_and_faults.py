@@ -505,6 +505,57 @@ def test_a_scorecard_that_fails_on_its_chart_leaves_no_stray_file(cli, bundled, 
     assert sorted(p.name for p in out.iterdir()) == ["sae-calibration.png", "sae-calibration.svg", "sae.md"]
 
 
+@pytest.mark.parametrize("in_the_way", ["sae-calibration.png", "sae-calibration.svg"])
+def test_a_folder_where_a_scorecard_chart_goes_writes_nothing_and_keeps_the_old_markdown(cli, bundled, tmp_path, in_the_way):
+    out = tmp_path / "post"
+    (out / in_the_way).mkdir(parents=True)
+    (out / "sae.md").write_text("old post\n")
+    before = tree(out)
+    result = cli("--root", bundled, "scorecard", "-o", out / "sae.md")
+    one_line_error(result, 1, "cannot write", os.fspath(out / in_the_way), "Is a directory", "nothing was written",
+                   "a file or folder is in the way: move it")
+    assert "written before it" not in result.err
+    assert tree(out) == before  # the old markdown's bytes, no new PNG or SVG, no temp file
+
+
+def test_a_rename_that_fails_midway_puts_back_the_files_renamed_before_it(tmp_path, monkeypatch):
+    old, new, third = tmp_path / "old.md", tmp_path / "sub" / "new.png", tmp_path / "third.svg"
+    old.write_text("old text\n")
+    third.write_text("third's old text\n")
+    real_replace, calls = os.replace, []
+
+    def replace(src, dst):  # the third rename fails, as when its target changed after the checks
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), os.fspath(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(store_write.os, "replace", replace)
+    with pytest.raises(store_write.LedgerError) as caught:
+        store_write.write_files_atomically({old: "new text\n", new: b"png", third: "new svg\n"})
+    monkeypatch.undo()
+    assert "cannot write " + os.fspath(third) in caught.value.message and "nothing was written" in caught.value.message
+    assert old.read_text() == "old text\n" and third.read_text() == "third's old text\n" and not new.exists()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["old.md", "third.svg"]  # no link, no temp, no folder
+
+
+def test_a_rename_that_cannot_be_undone_names_what_stays_written(tmp_path, monkeypatch):
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text("a\n")
+    second.write_text("b\n")
+    monkeypatch.setattr(store_write.os, "link", lambda *a: (_ for _ in ()).throw(OSError(errno.EPERM, "no links")))
+    real_replace = os.replace
+    monkeypatch.setattr(store_write.os, "replace",
+                        lambda s, d: (_ for _ in ()).throw(OSError(errno.EBUSY, "busy")) if Path(d) == second
+                        else real_replace(s, d))
+    with pytest.raises(store_write.LedgerError) as caught:
+        store_write.write_files_atomically({first: "new a\n", second: "new b\n"})
+    monkeypatch.undo()
+    assert caught.value.message.endswith("written before it: " + os.fspath(first))
+    assert first.read_text() == "new a\n" and second.read_text() == "b\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
 def test_export_to_a_path_that_cannot_be_written_is_exit_1_not_2(cli, bundled, tmp_path):
     (tmp_path / "a-file").write_text("x")
     result = cli("--root", bundled, "export", "csv", "-o", tmp_path / "a-file" / "out.csv")

@@ -124,7 +124,9 @@ def fig(value, rule: str, path: str) -> str:
     return DASH if value is None else format(value, figure_format(rule, path))
 
 
-def points(value: float) -> str:
+def points(value: float | None) -> str:
+    if value is None:  # no yes/no forecast scored (a selection of other kinds only)
+        return DASH
     out = format(value, figure_format("gap", "total"))
     return format(0.0, figure_format("gap", "total")) if float(out) == 0 else out  # never "-0.00"
 
@@ -315,6 +317,8 @@ def lede(data, options) -> list[Para]:
     report = run.report
     if not run.n or (report is None and BINARY not in run.reports):
         paras.append(Para(("Nothing to score yet: no resolved question has a forecast to score.",)))
+    elif report is not None and not report.gap.n:
+        pass  # no yes/no question scored: the other kinds' sections give their scores
     elif report is not None:
         g, b = report.gap, report.brier
         about = _about(data)

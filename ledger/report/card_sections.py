@@ -196,7 +196,7 @@ def technical_section(data, report, parts) -> Section:
     boot = getattr(report, "bootstrap", None) if run.report is not None else None
     if "scores" in parts:
         g = report.results.get("gap")
-        if g is not None:
+        if g is not None and g.n:  # no yes/no prediction scored (numeric or multiple-choice only): no gap
             section.blocks.append(Para((
                 Styled("The post's rule (gap)", "strong"),
                 f": each prediction earns {POINTS_RULE}. Total {points(g.total)} over n={g.n} (mean "

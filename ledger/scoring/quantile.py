@@ -34,11 +34,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..kinds import LEVEL_DIGITS, MAX_MAGNITUDE, MAX_MAGNITUDE_TEXT  # levels compared rounded; values bounded
 from ._common import Result, number
 from .calibration import wilson_interval
 
 PIT_BINS = 10
-LEVEL_DIGITS = 9  # levels are compared after rounding: 5% and 0.05 are one level
 CRPS_ESTIMATOR = ("2 x the mean pinball loss over the forecast's quantile levels (Berrisch & Ziel 2023; "
                   "scoringrules.crps_quantile)")
 PIT_RULE = ("the forecast's levels interpolated linearly between its quantiles; below the lowest quantile "
@@ -58,13 +58,18 @@ def check_group(levels, Q, y, *, values: bool = True) -> tuple[np.ndarray, np.nd
         raise ValueError("levels must increase strictly inside (0, 1)")
     if not values:
         return levels, Q, y
-    # A sum is finite only when every value is (or, rarely, overflows: then look closer).
-    if Q.size and not (np.isfinite(Q.sum()) and np.isfinite(y.sum())):
-        if not (np.all(np.isfinite(Q)) and np.all(np.isfinite(y))):
-            raise ValueError("values and outcomes must be finite numbers")
+    check_magnitude(Q, y)
     if Q.shape[1] > 1 and Q.size and (Q[:, 1:] < Q[:, :-1]).any():
         raise ValueError("each forecast's values must not decrease with the level")
     return levels, Q, y
+
+
+def check_magnitude(Q: np.ndarray, y: np.ndarray) -> None:
+    """ValueError unless every value and outcome lies within ±kinds.MAX_MAGNITUDE (a NaN does not):
+    inside it no score overflows, so no numpy warning and no infinite score."""
+    if Q.size and not (-MAX_MAGNITUDE <= Q.min() and Q.max() <= MAX_MAGNITUDE  # no copy, and NaN fails
+                       and -MAX_MAGNITUDE <= y.min() and y.max() <= MAX_MAGNITUDE):
+        raise ValueError(f"values and outcomes must be finite numbers within ±{MAX_MAGNITUDE_TEXT}")
 
 
 @dataclass(frozen=True)
@@ -119,11 +124,10 @@ def group_scores(levels, Q, y, unit: str = "") -> GroupScores:
 def _group_chunk(levels, Q, y, unit: str) -> GroupScores:
     """group_scores on one chunk. Worked from d = q - y, a contiguous row per level: the pinball
     loss is max(d, 0) - tau d, and the interval scores and the PIT reuse the same d."""
+    check_magnitude(Q, y)  # before the subtraction, which would overflow beyond the bound
     d = np.subtract(Q.T, y, order="C")  # (m, n), a row per level: each quantile minus what happened
     n, m = y.shape[0], levels.size
-    # The checks on d's rows (contiguous): finite (a finite sum, else look closer), non-decreasing.
-    if d.size and not np.isfinite(d.sum()) and not np.all(np.isfinite(d)):
-        raise ValueError("values and outcomes must be finite numbers")
+    # The check on d's rows (contiguous): non-decreasing.
     if m > 1 and d.size and (d[1:] < d[:-1]).any():
         raise ValueError("each forecast's values must not decrease with the level")
     positive = np.maximum(d, 0.0)  # (q - y)+ per level

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import yamlio
 from ..errors import UsageError
-from ..kinds import BINARY, CHOICE, NUMERIC, LABELS, OptionP, Quantile, parse_options, parse_quantiles
+from ..kinds import BINARY, CHOICE, LEVEL_DIGITS, NUMERIC, LABELS, OptionP, Quantile, parse_options, parse_quantiles
 from ..probability import Probability, parse_probability
 
 
@@ -56,7 +56,7 @@ def forecast_input(p: str | float | None = None, options: list[str] | tuple[str,
         pairs += _interval(text)
     seen: dict[float, str] = {}
     for level, _ in pairs:  # the levels are put in order below, so a repeat would read as out of order
-        value = round(_level_value(level), 9)
+        value = round(_level_value(level), LEVEL_DIGITS)
         if value in seen and value >= 0:
             also = "" if seen[value] == level else f" (as {seen[value]} too)"
             raise UsageError(f"--quantile: the level {level} is given twice{also}; give each level once "

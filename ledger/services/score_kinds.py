@@ -16,7 +16,7 @@ import numpy as np
 
 from ..index.derive import ANNULLED_CODE, PENDING
 from ..index.sql import Db
-from ..kinds import CHOICE, NUMERIC
+from ..kinds import CHOICE, LEVEL_DIGITS, NUMERIC
 from ..scoring import KindReport
 from ..scoring.registry import Settings, run_rules
 from .policy import pick
@@ -108,7 +108,7 @@ def _numeric_groups(dists: list[str], ids: list[str], questions: dict[str, dict]
     groups: dict[tuple, tuple[list, list]] = {}
     for dist, pid in zip(dists, ids):
         items = json.loads(dist)
-        key = (tuple(round(item[0], 9) for item in items), questions[pid]["unit"])
+        key = (tuple(round(item[0], LEVEL_DIGITS) for item in items), questions[pid]["unit"])
         values, ys = groups.setdefault(key, ([], []))
         values.append([item[1] for item in items])
         ys.append(questions[pid]["value"])

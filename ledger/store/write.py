@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import tempfile
 import threading
 import time
@@ -183,13 +184,17 @@ def create_exclusive(path: Path, text: str) -> os.stat_result:
 def write_files_atomically(
     files: Mapping[Path, str | bytes], *, new: Collection[Path] = ()
 ) -> dict[Path, os.stat_result]:
-    """Write every file (text as UTF-8, or bytes): all of them, or none if anything fails before the renames.
+    """Write every file (text as UTF-8, or bytes): all of them, or none (see below for a crash between renames).
 
     Every file's content goes to a temporary file beside it and is fsynced
     first; only then are they renamed over their targets, in order, and their
     folders fsynced. A failure before the renames (a full disk, a read-only or
-    unwritable folder) removes the temporary files and any folder made for them,
-    and is a LedgerError naming the path, saying nothing was written. A path in
+    unwritable folder, a folder where a file is to go) removes the temporary files
+    and any folder made for them, and is a LedgerError naming the path, saying
+    nothing was written. Of several files, a rename that fails all the same (the
+    target changed meanwhile) undoes the renames before it: a file that was new is
+    removed, one that existed gets its old content back (a hard link kept until
+    the last rename; without one, the message names what stays written). A path in
     `new` must not exist: Appeared (a FileExistsError) if one did meanwhile; nothing is written.
     A symlink at a path is followed: its target is replaced (for outputs such as
     `-o post.md`; ledger writes refuse links first, store.discover.writable_path).
@@ -204,6 +209,8 @@ def write_files_atomically(
         for path, content in targets.items():
             current = path
             real = Path(os.path.realpath(path))
+            if os.path.isdir(real):  # os.replace would fail only after the files before it were renamed
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
             made += _make_folders(real.parent)
             temp, stats[path] = _write_temp(real, content)
             temps.append((temp, real))
@@ -220,6 +227,7 @@ def write_files_atomically(
         if isinstance(exc, OSError) and not isinstance(exc, Appeared):
             raise write_error(current, exc) from None
         raise
+    old = _keep_old(temps) if len(temps) > 1 else {}  # one rename is all or nothing by itself
     done = 0
     try:
         for i, (temp, real) in enumerate(temps):
@@ -230,14 +238,60 @@ def write_files_atomically(
         for temp, _ in temps[done:]:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        written = ", ".join(os.fspath(real) for _, real in temps[:done])
+        kept = _undo(temps[:done], old)
+        for folder in reversed(made):  # rmdir: only the folders left empty
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        written = ", ".join(os.fspath(real) for real in kept)
         raise LedgerError(
             f"cannot write {os.fspath(temps[done][1])}: {exc.strerror or exc}; "
-            + (f"written before it: {written}" if written else "nothing was written")
+            + (f"written before it: {written}" if written else f"nothing was written ({_what_to_do(exc)})")
         ) from None
+    finally:
+        for link in old.values():
+            if isinstance(link, str):
+                with contextlib.suppress(OSError):
+                    os.unlink(link)
     for folder in dict.fromkeys(real.parent for _, real in temps):
         _fsync_dir(folder)
     return stats
+
+
+_NEW = None  # _keep_old's value for a target that did not exist
+
+
+def _keep_old(temps: list[tuple[str, Path]]) -> dict[Path, str | None | bool]:
+    """For each target, a hard link to its old content (a temp name the stale-file sweep knows),
+    _NEW when there is none yet, or False when it exists and cannot be linked (no undo for it)."""
+    old: dict[Path, str | None | bool] = {}
+    for _temp, real in temps:
+        if not os.path.lexists(real):
+            old[real] = _NEW
+            continue
+        link = os.path.join(real.parent, f".{real.name}.pledger-{os.getpid()}-old{secrets.token_hex(4)}.tmp")
+        try:
+            os.link(real, link)
+            old[real] = link
+        except OSError:  # a file system without hard links
+            old[real] = False
+    return old
+
+
+def _undo(renamed: list[tuple[str, Path]], old: Mapping[Path, str | None | bool]) -> list[Path]:
+    """Put back what the renames replaced; returns the targets left with new content."""
+    kept = []
+    for _temp, real in reversed(renamed):
+        before = old.get(real, False)
+        try:
+            if before is _NEW:
+                os.unlink(real)
+            elif before:
+                os.replace(before, real)
+            else:
+                kept.append(real)
+        except OSError:
+            kept.append(real)
+    return list(reversed(kept))
 
 
 class Appeared(FileExistsError):
