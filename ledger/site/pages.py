@@ -57,8 +57,9 @@ class Charts:
 
 def _chart_code(path: str) -> str:
     import hashlib
+    from pathlib import Path
 
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def render_site(ledger, today: dt.date, title: str | None, charts: Charts | None = None) -> dict[str, str | bytes]:
