@@ -21,6 +21,9 @@ a reference timed in the same run on the same machine:
   list --json        the whole ledger                 vs  a plain script: sqlite3 + the C JSON encoder
   export json        the whole ledger                 vs  a plain script: sqlite3 + the C JSON encoder
   scorecard -o       the whole ledger                 vs  `pledger score` (same selection)
+  scorecard's reads  a plain script reading what the scorecard must (its table's columns, the
+                     leaderboard's forecasts) and importing matplotlib  vs  `pledger score`: no target,
+                     the part of the scorecard's budget no implementation can avoid
   add, forecast, resolve, claim assess, import (1,000 new rows)   vs  the same write at the smallest size
   re-import          the export CSV, nothing new      vs  the importer's parse of that file, one process
   after import       `list --limit 1` after an import vs  `list --limit 1` with the index current
@@ -121,6 +124,26 @@ for pid, set_id, claim, p, typed, by, made, due, about, criteria, tags, source, 
     write(sep + encode(record))
     sep = ",\n"
 write("\n]}\n")
+'''
+
+# What any scorecard of the whole ledger must read, and nothing more: the columns its table shows for every
+# prediction in ledger order, the forecasts its leaderboard scores, and matplotlib for its chart; rows counted,
+# not kept. Beside `score` it tells how much of the scorecard's target is taken before any work is done.
+SCORECARD_READS = r'''
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+n = 0
+for row in con.execute(
+    'SELECT p.id, p.claim, p.p, p.p_typed, p."by", p.made, p.position, p.set_id, p.tags, p.tests, p.kind, p.result, '
+    "p.outcome, p.resolved_on, o.note, o.evidence FROM predictions p LEFT JOIN outcomes o ON o.rowid = p.outcome_entry "
+    "ORDER BY p.made, p.file, p.position"):
+    n += 1
+for row in con.execute('SELECT f.prediction_id, f."by", f.at, f.p, f.p_typed FROM forecasts f WHERE NOT f.initial'):
+    n += 1
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib.figure import Figure
+print(n)
 '''
 
 PARSE_CSV = r'''
@@ -261,6 +284,9 @@ def bench_size(n: int, repeats: int, env: dict, scripts: dict[str, Path], only: 
         out["scorecard -o"] = (m, ref)
         out["score"] = (ref, None)
         note("scorecard -o")
+        out["scorecard's reads"] = paired(lambda i: [PYTHON, str(scripts["reads"]), str(index)],
+                                          lambda i: pledger(root, "score"), repeats, env)
+        note("scorecard's reads")
 
     writes = [w for w in ("add", "forecast", "resolve", "claim assess", "import 1,000 new", "after import",
                           "re-import") if want(w)]
@@ -356,9 +382,9 @@ REFERENCES = {
     "export json": "plain sqlite3+json", "scorecard -o": "score", "re-import": "parse of the CSV",
     "after import": "list --limit 1, current", "add": "same at smallest", "forecast": "same at smallest",
     "resolve": "same at smallest", "claim assess": "same at smallest", "import 1,000 new": "same at smallest",
-    "score": "",
+    "score": "", "scorecard's reads": "score",
 }
-ORDER = ("cold build", "check", "list --json", "export json", "score", "scorecard -o", "add", "forecast", "resolve",
+ORDER = ("cold build", "check", "list --json", "export json", "score", "scorecard -o", "scorecard's reads", "add", "forecast", "resolve",
          "claim assess", "import 1,000 new", "after import", "re-import")
 
 
@@ -426,7 +452,8 @@ def main() -> int:
         sizes = []  # start-up alone
     with tempfile.TemporaryDirectory() as tmp:
         scripts = {}
-        for name, text in (("yaml", YAML_LOAD), ("list", PLAIN_LIST), ("export", PLAIN_EXPORT), ("parse", PARSE_CSV)):
+        for name, text in (("yaml", YAML_LOAD), ("list", PLAIN_LIST), ("export", PLAIN_EXPORT), ("parse", PARSE_CSV),
+                           ("reads", SCORECARD_READS)):
             scripts[name] = Path(tmp) / f"reference_{name}.py"  # not yaml.py: it would import itself
             scripts[name].write_text(text, encoding="utf-8")
         small = None

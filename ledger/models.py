@@ -18,10 +18,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .kinds import BINARY_RESULTS, check_unit, parse_options, parse_quantiles, parse_result
 from .probability import Probability, parse_probability
 from .text import unstorable
+from .vocabulary import (  # noqa: F401  (the format's words, re-exported where the models are)
+    ASSESSMENTS_KEY, CLAIMS_KEY, FILE_KINDS, FORECASTS_KEY, MAX_ID_LENGTH, PREDICTIONS_KEY, RESULTS_KEY, SOURCES_KEY,
+    VERDICTS,
+)
+from .vocabulary import verdict as _verdict
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9._-]*"
 _SLUG = re.compile(rf"^{SLUG_PATTERN}$")
-MAX_ID_LENGTH = 100
 MAX_TEXT_LENGTH = 20_000
 RESULTS = BINARY_RESULTS  # a yes/no question's results; other kinds resolve to an option or a value (ledger.kinds)
 
@@ -223,18 +227,6 @@ class OutcomeHeaderIn(_Record):
     correction: bool = False
 
 
-VERDICTS = ("supported", "partly-supported", "overstated", "contested", "refuted", "open")
-
-
-def _verdict(value: Any) -> Any:
-    # "partly supported" and "Partly_Supported" are the same verdict, written by hand.
-    if isinstance(value, str):
-        word = re.sub(r"[\s_]+", "-", value.strip().lower())
-        if word in VERDICTS:
-            return word
-    raise ValueError(f"{value!r} is not a verdict; use one of {', '.join(VERDICTS)}")
-
-
 Verdict = Annotated[str, PlainValidator(_verdict)]
 Names = Annotated[list[Name], BeforeValidator(_list_of)]
 
@@ -289,13 +281,6 @@ class AssessmentIn(_Record):
     note: Text | None = None
 
 
-PREDICTIONS_KEY = "predictions"
-FORECASTS_KEY = "forecasts"
-RESULTS_KEY = "results"
-CLAIMS_KEY = "claims"
-SOURCES_KEY = "sources"  # lives in a claims file; a file may hold only sources
-ASSESSMENTS_KEY = "assessments"
-FILE_KINDS = (PREDICTIONS_KEY, FORECASTS_KEY, RESULTS_KEY, CLAIMS_KEY, ASSESSMENTS_KEY)
 
 
 def is_finite_probability(p: Probability) -> bool:

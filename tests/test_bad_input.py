@@ -519,3 +519,48 @@ def test_import_checks_its_by_too(cli, make_ledger, tmp_path):
     source = tmp_path / "x.csv"
     source.write_text("claim,p\nIt rains,0.5\n")
     assert_clean_error(cli("--root", root, "import", "csv", source, "--by", "a\nb"), 2, "--by", "line break")
+
+
+# -- arguments that are not UTF-8 ---------------------------------------------------------------------------
+
+def _raw_run(args: list[bytes], cwd, env_extra: dict[bytes, bytes] | None = None) -> CliResult:
+    # Arguments as the shell hands them over: bytes, some not UTF-8 ($'\xff').
+    env = {os.fsencode(k): os.fsencode(v) for k, v in os.environ.items() if k != "PLEDGER_DATABASE_URL"}
+    env.update({b"PLEDGER_BY": b"ana", **(env_extra or {})})
+    proc = subprocess.run([os.fsencode(sys.executable), b"-m", b"ledger", *args], cwd=cwd, env=env,
+                          capture_output=True, timeout=60)
+    return CliResult(proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
+
+
+@pytest.mark.parametrize("args, named", [
+    ([b"list", b"--about", b"\xff"], "--about: '\\xff'"),
+    ([b"list", b"--about=\xff"], "--about: '\\xff'"),
+    ([b"show", b"\xff"], "argument 4: '\\xff'"),
+    ([b"add", b"caf\xe9", b"-p", b"0.5"], "argument 4: 'caf\\xe9'"),
+    ([b"scorecard", b"-o", b"\xff.md"], "-o: '\\xff.md'"),
+])
+def test_an_argument_that_is_not_utf8_is_a_usage_error_naming_it(make_ledger, args, named):
+    root = make_ledger({"s.yaml": "by: ana\nmade: 2026-01-01\npredictions:\n  - {id: a, claim: One, p: 0.5}\n"})
+    before = snapshot(root)
+    r = _raw_run([b"--root", os.fsencode(root), *args], root)
+    assert_clean_error(r, 2, f"pledger: error: {named} is not UTF-8 text")
+    assert "\ufffd" not in r.err  # the bytes shown escaped, never raw
+    assert snapshot(root) == before
+
+
+def test_a_variable_that_is_not_utf8_is_named(make_ledger):
+    root = make_ledger({"s.yaml": "by: ana\nmade: 2026-01-01\npredictions:\n  - {id: a, claim: One, p: 0.5}\n"})
+    before = snapshot(root)
+    r = _raw_run([b"--root", os.fsencode(root), b"add", b"zz", b"-p", b"0.5"], root, {b"PLEDGER_BY": b"\xff"})
+    assert_clean_error(r, 2, "pledger: error: PLEDGER_BY: '\\xff' is not UTF-8 text")
+    assert snapshot(root) == before
+
+
+def test_a_file_to_read_may_have_any_bytes_in_its_name(make_ledger, tmp_path):
+    root = make_ledger({"s.yaml": "by: ana\nmade: 2026-01-01\npredictions:\n  - {id: a, claim: One, p: 0.5}\n"})
+    name = os.path.join(os.fsencode(tmp_path), b"\xff.csv")
+    with open(name, "wb") as fh:
+        fh.write(b"id,claim,p,made\nb,Two,0.4,2026-01-02\n")
+    r = _raw_run([b"--root", os.fsencode(root), b"import", b"csv", name, b"--by", b"ana"], root)
+    assert r.code == 0, r.err
+    assert run_pledger("--root", root, "show", "b").code == 0

@@ -67,3 +67,24 @@ def test_over_time_and_small_multiples(levels):
     assert grid.png.startswith(PNG)
     w, h = _size(grid.png)
     assert w > h  # three panels a row: two rows are wider than tall
+
+
+HOSTILE_TITLE = "Coin \x1b]0;pwned\x07 flips \x1b[31mred\u202e <script>&amp; -- 日本語のタイトル $x$"
+
+
+def test_user_text_in_a_chart_keeps_the_svg_valid_and_the_terminal_clean(levels, capfd):
+    import warnings
+
+    from ledger.report.charts import calibration_chart, over_time_chart, small_multiples
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning left to reach the terminal fails here
+        drawn = [calibration_chart(levels, HOSTILE_TITLE),
+                 over_time_chart([("2025-Q1", 0.2, 10), ("2025-Q2", 0.3, 12)], HOSTILE_TITLE, HOSTILE_TITLE),
+                 small_multiples([(HOSTILE_TITLE, levels)], HOSTILE_TITLE)]
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    for chart in drawn:
+        assert chart.png.startswith(PNG)
+        assert not any(c in chart.svg for c in (b"\x1b", b"\x07", "\u202e".encode()))
+        ET.fromstring(chart.svg)  # well-formed XML

@@ -10,15 +10,8 @@ from pydantic import ValidationError
 
 from ledger.errors import LedgerError, UsageError
 from ledger.models import AssessmentIn, ClaimIn
-from ledger.services.claims import (
-    ClaimFilter,
-    EvidenceArg,
-    add_claim,
-    assess_claim,
-    claim_detail,
-    list_claims,
-    track_record,
-)
+from ledger.services.claim_writes import EvidenceArg, add_claim, assess_claim
+from ledger.services.claims import ClaimFilter, claim_detail, list_claims, track_record
 from ledger.services.ledger import Ledger
 from ledger.store.read import read_file
 from support import snapshot

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from support import REPO, assert_clean_error, run_pledger, snapshot
 
 ONE = {
@@ -145,6 +147,22 @@ def test_output_piped_into_head_exits_zero_quietly(make_ledger):
         proc.stderr.close()
         assert proc.wait(timeout=60) == 0, (args, err)
         assert err == "", (args, err)
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "eye-test"], ["due"], ["list", "--json"], ["score"],
+                                  ["claim", "list"], ["export", "csv"], ["check"]])
+def test_a_reader_gone_before_the_first_line_is_exit_zero_too(bundled, args):
+    # The reader closes the pipe before the command writes anything (`| head -0`, or a reader that dies):
+    # every write then fails, whichever writer makes it (rich, the piped tables, JSON).
+    assert run_pledger("--root", bundled, "list", "--limit", "1").code == 0  # the index built first
+    env = dict(os.environ, COLUMNS="100", PYTHONIOENCODING="utf-8", PLEDGER_TODAY="2026-12-01")
+    proc = subprocess.Popen([sys.executable, "-m", "ledger", "--root", str(bundled), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0, (args, err)
+    assert "Traceback" not in err and "error" not in err, (args, err)
 
 
 def test_each_command_is_registered_by_the_module_named_for_it():

@@ -450,7 +450,20 @@ def test_resolve_json(cli, bundled):
     result = cli("--root", bundled, "resolve", "rg25-replication", "rg25-textbook", "no", "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out) == {"ids": ["rg25-replication", "rg25-textbook"], "result": "no", "on": TODAY,
-                                      "by": BY, "correction": False, "file": f"outcomes/{TODAY}-rg25-replication.yaml"}
+                                      "by": BY, "correction": False, "file": f"outcomes/{TODAY}-rg25-replication.yaml",
+                                      "later_forecasts": 0}
+
+
+def test_a_resolution_dated_before_forecasts_says_they_will_not_count(cli, make_ledger):
+    root = make_ledger({"s.yaml": "by: ana\nmade: 2025-01-01\npredictions:\n  - id: r1\n    claim: One\n    p: 0.6\n"
+                                  "    forecasts: [{by: bob, p: 0.3, at: 2025-02-01}, {by: cy, p: 0.2, at: 2025-01-10}]\n"})
+    r = cli("--root", root, "resolve", "r1", "yes", "--on", "2025-01-15")
+    assert r.code == 0, r.err
+    assert "note: 1 forecast on it is dated after 2025-01-15: no score counts it" in r.err
+    score = json.loads(cli("--root", root, "score", "--by", "bob", "--policy", "all", "--json").out)
+    assert score["counts"]["after_resolution"] == 1  # the note says what the score does
+    quiet = cli("--root", root, "resolve", "r1", "no", "--on", "2025-03-01", "--correct")  # corrections: no note
+    assert quiet.code == 0 and "note:" not in quiet.err
 
 
 # -- edit ----------------------------------------------------------------------------------------------

@@ -316,7 +316,44 @@ def _same_run(a, b) -> None:
             assert x.tolist() == y.tolist(), name
 
 
-@pytest.mark.parametrize("where", ["tiny", "cases", "kinds", "bundled"])
+# What the whole-ledger leaderboard reads by one scan of the forecasts (services.scores._other_forecasts)
+# must match what the joined query reads: an id defined twice (left out, with its forecasts), a forecast
+# on no prediction, a multiple-choice question's forecasts, sets made out of file order, and ties on a
+# day (two people; one person in two files) that the file and line order.
+TRICKY = {
+    "a.yaml": """\
+set: late
+by: Ann
+made: 2024-03-01
+predictions:
+  - {id: t1, claim: one, p: 0.7, forecasts: [{by: Bo, p: 0.2, at: 2024-03-02}, {by: Cy, p: 0.4, at: 2024-03-02}]}
+  - {id: dup, claim: twice, p: 0.5, forecasts: [{by: Bo, p: 0.9, at: 2024-03-02}]}
+""",
+    "b.yaml": """\
+set: early
+by: Ann
+made: 2024-01-01
+predictions:
+  - {id: t2, claim: two, p: 0.3}
+  - {id: dup, claim: twice again, p: 0.6}
+  - {id: m1, claim: which, options: {x: 0.5, y: 0.5}}
+""",
+    "f1.yaml": """\
+forecasts:
+  - {prediction: t2, p: 0.8, by: Cy, at: 2024-01-05}
+  - {prediction: t2, p: 0.6, by: Bo, at: 2024-01-05}
+  - {prediction: nowhere, p: 0.6, by: Bo, at: 2024-01-05}
+""",
+    "f2.yaml": """\
+forecasts:
+  - {prediction: t2, p: 0.1, by: bo, at: 2024-01-05}
+  - {prediction: t1, p: 0.9, by: Cy, at: 2024-03-01}
+""",
+    "o.yaml": "on: 2024-06-01\nby: Ann\nresults:\n  t1: yes\n  t2: no\n  dup: yes\n  m1: x\n",
+}
+
+
+@pytest.mark.parametrize("where", ["tiny", "cases", "kinds", "bundled", "tricky"])
 @pytest.mark.parametrize("selection", [Selection(), Selection(by="Bob"), Selection(by="ben")])
 def test_scores_from_the_shared_predictions_are_the_scores(where, selection, tiny, cases, bundled, tmp_path):
     import datetime as dt
@@ -330,6 +367,8 @@ def test_scores_from_the_shared_predictions_are_the_scores(where, selection, tin
         root = tmp_path / "kinds"
         shutil.copytree(Path(__file__).parent / "fixtures" / "ledgers" / "kinds", root)
         ledger = Ledger.open(identify(root))
+    elif where == "tricky":
+        ledger = Ledger.open(identify(write_files(tmp_path / "tricky", TRICKY)))
     else:
         ledger = {"tiny": tiny, "cases": cases}.get(where) or Ledger.open(bundled)
     compared = 0

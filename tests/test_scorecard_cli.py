@@ -173,6 +173,39 @@ def test_nothing_resolved_says_so(cli, make_ledger):
     assert "### Every score" not in r.out and "| 1 | Open question | 40% | ⏳ | — |" in r.out
 
 
+def test_certain_probabilities_leave_the_z_score_undefined_in_one_plain_sentence(cli, make_ledger):
+    root = make_ledger({"a.yaml": """
+        by: ana
+        made: 2026-01-01
+        predictions:
+          - {id: c1, claim: Sure, p: 1}
+          - {id: c2, claim: Never, p: 0}
+    """, "o.yaml": "on: 2026-02-01\nby: ana\nresults:\n  c1: yes\n  c2: no\n"})
+    r = cli("--root", root, "scorecard")
+    assert r.code == 0, r.err
+    assert "(1 − p if it happened, −p if not): the z-score is undefined, as every probability was 0 or 1." in r.out
+
+
+def test_the_lede_counts_the_yes_no_questions_alone_when_other_kinds_are_pending(cli, make_ledger):
+    # Two yes/no resolved, one annulled, one open; a multiple-choice and a numeric question open too: the
+    # sentence about the yes/no questions adds up to their number (the run's own counts hold every kind).
+    root = make_ledger({"a.yaml": """
+        by: ana
+        made: 2026-01-01
+        predictions:
+          - {id: y1, claim: One, p: 0.7}
+          - {id: y2, claim: Two, p: 0.4}
+          - {id: y3, claim: Three, p: 0.5}
+          - {id: y4, claim: Four, p: 0.5}
+          - {id: m1, claim: Which, options: {a: 0.5, b: 0.5}}
+          - {id: n1, claim: How many, quantiles: {"10%": 1, "90%": 9}}
+    """, "o.yaml": "on: 2026-02-01\nby: ana\nresults:\n  y1: yes\n  y2: yes\n  y3: annulled\n"})
+    r = cli("--root", root, "scorecard")
+    assert r.code == 0, r.err
+    assert ("Of its 4 yes/no questions, 2 of the 2 resolved happened (1 annulled and 1 not resolved yet)."
+            in r.out), r.out[:600]
+
+
 @pytest.mark.parametrize("args, argument", [
     (["--flavor", "html"], "--flavor"),
     (["--style", "grid"], "--style"),
@@ -180,6 +213,7 @@ def test_nothing_resolved_says_so(cli, make_ledger):
     (["--policy", "best"], "--policy"),
     (["--brier", "0-3"], "--brier"),
     (["--bins", "0,0.7,0.5,1"], "--bins"),
+    (["--bins", "0,nan,1"], "--bins"),
     (["--eps", "0.6"], "--eps"),
     (["--title", ""], "--title"),
     (["--title", "two\nlines"], "--title"),

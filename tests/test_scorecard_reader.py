@@ -143,7 +143,8 @@ def test_acx_groups_by_confidence_strikes_misses_and_italicises_annulled(make_le
                           "**90–95%: 0 of 1 right**", "**95–99%: 1 of 1 right**"]
     struck = [c.content for t in tokens for i, c in enumerate(t.children or []) if t.children
               and i and t.children[i - 1].type == "s_open"]
-    assert struck == ["Beta happens", "Gamma happens"]  # Gamma: 10% that it would, and it did
+    # Gamma: 10% that it would, and it did; the legend shows the convention struck through too.
+    assert struck == ["Beta happens", "Gamma happens", "like this"]
     assert "- *\\#5 Epsilon happens — 70% (annulled)*" in md
     assert "- \\#6 Zeta happens — 70% (not resolved yet)" in md
     assert "- \\#3 ~~Gamma happens~~ — 10%, so 90% it would not" in md

@@ -214,3 +214,18 @@ def test_a_folder_that_cannot_be_made_is_a_one_line_error_and_nothing_is_written
     assert_clean_error(r, 1, "cannot write the site")
     after = {k: v for k, v in snapshot(tmp_path).items() if not k.startswith("predictions/.pledger")}
     assert after == {k: v for k, v in before.items() if not k.startswith("predictions/.pledger")}
+
+
+def test_predictions_without_a_set_have_their_figures_in_the_sets_table(cli, make_ledger, tmp_path):
+    # Two loose predictions resolved yes at 50% and 80%, beside a set: their row scores them as a set's would.
+    root = make_ledger({
+        "loose.yaml": "by: ana\nmade: 2026-01-01\npredictions:\n  - {id: l1, claim: One, p: 0.5}\n"
+                      "  - {id: l2, claim: Two, p: 0.8}\n",
+        "s.yaml": "set: s\ntitle: A set\nby: ana\nmade: 2026-01-01\npredictions:\n  - {id: s1, claim: Three, p: 0.3}\n",
+        "o.yaml": "on: 2026-02-01\nby: ana\nresults:\n  l1: yes\n  l2: yes\n  s1: no\n",
+    })
+    r = cli("--root", root, "site", "-o", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    text = " ".join(" ".join(parse(tmp_path / "out" / "index.html").text).split())
+    # happened 2 of 2; gap (1 - 0.5) + (1 - 0.8) = +0.70; Brier ((0.5)^2 + (0.2)^2) / 2 = 0.1450
+    assert "Predictions without a set 2 2 of 2 +0.70 0.1450" in text, text

@@ -290,3 +290,22 @@ def test_a_stale_index_is_refreshed_the_normal_way(small):
         small,
     )
     assert {"sqlalchemy", "ledger.index.refresh"} <= modules
+
+
+def test_the_scorecard_with_its_claims_section_loads_no_validation_models(bundled, tmp_path):
+    # The example ledger's predictions test research claims: the scorecard lists them, which reads
+    # claims (services.claims) without loading the models that validate writes (pydantic).
+    Ledger.open(bundled).refresh()
+    out = tmp_path / "card.md"
+    modules = _modules_after(
+        f"""
+        import contextlib, io
+        from ledger.cli import main
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["scorecard", "--no-chart", "-o", {str(out)!r}]) == 0
+        """,
+        bundled,
+    )
+    assert "## Research claims these predictions test" in out.read_text()
+    assert "ledger.services.claims" in modules
+    assert not modules & {"pydantic", "ledger.models", "ledger.services.claim_writes"}

@@ -50,7 +50,7 @@ def add(
         --source https://transformer-circuits.pub/2024/scaling-monosemanticity/ \\
         --claimant Anthropic --locator "key results"
     """
-    from ..services.claims import add_claim
+    from ..services.claim_writes import add_claim
 
     quote, source = typed_text(quote, "QUOTE"), typed_text(source, "--source", lines=False)
     title, locator = typed_text(title, "--title", lines=False), typed_text(locator, "--locator", lines=False)
@@ -90,7 +90,7 @@ def assess(
         --evidence https://www.alignmentforum.org/posts/pH6tyhEnngqWAXi9i \\
         --quote "Motte and Bailey claims" --stance against
     """
-    from ..services.claims import assess_claim
+    from ..services.claim_writes import assess_claim
 
     evidence = [typed_text(url, "--evidence", lines=False) for url in evidence or []]
     quote = [typed_text(q, "--quote") for q in quote or []]
@@ -107,7 +107,7 @@ def assess(
 
 def _evidence_items(urls: list[str], quotes: list[str], stances: list[str]):
     from ..errors import UsageError
-    from ..services.claims import EvidenceArg
+    from ..services.claim_writes import EvidenceArg
 
     for values, arg in ((quotes, "--quote"), (stances, "--stance")):
         if values and not urls:

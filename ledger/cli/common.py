@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from typing import Any
 
@@ -150,6 +151,11 @@ def print_json_document(head: dict, key: str, items) -> None:
     write_chunks(document_chunks(head, key, items), json_text=True)
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 forecast`, `2 forecasts`, `1,000 outcome entries`: a count and its noun, as the terminal prints them."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 class ReaderGone(Exception):
     """stdout's reader left (`| head`) while a command streamed: run_app ends quietly, exit 0.
 
@@ -235,13 +241,79 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     return moved + out
 
 
+class _GuardedStdout:
+    """sys.stdout while a command runs: a reader that left (`| head -1`) ends the command as ReaderGone,
+    whichever writer saw it (rich, the piped tables, JSON). typer would turn the BrokenPipeError raised
+    inside a command into exit 1; run_app ends with 0."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise ReaderGone from None
+
+    def flush(self):
+        try:
+            return self._stream.flush()
+        except BrokenPipeError:
+            raise ReaderGone from None
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def run_app(app: typer.Typer, argv: list[str] | None) -> int:
     """Run the typer app on argv (a `--root` after the command moved to the front: hoist_global_options);
     map library errors to exit codes 1 (data) and 2 (usage), never a traceback.
 
     The error classes are looked up only when something is raised (an `except`
     expression is evaluated then): `pledger --help` does not import ledger.errors."""
+    stdout = sys.stdout
+    sys.stdout = _GuardedStdout(stdout)
     try:
+        return _run(app, argv)
+    finally:
+        if isinstance(sys.stdout, _GuardedStdout):
+            sys.stdout = stdout
+
+
+def reject_undecodable(argv: list[str], environ=os.environ) -> None:
+    """Arguments and PLEDGER_* variables are text: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) would otherwise fail deep in a query or a write. A UsageError naming the argument."""
+    for key in sorted(k for k in environ if k.startswith("PLEDGER_")):
+        if _SURROGATE.search(environ[key]):
+            raise _library_error("UsageError")(f"{key}: {_bytes_shown(environ[key])} is not UTF-8 text; set it in "
+                                               "UTF-8", key)
+    for i, arg in enumerate(argv):
+        if not _SURROGATE.search(arg):
+            continue
+        option, value = arg.split("=", 1) if arg.startswith("--") and "=" in arg else (None, arg)
+        before = argv[i - 1] if i and argv[i - 1].startswith("-") and "=" not in argv[i - 1] else None
+        # A file to read may have any bytes in its name (an existing file, the ledger root): left to the command.
+        given_to = option or before
+        if given_to in _PATH_OPTIONS or (given_to not in _OUTPUT_OPTIONS and os.path.lexists(value)):
+            continue
+        name = given_to or f"argument {i + 1}"
+        raise _library_error("UsageError")(f"{name}: {_bytes_shown(value)} is not UTF-8 text; give it in UTF-8", name)
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")  # the bytes os.fsdecode could not decode (surrogateescape)
+_PATH_OPTIONS = ("--root", "--map")  # read, never written into a record or a post
+_OUTPUT_OPTIONS = ("-o", "--output", "--chart-dir")  # their names go into what is written (links, the command)
+
+
+def _bytes_shown(text: str) -> str:
+    """The argument as bytes, the undecodable ones as \\xNN (never written raw to the terminal)."""
+    raw = os.fsencode(text)
+    return "'" + raw.decode("utf-8", "backslashreplace").encode("ascii", "backslashreplace").decode("ascii") + "'"
+
+
+def _run(app: typer.Typer, argv: list[str] | None) -> int:
+    try:
+        reject_undecodable(sys.argv[1:] if argv is None else argv)
         args = None if argv is None else hoist_global_options(argv)
         # Outside standalone mode click returns typer.Exit's code instead of raising it.
         code = app(args=args, prog_name="pledger", standalone_mode=False)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, print_json
+from .common import open_ledger, plural, print_json
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (keys documented in docs/verify.md) instead of text.")]
@@ -238,8 +238,9 @@ def seal(
         print_json(data)
         return
     typer.echo(the_seal.hex)
-    typer.echo(f"{len(the_seal.leaves)} records: {counts['prediction']} predictions, {counts['forecast']} forecasts, "
-               f"{counts['outcome']} outcome entries (selection: {the_seal.described})", err=True)
+    typer.echo(f"{plural(len(the_seal.leaves), 'record')}: {plural(counts['prediction'], 'prediction')}, "
+               f"{plural(counts['forecast'], 'forecast')}, {plural(counts['outcome'], 'outcome entry', 'outcome entries')} "
+               f"(selection: {the_seal.described})", err=True)
     if path is not None:
         typer.echo(f"Wrote {path}: commit it, and publish the digest where others date it (a post, a tweet).", err=True)
     else:

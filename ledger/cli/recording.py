@@ -273,9 +273,14 @@ def resolve(
     )
     if json_out:
         print_json({"ids": list(done.ids), "result": done.shown, "on": day, "by": by,
-                    "correction": done.correction, "file": done.path})
+                    "correction": done.correction, "file": done.path, "later_forecasts": done.later_forecasts})
         return
     what = "correction" if done.correction else "resolution"
     from .visible import visible
 
     typer.echo(visible(f"{what} of {', '.join(done.ids)} ({done.shown}) recorded in {done.path}", line_breaks=False))
+    if done.later_forecasts:
+        n = done.later_forecasts
+        typer.echo(f"note: {n} forecast{'s' if n != 1 else ''} on {'these predictions' if len(done.ids) > 1 else 'it'} "
+                   f"{'are' if n != 1 else 'is'} dated after {day}: no score counts {'them' if n != 1 else 'it'} "
+                   "(a forecast after the resolution); check --on", err=True)

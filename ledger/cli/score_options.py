@@ -4,6 +4,7 @@ Each check raises UsageError naming the argument, before any ledger is read.
 """
 
 
+import math
 from typing import Annotated, Optional
 
 import typer
@@ -86,6 +87,8 @@ def parse_bins(text: str | None):
         edges = [float(part) for part in value.split(",")]
     except ValueError:
         raise UsageError(f"--bins: {text!r} has a part that is not a number; write edges like 0,0.2,0.5,1", "--bins") from None
+    if not all(math.isfinite(e) for e in edges):
+        raise UsageError(f"--bins: edges must be finite numbers, got {text!r} (try 0,0.2,0.5,1)", "--bins")
     if any(b <= a for a, b in zip(edges, edges[1:])):
         raise UsageError(f"--bins: edges must be strictly increasing, got {text!r} (try 0,0.2,0.5,1)", "--bins")
     if len(edges) - 1 > MAX_BINS:

@@ -7,7 +7,7 @@ convention, clipping, bins) close the output.
 from __future__ import annotations
 
 from ..report.figures import FEW
-from .common import console
+from .common import console, plural
 from .visible import markup as _esc
 
 DASH = "—"
@@ -28,9 +28,6 @@ def _pct(x) -> str:
     return DASH if x is None else f"{100 * x:.0f}%"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
 
 def header_lines(run) -> list[str]:
     c = run.counts
@@ -42,17 +39,17 @@ def header_lines(run) -> list[str]:
         resolved = f"[bold]{c['resolved']:,} resolved[/] yes/no"
     first = (
         f"{resolved} · {c['annulled']:,} annulled (excluded) · "
-        f"{c['pending']:,} pending · of {_plural(c['predictions'], 'prediction')} selected ({_esc(run.selection)})"
+        f"{c['pending']:,} pending · of {plural(c['predictions'], 'prediction')} selected ({_esc(run.selection)})"
     )
-    second = f"Scoring {_plural(c['forecasts'], 'forecast')} by {_esc(who)}, policy [bold]{run.policy}[/]"
+    second = f"Scoring {plural(c['forecasts'], 'forecast')} by {_esc(who)}, policy [bold]{run.policy}[/]"
     if c["without_forecast"]:
         second += f"; {c['without_forecast']:,} resolved without a forecast under this policy"
     if c.get("after_resolution"):
-        second += f"; {_plural(c['after_resolution'], 'forecast')} dated after the resolution excluded"
+        second += f"; {plural(c['after_resolution'], 'forecast')} dated after the resolution excluded"
     timed = run.reports.get("binary") if run.policy == "time-weighted" else None
     after_close = timed.rules.get("after_close", 0) if timed is not None else 0
     if after_close:
-        second += f"; {_plural(after_close, 'forecast')} dated after the question closed excluded (it stood for no day)"
+        second += f"; {plural(after_close, 'forecast')} dated after the question closed excluded (it stood for no day)"
     lines = [first, second]
     left_out = [k["label"] for k in run.kinds.values() if k.get("note") and k["resolved"]]
     if left_out:
@@ -165,7 +162,7 @@ def calibration_table(table, title: str, out=None):
 
     out = out or console()
     headers, cells, empty = _calibration_cells(table)
-    omitted = [f"[dim]{_plural(empty, 'empty bin')} not shown (--json lists every bin)[/]"] if empty else []
+    omitted = [f"[dim]{plural(empty, 'empty bin')} not shown (--json lists every bin)[/]"] if empty else []
     if not cells:
         return Group(title, *omitted)
     columns = [Column(h, "right") for h in headers]
@@ -203,7 +200,7 @@ def rules_line(run) -> str:
         parts.append(f"bins {r['bins']} ({edges}), folded {r['folded_bins']}")
     if run.report is not None:
         resamples = r.get("bootstrap_resamples")
-        parts.append(f"bootstrap {_plural(resamples, 'resample')}, seed {r['seed']}, 90%" if resamples else "bootstrap off")
+        parts.append(f"bootstrap {plural(resamples, 'resample')}, seed {r['seed']}, 90%" if resamples else "bootstrap off")
     parts.append("annulled excluded, unresolved pending")
     return "[dim]Rules: " + " · ".join(_esc(p) for p in parts) + "[/]"
 
@@ -236,8 +233,8 @@ def calibration_chart_lines(table) -> list[str]:
 
 
 def _leaderboard_title(board) -> str:
-    return (f"Leaderboard: {_plural(board.n_forecasters, 'forecaster')}, {_plural(board.n_questions, 'question')}, "
-            f"{_plural(board.n, 'forecast')}")
+    return (f"Leaderboard: {plural(board.n_forecasters, 'forecaster')}, {plural(board.n_questions, 'question')}, "
+            f"{plural(board.n, 'forecast')}")
 
 
 def leaderboard_table(board, out=None):
@@ -289,7 +286,7 @@ def render(run, chart: bool = False) -> None:
         board = run.leaderboard
         out.print(
             f"  Ranked by peer score (Metaculus-style, 100 × (ln p − mean of the others' ln p), positive is better; "
-            f"90% interval: mean ± 1.645 s/√n), only forecasters with at least {board.min_n} forecasts on questions "
+            f"90% interval: mean ± 1.645 s/√n), only forecasters with at least {plural(board.min_n, 'forecast')} on questions "
             "someone else forecast too (--min-n); the others are listed unranked (—). Relative Brier: own Brier minus "
             "the median of the others on the same question (negative is better; GJ Open and Fatebook compare with the "
             "median of everyone, you included). Both average over the n with peers. Raw Brier and log compare "
@@ -300,7 +297,7 @@ def render(run, chart: bool = False) -> None:
         return
     report = run.report
     if 0 < run.n < FEW:
-        out.print(f"[bold]Only {_plural(run.n, 'forecast')} scored[/]: too few to read much into these figures "
+        out.print(f"[bold]Only {plural(run.n, 'forecast')} scored[/]: too few to read much into these figures "
                   "(docs/scoring.md, section 6, says how many each figure needs).")
         out.print()
     if report is not None and report.n:
@@ -454,8 +451,8 @@ def time_leaderboard_table(board, out=None):
         rows.append([str(rank) if r.ranked else DASH, _esc(r.forecaster), str(r.n), _num(r.coverage, ".2f"),
                      _signed(r.baseline, ".1f"), _signed(r.peer, ".1f"), str(r.n_with_peers), _num(r.brier, ".4f"),
                      _num(r.log, ".4f"), _signed(r.relative_brier_others, ".4f"), _signed(r.relative_brier_all, ".4f")])
-    title = (f"Leaderboard over time: {_plural(board.n_forecasters, 'forecaster')}, "
-             f"{_plural(board.n_questions, 'question')} (ranked by {board.sort}; — : unranked)")
+    title = (f"Leaderboard over time: {plural(board.n_forecasters, 'forecaster')}, "
+             f"{plural(board.n_questions, 'question')} (ranked by {board.sort}; — : unranked)")
     table = fit_table(out, columns, rows, title=title, title_justify="left", expand=False)
     if table is None:
         from rich.console import Group

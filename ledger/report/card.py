@@ -284,7 +284,6 @@ def whose(run) -> str:
 def lede(data, options) -> list[Para]:
     """The top of the card: in words, how it went, with the few numbers a reader needs."""
     run = data.run
-    c = run.counts
     shown = data.shown
     authors = list(dict.fromkeys(s.by for s in shown))
     who = authors[0] if len(authors) == 1 else f"{len(authors)} forecasters"
@@ -304,8 +303,9 @@ def lede(data, options) -> list[Para]:
             first.append(f" {happened} of the {len(resolved)} happened")
         else:
             first.append(f" Of the {len(resolved)} resolved yes or no, {happened} happened")
-        if resolved:
-            first.append(_counted_out(c) + ".")
+        if resolved:  # the yes/no questions' own counts: the run's count every kind
+            first.append(_counted_out({status: sum(1 for s in binary if s.status == status)
+                                       for status in ("annulled", "pending")}) + ".")
     others = [(k, sum(1 for s in shown if s.kind == k)) for k in (CHOICE, NUMERIC)]
     others = [(k, n) for k, n in others if n]
     if others:
@@ -318,7 +318,7 @@ def lede(data, options) -> list[Para]:
     elif report is not None:
         g, b = report.gap, report.brier
         about = _about(data)
-        reading = ("so the z-score is undefined: every probability was 0 or 1" if g.z is None
+        reading = ("the z-score is undefined, as every probability was 0 or 1" if g.z is None
                    else f"{_chance(g.z)} (z = {fig(g.z, 'gap', 'z')})")
         text = [
             f"Against {whose(run)} probabilities, {about} scored ", Styled(points(g.total), "strong"),
@@ -656,6 +656,6 @@ def acx_section(data, options) -> Section:
             for s in others)))
     section.blocks.append(Para((
         "Each prediction is listed at its confidence level: one below 50% at 100% minus it (a 20% that it happens "
-        "is an 80% that it does not). Struck through: the favoured side did not come true. In italics: annulled, "
-        "not counted.",)))
+        "is an 80% that it does not). Shown ", Styled("like this", "strike"),
+        ": the favoured side did not come true. In italics: annulled, not counted.",)))
     return section

@@ -18,6 +18,8 @@ lazily: `pledger --help` never pays for it.
 from __future__ import annotations
 
 import io
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 CREATOR = "pledger"
@@ -54,8 +56,22 @@ def _save(fig) -> ChartFiles:
 
 
 def _plain(title: str) -> str:
-    # `$` starts mathtext in matplotlib: escape it so a title is drawn as written.
-    return " ".join(title.split()).replace("$", r"\$")
+    """User text as a chart draws it: on one line without control characters (report.escape's rule: the
+    SVG stays valid XML, and no warning echoes them to the terminal), `$` escaped (it starts mathtext)."""
+    from .escape import one_line
+
+    return one_line(title).replace("$", r"\$")
+
+
+@contextmanager
+def _drawing():
+    """Our settings for a chart; matplotlib's warnings of glyphs missing from the font (a title in a script
+    DejaVu Sans lacks: they draw as boxes) kept off the terminal, where they would repeat the user's text."""
+    import matplotlib
+
+    with matplotlib.rc_context(RC), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+        yield
 
 
 def _label_offsets(points: list[tuple[float, float]], labels: list[str], x0: float, x1: float,
@@ -93,9 +109,7 @@ def calibration_chart(table, title: str = "Calibration", ax=None) -> ChartFiles 
 
     title is plain text (it is drawn, never parsed as markup: mathtext is off).
     """
-    import matplotlib
-
-    with matplotlib.rc_context(RC):
+    with _drawing():
         fig = None
         if ax is None:
             fig = _figure()
@@ -147,9 +161,7 @@ def calibration_chart(table, title: str = "Calibration", ax=None) -> ChartFiles 
 
 def over_time_chart(periods: list[tuple[str, float, int]], label: str, title: str) -> ChartFiles:
     """A score per period: (period label, value, n) in time order, with each period's n."""
-    import matplotlib
-
-    with matplotlib.rc_context(RC):
+    with _drawing():
         fig = _figure((5.0, 3.2))
         ax = fig.add_subplot()
         xs = list(range(len(periods)))
@@ -176,11 +188,9 @@ def over_time_chart(periods: list[tuple[str, float, int]], label: str, title: st
 
 def small_multiples(tables: list[tuple[str, object]], title: str) -> ChartFiles:
     """One small folded-calibration panel per (tag, CalibrationTable), three to a row."""
-    import matplotlib
-
     cols = min(3, len(tables))
     rows = -(-len(tables) // cols)
-    with matplotlib.rc_context(RC):
+    with _drawing():
         fig = _figure((3.2 * cols, 3.2 * rows + 0.4))
         for i, (name, table) in enumerate(tables):
             ax = fig.add_subplot(rows, cols, i + 1)

@@ -310,8 +310,8 @@ class Markdown:
 
     def table(self, t: Table) -> None:
         """A GFM pipe table; in the plain flavour a list, one item per row (CommonMark has no tables)."""
-        rows = [[self.cell(cell) for cell in row] for row in t.rows]
         if self.flavor == "plain":
+            rows = list(zip(*self.columns(t.rows)))
             for row in rows:
                 # Cells that do not apply ("—") are left out, but an undefined
                 # figure (a column in `always`) shows as "—", as in the other flavours.
@@ -323,9 +323,31 @@ class Markdown:
         rule = {"l": "---", "r": "---:", "c": ":---:"}
         self.line("| " + " | ".join(t.headers) + " |")
         self.line("| " + " | ".join(rule[a] for a in t.aligns) + " |")
-        # The rows as one piece: a table's lines are not held one by one until the end.
-        self.lines.append("\n".join(["| " + " | ".join([cell or " " for cell in row]) + " |" for row in rows]))
+        if t.rows:  # the rows as one piece: a table's lines are not held one by one until the end
+            line = "| " + " | ".join(["{}"] * len(t.headers)) + " |"
+            self.lines.append("\n".join(map(line.format, *self.columns(t.rows, empty=" "))))
         self.blank()
+
+    def columns(self, rows, empty: str = "") -> list[list[str]]:
+        """The table's cells as markdown, a column at a time. A column repeats a few values (marks,
+        figures, names): each distinct piece is rendered once, in order of first appearance (the
+        lesswrong notes are numbered so); an empty cell is `empty`."""
+        out = []
+        for column in zip(*rows):
+            # Pieces are NamedTuples, which equal plain tuples of the same values: with more than one
+            # type in a column, a piece is known by its type too.
+            if len(set(map(type, column))) > 1:
+                column = [(type(piece), piece) for piece in column]
+                cell = lambda key: self.cell(key[1])  # noqa: E731
+            else:
+                cell = self.cell
+            try:
+                shown = {piece: cell(piece) or empty for piece in dict.fromkeys(column)}
+            except TypeError:  # a piece that cannot be a key: each rendered where it is
+                out.append([cell(piece) or empty for piece in column])
+                continue
+            out.append(list(map(shown.__getitem__, column)))
+        return out
 
     def card(self, c) -> str:
         self.line(f"# {text(c.title, github=self.github)}")

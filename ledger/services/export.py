@@ -14,22 +14,19 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from ..index.derive import PENDING
+from ..index.sql import as_date
 from ..kinds import BINARY, CHOICE, NUMERIC
-from ..records import Forecast, Outcome
 from .defaults import today
 from .ledger import Ledger
 from .select import (
     _FORECAST_COLUMNS,
-    _OUTCOME_COLUMNS,
     FORECAST_ORDER_SQL,
     OUTCOME_ORDER_SQL,
     PREDICTION_ORDER_SQL,
-    PredictionState,
     Selection,
     count_matching,
     forecast_from_row,
-    iter_states,
-    outcome_from_row,
     select_predictions,
     where_sql,
 )
@@ -62,67 +59,94 @@ def exporting(ledger: Ledger, selection: Selection = Selection()) -> Iterator[tu
         yield count_matching(db, selection, day), _stream(db, selection, day)
 
 
+# The columns an export shows, read as the index stores them (no records built: a million predictions
+# would build a million records, and their forecasts' and outcome entries', only to take them apart again).
+_PREDICTION_SQL = (
+    'SELECT p.id, p.set_id, p.claim, p.kind, p.dist, p.p_typed, p.p, p."by", p.made, p.due, p.about, p.criteria, '
+    "p.tags, p.source, p.tests, p.note, p.ordered, p.unit, p.closes, p.outcome, p.result FROM predictions p "
+    "WHERE {where} ORDER BY " + PREDICTION_ORDER_SQL
+)
+_FORECAST_SQL = (
+    'SELECT p.id, f.kind, f.dist, f.p_typed, f.p, f."by", f.at, f.note FROM predictions p '
+    "JOIN forecasts f ON f.prediction_id = p.id WHERE {where} AND NOT f.initial "
+    "ORDER BY " + PREDICTION_ORDER_SQL + ", " + FORECAST_ORDER_SQL
+)
+_OUTCOME_SQL = (
+    'SELECT p.id, o.result, o."on", o."by", o.evidence, o.note, o.correction FROM predictions p '
+    "JOIN outcomes o ON o.prediction_id = p.id WHERE {where} ORDER BY " + PREDICTION_ORDER_SQL + ", " + OUTCOME_ORDER_SQL
+)
+
+
 def _stream(db, selection: Selection, day) -> Iterator[dict]:
     """The predictions, and beside them their later forecasts and their outcome entries in the same
     order: three cursors read in step."""
     where, params = where_sql(selection, db, day)
-    forecasts = db.stream(
-        f"SELECT p.id, {_FORECAST_COLUMNS} FROM predictions p JOIN forecasts f ON f.prediction_id = p.id "
-        f"WHERE {where} AND NOT f.initial ORDER BY {PREDICTION_ORDER_SQL}, {FORECAST_ORDER_SQL}", params,
-    )
-    outcomes = db.stream(
-        f"SELECT p.id, {_OUTCOME_COLUMNS} FROM predictions p JOIN outcomes o ON o.prediction_id = p.id "
-        f"WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}, {OUTCOME_ORDER_SQL}", params,
-    )
+    forecasts = db.stream(_FORECAST_SQL.format(where=where), params)
+    outcomes = db.stream(_OUTCOME_SQL.format(where=where), params)
     next_forecast, next_outcome = next(forecasts, None), next(outcomes, None)
-    for state in iter_states(db, selection, day):
-        pid = state.prediction.id
-        mine_f: list[Forecast] = []
+    iso = _iso_text()
+    for (pid, set_id, claim, kind, dist, typed, p, by, made, due, about, criteria, tags, source, tests, note, ordered,
+         unit, closes, code, result) in db.stream(_PREDICTION_SQL.format(where=where), params):
+        mine_f: list[dict] = []
         while next_forecast is not None and next_forecast[0] == pid:
-            mine_f.append(forecast_from_row(next_forecast[1:]))
+            _, f_kind, f_dist, f_typed, f_p, f_by, at, f_note = next_forecast
+            mine_f.append(_drop_empty({**_forecast(f_kind, f_dist, f_typed, f_p), "by": f_by, "at": iso(at),
+                                       "note": f_note}))
             next_forecast = next(forecasts, None)
-        mine_o: list[Outcome] = []
+        mine_o: list[dict] = []
         while next_outcome is not None and next_outcome[0] == pid:
-            mine_o.append(outcome_from_row(next_outcome[1:]))
+            _, o_result, on, o_by, evidence, o_note, correction = next_outcome
+            mine_o.append(_drop_empty({"result": o_result, "on": iso(on), "by": o_by,
+                                       "evidence": json.loads(evidence) if evidence else [], "note": o_note,
+                                       "correction": bool(correction)}))
             next_outcome = next(outcomes, None)
-        yield _prediction_dict(state, mine_f, mine_o)
+        due_day = as_date(due)
+        # services.select's status: the standing outcome (index.derive's), else due or open by the due date.
+        status = (("annulled" if result == "annulled" else "resolved") if code is not None and code != PENDING
+                  else "due" if due_day is not None and due_day < day else "open")
+        data = {
+            "id": pid, "set": set_id, "claim": claim, **_forecast(kind, dist, typed, p), "by": by, "made": iso(made),
+            "due": iso(due), "about": about, "criteria": criteria, "tags": _list(tags), "source": source,
+            "tests": _list(tests), "note": note, "status": status, "forecasts": mine_f, "outcomes": mine_o,
+        }
+        yield _finished(data, kind, bool(ordered), unit, iso(closes))
 
 
-def _prediction_dict(state: PredictionState, forecasts: list[Forecast], outcomes: list[Outcome]) -> dict:
-    p = state.prediction
-    data = {
-        "id": p.id, "set": p.set_id, "claim": p.claim, **forecast_fields(p), "by": p.by,
-        "made": p.made.isoformat(), "due": p.due.isoformat() if p.due else None, "about": p.about,
-        "criteria": p.criteria, "tags": list(p.tags), "source": p.source, "tests": list(p.tests), "note": p.note,
-        "status": state.status,
-        "forecasts": [
-            _drop_empty({**forecast_fields(f), "by": f.by, "at": f.at.isoformat(), "note": f.note})
-            for f in forecasts
-        ],
-        "outcomes": [
-            _drop_empty({
-                "result": o.result, "on": o.on.isoformat(), "by": o.by,
-                "evidence": [e.to_dict() for e in o.evidence], "note": o.note, "correction": o.correction,
-            })
-            for o in outcomes
-        ],
-    }
-    if p.kind != BINARY:  # a yes/no prediction's keys are what they always were
-        data.update(kind=p.kind, ordered=p.ordered or None, unit=p.unit, closes=p.closes.isoformat() if p.closes else None)
-    elif p.closes:
-        data["closes"] = p.closes.isoformat()
+def _iso_text():
+    """A date column's value as ISO text (SQLite stores the text, other databases give dates), each distinct one once."""
+    seen: dict = {None: None}
+
+    def iso(value):
+        text = seen.get(value)
+        if text is None and value is not None:
+            text = seen[value] = value if isinstance(value, str) else value.isoformat()
+        return text
+
+    return iso
+
+
+def _list(text: str | None) -> list:
+    return json.loads(text) if text and text != "[]" else []
+
+
+def _forecast(kind: str, dist: str | None, typed: str, p: float | None) -> dict:
+    """A prediction's or forecast's forecast as exported, from its columns as the index stores them:
+    `p` (as typed) and `p_value`, or its `options` ({name: probability as typed}; stored as label, p,
+    typed) or `quantiles` ({level: value, both as typed}; stored as level, value, level and value as typed)."""
+    if kind == CHOICE:
+        return {"options": {o[0]: o[2] for o in json.loads(dist)}}
+    if kind == NUMERIC:
+        return {"quantiles": {q[2]: q[3] for q in json.loads(dist)}}
+    return {"p": typed, "p_value": p}
+
+
+def _finished(data: dict, kind: str, ordered: bool, unit: str | None, closes: str | None) -> dict:
+    if kind != BINARY:  # a yes/no prediction's keys are what they always were
+        data.update(kind=kind, ordered=ordered or None, unit=unit, closes=closes)
+    elif closes:
+        data["closes"] = closes
     keep = ("forecasts", "outcomes", "tags")
     return {k: v for k, v in data.items() if v is not None and (v != [] or k in keep)}
-
-
-def forecast_fields(f) -> dict:
-    """A prediction's or forecast's forecast as exported: `p` (as typed) and `p_value`, or its
-    `options` ({name: probability as typed}) or `quantiles` ({level: value, as typed})."""
-    if f.kind == CHOICE:
-        return {"options": {o.label: o.typed for o in f.dist}}
-    if f.kind == NUMERIC:
-        return {"quantiles": {q.level_typed: q.value_typed for q in f.dist}}
-    return {"p": f.p_typed, "p_value": f.p}
 
 
 def _drop_empty(d: dict) -> dict:

@@ -80,6 +80,16 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
     # Values that repeat from row to row (names, sets, kinds, probabilities, dates) kept once each:
     # a million rows would otherwise hold a copy of each in every row.
     same = {}.setdefault
+    lists: dict = {"[]": ()}  # tag and claim lists as the index stores them (JSON text): few distinct ones
+
+    def listed(text):
+        if not text:
+            return ()
+        value = lists.get(text)
+        if value is None:
+            value = lists[text] = _tuple(text)
+        return value
+
     for (pid, claim, p, typed, by, made, position, set_id, about, tags, tests, kind, dist, unit, result, code, note,
          evidence, resolved_on, row) in db.stream(_SQL.format(where=where), params):
         day = days.get(made)
@@ -90,7 +100,7 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
             status = statuses[kind, code] = status_of(kind, code)
         append(new(Shown, (
             pid, claim, same(p, p), same(typed, typed), same(by, by), day, same(position, position),
-            same(set_id, set_id), about, () if tags == "[]" else _tuple(tags), () if tests == "[]" else _tuple(tests),
+            same(set_id, set_id), about, listed(tags), () if tests == "[]" else _tuple(tests),
             same(kind, kind), _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
             None if code == PENDING else same(result, result), code, note,
             tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (), status,

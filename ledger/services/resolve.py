@@ -26,6 +26,7 @@ class Resolved:
     path: str
     correction: bool
     shown: str = ""  # the result as recorded: yes, no, annulled, the option's name or the value
+    later_forecasts: int = 0  # forecasts on these predictions dated after the resolution: no score counts them
 
 
 def resolve(
@@ -69,6 +70,7 @@ def resolve(
                 from .queries import unknown_id_error
 
                 raise unknown_id_error(conn, "prediction", unknown)
+            later = 0 if correct else _forecasts_after(conn, ids, on)
         written = {i: result_as_written(questions[i], result) for i in ids}
         made = {i: q.made for i, q in questions.items()}
         early = [i for i in ids if on < made[i]]
@@ -105,7 +107,18 @@ def resolve(
         rel = _free_name(ledger, on, ids[0])
         commit_text(ledger, rel, None, yamlio.dump(entry))
     shown = ", ".join(dict.fromkeys(str(v.isoformat() if hasattr(v, "isoformat") else v) for v in written.values()))
-    return Resolved(tuple(ids), rel, correct, shown)
+    return Resolved(tuple(ids), rel, correct, shown, later)
+
+
+def _forecasts_after(conn, ids: list[str], on: dt.date) -> int:
+    """How many forecasts on these predictions are dated after `on`: a resolution dated before them leaves
+    them out of every score (made knowing the outcome, as far as the ledger can tell)."""
+    from ..index.sql import as_db, date_param, in_list
+
+    db = as_db(conn)
+    params = {"on": date_param(on, db.iso_dates)}
+    sql = f"SELECT count(*) FROM forecasts f WHERE f.prediction_id IN {in_list('id', ids, params)} AND f.at > :on"
+    return int(db.rows(sql, params)[0][0] or 0)
 
 
 def result_as_written(question: Question, result: str) -> Any:

@@ -225,6 +225,27 @@ def iter_states(conn, selection: Selection, today: dt.date, limit: int | None = 
         yield _state(r, _latest_of(mine) if mine else None, today)
 
 
+def states_of_ids(conn, ids, today: dt.date) -> list[PredictionState]:
+    """The predictions with these ids (unambiguous ones), in ledger order.
+
+    Read MAX_IDS at a time, each batch an indexed lookup: given one IN list of thousands of
+    ids, SQLite walks the whole ledger in its order instead (1.4 s at a million predictions).
+    """
+    ids = list(dict.fromkeys(ids))
+    states: list[PredictionState] = []
+    for start in range(0, len(ids), MAX_IDS):
+        batch = tuple(ids[start:start + MAX_IDS])
+        states += iter_states(conn, Selection(ids=batch), today, limit=len(batch))
+    if len(ids) > MAX_IDS:  # each batch is in ledger order; together they are sorted into it
+        states.sort(key=_ledger_place)
+    return states
+
+
+def _ledger_place(state: PredictionState) -> tuple:
+    p = state.prediction
+    return p.made, p.location.path, p.position
+
+
 def _state(r, latest: tuple[float, int] | None, today: dt.date) -> PredictionState:
     prediction = prediction_from_row(r)
     outcome = _standing_from_row(r)

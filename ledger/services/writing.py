@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .. import yamlio
 from ..errors import LedgerError, Problem
-from ..models import MAX_ID_LENGTH
+from ..vocabulary import MAX_ID_LENGTH
 from ..records import FileRecords
 from ..store.read import read_document, read_file
 from ..store.discover import SYMLINK_WRITE, NotALedgerFile, read_limited, symlink_reason, writable_path

@@ -133,7 +133,7 @@ def render_site(ledger, today: dt.date, title: str | None, charts: Charts | None
                          cards.fig(r.brier.score, "brier", "score") if r is not None and r.n else DASH))
     loose = [s for s in states if not s.prediction.set_id]
     if loose:
-        set_rows.append(("Predictions without a set", str(len(loose)), DASH, DASH, DASH))
+        set_rows.append(("Predictions without a set", str(len(loose)), *_loose_figures(home.run, loose)))
     sets = Table(("set", "predictions", "happened", "gap", "Brier (0-1)"), ("l", "r", "r", "r", "r"), tuple(set_rows))
 
     from ..names import name_key
@@ -171,6 +171,25 @@ def render_site(ledger, today: dt.date, title: str | None, charts: Charts | None
     for c in claims:
         files[f"claims/{c.claim.id}.html"] = _claim_page(c, common)
     return files
+
+
+def _loose_figures(run, loose) -> tuple[str, str, str]:
+    """The sets table's figures (happened, gap, Brier) for the predictions without a set: the home page's
+    run (every author's published p, as each set's own row scores it) on those predictions' forecasts."""
+    table = run.table
+    if table is None or not table.n or run.report is None:
+        return DASH, DASH, DASH
+    import numpy as np
+
+    from ..scoring import brier, gap
+
+    ids = {s.prediction.id for s in loose}
+    rows = np.fromiter((pid in ids for pid in table.prediction_id.tolist()), dtype=bool, count=table.n)
+    if not rows.any():
+        return "0 of 0", DASH, DASH
+    p, o = table.p[rows], table.outcome[rows]
+    return (f"{int(o.sum())} of {int(rows.sum())}", cards.points(gap(p, o).total),
+            cards.fig(brier(p, o, scale="0-1").score, "brier", "score"))  # the table's column is 0-1
 
 
 def _static(name: str) -> str:

@@ -1,0 +1,171 @@
+"""Research claims written: add a claim, assess one.
+
+Writes append text (store.write.append_to_list) under the ledger lock, like
+services.add: a claim goes to the claims file that holds its shared source, else
+to claims.yaml; an assessment is appended to assessments.yaml, so the history is
+append-only and every diff is an addition. Reading claims is services.claims
+(which loads none of this module's validation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import yamlio
+from ..errors import LedgerError, UsageError
+from ..index.sql import as_db, in_list
+from ..models import _url
+from ..store.write import append_to_list
+from ..vocabulary import ASSESSMENTS_KEY, CLAIMS_KEY
+from ..vocabulary import verdict as _verdict
+from .add import Added, _slug
+from .claims import _url_variants
+from .defaults import default_by, today
+from .forecast_input import as_written as _as_written
+from .forecast_input import probability as _probability
+from .ledger import Ledger
+from .writing import commit_text, read_text, slugify, unique_id
+
+CLAIMS_FILE = "claims.yaml"
+ASSESSMENTS_FILE = "assessments.yaml"
+STANCES = ("for", "against")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceArg:
+    url: str
+    quote: str | None = None
+    stance: str | None = None
+
+
+def add_claim(
+    ledger: Ledger,
+    quote: str,
+    *,
+    source_url: str,
+    title: str | None = None,
+    claimant: str | None = None,
+    locator: str | None = None,
+    tags: Iterable[str] = (),
+    id: str | None = None,
+    confidence: str | float | None = None,
+) -> Added:
+    """Record a claim, quoted verbatim. Raises UsageError for a bad argument, LedgerError for bad data."""
+    if not quote or not quote.strip():
+        raise UsageError("the quote is empty; give the claim's exact words, in quotes", "QUOTE")
+    if not source_url:
+        raise UsageError("--source URL is required: the page where the claim was made", "--source")
+    _check_url(source_url, "--source")
+    if id is not None:
+        _slug(id, "--id")
+    tags = list(dict.fromkeys(tags))
+    for tag in tags:
+        _slug(tag, "--tag", "tag")
+    prob = _probability(confidence, "--confidence") if confidence is not None else None
+    for value, arg in ((title, "--title"), (claimant, "--claimant"), (locator, "--locator")):
+        if value is not None and not value.strip():
+            raise UsageError(f"{arg} is empty; give some text or leave it out", arg)
+    with ledger.lock():
+        with ledger.connect() as conn:
+            db = as_db(conn)
+            taken = {r[0] for r in db.rows("SELECT c.id FROM claims c")}
+            params: dict[str, Any] = {}
+            found = db.rows(
+                f"SELECT s.id, s.title, s.file, s.line FROM sources s WHERE s.url IN {in_list('u', _url_variants(source_url), params)} "
+                "ORDER BY s.file, s.line LIMIT 1", params,
+            )
+            shared = _SharedSource(*found[0]) if found else None
+        if id is not None and id in taken:
+            raise UsageError(f"--id {id!r} is already used by a claim; pick another id", "--id")
+        new_id = id or unique_id(slugify(quote), taken)
+        item: dict = {"id": new_id, "quote": quote}
+        if shared is not None:
+            if title is not None and title != shared.title:
+                raise UsageError(
+                    f"--title: this source is on record as {shared.title!r} ({shared.file}:{shared.line}); "
+                    "leave --title out, or edit the source there", "--title",
+                )
+            item["source"] = shared.id  # written once, referred to by id
+            rel = shared.file
+        else:
+            item["source"] = {"url": source_url, **({"title": title} if title else {})}
+            rel = CLAIMS_FILE
+        for key, value in (("locator", locator), ("claimant", claimant)):
+            if value is not None:
+                item[key] = value
+        if tags:
+            item["tags"] = tags
+        if prob is not None:
+            item["confidence"] = _as_written(prob)
+        path = ledger.root / rel
+        old = read_text(path)
+        new_text = append_to_list(old or "", CLAIMS_KEY, yamlio.dump(item), rel)
+        commit_text(ledger, rel, old, new_text)
+    return Added(new_id, rel)
+
+
+def assess_claim(
+    ledger: Ledger,
+    claim_id: str,
+    verdict: str,
+    *,
+    on: dt.date | None = None,
+    by: str | None = None,
+    evidence: Iterable[EvidenceArg] = (),
+    note: str | None = None,
+) -> Added:
+    """Append an assessment of a claim. Earlier assessments are kept; the latest stands."""
+    try:
+        verdict = _verdict(verdict)
+    except ValueError as exc:
+        raise UsageError(f"VERDICT: {exc}", "VERDICT") from None
+    evidence = list(evidence)
+    for e in evidence:
+        _check_url(e.url, "--evidence")
+        if e.stance is not None and e.stance not in STANCES:
+            raise UsageError(f"--stance must be for or against, not {e.stance!r}", "--stance")
+    if note is not None and not note.strip():
+        raise UsageError("--note is empty; give some text or leave it out", "--note")
+    on = on or today()
+    by = by or default_by()
+    with ledger.lock():
+        with ledger.connect() as conn:
+            known = as_db(conn).rows("SELECT c.id FROM claims c WHERE c.id = :id", {"id": claim_id})
+            if not known:
+                from .queries import unknown_id_error
+
+                raise unknown_id_error(conn, "claim", [claim_id])
+        entry: dict = {"claim": claim_id, "verdict": verdict, "on": on, "by": by}
+        if evidence:
+            entry["evidence"] = [
+                {k: v for k, v in (("url", e.url), ("quote", e.quote), ("stance", e.stance)) if v is not None}
+                for e in evidence
+            ]
+        if note:
+            entry["note"] = note
+        path = ledger.root / ASSESSMENTS_FILE
+        old = read_text(path)
+        new_text = append_to_list(old or "", ASSESSMENTS_KEY, yamlio.dump(entry), ASSESSMENTS_FILE)
+        commit_text(ledger, ASSESSMENTS_FILE, old, new_text)
+    return Added(claim_id, ASSESSMENTS_FILE)
+
+
+# -- reading -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _SharedSource:
+    id: str
+    title: str | None
+    file: str
+    line: int
+
+
+def _check_url(url: str, argument: str) -> None:
+    try:
+        _url(url)
+    except ValueError as exc:
+        raise UsageError(f"{argument}: {exc}", argument) from None
