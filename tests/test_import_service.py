@@ -256,14 +256,14 @@ def test_a_file_that_is_not_the_format_is_a_data_error_with_its_line(cli, root, 
 
 
 def test_a_large_import_is_one_write_per_file(cli, root, tmp_path, monkeypatch):
-    import ledger.services.imports as imports
+    import ledger.services.writing as writing  # imports.py imports it when an import has something to write
 
     rows = "".join(f"q{i},Question {i},{(i % 99 + 1)}%,2025-01-01,{'yes' if i % 2 else 'no'},2025-06-01\n" for i in range(2000))
     path = tmp_path / "big.csv"
     path.write_text("id,claim,p,made,result,resolved_on\n" + rows, encoding="utf-8")
     writes = []
-    real = imports.write_texts
-    monkeypatch.setattr(imports, "write_texts", lambda root_, texts: (writes.append(sorted(texts)), real(root_, texts))[1])
+    real = writing.write_texts
+    monkeypatch.setattr(writing, "write_texts", lambda root_, texts: (writes.append(sorted(texts)), real(root_, texts))[1])
     report = json.loads(cli("--root", root, "import", "csv", path, "--json").out)
     assert report["added"] == 2000 and report["outcomes_added"] == 2000
     assert writes == [["imported.yaml", "outcomes/2026-11-23-import-imported.yaml"]]  # one write of both files
@@ -316,3 +316,56 @@ def test_refs_reach_the_index_and_a_ref_match_wins_over_a_changed_name_or_day(cl
     before = snapshot(root)
     report = imported(cli, root, "manifold", moved, "--by", "bob")
     assert (report["added"], report["forecasts_added"]) == (0, 0) and snapshot(root) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "yaml"])
+@pytest.mark.parametrize("which", ["bundled", "rich"])
+def test_reimporting_the_ledgers_own_export_writes_nothing_and_says_each_is_there(cli, make_ledger, bundled, tmp_path,
+                                                                                   fmt, which):
+    from test_export import RICH
+
+    from ledger.index.warm import open_warm
+
+    source = bundled if which == "bundled" else make_ledger(RICH, name="rich")
+    out = tmp_path / f"all.{fmt}"
+    assert cli("--root", source, "export", fmt, "-o", out).code == 0
+    ids = [p["id"] for p in json.loads(cli("--root", source, "list", "--json").out)["predictions"]]
+    before = snapshot(source)
+    report = imported(cli, source, fmt, out, "--by", "someone-else")
+    assert (report["added"], report["forecasts_added"], report["outcomes_added"], report["files"]) == (0, 0, 0, [])
+    assert report["rejected"] == [] and report["warnings"] == []
+    assert sorted((s["id"], s["reason"]) for s in report["skipped"]) == sorted((i, "already in the ledger") for i in ids)
+    text = cli("--root", source, "import", fmt, out)
+    assert text.code == 0 and text.err == ""
+    lines = text.out.splitlines()
+    assert lines[0] == (f"{out}: {report['rows']} records read; added 0 predictions, 0 more forecasts, 0 outcomes; "
+                        f"{len(ids)} skipped, 0 rejected.")
+    assert lines[1:] == [f"  skipped {s['where']}: already in the ledger" for s in report["skipped"]]
+    assert snapshot(source) == before
+    warm = open_warm(source)  # nothing written: the index is still current
+    assert warm is not None
+    warm.close()
+
+
+@pytest.mark.parametrize("others", [0, 60], ids=["file names most of the ledger", "file names a few of many"])
+def test_the_result_a_reimport_compares_is_the_last_entry_in_date_order_not_in_file_order(cli, make_ledger, tmp_path,
+                                                                                         others):
+    # The correction (on 2025-05-01) sorts first by file name; the entry it corrects (2025-03-01) comes after it.
+    filler = "".join(f"  - id: other-{k}\n    claim: Another question {k}\n    p: 0.5\n" for k in range(others))
+    root = make_ledger({
+        "qs.yaml": "set: qs\nby: ann\nmade: 2025-01-01\npredictions:\n  - id: q\n    claim: The question\n    p: 0.4\n" + filler,
+        "outcomes/a-fix.yaml": "on: 2025-05-01\nby: ann\ncorrection: true\nresults:\n  q: no\n",
+        "outcomes/b-first.yaml": "on: 2025-03-01\nby: ann\nresults:\n  q: yes\n",
+    })
+    assert cli("--root", root, "check").code == 0
+    before = snapshot(root)
+    for says, reason in (("no", "already in the ledger"),
+                         ("yes", "the ledger has 'q' resolved no; the source says yes. Record a correction with "
+                                 "`pledger resolve --correct` if the source is right")):
+        path = tmp_path / f"says-{says}.csv"
+        path.write_text(f"id,claim,p,made,by,result,resolved_on\nq,The question,0.4,2025-01-01,ann,{says},2025-03-01\n",
+                        encoding="utf-8")
+        report = imported(cli, root, "csv", path)
+        assert (report["added"], report["forecasts_added"], report["outcomes_added"], report["files"]) == (0, 0, 0, [])
+        assert [(s["id"], s["reason"]) for s in report["skipped"]] == [("q", reason)]
+    assert snapshot(root) == before

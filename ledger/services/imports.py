@@ -28,6 +28,8 @@ renames leaves part of the import, which re-running the import completes.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -37,14 +39,8 @@ from ..index.sql import as_date, in_list
 from ..kinds import CHOICE, NUMERIC, parse_result
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY
 from ..names import name_key
-from ..store.emit import mapping as emit_mapping
-from ..store.write import append_items_to_list
-from .add import DEFAULT_FILE, FORECASTS_FILE
 from .defaults import today
 from .ledger import Ledger
-from .resolve import OUTCOMES_DIR
-from .select import MAX_IDS, ambiguous_message
-from .writing import check_text, read_text, write_texts
 
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
     from ..importers.base import ImportedForecast, ImportedItem, ImportedOutcome, Parsed
@@ -123,10 +119,11 @@ def apply_import(
         )
     with ledger.lock():
         with ledger.reader() as db:  # the warm index when it is current: no refresh, no SQLAlchemy
-            state = _LedgerState.read(db, list(dict.fromkeys(item.id for item in parsed.items)))
-        plan = _Plan(state, set_id, default_set, format_name)
-        for item in parsed.items:
-            plan.take(item, report)
+            state = _LedgerState(db, list(dict.fromkeys(map(_ID, parsed.items))))
+            plan = _Plan(state, set_id, default_set, format_name)
+            for item in parsed.items:
+                plan.take(item, report)
+            plan.name_places(db, report)
         if strict and report.rejected:
             raise LedgerError(
                 f"{len(report.rejected)} {'record' if len(report.rejected) == 1 else 'records'} in {path} "
@@ -134,57 +131,104 @@ def apply_import(
                 [Problem(FileLocation(path, n.row), n.reason, "import") for n in report.rejected],
             )
         texts = plan.texts(ledger)
+        if not texts:  # nothing new: the writing side is not even imported
+            report.rejected.sort(key=_ROW)
+            report.skipped.sort(key=_ROW)
+            return report
+        from .writing import check_text, write_texts
+
         checked = {rel: check_text(ledger.root, rel, old, new) for rel, (old, new) in texts.items()}
         report.files = sorted(texts)
-        if not dry_run and texts:
+        if not dry_run:
             stats = write_texts(ledger.root, texts)  # every file or none
             # The index takes the records just read back: the next command reads none of these files again.
             ledger.record_writes([(rel, stats[rel], new, old, checked[rel], None) for rel, (old, new) in texts.items()])
-    report.rejected.sort(key=lambda n: n.row)
-    report.skipped.sort(key=lambda n: n.row)
+    report.rejected.sort(key=_ROW)
+    report.skipped.sort(key=_ROW)
     return report
 
 
-@dataclass(slots=True)
+_ROW, _ID, _FIRST = operator.attrgetter("row"), operator.attrgetter("id"), operator.itemgetter(0)
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    """The ids in runs that one statement can bind (as select reads them)."""
+    from .select import MAX_IDS
+
+    return [ids[i:i + MAX_IDS] for i in range(0, len(ids), MAX_IDS)]
+
+
+def _emit(data: dict) -> str:
+    """A mapping as the ledger writes YAML (store.emit), imported when an import first has something to write."""
+    from ..store.emit import mapping
+
+    return mapping(data)
+
+
 class _LedgerState:
-    claims: dict[str, tuple[str, str, int, dt.date | None]]  # id -> (claim, file, line, made)
-    set_files: dict[str, str]
-    forecasts: _KnownForecasts
-    outcomes: dict[str, list[tuple[str, dt.date, bool]]]  # id -> [(result, on, correction)] oldest first
-    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # id defined more than once -> its places
+    """What the ledger holds about the imported file's ids: their claims, forecasts and last outcome results.
 
-    @classmethod
-    def read(cls, db, ids: list[str]) -> _LedgerState:
-        """What the ledger holds about `ids` (the imported file's): their predictions, forecasts and outcome
-        entries, by indexed lookups; when the file names much of the ledger, one scan of each table instead."""
-        (count,) = db.rows("SELECT count(*) FROM predictions")[0]
-        chunks = [""] if len(ids) * 4 > count else [ids[i:i + MAX_IDS] for i in range(0, len(ids), MAX_IDS)]
+    Read by indexed lookups, or one scan of each table when the file names much of the ledger, and
+    only the columns an import compares: a re-import with nothing new reads each table once, into
+    dicts built by the driver (a made date or a forecast's key is made only when asked for).
+    """
 
-        def rows(sql: str, column: str, order: str = ""):
-            for chunk in chunks:  # "" : every row
-                params: dict = {}
-                where = f" WHERE {column} IN {in_list('id', chunk, params)}" if chunk else ""
-                yield from db.rows(sql + where + order, params)
-
-        claims = {pid: (claim, file, line, as_date(made))
-                  for pid, claim, file, line, made in rows("SELECT id, claim, file, line, made FROM predictions", "id")}
-        ambiguous: dict[str, list[str]] = {}
+    def __init__(self, db, ids: list[str]):
+        self._db = db
+        self._ids = ids
+        (self._count,) = db.rows("SELECT count(*) FROM predictions")[0]
+        self.claims: dict[str, str] = dict(self._rows("SELECT id, claim FROM predictions", "id"))
+        self._made: dict | None = None
+        self.ambiguous: dict[str, list[str]] = {}  # id defined more than once -> its places
         for pid, file, line in db.rows(
             "SELECT p.id, p.file, p.line FROM predictions p WHERE p.id IN (SELECT a.id FROM ambiguous_ids a) "
             "ORDER BY p.id, p.file, p.line"
         ):
-            ambiguous.setdefault(pid, []).append(f"{file}:{line}")
-        set_files: dict[str, str] = {}
+            self.ambiguous.setdefault(pid, []).append(f"{file}:{line}")
+        self.set_files: dict[str, str] = {}
         for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
-            set_files.setdefault(sid, file)
-        forecasts = _KnownForecasts()
-        for pid, by, at, p, ref, dist in rows('SELECT prediction_id, "by", at, p, ref, dist FROM forecasts', "prediction_id"):
-            forecasts.add(pid, by, as_date(at), p if p is not None else _index_dist_key(dist), ref)
-        outcomes: dict[str, list] = {}
-        for pid, result, on, correction in rows('SELECT prediction_id, result, "on", correction FROM outcomes',
-                                                "prediction_id", ' ORDER BY prediction_id, "on", correction, file, line'):
-            outcomes.setdefault(pid, []).append((result, as_date(on), bool(correction)))
-        return cls(claims, set_files, forecasts, outcomes, ambiguous)
+            self.set_files.setdefault(sid, file)
+        self.forecasts = _KnownForecasts(
+            set(map(_FIRST, self._rows(f"SELECT {_PLAIN_KEY_SQL} FROM forecasts", "prediction_id",
+                                       also="ref IS NULL AND p IS NOT NULL"))),
+            lambda: list(self._rows('SELECT prediction_id, "by", at, p, ref, CASE WHEN p IS NULL THEN dist END '
+                                    "FROM forecasts", "prediction_id")),
+        )
+        # id -> the result of its last outcome entry (all an import asks). Most predictions have one
+        # entry: read unordered, then in order only those with several.
+        self.outcomes: dict[str, str] = dict(self._rows("SELECT prediction_id, result FROM outcomes", "prediction_id"))
+        several = [pid for (pid,) in self._rows(
+            "SELECT prediction_id FROM outcomes", "prediction_id", " GROUP BY prediction_id HAVING count(*) > 1")]
+        if several:
+            self.outcomes.update(self._rows("SELECT prediction_id, result FROM outcomes", "prediction_id",
+                                            ' ORDER BY prediction_id, "on", correction, file, line', among=several))
+
+    def _rows(self, sql: str, column: str, tail: str = "", among: list[str] | None = None, also: str = ""):
+        """The rows of sql (where `also` holds) for `among` (default: the file's ids) by their `column`,
+        chunked, or every row when that is cheaper."""
+        among = self._ids if among is None else among
+        chunks = [""] if len(among) * 4 > self._count else _chunks(among)
+        for chunk in chunks:  # "" : every row
+            params: dict = {}
+            conditions = [c for c in (also, chunk and f"{column} IN {in_list('id', chunk, params)}") if c]
+            where = " WHERE " + " AND ".join(conditions) if conditions else ""
+            yield from self._db.rows(sql + where + tail, params)
+
+    def made(self, pid: str) -> dt.date | None:
+        """The day a prediction in the ledger was made (read for every id at the first question)."""
+        if self._made is None:
+            self._made = dict(self._rows("SELECT id, made FROM predictions", "id"))
+        return as_date(self._made.get(pid))
+
+
+# A yes/no forecast as one text: its prediction, who (as written, after its length: no two forecasts share a
+# key), the day (ISO) and the probability as typed. The same on both sides (_plain_key): a forecast the
+# index holds so, without a ref, is the source's forecast under every rule of _KnownForecasts.
+_PLAIN_KEY_SQL = """prediction_id || '|' || length("by") || '|' || "by" || at || p_typed"""
+
+
+def _plain_key(pid: str, f: ImportedForecast) -> str:
+    return f"{pid}|{len(f.by)}|{f.by}{f.at.isoformat()}{f.p_typed}"
 
 
 class _KnownForecasts:
@@ -194,29 +238,106 @@ class _KnownForecasts:
     ledger lacks) is a ledger forecast without a ref on the same prediction, day and probability:
     by the same person (as names.name_key compares them) when the source names the person, by
     anyone when the name is only --by's, so that --by does not change what is already there.
+    Most forecasts an import asks about are in the index exactly as the source gives them (a
+    re-import): those are found in `plain`, one text each (_PLAIN_KEY_SQL); the rules' lookups are
+    built from all the index's rows only when one is not, each when first asked.
     """
 
-    def __init__(self) -> None:
-        self.refs: set[tuple[str, str]] = set()
+    def __init__(self, plain: set[str], read_rows: Callable[[], list[tuple]]) -> None:
+        self._plain = plain  # the _plain_key of every yes/no forecast in the index without a ref
+        self._read_rows = read_rows  # -> [(prediction_id, by, at, p, ref, dist where p is NULL)] from the index
+        self._index_rows: list[tuple] | None = None
+        self._added: list[tuple] = []  # (prediction, person key, day, value key, ref) added by this import
+        self._names: dict[str, str] = {}  # name -> name_key(name): a few names, many times over
+        self._refs: set[tuple[str, str]] | None = None
         # (prediction, person, day, p) and (prediction, day, p) of every forecast -> whether one without a ref has it
-        self.named: dict[tuple, bool] = {}
-        self.anyone: dict[tuple, bool] = {}
+        self._named: dict[tuple, bool] | None = None
+        self._anyone: dict[tuple, bool] | None = None
 
-    def add(self, pid: str, by: str, at: dt.date, p: float | str | None, ref: str | None) -> None:
-        p = _value_key(p)
+    def _name(self, by: str) -> str:
+        key = self._names.get(by)
+        if key is None:
+            key = self._names[by] = name_key(by)
+        return key
+
+    def _entries(self) -> Iterator[tuple]:
+        """(prediction, person key, day, value key, ref) of every forecast; the few distinct days and values once each."""
+        if self._index_rows is None:
+            self._index_rows = self._read_rows()
+        days: dict = {}
+        values: dict = {}
+        name = self._name
+        for pid, by, at, p, ref, dist in self._index_rows:
+            day = days.get(at)
+            if day is None:
+                day = days[at] = as_date(at)
+            if p is None:
+                value = _index_dist_key(dist)
+            else:
+                value = values.get(p)
+                if value is None:
+                    value = values[p] = _value_key(p)
+            yield pid, name(by), day, value, ref
+        yield from self._added
+
+    @staticmethod
+    def _note(known: dict, key: tuple, ref: str | None) -> None:
         if ref:
-            self.refs.add((pid, ref))
-        named, anyone = (pid, name_key(by), at, p), (pid, at, p)
-        self.named[named] = self.named.get(named, False) or not ref
-        self.anyone[anyone] = self.anyone.get(anyone, False) or not ref
+            known.setdefault(key, False)
+        else:
+            known[key] = True
 
-    def has(self, pid: str, f: ImportedForecast) -> bool:
-        if f.ref and (pid, f.ref) in self.refs:
-            return True
-        p = _value_key(_dist_key(f.fields) if f.fields else f.p)
-        known = self.anyone.get((pid, f.at, p)) if f.unnamed else self.named.get((pid, name_key(f.by), f.at, p))
-        # A source forecast with a ref the ledger lacks can only be one imported before refs existed.
-        return known is not None and (known or not f.ref)
+    def _refs_set(self) -> set:
+        if self._refs is None:
+            self._refs = {(pid, ref) for pid, _, _, _, ref in self._entries() if ref}
+        return self._refs
+
+    def _named_dict(self) -> dict:
+        if self._named is None:
+            self._named, note = {}, self._note
+            for pid, who, day, value, ref in self._entries():
+                note(self._named, (pid, who, day, value), ref)
+        return self._named
+
+    def _anyone_dict(self) -> dict:
+        if self._anyone is None:
+            self._anyone, note = {}, self._note
+            for pid, _, day, value, ref in self._entries():
+                note(self._anyone, (pid, day, value), ref)
+        return self._anyone
+
+    def add(self, pid: str, f: ImportedForecast) -> None:
+        """A forecast this import adds: later items ask about it as about the ledger's own."""
+        ref = f.ref
+        entry = (pid, self._name(f.by), f.at, _value_key(_dist_key(f.fields) if f.fields else f.p), ref)
+        self._added.append(entry)
+        if not ref and not f.fields:
+            self._plain.add(_plain_key(pid, f))
+        if ref and self._refs is not None:
+            self._refs.add((pid, ref))
+        if self._named is not None:
+            self._note(self._named, entry[:4], ref)
+        if self._anyone is not None:
+            self._note(self._anyone, (pid, f.at, entry[3]), ref)
+
+    def unknown(self, pid: str, forecasts: list[ImportedForecast]) -> list[ImportedForecast]:
+        """The forecasts of prediction `pid` that are not in the ledger (one call per item: a re-import asks for every one)."""
+        out = []
+        plain = self._plain
+        for f in forecasts:
+            if not f.fields and _plain_key(pid, f) in plain:
+                continue
+            if f.ref and (pid, f.ref) in self._refs_set():
+                continue
+            p = _value_key(_dist_key(f.fields) if f.fields else f.p)
+            if f.unnamed:
+                known = self._anyone_dict().get((pid, f.at, p))
+            else:
+                known = self._named_dict().get((pid, self._name(f.by), f.at, p))
+            # A source forecast with a ref the ledger lacks can only be one imported before refs existed.
+            if known is None or not (known or not f.ref):
+                out.append(f)
+        return out
 
 
 def _same_result(ours: object, theirs: str) -> bool:
@@ -309,6 +430,8 @@ class _Plan:
         self.predictions: dict[str, list[str]] = {}  # set id -> item YAML texts
         self.forecasts: list[str] = []
         self.outcomes: dict[tuple, list[tuple[str, ImportedOutcome]]] = {}  # (by, correction, n) -> entries
+        self.taken: dict[str, tuple[str, dt.date]] = {}  # id -> (claim, made) of the predictions this import adds
+        self.clashes: list[tuple[int, str, str]] = []  # (index in report.rejected, id, the ledger's claim)
 
     def take(self, item: ImportedItem, report: ImportReport) -> None:
         # Other kinds are written when the importer gives them in the ledger's terms (its own exports).
@@ -321,37 +444,45 @@ class _Plan:
             return
         places = self.state.ambiguous.get(item.id)
         if places:  # which of the copies would its forecasts and outcomes be for?
+            from .select import ambiguous_message
+
             report.rejected.append(Note(item.row, ambiguous_message(item.id, places), item.id))
             return
         known = self.state.claims.get(item.id)
+        in_ledger = known is not None
+        if not in_ledger:
+            known = self.taken.get(item.id)
         if known is None:
             # item.set_id "" means the source says "no set": the prediction goes where `add` puts it.
             sid = self.set_id or (item.set_id if item.set_id is not None else self.default_set) or None
             self.predictions.setdefault(sid, []).append(_prediction_yaml(item))
-            self.state.claims[item.id] = (item.claim, "", 0, item.made)
+            self.taken[item.id] = (item.claim, item.made)
             report.added.append(item.id)
             report.forecasts_added += len(item.forecasts) - 1
             self._outcomes(item, item.outcomes, report)
             return
-        claim, file, line, made = known
+        claim, made = known if not in_ledger else (known, None)
         if claim != item.claim:
-            where = f" ({file}:{line})" if file else ""
-            report.rejected.append(Note(item.row, f"id {item.id!r} is already in the ledger{where} for another claim: {claim[:60]!r}", item.id))
+            if in_ledger:  # its file and line are looked up afterwards, for all such rows at once (name_places)
+                self.clashes.append((len(report.rejected), item.id, claim))
+            report.rejected.append(Note(item.row, _clash_reason(item.id, claim, None), item.id))
             return
-        new = [f for f in item.forecasts if not self.state.forecasts.has(item.id, f)]
-        early = [f for f in new if made is not None and f.at < made]
-        if early:  # the ledger's prediction is its first forecast; one before it cannot be added after the fact
-            new = [f for f in new if f not in early]
-            report.skipped.append(Note(item.row, f"{len(early)} {'forecast' if len(early) == 1 else 'forecasts'} dated before "
-                                       f"{item.id!r} was made in the ledger ({made}): not added", item.id))
+        new = self.state.forecasts.unknown(item.id, item.forecasts)
+        if new and in_ledger:
+            made = self.state.made(item.id)
+        if new and made is not None:
+            early = [f for f in new if f.at < made]
+            if early:  # the ledger's prediction is its first forecast; one before it cannot be added after the fact
+                new = [f for f in new if f not in early]
+                report.skipped.append(Note(item.row, f"{len(early)} {'forecast' if len(early) == 1 else 'forecasts'} dated before "
+                                           f"{item.id!r} was made in the ledger ({made}): not added", item.id))
         for f in new:
-            self.forecasts.append(emit_mapping(_forecast_entry(item.id, f)))
-            self.state.forecasts.add(item.id, f.by, f.at, _dist_key(f.fields) if f.fields else f.p, f.ref)
+            self.forecasts.append(_emit(_forecast_entry(item.id, f)))
+            self.state.forecasts.add(item.id, f)
         report.forecasts_added += len(new)
-        standing = self.state.outcomes.get(item.id)
-        if standing:
+        theirs = self.state.outcomes.get(item.id)
+        if theirs is not None:
             ours = item.outcomes[-1].result if item.outcomes else None
-            theirs = standing[-1][0]
             if ours is not None and not _same_result(ours, theirs):
                 report.skipped.append(Note(item.row, f"the ledger has {item.id!r} resolved {theirs}; the source says {ours}. "
                                            "Record a correction with `pledger resolve --correct` if the source is right", item.id))
@@ -364,6 +495,23 @@ class _Plan:
         elif not new:
             report.skipped.append(Note(item.row, "already in the ledger", item.id))
 
+    def name_places(self, db, report: ImportReport) -> None:
+        """Say where each clashing prediction is in the ledger (file:line), read for just those ids."""
+        if not self.clashes:
+            return
+        ids = list(dict.fromkeys(pid for _, pid, _ in self.clashes))
+        places: dict[str, str] = {}
+        for chunk in _chunks(ids):
+            params: dict = {}
+            for pid, file, line in db.rows(
+                f"SELECT id, file, line FROM predictions WHERE id IN {in_list('id', chunk, params)} "
+                "ORDER BY id, file, line", params,
+            ):
+                places.setdefault(pid, f"{file}:{line}")
+        for at, pid, claim in self.clashes:
+            note = report.rejected[at]
+            report.rejected[at] = Note(note.row, _clash_reason(pid, claim, places.get(pid)), pid)
+
     def _outcomes(self, item: ImportedItem, outcomes: list[ImportedOutcome], report: ImportReport) -> None:
         counts: dict[tuple, int] = {}
         for o in outcomes:
@@ -371,16 +519,23 @@ class _Plan:
             n = counts.get(key, 0)  # one file holds one entry per prediction
             counts[key] = n + 1
             self.outcomes.setdefault((o.by, o.correction, n), []).append((item.id, o))
-            self.state.outcomes.setdefault(item.id, []).append((o.result, o.on, o.correction))
+            self.state.outcomes[item.id] = o.result
         report.outcomes_added += len(outcomes)
 
     def texts(self, ledger: Ledger) -> dict[str, tuple[str | None, str]]:
         """{file: (old text or None, new text)} for every file the import changes."""
+        if not (self.predictions or self.forecasts or self.outcomes):
+            return {}
+        from ..store.write import append_items_to_list
+        from .add import DEFAULT_FILE, FORECASTS_FILE
+        from .resolve import OUTCOMES_DIR
+        from .writing import read_text
+
         out: dict[str, tuple[str | None, str]] = {}
         for sid in sorted(self.predictions, key=lambda s: s or ""):
             rel = self.state.set_files.get(sid) or (f"{sid}.yaml" if sid else DEFAULT_FILE)
             old = read_text(ledger.root / rel)
-            base = old if old is not None else (emit_mapping({"set": sid}) if sid else "")
+            base = old if old is not None else (_emit({"set": sid}) if sid else "")
             out[rel] = (old, append_items_to_list(base, PREDICTIONS_KEY, self.predictions[sid], rel))
         if self.forecasts:
             old = read_text(ledger.root / FORECASTS_FILE)
@@ -391,6 +546,11 @@ class _Plan:
             taken.add(rel)
             out[rel] = (None, _outcome_text(key[0], key[1], self.outcomes[key]))
         return out
+
+
+def _clash_reason(pid: str, claim: str, place: str | None) -> str:
+    where = f" ({place})" if place else ""
+    return f"id {pid!r} is already in the ledger{where} for another claim: {claim[:60]!r}"
 
 
 def _free_name(ledger: Ledger, base: str, taken: set[str]) -> str:
@@ -432,7 +592,7 @@ def _prediction_yaml(item: ImportedItem) -> str:
     later = [_inline_forecast(f, first.by) for f in item.forecasts[1:]]
     if later:
         data["forecasts"] = later
-    return emit_mapping(data)
+    return _emit(data)
 
 
 def _forecast_value(f: ImportedForecast) -> dict:
@@ -477,4 +637,4 @@ def _outcome_text(by: str, correction: bool, entries: list[tuple[str, ImportedOu
             detail["evidence"] = [dict(e) for e in o.evidence]
         results[pid] = detail if len(detail) > 1 else o.result
     header["results"] = results
-    return emit_mapping(header)
+    return _emit(header)
