@@ -79,7 +79,7 @@ def parse_date(value: str | None, argument: str, *, past: bool = False) -> dt.da
     if value is None:
         return None
     from ..errors import UsageError
-    from ..services.defaults import today
+    from ..services.defaults import after_today, today
 
     text = value.strip().lower()
     if text == "today":
@@ -89,7 +89,7 @@ def parse_date(value: str | None, argument: str, *, past: bool = False) -> dt.da
     except ValueError:
         raise UsageError(f"{argument}: {value!r} is not a date; write YYYY-MM-DD (or 'today')", argument) from None
     if past and day > today():
-        raise UsageError(f"{argument}: {day} is after today ({today()}); record it on or after the day itself", argument)
+        raise UsageError(f"{argument}: {after_today(day)}; record it on or after the day itself", argument)
     return day
 
 

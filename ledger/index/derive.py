@@ -242,9 +242,17 @@ def _order_problem(pid: str, entry: tuple, what: str, first: tuple | None) -> tu
     # entry: (correction, code, label, rowid, prediction_id, result, on, correction, file, line, col, value, is_date)
     on, file, line, col = entry[6], entry[8], entry[9], entry[10]
     if what == "correction":
-        message = (f"{pid!r} has `correction: true` on {on}, but no earlier entry resolves it; "
-                   "remove `correction: true`, or date it on or after the resolution it corrects")
-        return (pid, file, line, col, "correction", message, "[]")
-    message = (f"{pid!r} is already resolved at {{0}}; to change the result add `correction: true` to this entry "
-               "(or use `pledger resolve --correct`)")
-    return (pid, file, line, col, "resolved-twice", message, json.dumps([[first[8], first[9], 0]]))
+        return (pid, file, line, col, "correction", correction_message(pid, on), "[]")
+    return (pid, file, line, col, "resolved-twice", resolved_twice_message(pid, "{0}"), json.dumps([[first[8], first[9], 0]]))
+
+
+# The words of the outcome rule's errors, also said by an import of entries that would break it (services.imports).
+def correction_message(pid: str, on) -> str:
+    return (f"{pid!r} has `correction: true` on {on}, but no earlier entry resolves it; "
+            "remove `correction: true`, or date it on or after the resolution it corrects")
+
+
+def resolved_twice_message(pid: str, first: str) -> str:
+    """first: where the resolution it repeats is ("{0}": the problem's first reference)."""
+    return (f"{pid!r} is already resolved at {first}; to change the result add `correction: true` to this entry "
+            "(or use `pledger resolve --correct`)")

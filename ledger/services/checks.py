@@ -98,33 +98,34 @@ def dates_in_order(db: Db, scope: Scope) -> Keyed:
         f"WHERE NOT f.initial{in_scope(scope, PREDICTION, 'f.prediction_id')} AND f.at < p.made "
         f"AND f.prediction_id NOT IN ({_AMBIGUOUS})"
     ):
-        problems.append((PREDICTION, pid, Problem(
-            SourceLocation(file, line, col),
-            f"forecast on {pid!r} is dated {_day(at)}, before the prediction was made ({_day(made)})",
-            "order",
-        )))
+        problems.append((PREDICTION, pid, Problem(SourceLocation(file, line, col), forecast_before_made(pid, at, made), "order")))
     for pid, on, file, line, col, made in db.rows(
         'SELECT o.prediction_id, o."on", o.file, o.line, o.col, p.made FROM outcomes o JOIN predictions p ON p.id = o.prediction_id '
         f"WHERE 1 = 1{in_scope(scope, PREDICTION, 'o.prediction_id')} "
         f'AND o."on" < p.made AND o.prediction_id NOT IN ({_AMBIGUOUS})'
     ):
-        problems.append((PREDICTION, pid, Problem(
-            SourceLocation(file, line, col),
-            f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates "
-            "(the entry is left out until they agree)",
-            "order",
-        )))
+        problems.append((PREDICTION, pid, Problem(SourceLocation(file, line, col), resolved_before_made(pid, on, made), "order")))
     # Due before made (possibly a header's `due` meeting an item's `made`): `add --due` refuses it too.
     for pid, due, made, file, line, col in db.rows(
         "SELECT p.id, p.due, p.made, p.file, p.line, p.col FROM predictions p "
         f"WHERE p.due < p.made{in_scope(scope, PREDICTION, 'p.id')}"
     ):
-        problems.append((PREDICTION, pid, Problem(
-            SourceLocation(file, line, col),
-            f"{pid!r} is due {_day(due)}, before it was made ({_day(made)}); check both dates",
-            "order",
-        )))
+        problems.append((PREDICTION, pid, Problem(SourceLocation(file, line, col), due_before_made(pid, due, made), "order")))
     return problems
+
+
+# The words of dates_in_order, also said by an import of records that would break it (services.imports).
+def forecast_before_made(pid: str, at, made) -> str:
+    return f"forecast on {pid!r} is dated {_day(at)}, before the prediction was made ({_day(made)})"
+
+
+def resolved_before_made(pid: str, on, made) -> str:
+    return (f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates "
+            "(the entry is left out until they agree)")
+
+
+def due_before_made(pid: str, due, made) -> str:
+    return f"{pid!r} is due {_day(due)}, before it was made ({_day(made)}); check both dates"
 
 
 def _day(value) -> str:

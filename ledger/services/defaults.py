@@ -22,6 +22,11 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def after_today(day: dt.date) -> str:
+    """The words for a day after today, which nothing is recorded on (add's --made, an import's row)."""
+    return f"{day} is after today ({today()})"
+
+
 def default_by() -> str:
     """$PLEDGER_BY (trimmed; a usage error naming it when blank or on two lines), else the user name."""
     name = os.environ.get(BY_ENV)

@@ -18,9 +18,11 @@ imported before refs existed) are matched by prediction, day and probability, an
 by person when the source names them. Multiple-choice and numeric questions are
 written when the importer gives every forecast in the ledger's terms (options or
 quantiles, ImportedForecast.fields); one it could not is skipped (UNSUPPORTED_KINDS),
-since the ledger never holds half a forecast. Every
-new file text is read back and checked before any file is written; a failure
-writes nothing. The files are then written together (services.writing.write_texts):
+since the ledger never holds half a forecast. A row whose records `check` would
+flag is rejected alone, in check's words (services.import_checks; a record that
+does not read back, store.read's rules, is found by reading each new prediction
+alone and the rest planned again). Every new file text is read back and checked
+before any file is written; a failure writes nothing. The files are then written together (services.writing.write_texts):
 a failure before the renames (a full disk) writes none of them; a crash between two
 renames leaves part of the import, which re-running the import completes.
 """
@@ -40,6 +42,7 @@ from ..kinds import CHOICE, NUMERIC, parse_result
 from ..models import FORECASTS_KEY, PREDICTIONS_KEY
 from ..names import name_key
 from .defaults import today
+from .import_checks import new_prediction_problem, outcome_problem
 from .ledger import Ledger
 
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
@@ -108,36 +111,49 @@ def apply_import(
     strict: bool = False,
 ) -> ImportReport:
     """Write what `parsed` holds that the ledger lacks. With strict, any rejected row stops everything."""
-    report = ImportReport(format_name, path, dry_run, parsed.rows)
-    report.rejected = [Note(r.row, r.reason) for r in parsed.rejected]
-    report.skipped = [Note(s.row, s.reason, s.id) for s in parsed.skipped]
-    report.warnings = list(parsed.warnings)
-    if strict and report.rejected:
+    if strict and parsed.rejected:
         raise LedgerError(
-            f"{len(report.rejected)} of {parsed.rows} records in {path} cannot be imported; nothing was written (--strict)",
-            [Problem(FileLocation(path, n.row), n.reason, "import") for n in report.rejected],
+            f"{len(parsed.rejected)} of {parsed.rows} records in {path} cannot be imported; nothing was written (--strict)",
+            [Problem(FileLocation(path, r.row), r.reason, "import") for r in parsed.rejected],
         )
+    unreadable: dict[int, Note] = {}  # id(item) -> why the record it would write does not read back
     with ledger.lock():
-        with ledger.reader() as db:  # the warm index when it is current: no refresh, no SQLAlchemy
-            state = _LedgerState(db, list(dict.fromkeys(map(_ID, parsed.items))))
-            plan = _Plan(state, set_id, default_set, format_name)
-            for item in parsed.items:
-                plan.take(item, report)
-            plan.name_places(db, report)
-        if strict and report.rejected:
-            raise LedgerError(
-                f"{len(report.rejected)} {'record' if len(report.rejected) == 1 else 'records'} in {path} "
-                f"{'conflicts' if len(report.rejected) == 1 else 'conflict'} with the ledger; nothing was written (--strict)",
-                [Problem(FileLocation(path, n.row), n.reason, "import") for n in report.rejected],
-            )
-        texts = plan.texts(ledger)
-        if not texts:  # nothing new: the writing side is not even imported
-            report.rejected.sort(key=_ROW)
-            report.skipped.sort(key=_ROW)
-            return report
-        from .writing import check_text, write_texts
+        while True:
+            report = ImportReport(format_name, path, dry_run, parsed.rows)
+            report.rejected = [Note(r.row, r.reason) for r in parsed.rejected] + list(unreadable.values())
+            report.skipped = [Note(s.row, s.reason, s.id) for s in parsed.skipped]
+            report.warnings = list(parsed.warnings)
+            items = [i for i in parsed.items if id(i) not in unreadable] if unreadable else parsed.items
+            with ledger.reader() as db:  # the warm index when it is current: no refresh, no SQLAlchemy
+                state = _LedgerState(db, list(dict.fromkeys(map(_ID, items))))
+                plan = _Plan(state, set_id, default_set, format_name)
+                for item in items:
+                    plan.take(item, report)
+                plan.name_places(db, report)
+            if strict and report.rejected:
+                raise LedgerError(
+                    f"{len(report.rejected)} {'record' if len(report.rejected) == 1 else 'records'} in {path} "
+                    f"{'conflicts' if len(report.rejected) == 1 else 'conflict'} with the ledger; nothing was written (--strict)",
+                    [Problem(FileLocation(path, n.row), n.reason, "import") for n in report.rejected],
+                )
+            texts = plan.texts(ledger)
+            if not texts:  # nothing new: the writing side is not even imported
+                report.rejected.sort(key=_ROW)
+                report.skipped.sort(key=_ROW)
+                return report
+            from .writing import check_text, write_texts
 
-        checked = {rel: check_text(ledger.root, rel, old, new) for rel, (old, new) in texts.items()}
+            try:
+                checked = {rel: check_text(ledger.root, rel, old, new) for rel, (old, new) in texts.items()}
+                break
+            except LedgerError:
+                # A record that breaks a rule of store.read: the rows whose own record does not read back
+                # are rejected with its words, and the rest planned again (the file would name a line of
+                # a file never written).
+                bad = plan.unreadable(ledger.root)
+                if not bad:
+                    raise
+                unreadable.update((id(item), Note(item.row, why, item.id)) for item, why in bad)
         report.files = sorted(texts)
         if not dry_run:
             stats = write_texts(ledger.root, texts)  # every file or none
@@ -432,6 +448,20 @@ class _Plan:
         self.outcomes: dict[tuple, list[tuple[str, ImportedOutcome]]] = {}  # (by, correction, n) -> entries
         self.taken: dict[str, tuple[str, dt.date]] = {}  # id -> (claim, made) of the predictions this import adds
         self.clashes: list[tuple[int, str, str]] = []  # (index in report.rejected, id, the ledger's claim)
+        self.new: list[tuple[ImportedItem, str]] = []  # each new prediction's item and YAML text
+
+    def unreadable(self, root) -> list[tuple[ImportedItem, str]]:
+        """The new predictions whose own record, read alone as a file would be, has a problem: (item, its words)."""
+        from ..store.read import read_file
+        from ..store.write import append_items_to_list
+        from .add import DEFAULT_FILE
+
+        bad = []
+        for item, text in self.new:
+            records = read_file(root, DEFAULT_FILE, append_items_to_list("", PREDICTIONS_KEY, [text], DEFAULT_FILE).encode())
+            if records.problems:
+                bad.append((item, "; and ".join(p.message for p in records.problems)))
+        return bad
 
     def take(self, item: ImportedItem, report: ImportReport) -> None:
         # Other kinds are written when the importer gives them in the ledger's terms (its own exports).
@@ -453,9 +483,15 @@ class _Plan:
         if not in_ledger:
             known = self.taken.get(item.id)
         if known is None:
+            why = new_prediction_problem(item)
+            if why is not None:  # a rule `check` would flag once written: this row alone is rejected
+                report.rejected.append(Note(item.row, why, item.id))
+                return
             # item.set_id "" means the source says "no set": the prediction goes where `add` puts it.
             sid = self.set_id or (item.set_id if item.set_id is not None else self.default_set) or None
-            self.predictions.setdefault(sid, []).append(_prediction_yaml(item))
+            text = _prediction_yaml(item)
+            self.predictions.setdefault(sid, []).append(text)
+            self.new.append((item, text))
             self.taken[item.id] = (item.claim, item.made)
             report.added.append(item.id)
             report.forecasts_added += len(item.forecasts) - 1
@@ -468,8 +504,14 @@ class _Plan:
             report.rejected.append(Note(item.row, _clash_reason(item.id, claim, None), item.id))
             return
         new = self.state.forecasts.unknown(item.id, item.forecasts)
-        if new and in_ledger:
+        theirs = self.state.outcomes.get(item.id)
+        if in_ledger and (new or (theirs is None and item.outcomes)):
             made = self.state.made(item.id)
+        if theirs is None and item.outcomes and made is not None:
+            why = outcome_problem(item.id, made, item.outcomes)
+            if why is not None:
+                report.rejected.append(Note(item.row, why, item.id))
+                return
         if new and made is not None:
             early = [f for f in new if f.at < made]
             if early:  # the ledger's prediction is its first forecast; one before it cannot be added after the fact
@@ -480,7 +522,6 @@ class _Plan:
             self.forecasts.append(_emit(_forecast_entry(item.id, f)))
             self.state.forecasts.add(item.id, f)
         report.forecasts_added += len(new)
-        theirs = self.state.outcomes.get(item.id)
         if theirs is not None:
             ours = item.outcomes[-1].result if item.outcomes else None
             if ours is not None and not _same_result(ours, theirs):
