@@ -370,3 +370,23 @@ def test_the_result_a_reimport_compares_is_the_last_entry_in_date_order_not_in_f
         assert (report["added"], report["forecasts_added"], report["outcomes_added"], report["files"]) == (0, 0, 0, [])
         assert [(s["id"], s["reason"]) for s in report["skipped"]] == [("q", reason)]
     assert snapshot(root) == before
+
+
+def test_a_set_copied_without_its_claims_warns_of_the_links_it_keeps(cli, bundled, make_ledger, tmp_path):
+    # cli.md's example: a set exported from one ledger into another. Its predictions test claims the new
+    # ledger does not have: the import says so (the links are kept; check reports them until fixed).
+    out = tmp_path / "set.json"
+    assert cli("--root", bundled, "export", "json", "--set", "anthropic-sae-2024", "-o", out).code == 0
+    target = make_ledger({}, name="target")
+    report = imported(cli, target, "json", out)
+    linked = sorted({c for p in json.loads(out.read_text())["predictions"] for c in p.get("tests", [])})
+    assert linked and report["added"]
+    assert report["warnings"] == [
+        f"the new predictions' `tests:` name {len(linked)} claims this ledger does not have "
+        f"({', '.join(dict.fromkeys(c for p in json.loads(out.read_text())['predictions'] for c in p.get('tests', [])))}): "
+        "the links are kept, and `pledger check` reports them until the claims are added (`pledger claim add`) or "
+        "the links removed"]
+    # The same file into a ledger that has those claims (the example's claims files): nothing to warn of.
+    claims = {f"claims/{f.name}": f.read_text() for f in (bundled / "claims").glob("*.yaml")}
+    with_claims = imported(cli, make_ledger(claims, name="with-claims"), "json", out)
+    assert with_claims["added"] == report["added"] and with_claims["warnings"] == []

@@ -130,6 +130,13 @@ def apply_import(
                 for item in items:
                     plan.take(item, report)
                 plan.name_places(db, report)
+                missing = plan.unknown_claims(db)
+            if missing:
+                shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                report.warnings.append(
+                    f"the new predictions' `tests:` name {len(missing)} claim{'s' if len(missing) != 1 else ''} this "
+                    f"ledger does not have ({shown}): the links are kept, and `pledger check` reports them until "
+                    "the claims are added (`pledger claim add`) or the links removed")
             if strict and report.rejected:
                 raise LedgerError(
                     f"{len(report.rejected)} {'record' if len(report.rejected) == 1 else 'records'} in {path} "
@@ -535,6 +542,16 @@ class _Plan:
             self._outcomes(item, item.outcomes, report)
         elif not new:
             report.skipped.append(Note(item.row, "already in the ledger", item.id))
+
+    def unknown_claims(self, db) -> list[str]:
+        """The claim ids the new predictions' `tests:` name that the ledger has no claim for, in order."""
+        named = list(dict.fromkeys(c for item, _ in self.new for c in item.tests))
+        known: set[str] = set()
+        for ids in _chunks(named):
+            params: dict = {}
+            known.update(r[0] for r in db.rows(f"SELECT c.id FROM claims c WHERE c.id IN {in_list('c', ids, params)}",
+                                               params))
+        return [c for c in named if c not in known]
 
     def name_places(self, db, report: ImportReport) -> None:
         """Say where each clashing prediction is in the ledger (file:line), read for just those ids."""
