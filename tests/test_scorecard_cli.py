@@ -173,6 +173,18 @@ def test_nothing_resolved_says_so(cli, make_ledger):
     assert "### Every score" not in r.out and "| 1 | Open question | 40% | ⏳ | — |" in r.out
 
 
+def test_acx_style_over_several_sets_says_each_numbers_set(cli, bundled):
+    # Numbers restart in each set: over the whole example ledger (two sets) "#1" alone would be two lines.
+    r = cli("--root", bundled, "scorecard", "--style", "acx", "--flavor", "plain")
+    assert r.code == 0, r.err
+    items = [line for line in r.out.splitlines() if line.startswith("- ")]
+    numbers = [line.split(" ", 3)[1:3] for line in items if line.startswith("- \\#") or line.startswith("- *\\#")]
+    assert numbers and all(n[1].startswith("(") for n in numbers)
+    assert len({tuple(n) for n in numbers}) == len(numbers)  # every number with its set names one prediction
+    one_set = cli("--root", bundled, "scorecard", "--style", "acx", "--set", "reading-group-2025")
+    assert "(reading-group-2025)" not in one_set.out and "\\#1 " in one_set.out
+
+
 def test_certain_probabilities_leave_the_z_score_undefined_in_one_plain_sentence(cli, make_ledger):
     root = make_ledger({"a.yaml": """
         by: ana

@@ -611,6 +611,13 @@ def acx_section(data, options) -> Section:
 
     how = options.probabilities
     section = Section("predictions", "Predictions")
+    # Numbers are positions in each set's published list: with several sets, each says its set (by id: a
+    # title on every line would be longer than the claims).
+    several = len({s.set_id for s in data.shown}) > 1
+
+    def number(s) -> str:
+        return f"#{s.position + 1} ({s.set_id or 'no set'}) " if several else f"#{s.position + 1} "
+
     scored = scored_forecasts(data)
     items: list[tuple] = []  # (folded p, claim line, right?, state)
     for s in data.shown:
@@ -642,21 +649,21 @@ def acx_section(data, options) -> Section:
                     tail += f" ({f.forecaster})"
                 claim: Any = s.claim
                 if s.status == "annulled":
-                    lines.append((Styled(f"#{s.position + 1} {s.claim}{tail} (annulled)", "em"),))
+                    lines.append((Styled(f"{number(s)}{s.claim}{tail} (annulled)", "em"),))
                     continue
                 if s.status == "pending":
-                    lines.append((f"#{s.position + 1} ", claim, tail, " (not resolved yet)"))
+                    lines.append((number(s), claim, tail, " (not resolved yet)"))
                     continue
                 if not int(right[i]):
                     claim = Styled(s.claim, "strike")
-                lines.append((f"#{s.position + 1} ", claim, tail))
+                lines.append((number(s), claim, tail))
             section.blocks.append(Para((Styled(heading, "strong"),)))
             section.blocks.append(Items(tuple(lines)))
     others = [s for s in data.shown if s.kind != BINARY]
     if others:
         section.blocks.append(Para((Styled("Other questions", "strong"),)))
         section.blocks.append(Items(tuple(
-            (f"#{s.position + 1} ", s.claim, " — ", forecast_line(s.kind, s.dist, s.unit, how), ": ", _outcome(s))
+            (number(s), s.claim, " — ", forecast_line(s.kind, s.dist, s.unit, how), ": ", _outcome(s))
             for s in others)))
     section.blocks.append(Para((
         "Each prediction is listed at its confidence level: one below 50% at 100% minus it (a 20% that it happens "
