@@ -40,7 +40,6 @@ over the time at 100k (10x the predictions).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics

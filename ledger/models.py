@@ -18,10 +18,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .kinds import BINARY_RESULTS, check_unit, parse_options, parse_quantiles, parse_result
 from .probability import Probability, parse_probability
 from .text import unstorable
-from .vocabulary import (  # noqa: F401  (the format's words, re-exported where the models are)
-    ASSESSMENTS_KEY, CLAIMS_KEY, FILE_KINDS, FORECASTS_KEY, MAX_ID_LENGTH, PREDICTIONS_KEY, RESULTS_KEY, SOURCES_KEY,
-    VERDICTS,
-)
+from .vocabulary import MAX_ID_LENGTH
 from .vocabulary import verdict as _verdict
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9._-]*"

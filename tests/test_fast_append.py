@@ -11,7 +11,7 @@ import pytest
 
 from ledger import yamlio
 from ledger.errors import LedgerError
-from ledger.models import FORECASTS_KEY, PREDICTIONS_KEY
+from ledger.vocabulary import FORECASTS_KEY, PREDICTIONS_KEY
 from ledger.services import writing
 from ledger.services.add import add_forecast, add_prediction
 from ledger.services.ledger import Ledger

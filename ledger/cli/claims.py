@@ -214,14 +214,11 @@ def claims_report(
     Example:
       pledger claims-report --claimant Anthropic -o claims.md
     """
-    from pathlib import Path
-
-    from ..errors import UsageError
     from ..report.claims_report import render_claims_report
-    from .common import is_stdio, write_stdout
+    from .common import is_stdio, refuse_folder, write_stdout
 
-    if output is not None and not is_stdio(output) and (not output.strip() or Path(output).is_dir()):
-        raise UsageError(f"-o: {output!r} is a folder; name the markdown file to write", "-o")
+    if output is not None and not is_stdio(output):
+        refuse_folder(output, "-o", "name the markdown file to write")
     from ..services.claims import list_claims as select_claims, track_record
 
     selection = _selection(source, claimant, tag, None)
@@ -233,6 +230,8 @@ def claims_report(
     if output is None or is_stdio(output):
         write_stdout(text)
         return
+    from pathlib import Path
+
     from ..store.write import write_atomic
 
     write_atomic(Path(output), text)

@@ -151,6 +151,15 @@ def print_json_document(head: dict, key: str, items) -> None:
     write_chunks(document_chunks(head, key, items), json_text=True)
 
 
+def refuse_folder(output: str, argument: str, what: str) -> None:
+    """UsageError naming `argument` when the file to write is a folder (or empty, the current one): checked
+    before anything is read, so the command fails at once and writes nothing."""
+    if not output.strip() or os.path.isdir(output):
+        from ..errors import UsageError
+
+        raise UsageError(f"{argument}: {output!r} is a folder; {what}", argument)
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """`1 forecast`, `2 forecasts`, `1,000 outcome entries`: a count and its noun, as the terminal prints them."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, plural, print_json
+from .common import open_ledger, plural, print_json, refuse_folder
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (keys documented in docs/verify.md) instead of text.")]
@@ -187,8 +187,6 @@ def seal(
     Example:
       pledger seal --set anthropic-sae-2024 --save
     """
-    import os
-
     from ..errors import UsageError
     from ..report.escape import safe_url
 
@@ -200,8 +198,8 @@ def seal(
         raise UsageError("--proof prints a proof; it writes no seal file (drop --save, -o and --published)", "--proof")
     if published is not None and not (save or output):
         raise UsageError("--published is recorded in the seal file: add --save or -o FILE", "--published")
-    if output is not None and (not output.strip() or os.path.isdir(output)):
-        raise UsageError(f"-o: {output!r} is a folder; name the seal file to write", "-o")
+    if output is not None:
+        refuse_folder(output, "-o", "name the seal file to write")
     selection = build_selection(set_id, by, tag, about, since, until, status)
     ledger = open_ledger(ctx)
     from ..services import sealing

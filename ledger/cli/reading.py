@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import JSON_HELP, completer, open_ledger, parse_date, print_json, print_json_document
+from .common import JSON_HELP, completer, open_ledger, parse_date, print_json, print_json_document, refuse_folder
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 SetOpt = Annotated[Optional[str], typer.Option("--set", help="Only this set.", autocompletion=completer("sets"))]
@@ -222,7 +222,6 @@ def _write_ics(target: str, states, day) -> None:
     import sys
     from pathlib import Path
 
-    from ..errors import UsageError
     from ..report.calendar import render_ics
     from ..version import __version__
     from .common import is_stdio
@@ -235,9 +234,8 @@ def _write_ics(target: str, states, day) -> None:
         return
     from ..store.write import write_atomic
 
+    refuse_folder(target, "--ics", "name the calendar file")
     path = Path(target)
-    if path.is_dir():
-        raise UsageError(f"--ics: {target!r} is a folder; name the calendar file", "--ics")
     write_atomic(path, data)  # a failure (a full disk, no such folder) is a LedgerError naming the file: exit 1
     n = len(states)
     typer.echo(f"Wrote {target}: {n} event{'' if n == 1 else 's'}", err=True)

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import completer, open_ledger, parse_date, print_json, record_by, remember_root, typed_text
+from .common import completer, open_ledger, parse_date, plural, print_json, record_by, remember_root, typed_text
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 # add and forecast take a forecast and a forecaster the same way: -p for a yes/no question,
@@ -281,6 +281,7 @@ def resolve(
     typer.echo(visible(f"{what} of {', '.join(done.ids)} ({done.shown}) recorded in {done.path}", line_breaks=False))
     if done.later_forecasts:
         n = done.later_forecasts
-        typer.echo(f"note: {n} forecast{'s' if n != 1 else ''} on {'these predictions' if len(done.ids) > 1 else 'it'} "
-                   f"{'are' if n != 1 else 'is'} dated after {day}: no score counts {'them' if n != 1 else 'it'} "
+        one = n == 1
+        typer.echo(f"note: {plural(n, 'forecast')} on {'these predictions' if len(done.ids) > 1 else 'it'} "
+                   f"{'is' if one else 'are'} dated after {day}: no score counts {'it' if one else 'them'} "
                    "(a forecast after the resolution); check --on", err=True)

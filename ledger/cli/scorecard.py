@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, parse_date
+from .common import open_ledger, parse_date, refuse_folder
 from .reading import AboutOpt, SetOpt, SinceOpt, TagOpt, UntilOpt, build_selection
 from .score_options import BinsOpt, BootstrapOpt, BrierOpt, EpsOpt, PolicyOpt, ScoreByOpt, SeedOpt, check_options, parse_bins
 
@@ -108,8 +108,8 @@ def scorecard(
 
     to_stdout = output is None or is_stdio(output)
     out_path = None if to_stdout else Path(output)
-    if out_path is not None and (not output.strip() or out_path.is_dir()):
-        raise UsageError(f"-o: {output!r} is a folder; name the markdown file to write", "-o")
+    if out_path is not None:
+        refuse_folder(output, "-o", "name the markdown file to write")
     if chart_dir is not None and Path(chart_dir).exists() and not Path(chart_dir).is_dir():
         raise UsageError(f"--chart-dir: {chart_dir!r} exists and is not a folder", "--chart-dir")
     scored_on = parse_date(date, "--date")

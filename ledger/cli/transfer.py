@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import completer, open_ledger, print_json, record_by, write_chunks
+from .common import completer, open_ledger, print_json, record_by, refuse_folder, write_chunks
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 FORMAT_NAMES = "fatebook, predictionbook, predictionbook-json, metaculus, manifold, csv, json, yaml"
@@ -169,8 +169,8 @@ def export(
         raise UsageError(f"FORMAT must be one of {', '.join(FORMATS)}, not {format_name!r}{hint}", "FORMAT")
     selection = build_selection(set_id, by, tag, about, since, until, status)
     target = Path(output) if output is not None and output != "-" else None
-    if target is not None and target.is_dir():
-        raise UsageError(f"-o: {output!r} is a folder; name a file", "-o")
+    if target is not None:
+        refuse_folder(output, "-o", "name a file")
     ledger = open_ledger(ctx)
     from .common import is_stdio, warn_ledger_problems
 

@@ -224,6 +224,16 @@ def as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(value)
 
 
+# Values in one IN list at most: SQLite caps a statement's parameters, and a short list is an indexed
+# lookup where a long one can make the planner walk a whole table.
+MAX_IN_LIST = 500
+
+
+def in_batches(values: list) -> list[list]:
+    """The values in runs of at most MAX_IN_LIST, an IN list (a statement) each."""
+    return [values[start:start + MAX_IN_LIST] for start in range(0, len(values), MAX_IN_LIST)]
+
+
 def in_list(name: str, values, params: dict[str, Any]) -> str:
     """`(:name0, :name1, ...)` for an IN test, adding the values to params."""
     keys = [f"{name}{i}" for i in range(len(values))]

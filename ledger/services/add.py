@@ -10,7 +10,8 @@ from .. import yamlio
 from ..errors import UsageError
 from ..index.sql import as_date, as_db
 from ..kinds import CHOICE, NUMERIC, check_unit, dist_from_json
-from ..models import FORECASTS_KEY, PREDICTIONS_KEY, check_slug, source_text
+from ..models import check_slug, source_text
+from ..vocabulary import FORECASTS_KEY, PREDICTIONS_KEY
 from ..store.write import insert_items
 from .defaults import default_by, today
 from .forecast_input import check_kind, forecast_input

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import yamlio
-from ..errors import LedgerError, UsageError
+from ..errors import UsageError
 from ..index.sql import as_db, in_list
 from ..models import _url
 from ..store.write import append_to_list

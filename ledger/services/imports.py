@@ -37,9 +37,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import FileLocation, LedgerError, Problem
-from ..index.sql import as_date, in_list
+from ..index.sql import as_date, in_batches, in_list
 from ..kinds import CHOICE, NUMERIC, parse_result
-from ..models import FORECASTS_KEY, PREDICTIONS_KEY
+from ..vocabulary import FORECASTS_KEY, PREDICTIONS_KEY
 from ..names import name_key
 from .defaults import today
 from .import_checks import new_prediction_problem, outcome_problem
@@ -174,13 +174,6 @@ def apply_import(
 _ROW, _ID, _FIRST = operator.attrgetter("row"), operator.attrgetter("id"), operator.itemgetter(0)
 
 
-def _chunks(ids: list[str]) -> list[list[str]]:
-    """The ids in runs that one statement can bind (as select reads them)."""
-    from .select import MAX_IDS
-
-    return [ids[i:i + MAX_IDS] for i in range(0, len(ids), MAX_IDS)]
-
-
 def _emit(data: dict) -> str:
     """A mapping as the ledger writes YAML (store.emit), imported when an import first has something to write."""
     from ..store.emit import mapping
@@ -230,7 +223,7 @@ class _LedgerState:
         """The rows of sql (where `also` holds) for `among` (default: the file's ids) by their `column`,
         chunked, or every row when that is cheaper."""
         among = self._ids if among is None else among
-        chunks = [""] if len(among) * 4 > self._count else _chunks(among)
+        chunks = [""] if len(among) * 4 > self._count else in_batches(among)
         for chunk in chunks:  # "" : every row
             params: dict = {}
             conditions = [c for c in (also, chunk and f"{column} IN {in_list('id', chunk, params)}") if c]
@@ -547,7 +540,7 @@ class _Plan:
         """The claim ids the new predictions' `tests:` name that the ledger has no claim for, in order."""
         named = list(dict.fromkeys(c for item, _ in self.new for c in item.tests))
         known: set[str] = set()
-        for ids in _chunks(named):
+        for ids in in_batches(named):
             params: dict = {}
             known.update(r[0] for r in db.rows(f"SELECT c.id FROM claims c WHERE c.id IN {in_list('c', ids, params)}",
                                                params))
@@ -559,7 +552,7 @@ class _Plan:
             return
         ids = list(dict.fromkeys(pid for _, pid, _ in self.clashes))
         places: dict[str, str] = {}
-        for chunk in _chunks(ids):
+        for chunk in in_batches(ids):
             params: dict = {}
             for pid, file, line in db.rows(
                 f"SELECT id, file, line FROM predictions WHERE id IN {in_list('id', chunk, params)} "

@@ -100,7 +100,7 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
             status = statuses[kind, code] = status_of(kind, code)
         append(new(Shown, (
             pid, claim, same(p, p), same(typed, typed), same(by, by), day, same(position, position),
-            same(set_id, set_id), about, listed(tags), () if tests == "[]" else _tuple(tests),
+            same(set_id, set_id), about, listed(tags), listed(tests),
             same(kind, kind), _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
             None if code == PENDING else same(result, result), code, note,
             tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (), status,

@@ -113,12 +113,15 @@ def resolve(
 def _forecasts_after(conn, ids: list[str], on: dt.date) -> int:
     """How many forecasts on these predictions are dated after `on`: a resolution dated before them leaves
     them out of every score (made knowing the outcome, as far as the ledger can tell)."""
-    from ..index.sql import as_db, date_param, in_list
+    from ..index.sql import as_db, date_param, in_batches, in_list
 
     db = as_db(conn)
-    params = {"on": date_param(on, db.iso_dates)}
-    sql = f"SELECT count(*) FROM forecasts f WHERE f.prediction_id IN {in_list('id', ids, params)} AND f.at > :on"
-    return int(db.rows(sql, params)[0][0] or 0)
+    count = 0
+    for batch in in_batches(ids):
+        params = {"on": date_param(on, db.iso_dates)}
+        sql = f"SELECT count(*) FROM forecasts f WHERE f.prediction_id IN {in_list('id', batch, params)} AND f.at > :on"
+        count += int(db.rows(sql, params)[0][0] or 0)
+    return count
 
 
 def result_as_written(question: Question, result: str) -> Any:

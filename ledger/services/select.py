@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import LedgerError, Problem, SourceLocation
 from ..index.derive import ANNULLED_CODE, PENDING
 from ..index.schema import FORECASTS, OUTCOMES, PREDICTIONS
-from ..index.sql import as_date, as_db, date_param, in_list
+from ..index.sql import MAX_IN_LIST, as_date, as_db, date_param, in_batches, in_list
 from ..names import name_key, text_key
 from ..post_rule import points
 from ..records import Forecast, Outcome, Prediction
@@ -36,8 +36,8 @@ OUTCOME_ORDER_SQL = ", ".join(f'o."{c}"' for c in OUTCOME_ORDER_COLUMNS)
 FORECAST_ORDER_SQL = "f.at, f.initial DESC, f.file, f.line"
 # Ledger order of predictions (rowid last: two records at the same place, a problem, still sort stably).
 PREDICTION_ORDER_SQL = "p.made, p.file, p.position, p.rowid"
-# More than this many ids: read every row and filter in Python (SQLite caps the parameters of a statement).
-MAX_IDS = 500
+# Up to this many ids: looked up by id (index.sql.MAX_IN_LIST, what one IN list holds).
+MAX_IDS = MAX_IN_LIST
 
 _PREDICTION_COLUMNS = PREDICTIONS.select_sql("p")
 _OUTCOME_COLUMNS = OUTCOMES.select_sql("o")
@@ -233,9 +233,8 @@ def states_of_ids(conn, ids, today: dt.date) -> list[PredictionState]:
     """
     ids = list(dict.fromkeys(ids))
     states: list[PredictionState] = []
-    for start in range(0, len(ids), MAX_IDS):
-        batch = tuple(ids[start:start + MAX_IDS])
-        states += iter_states(conn, Selection(ids=batch), today, limit=len(batch))
+    for batch in in_batches(ids):
+        states += iter_states(conn, Selection(ids=tuple(batch)), today, limit=len(batch))
     if len(ids) > MAX_IDS:  # each batch is in ledger order; together they are sorted into it
         states.sort(key=_ledger_place)
     return states
@@ -354,9 +353,9 @@ def current_outcomes(conn, ids: list[str]) -> dict[str, Outcome]:
         return {}
     db = as_db(conn)
     current: dict[str, Outcome] = {}
-    for start in range(0, len(ids), MAX_IDS):
+    for batch in in_batches(ids):
         params: dict[str, Any] = {}
-        chunk = in_list("id", ids[start:start + MAX_IDS], params)
+        chunk = in_list("id", batch, params)
         for r in db.rows(
             f"SELECT p.result, {_OUTCOME_COLUMNS} FROM predictions p JOIN outcomes o ON o.rowid = p.outcome_entry "
             f"WHERE p.id IN {chunk} AND {UNAMBIGUOUS_SQL}", params,

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .. import yamlio
-from ..models import FILE_KINDS, FORECASTS_KEY, PREDICTIONS_KEY
+from ..vocabulary import FILE_KINDS, FORECASTS_KEY, PREDICTIONS_KEY
 from ..records import FileRecords
 from .read import read_forecast, read_header, read_prediction
 from .write import Insertion

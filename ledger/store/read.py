@@ -11,7 +11,7 @@ from yaml.nodes import ScalarNode
 from .. import yamlio
 from ..errors import Problem, SourceLocation
 from ..gcpause import gc_paused
-from ..models import (
+from ..vocabulary import (
     ASSESSMENTS_KEY,
     CLAIMS_KEY,
     FILE_KINDS,
@@ -19,6 +19,8 @@ from ..models import (
     FORECASTS_KEY,
     PREDICTIONS_KEY,
     RESULTS_KEY,
+)
+from ..models import (
     ForecastIn,
     InlineForecastIn,
     OutcomeHeaderIn,

@@ -7,7 +7,8 @@ problem carries path:line:col and says what to do.
 from __future__ import annotations
 
 from ..errors import Problem, SourceLocation
-from ..models import ASSESSMENTS_KEY, CLAIMS_KEY, SOURCES_KEY, AssessmentIn, ClaimIn, ClaimsHeaderIn, SourceIn
+from ..models import AssessmentIn, ClaimIn, ClaimsHeaderIn, SourceIn
+from ..vocabulary import ASSESSMENTS_KEY, CLAIMS_KEY, SOURCES_KEY
 from ..records import Assessment, Claim, Evidence, FileRecords, Source
 from ..yamlio import Document, locate
 from .read import _list_under, _problem, _validate, node_at, note_rejected

@@ -44,7 +44,7 @@ from typing import NamedTuple
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .. import yamlio
-from ..models import FILE_KINDS, FORECASTS_KEY, PREDICTIONS_KEY
+from ..vocabulary import FILE_KINDS, FORECASTS_KEY, PREDICTIONS_KEY
 from ..records import FileRecords
 from ..seal import Leaf, leaves_of
 from .read import read_document, read_forecast, read_header, read_prediction
