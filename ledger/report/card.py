@@ -226,7 +226,7 @@ def build(data, options) -> Card:
         sections.append(forecasters_section(data.board))
     if data.claims and "claims" in parts:
         sections.append(claims_section(data))
-    if binary is not None and run.n and ("scores" in parts or "calibration" in parts):
+    if binary is not None and binary.n and ("scores" in parts or "calibration" in parts):
         appendix.append(technical_section(data, binary, parts))
     appendix.append(rules_section(data))
     footer = None
@@ -312,8 +312,16 @@ def lede(data, options) -> list[Para]:
     others = [(k, sum(1 for s in shown if s.kind == k)) for k in (CHOICE, NUMERIC)]
     others = [(k, n) for k, n in others if n]
     if others:
-        first.append(" It also holds " + " and ".join(f"{n} {KIND_LABELS[k]}" for k, n in others)
-                     + f" question{'s' if sum(n for _, n in others) > 1 else ''}, scored in their own sections.")
+        count = sum(n for _, n in others)
+        held = " and ".join(f"{n} {KIND_LABELS[k]}" for k, n in others) + (" questions" if count > 1 else " question")
+        if binary:
+            first.append(f" It also holds {held}, scored in their own sections.")
+        elif len(others) == 1:
+            label = KIND_LABELS[others[0][0]]
+            first.append(f" It is a {label} question, scored in its own section." if count == 1 else
+                         f" All are {label} questions, scored in their own section.")
+        else:
+            first.append(f" They are {held}, scored in their own sections.")
     paras = [Para(tuple(first))]
     report = run.report
     if not run.n or (report is None and BINARY not in run.reports):
