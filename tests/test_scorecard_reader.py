@@ -213,7 +213,58 @@ def test_a_card_without_yes_no_questions_has_no_yes_no_parts(tmp_path):
     data, md = _card(root)
     assert data.levels is None
     lede = md.split("\n\n")[1]
-    assert "They are 2 multiple choice and 2 numeric questions, scored in their own sections." in lede, lede
+    assert "They are 2 multiple choice questions and 2 numeric questions, scored in their own sections." in lede, lede
     assert "also" not in lede
     assert "## Calibration" not in md and "### Every score" not in md
     assert "## Multiple-choice questions" in md and "## Numeric questions" in md
+
+
+KINDS_WITH_FORECASTS = {
+    "s.yaml": """
+        set: s
+        by: Ana
+        made: 2026-01-05
+        predictions:
+          - id: a
+            claim: A
+            p: 70%
+          - id: which
+            claim: Which?
+            options: {X: 60%, Y: 40%}
+          - id: n
+            claim: N
+            quantiles: {5%: 1, 50%: 2, 95%: 3}
+    """,
+    "forecasts.yaml": """
+        forecasts:
+          - {prediction: a, p: 90%, by: Bob, at: 2026-01-10}
+          - {prediction: which, options: {X: 30%, Y: 70%}, by: Bob, at: 2026-01-10}
+          - {prediction: n, quantiles: {5%: 1.5, 50%: 2.5, 95%: 3.5}, by: Ana, at: 2026-02-01}
+    """,
+    "outcomes/o.yaml": """
+        on: 2026-03-01
+        by: Ana
+        results: {a: yes, which: X, n: 2.5}
+    """,
+}
+
+
+def test_the_table_shows_the_other_kinds_forecasts_the_scores_use(make_ledger):
+    """--by NAME: a multiple-choice row shows NAME's forecast (the one its scores use), not the author's;
+    a question NAME never forecast shows dashes. Under `last` a row shows the last forecast and its date."""
+    from ledger.services.select import Selection
+
+    root = make_ledger(KINDS_WITH_FORECASTS)
+    data, md = _card(root, selection=Selection(by="Bob"), flavor="github")
+    rows = {r[0]: r for r in tables(md)[0][1:]}
+    assert rows["2"][2:4] == ["Bob", "X 30% · Y 70%"]
+    assert data.run.kind_forecasts["multiple-choice"][0].dist[0].p == 0.3  # what the scores used
+    assert "3" not in rows  # Bob has no forecast on n: not in his selection
+    from ledger.report.scorecard import Options, collect, render
+    from ledger.services.ledger import Ledger
+
+    data = collect(Ledger.open(root), Selection(), "last")
+    md = render(data, Options())
+    rows = {r[0]: r for r in tables(md)[0][1:]}
+    assert rows["3"][2:4] == ["5%: 1.5 · 50%: 2.5 · 95%: 3.5", "2026-02-01"]  # Ana's later forecast, dated
+    assert rows["2"][2:4] == ["X 60% · Y 40%", "2026-01-05"]  # her published one: she never changed it

@@ -313,15 +313,16 @@ def lede(data, options) -> list[Para]:
     others = [(k, n) for k, n in others if n]
     if others:
         count = sum(n for _, n in others)
-        held = " and ".join(f"{n} {KIND_LABELS[k]}" for k, n in others) + (" questions" if count > 1 else " question")
+        held = " and ".join(plural(n, f"{KIND_LABELS[k]} question") for k, n in others)
+        where = "its own section" if count == 1 else ("their own section" if len(others) == 1 else "their own sections")
         if binary:
-            first.append(f" It also holds {held}, scored in their own sections.")
+            first.append(f" It also holds {held}, scored in {where}.")
+        elif count == 1:
+            first.append(f" It is a {KIND_LABELS[others[0][0]]} question, scored in {where}.")
         elif len(others) == 1:
-            label = KIND_LABELS[others[0][0]]
-            first.append(f" It is a {label} question, scored in its own section." if count == 1 else
-                         f" All are {label} questions, scored in their own section.")
+            first.append(f" All are {KIND_LABELS[others[0][0]]} questions, scored in {where}.")
         else:
-            first.append(f" They are {held}, scored in their own sections.")
+            first.append(f" They are {held}, scored in {where}.")
     paras = [Para(tuple(first))]
     report = run.report
     if not run.n or (report is None and BINARY not in run.reports):
@@ -540,6 +541,10 @@ def table_section(data, options) -> Section:
     with_forecaster = run.scored != "authors"
     with_date = run.policy not in ("first",)
     scored = {} if published_only else scored_forecasts(data)
+    kind_scored: dict[str, list] = {}  # the other kinds' scored forecasts, per prediction
+    for forecasts in getattr(run, "kind_forecasts", {}).values():
+        for f in forecasts:
+            kind_scored.setdefault(f.prediction_id, []).append(f)
     section = Section("predictions", "Predictions")
     verification = getattr(data, "verification", None)
     if verification is not None:
@@ -568,9 +573,13 @@ def table_section(data, options) -> Section:
             row_ids = [s.id for s in states]
         for s, ev in () if rows else zip(states, evidence):
             mark = _outcome(s)
-            if s.kind != BINARY:
-                cells = [(s.by if with_forecaster else None, forecast_line(s.kind, s.dist, s.unit, how),
-                          s.made.isoformat(), DASH)]
+            if s.kind != BINARY and not published_only and kind_scored.get(s.id):
+                cells = [(f.forecaster, forecast_line(s.kind, f.dist, s.unit, how), f.at, DASH)
+                         for f in kind_scored[s.id]]
+            elif s.kind != BINARY and with_forecaster:
+                cells = [(DASH, DASH, DASH, DASH)]  # not scored, and the published forecast is not this forecaster's
+            elif s.kind != BINARY:
+                cells = [(None, forecast_line(s.kind, s.dist, s.unit, how), s.made.isoformat(), DASH)]
             elif published_only and s.status in ("yes", "no"):
                 cells = [(s.by, shown_p(s.p, s.p_typed, how), s.made.isoformat(),
                           Styled(published_points(s.p, s.status), "num"))]

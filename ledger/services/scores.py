@@ -145,6 +145,8 @@ class ScoreRun:
     reports: dict[str, Any] = field(default_factory=dict)
     kinds: dict[str, Any] = field(default_factory=dict)
     over_time: Any = None
+    # Per other kind, the forecasts its report scored (services.score_kinds.KindForecast): a report's table shows them.
+    kind_forecasts: dict[str, list] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -531,10 +533,11 @@ def score(
     reports: dict[str, Any] = {}
     if timed:
         reports[BINARY] = score_time.time_report(db, selection, table, settings)
+    kind_forecasts: dict[str, list] = {}
     if not by_forecaster:
         for kind in others:
-            reports[kind] = score_kinds.kind_report(db, selection, policy, table.scored, table.name, kind, settings,
-                                                    selected)
+            reports[kind], kind_forecasts[kind] = score_kinds.kind_report(db, selection, policy, table.scored,
+                                                                          table.name, kind, settings, selected)
     report = board = None
     if by_forecaster:
         board = None
@@ -603,6 +606,7 @@ def score(
         reports=reports,
         kinds=kinds,
         over_time=periods,
+        kind_forecasts=kind_forecasts,
     )
 
 
