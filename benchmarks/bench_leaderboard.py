@@ -7,8 +7,10 @@ Run by hand (not part of the test suite):
                                            [--fingerprint FILE] [--compare FILE] [--scale DIR]
 
 Times `score(db, Selection(), "first", by_forecaster=True, bootstrap=0, selected=...)`, best of
-`--repeats`, with the selection read once beforehand (as the scorecard reads it for its table),
-and, with --profile, prints the functions that cost the most under cProfile. --fingerprint writes a
+`--repeats`, with the selection read once beforehand (as the scorecard reads it for its table), and
+prints its ratio to a reference timed in the same run: the plain sqlite3 read of the forecasts it
+scans (services.scores._other_forecasts' query, fetched and nothing else). With --profile it prints
+the functions that cost the most under cProfile. --fingerprint writes a
 digest of the leaderboard and of the ForecastTable's arrays per size; --compare checks them against a
 digest written before a change (the figures must stay bit-for-bit the same).
 """
@@ -27,10 +29,20 @@ from _timing import best_of  # noqa: E402
 SCALE = Path(__file__).resolve().parent / "_work" / "scale"
 
 
-def digest(run) -> dict[str, str]:
-    """Per part of the run: a sha256 of its exact contents (floats by their bytes)."""
-    import numpy as np
+SCAN = ('SELECT f.prediction_id, f."by", f.at, f.p, f.p_typed FROM forecasts f '
+        'WHERE NOT f.initial AND f.fits ORDER BY f.at, f."by", f.file, f.line')
 
+
+def plain_scan(root: Path) -> int:
+    """The reference: the forecasts the leaderboard reads, by the standard library's sqlite3."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{root / '.pledger' / 'index.sqlite'}?mode=ro", uri=True) as conn:
+        return len(conn.execute(SCAN).fetchall())
+
+
+def digest(run) -> dict[str, str]:
+    """Per part of the run: a sha256 of its exact contents (numbers by their bytes)."""
     table = run.table
     out = {"leaderboard": json.dumps(run.leaderboard.to_dict(), sort_keys=True, default=str),
            "counts": json.dumps(run.counts, sort_keys=True), "rules": json.dumps(run.rules, sort_keys=True)}
@@ -38,7 +50,6 @@ def digest(run) -> dict[str, str]:
         a = getattr(table, name)
         out[name] = a.tobytes().hex() if a.dtype.kind in "fiub" else repr([(type(v).__name__, v) for v in a.tolist()])
         out[name + ".dtype"] = str(a.dtype)
-    del np
     return {k: hashlib.sha256(v.encode()).hexdigest() for k, v in out.items()}
 
 
@@ -75,8 +86,10 @@ def main() -> int:
 
             run = call()
             seconds = best_of(call, args.repeats)
+            scan = best_of(lambda: plain_scan(root), args.repeats)
             print(f"{n:>9,} predictions: {run.n:,} forecasts scored, {run.leaderboard.n_forecasters} forecasters; "
-                  f"leaderboard {seconds:.3f} s (best of {args.repeats})")
+                  f"leaderboard {seconds:.3f} s, plain scan {scan:.3f} s: {seconds / scan:.2f}x "
+                  f"(best of {args.repeats})")
             prints[str(n)] = digest(run)
             if args.profile:
                 import cProfile
