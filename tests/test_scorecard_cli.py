@@ -264,3 +264,12 @@ def test_docs_example_is_current(cli, workdir):
     assert command == "pledger scorecard --set anthropic-sae-2024 -o scorecard.md"
     assert cli(*shlex.split(command)[1:]).code == 0  # ./predictions is the default root
     assert (workdir / "scorecard.md").read_text(encoding="utf-8") == shown
+
+
+def test_the_policies_a_scorecard_takes_are_the_ones_its_help_lists(cli, workdir):
+    r = cli("scorecard", "--help")
+    line = next(line for line in r.out.splitlines() if "--policy" in line)
+    assert "first|last|all" in line and "time-weighted" not in r.out
+    r = cli("--root", "predictions", "scorecard", "--policy", "time-weighted")
+    assert r.code == 2 and "--policy must be first, last or all" in r.err and "pledger score --policy time-weighted" in r.err
+    assert not list(workdir.glob("*.md"))

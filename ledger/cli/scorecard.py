@@ -15,7 +15,8 @@ import typer
 
 from .common import open_ledger, parse_date, refuse_folder
 from .reading import AboutOpt, SetOpt, SinceOpt, TagOpt, UntilOpt, build_selection
-from .score_options import BinsOpt, BootstrapOpt, BrierOpt, EpsOpt, PolicyOpt, ScoreByOpt, SeedOpt, check_options, parse_bins
+from .score_options import (BinsOpt, BootstrapOpt, BrierOpt, EpsOpt, OneShotPolicyOpt, ScoreByOpt, SeedOpt, check_options,
+                            parse_bins)
 
 FLAVOR_HELP = (
     "github (GFM tables, emoji marks, notes in the table), lesswrong (notes as footnotes; give the chart a URL "
@@ -46,7 +47,7 @@ def scorecard(
     about: AboutOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    policy: PolicyOpt = "first",
+    policy: OneShotPolicyOpt = "first",
     brier: BrierOpt = "0-1",
     eps: EpsOpt = None,
     bins: BinsOpt = None,
