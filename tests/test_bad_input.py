@@ -586,3 +586,17 @@ def test_a_file_to_read_may_have_any_bytes_in_its_name(make_ledger, tmp_path):
     r = _raw_run([b"--root", os.fsencode(root), b"import", b"csv", name, b"--by", b"ana"], root)
     assert r.code == 0, r.err
     assert run_pledger("--root", root, "show", "b").code == 0
+
+
+def test_an_evidence_link_without_a_host_is_refused(make_ledger, cli):
+    # A post links only a URL with a host: one without would pass here and vanish from every report.
+    root = make_ledger({
+        "a.yaml": "by: ada\nmade: 2025-01-01\npredictions:\n  - id: a\n    claim: x\n    p: 0.5\n",
+        "outcomes/o.yaml": "on: 2025-02-01\nby: ada\nevidence:\n  - url: https:///x\nresults:\n  a: yes\n",
+    })
+    assert problems(root) == ["outcomes/o.yaml:4:10: `evidence.0.url`: 'https:///x' has no host; write the whole address, "
+                              "as https://example.org/page"]
+    (root / "outcomes" / "o.yaml").unlink()
+    r = cli("--root", root, "resolve", "a", "yes", "--evidence", "https:///x")
+    assert_clean_error(r, 2, "--evidence", "has no host")
+    assert not (root / "outcomes").exists() or not list((root / "outcomes").iterdir())
