@@ -205,6 +205,23 @@ def test_a_file_left_out_as_a_whole_still_names_the_records_it_holds(make_ledger
     assert_clean_error(r, 2, "no prediction with id 'zz'")
 
 
+def test_a_file_that_is_not_yaml_at_all_still_names_the_ids_written_in_it(make_ledger):
+    # A syntax error (an unquoted ': ' in a claim) leaves no tree of nodes: the ids are read from the lines
+    # under `predictions:`, so the file's one problem is not buried under "unknown prediction" lines.
+    root = make_ledger({
+        "g.yaml": HEAD + "  - id: g0\n    claim: fine\n    p: 0.3\n  - {id: 'g1', claim: inline, p: 0.4}\n"
+                  "  - id: g2\n    claim: Oops: a colon\n    p: 0.5\n",
+        "outcomes/x.yaml": "on: 2025-03-01\nby: ada\nresults:\n  g0: yes\n  g1: no\n  g2: no\n  nope: no\n",
+    })
+    assert problems(root) == [
+        "g.yaml:9:16: malformed YAML: mapping values are not allowed in this context; quote text that holds ': ' "
+        "(claim: \"a: b\") or fix the indentation",
+        "outcomes/x.yaml:7:3: outcome for unknown prediction 'nope'; check the id (`pledger list` shows them)",
+    ]
+    r = run_pledger("--root", root, "resolve", "g1", "no")
+    assert_clean_error(r, 1, "prediction 'g1' is left out because its record has a problem; fix it:", "g.yaml:9:16")
+
+
 def test_an_id_that_looks_like_a_path(make_ledger):
     root = make_ledger({
         "a.yaml": HEAD + "  - id: ../etc/passwd\n    claim: c\n    p: 0.5\n",
