@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, parse_date, refuse_folder
+from .common import open_ledger, parse_date, plural, refuse_folder
 from .reading import AboutOpt, SetOpt, SinceOpt, TagOpt, UntilOpt, build_selection
 from .score_options import (BinsOpt, BootstrapOpt, BrierOpt, EpsOpt, OneShotPolicyOpt, ScoreByOpt, SeedOpt, check_options,
                             parse_bins)
@@ -143,6 +143,14 @@ def scorecard(
         if flags:
             raise UsageError(f"{' '.join(flags)}: no predictions match{nothing_hint(selection, ledger)}; "
                              "no scorecard written", flags[0].split()[0])
+        from ..services.queries import count_problems
+
+        problems = count_problems(ledger)
+        if problems:  # every record left out for its problem (a YAML typo can drop a whole file): a data problem
+            from ..errors import LedgerError
+
+            raise LedgerError(f"no predictions to publish: the ledger has {plural(problems, 'problem')}, and the "
+                              "records with them are left out; no scorecard written. Run `pledger check` to see them")
         raise UsageError("the ledger has no predictions yet; no scorecard written")
     verification = _verification(ledger, selection, verify)
     if verification is not None:
