@@ -223,3 +223,13 @@ def test_options_that_repeat_on_purpose_and_option_like_values_are_fine(cli, bun
     r = cli("--root", bundled, "scorecard", "--set", "anthropic-sae-2024", "--title", "--set", "-o", "-")
     assert r.code == 0, r.err
     assert r.out.startswith("# \\--set")
+
+
+def test_a_filter_naming_what_the_ledger_lacks_says_what_it_has(cli, bundled):
+    r = cli("--root", bundled, "scorecard", "--by", "Nobody Here")
+    assert_clean_error(r, 2, "--by", "no forecaster 'Nobody Here'")
+    assert "(the forecasters are " in r.err and "Stephen Casper" in r.err
+    r = cli("--root", bundled, "list", "--tag", "no-such-tag")
+    assert "no tag 'no-such-tag'" in r.err
+    r = cli("--root", bundled, "list", "--by", "stephen casper")  # names match ignoring case: no note
+    assert r.code == 0 and "no forecaster" not in r.err

@@ -286,3 +286,9 @@ def test_a_ledger_whose_every_record_has_a_problem_says_so(cli, make_ledger, tmp
     (root / "s.yaml").write_text("set: s\nby: ana\nmade: 2025-01-01\npredictions: []\n", encoding="utf-8")
     r = cli("--root", root, "scorecard", "-o", "card.md")
     assert r.code == 2 and "no predictions yet" in r.err
+
+
+def test_image_base_with_a_query_is_refused(cli, workdir):
+    r = cli("--root", "predictions", "scorecard", "-o", "card.md", "--image-base", "https://i.example.org/x?raw=1")
+    assert r.code == 2 and "--image-base" in r.err and "query" in r.err
+    assert not (workdir / "card.md").exists()

@@ -103,6 +103,9 @@ def scorecard(
         checked_text(title, "--title", lines=False)
     if image_base is not None and safe_url(image_base) is None:
         raise UsageError(f"--image-base must be an http(s) URL, not {image_base!r}", "--image-base")
+    if image_base is not None and ("?" in image_base or "#" in image_base):
+        raise UsageError(f"--image-base: {image_base!r} has a query or a fragment, which would come before the "
+                         "chart's file name; give the folder's URL the file is uploaded to", "--image-base")
     if repo_url is not None and safe_url(repo_url.replace("{commit}", "0")) is None:
         raise UsageError(f"--repo-url must be an http(s) URL, not {repo_url!r}", "--repo-url")
     from .common import is_stdio, write_stdout
