@@ -356,3 +356,25 @@ def test_the_published_lists_keyed_cells_are_its_rows_cells(make_ledger, flavor,
     assert keyed == plain
     assert keyed[4] == ["+0.30", "-0.75", "—", "+0.95", "—"]  # the post's rule: 1 - p, -p; none unresolved
     assert keyed[0] == ["1", "2", "3", "4", "5"]
+
+
+def test_each_set_says_where_it_was_first_published(make_ledger):
+    from ledger.report.scorecard import Options, collect, render
+    from ledger.services.ledger import Ledger
+    from ledger.services.select import Selection
+
+    root = make_ledger({
+        "a.yaml": "set: a\nby: ana\nmade: 2025-01-01\nsource: https://example.org/post?id=1\npredictions:\n"
+                  "  - {id: a1, claim: One, p: 0.6}\n",
+        "b.yaml": "set: b\nby: ana\nmade: 2025-01-02\nsource: \"the reading group's *notes*, page 2\"\npredictions:\n"
+                  "  - {id: b1, claim: Two, p: 0.3}\n",
+        "c.yaml": "set: c\nby: ana\nmade: 2025-01-03\npredictions:\n  - {id: c1, claim: Three, p: 0.5}\n",
+    })
+    data = collect(Ledger.open(root), Selection())
+    md = render(data, Options())
+    assert "First published at [example.org](https://example.org/post?id=1)." in md
+    assert "First published: the reading group's \\*notes\\*, page 2." in md  # text, never markup
+    assert md.count("First published") == 2  # set c gives no source
+    acx = render(data, Options(style="acx"))
+    assert "First published at [example.org](https://example.org/post?id=1) (a)." in acx
+    assert hrefs(md) == ["https://example.org/post?id=1"]

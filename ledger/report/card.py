@@ -559,6 +559,9 @@ def table_section(data, options) -> Section:
             title = data.sets.get(set_id) if set_id else None
             section.blocks.append(Section(f"set-{set_id or ''}", (title or set_id) if set_id else
                                           "Predictions without a set", level=3))
+        source = getattr(data, "sources", {}).get(set_id) if set_id else None
+        if source:  # where the predictions were first published: a reader checks the list against it
+            section.blocks.append(first_published(source))
         # Evidence given once for a whole resolution (as in a post's "the paper did 1-3") is
         # listed once under the table rather than on every row.
         evidence = [_evidence(s) for s in states]
@@ -635,6 +638,14 @@ def table_section(data, options) -> Section:
     return section
 
 
+def first_published(source: str, set_id: str | None = None) -> Para:
+    """Where a set's predictions were first published (its `source:`): a link by its host, or the text."""
+    which = f" ({set_id})" if set_id else ""
+    if safe_url(source):
+        return Para(("First published at ", Link(host(source) or "link", source), f"{which}.",))
+    return Para(("First published: ", source, f"{which}.",))
+
+
 def table_note(run, unforecast: int) -> str:
     """What the table shows when it is not simply the published list."""
     whose_ = "each prediction's author" if run.scored == "authors" else run.name
@@ -681,6 +692,9 @@ def acx_section(data, options) -> Section:
     def number(s) -> str:
         return f"#{s.position + 1} ({s.set_id or 'no set'}) " if several else f"#{s.position + 1} "
 
+    sources = getattr(data, "sources", {})
+    for set_id in dict.fromkeys(s.set_id for s in data.shown if s.set_id in sources):
+        section.blocks.append(first_published(sources[set_id], set_id if several else None))
     scored = scored_forecasts(data)
     verification = getattr(data, "verification", None)
     if verification is not None:

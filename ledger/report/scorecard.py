@@ -25,7 +25,7 @@ report.escape. Flavours (docs/scorecard.md):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from ..gcpause import gc_paused
@@ -84,6 +84,7 @@ class ScorecardData:
     claims: tuple = ()  # services.claims.ClaimState linked from the selected predictions
     version: str = ""
     verification: Any = None  # services.verify.VerifyReport: the On record part, when asked for
+    sources: dict[str, str] = field(default_factory=dict)  # set id -> its source (where first published)
 
 
 # -- gathering ----------------------------------------------------------------
@@ -106,7 +107,7 @@ def collect(ledger, selection=None, policy: str = "first", *, brier_scale: str =
 
 def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed, parts, today, run) -> ScorecardData:
     from ..services.defaults import today as default_today
-    from ..services.published import set_titles, several_forecasters, shown_predictions
+    from ..services.published import set_sources, set_titles, several_forecasters, shown_predictions
     from ..services.scores import score, selected_from
     from ..version import __version__
 
@@ -120,6 +121,7 @@ def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed,
                         seed=seed, selected=selected)
         set_ids = {s.set_id for s in shown if s.set_id}
         titles = {k: v for k, v in set_titles(db).items() if k in set_ids}
+        sources = {k: v for k, v in set_sources(db).items() if k in set_ids}
         board = None
         if "forecasters" in parts and policy in ("first", "last") and run.n and several_forecasters(db):
             candidate = score(db, selection, policy, by_forecaster=True, brier_scale=brier_scale, eps=eps, bins=bins,
@@ -133,7 +135,7 @@ def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed,
             claims = tuple(claim_states(db, ClaimFilter(), ids=claim_ids))
     tag_rows = tag_figures(run, shown, selection, brier_scale) if "tags" in parts else ()
     return ScorecardData(selection, policy, shown, titles, run, confidence_levels(run), tag_rows, board, claims,
-                         __version__)
+                         __version__, sources=sources)
 
 
 def confidence_levels(run):

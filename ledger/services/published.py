@@ -117,6 +117,19 @@ def set_titles(conn) -> dict[str, str | None]:
     return titles
 
 
+def set_sources(conn) -> dict[str, str]:
+    """Every set's `source:` (where its predictions were first published) by id, for the sets that give one
+    (the first definition of an id, in file order)."""
+    sources: dict[str, str] = {}
+    seen: set[str] = set()
+    for sid, source in as_db(conn).rows("SELECT s.id, s.source FROM sets s ORDER BY s.file, s.line"):
+        if sid not in seen:
+            seen.add(sid)
+            if source:
+                sources[sid] = source
+    return sources
+
+
 def several_forecasters(conn) -> bool:
     """Whether the ledger's forecasts carry more than one spelling of a forecaster's name: a
     leaderboard needs two forecasters (an upper bound, read from the start of an index)."""
