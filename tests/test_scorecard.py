@@ -378,3 +378,19 @@ def test_each_set_says_where_it_was_first_published(make_ledger):
     acx = render(data, Options(style="acx"))
     assert "First published at [example.org](https://example.org/post?id=1) (a)." in acx
     assert hrefs(md) == ["https://example.org/post?id=1"]
+
+
+def test_the_title_names_the_forecaster_as_the_ledger_spells_them(make_ledger):
+    from ledger.report.card import default_title
+    from ledger.report.scorecard import collect
+    from ledger.services.ledger import Ledger
+    from ledger.services.select import Selection
+
+    root = make_ledger({
+        "a.yaml": "set: a\nby: ana\nmade: 2025-01-01\npredictions:\n"
+                  "  - {id: a1, claim: One, p: 0.6, forecasts: [{by: Ben Reader, p: 0.7, at: 2025-01-02}]}\n",
+        "b.yaml": "set: b\nby: ana\nmade: 2025-01-01\npredictions:\n"
+                  "  - {id: b1, claim: Two, p: 0.6, forecasts: [{by: Ben Reader, p: 0.2, at: 2025-01-02}]}\n",
+    })
+    data = collect(Ledger.open(root), Selection(by="ben reader"))
+    assert default_title(data) == "Scorecard: predictions with Ben Reader"

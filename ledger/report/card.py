@@ -250,18 +250,20 @@ def default_title(data) -> str:
         (only,) = sets
         if only:
             return f"Scorecard: {data.sets.get(only) or only}"
-    words = selection_words(data.selection)
+    name = data.run.name if getattr(data.run, "scored", None) == "forecaster" else None
+    words = selection_words(data.selection, name)
     return f"Scorecard: {words}" if words else "Scorecard"
 
 
-def selection_words(s) -> str:
+def selection_words(s, name: str | None = None) -> str:
+    """The selection in words; name: --by's forecaster as the ledger spells it (--by matches ignoring case)."""
     bits = []
     if s.set_id:
         bits.append(f"the {s.set_id} set")
     if s.tags:
         bits.append("tagged " + " and ".join(s.tags))
     if s.by:
-        bits.append(f"with {s.by}")
+        bits.append(f"with {name or s.by}")
     if s.about:
         bits.append(f"about {s.about}")
     if s.since:
