@@ -163,11 +163,13 @@ def _parse_in_parts(text: str, path: str, options: Options, columns: dict[str, s
     fall in one chunk, so each chunk makes whole predictions; the results are merged back in file order."""
     from .parallel import MAX_CHUNKS, jobs_for, run_chunks
 
+    n = jobs_for(count_lines(text) - 1, jobs)  # lines: at least the rows
+    if n < 2:
+        return None
     rows = list(csv_value_rows(text, path))  # a file that is not CSV fails here, as it does read row by row
     header = [h.strip() for h in rows[0][1]]
     body = rows[1:]
-    n = jobs_for(len(body), jobs)
-    if n < 2 or len(body) < n:
+    if len(body) < n:
         return None
     groups: list[list] = [[] for _ in range(min(MAX_CHUNKS, CHUNKS_PER_JOB * n))]
     key = _group_key(header, columns)
