@@ -308,3 +308,51 @@ def test_chart_is_a_valid_png_and_svg_and_deterministic(bundled):
     root = ET.parse(io.BytesIO(first.svg)).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert b"<script" not in first.svg and b"Date" not in first.svg
+
+
+# -- the published list's keyed cells ---------------------------------------------------
+
+PLAIN_LIST = {
+    "plain.yaml": """
+        set: plain-list
+        title: A published list
+        by: tester
+        made: 2025-01-01
+        predictions:
+          - {id: k1, claim: "Pipes | in | the claim", p: 0.7}
+          - {id: k2, claim: "1. starts like a list", p: "3:1"}
+          - {id: k3, claim: "A plain claim", p: 70%}
+          - {id: k4, claim: "www.example.com autolinks", p: 0.05}
+          - {id: k5, claim: "A plain claim", p: 0.5}
+    """,
+    "outcomes/o.yaml": """
+        on: 2025-06-01
+        by: judge
+        results:
+          k1: yes
+          k2: no
+          k3: annulled
+          k4: yes
+    """,
+}
+
+
+@pytest.mark.parametrize("flavor", ["github", "lesswrong", "plain"])
+@pytest.mark.parametrize("how", ["percent", "as-typed"])
+def test_the_published_lists_keyed_cells_are_its_rows_cells(make_ledger, flavor, how):
+    """The published list (card.PublishedRows) renders from keys, a column at a time; the cells are the ones
+    its row tuples (which the site reads) render to, hostile claims and repeated values included."""
+    from ledger.report import card as cards
+    from ledger.report.scorecard import Markdown, Options, collect
+    from ledger.services.ledger import Ledger
+    from ledger.services.select import Selection
+
+    data = collect(Ledger.open(make_ledger(PLAIN_LIST)), Selection())
+    section = cards.table_section(data, Options(flavor=flavor, probabilities=how))
+    (table,) = [b for b in section.blocks if isinstance(b, cards.Table)]
+    assert isinstance(table.rows, cards.PublishedRows) and len(table.rows) == 5
+    keyed = Markdown(flavor).columns(table.rows)
+    plain = Markdown(flavor).columns(tuple(table.rows))
+    assert keyed == plain
+    assert keyed[4] == ["+0.30", "-0.75", "—", "+0.95", "—"]  # the post's rule: 1 - p, -p; none unresolved
+    assert keyed[0] == ["1", "2", "3", "4", "5"]

@@ -122,6 +122,13 @@ def scorecard(
     from ..report.scorecard import collect, render
 
     ledger = open_ledger(ctx)
+    drawer = None
+    if chart_wanted:  # matplotlib imported in a child process while the ledger is read (ledger.beside)
+        from ..beside import Beside
+        from ..report.charts import prepare
+
+        drawer = Beside(prepare)
+        ctx.call_on_close(drawer.close)
     try:
         data = collect(ledger, selection, policy, brier_scale=brier, eps=eps, bins=bin_spec,
                        bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, parts=parts)
@@ -152,7 +159,7 @@ def scorecard(
         stem = (out_path.stem if out_path is not None else STDOUT_STEM) + CHART_SUFFIX
         folder = Path(chart_dir) if chart_dir is not None else out_path.parent
         heading = (title or default_title(data)).removeprefix("Scorecard: ")
-        charts = calibration_chart(data.levels, heading)
+        charts = drawer.run(calibration_chart, data.levels, heading)
         files[folder / f"{stem}.png"] = charts.png
         files[folder / f"{stem}.svg"] = charts.svg
         png_link, svg_link = (_link(folder / f"{stem}{ext}", out_path, image_base) for ext in (".png", ".svg"))

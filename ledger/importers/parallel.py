@@ -20,9 +20,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from ..beside import JOBS_VARIABLE as JOBS_ENV  # one variable for every child process a command may start
 from ..errors import UsageError
 
-JOBS_ENV = "PLEDGER_JOBS"
 MIN_ROWS_PER_JOB = 20_000  # below this a fork and the pickling back cost more than they save
 
 P = TypeVar("P")
@@ -30,8 +30,12 @@ R = TypeVar("R")
 
 
 def can_fork() -> bool:
-    """Whether children start by fork here (as multiprocessing's default): Linux and the BSDs."""
-    return hasattr(os, "fork") and sys.platform != "darwin" and not sys.platform.startswith(("win", "cygwin"))
+    """Whether children start by fork here (as multiprocessing's default: Linux and the BSDs) and no
+    other thread runs (one holding a lock at the fork would leave a child waiting on it forever)."""
+    import threading
+
+    return (hasattr(os, "fork") and sys.platform != "darwin" and not sys.platform.startswith(("win", "cygwin"))
+            and threading.active_count() == 1)
 
 
 def asked_jobs() -> int | None:

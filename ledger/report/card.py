@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from functools import lru_cache
@@ -422,16 +423,13 @@ def scored_forecasts(data) -> dict[str, list[ScoredForecast]]:
     return out
 
 
-def _published_points(run) -> dict[str, str]:
-    """The published list's points, formatted, by prediction id: the post's rule on the scored table at once."""
-    table = run.table
-    if table is None or not table.n or run.report is None:
-        return {}
-    values = post_rule(table.p, table.outcome.astype(float)).tolist()
-    shown: dict[float, str] = {}  # a ledger has few distinct points: each formatted once (0.0 and -0.0 print alike)
-    for v in set(values):
-        shown[v] = points(v)
-    return dict(zip(table.prediction_id.tolist(), map(shown.__getitem__, values)))
+@lru_cache(maxsize=4096)  # a ledger has few distinct (p, outcome) pairs
+def published_points(p: float | None, status: str) -> str:
+    """A published list's points: the post's rule on the published p where the prediction resolved yes or
+    no (what the authors' run under `first` scores: services.scores' shortcut), else —."""
+    if status not in ("yes", "no") or p is None:
+        return DASH
+    return points(post_rule(p, 1.0 if status == "yes" else 0.0))
 
 
 def _evidence(s) -> tuple:
@@ -471,6 +469,59 @@ def _outcome(s) -> Mark:
     return Mark("value", s.result)
 
 
+class PublishedRows(Sequence):
+    """The published list's rows (#, prediction, p, outcome, points), one per yes/no prediction of a set:
+    a sequence of row tuples like any Table's, which also gives its cells a column at a time as keys
+    (`keyed_columns`), so a renderer formats each distinct number, p, mark and points once and a
+    million rows never exist as pieces."""
+
+    def __init__(self, states, how: str, verification=None):
+        self.states, self.how, self.verification = states, how, verification
+
+    def __len__(self) -> int:
+        return len(self.states)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        s = self.states[i]
+        return (_number_piece(s.position), self._claim(s), shown_p(s.p, s.p_typed, self.how), _outcome(s),
+                _points_of((s.p, s.status)))
+
+    def _claim(self, s):
+        if self.verification is None:
+            return s.claim
+        from .on_record import late_mark
+
+        return s.claim, late_mark(self.verification, s.id)
+
+    def keyed_columns(self) -> list[tuple[list, Any]]:
+        """Per column: each row's key and the piece of a key (row i's cell is piece(keys[i])); piece None:
+        the keys are the pieces, nearly all distinct (the claims)."""
+        from operator import attrgetter
+
+        states = self.states
+        claims = list(map(attrgetter("claim"), states)) if self.verification is None else list(map(self._claim, states))
+        ps = list(map(attrgetter("p"), states))
+        statuses = list(map(attrgetter("status"), states))
+        shown = (list(map(attrgetter("p_typed"), states)), _same) if self.how == "as-typed" else (ps, _percent_piece)
+        return [
+            (list(map(attrgetter("position"), states)), _number_piece),
+            (claims, None),
+            shown,
+            (statuses, _MARKS.__getitem__),
+            (list(zip(ps, statuses)), _points_of),
+        ]
+
+
+def _same(piece):
+    return piece
+
+
+def _points_of(p_and_status: tuple) -> Styled:
+    return tuple.__new__(Styled, (published_points(*p_and_status), "num"))  # without the NamedTuple's constructor
+
+
 def table_section(data, options) -> Section:
     run = data.run
     how = options.probabilities
@@ -481,7 +532,6 @@ def table_section(data, options) -> Section:
     with_forecaster = run.scored != "authors"
     with_date = run.policy not in ("first",)
     scored = {} if published_only else scored_forecasts(data)
-    published_points = _published_points(run) if published_only else {}
     section = Section("predictions", "Predictions")
     verification = getattr(data, "verification", None)
     if verification is not None:
@@ -505,22 +555,17 @@ def table_section(data, options) -> Section:
         rows, row_ids = [], []
         if published_only and not with_evidence and not with_notes and all(s.kind == BINARY for s in states):
             # The common case, and the one a large ledger takes: the published list, a row per
-            # prediction, built without the general loop below (the same cells).
-            new = tuple.__new__
-            get_points = published_points.get
-            for s in states:
-                claim = (s.claim, late_mark(verification, s.id)) if verification is not None else s.claim
-                rows.append((_number_piece(s.position), claim, shown_p(s.p, s.p_typed, how), _outcome(s),
-                             new(Styled, (get_points(s.id) or DASH, "num"))))
+            # prediction, its cells made when a renderer asks for them (the same cells as below).
+            rows = PublishedRows(states, how, verification)
             row_ids = [s.id for s in states]
         for s, ev in () if rows else zip(states, evidence):
             mark = _outcome(s)
             if s.kind != BINARY:
                 cells = [(s.by if with_forecaster else None, forecast_line(s.kind, s.dist, s.unit, how),
                           s.made.isoformat(), DASH)]
-            elif s.id in published_points:
+            elif published_only and s.status in ("yes", "no"):
                 cells = [(s.by, shown_p(s.p, s.p_typed, how), s.made.isoformat(),
-                          Styled(published_points[s.id], "num"))]
+                          Styled(published_points(s.p, s.status), "num"))]
             elif scored.get(s.id):
                 cells = [(f.forecaster, shown_p(f.p, f.p_typed, how), f.at, _points_piece(f.points))
                          for f in scored[s.id]]
@@ -559,7 +604,8 @@ def table_section(data, options) -> Section:
             headers, aligns = headers + ["evidence"], aligns + ["l"]
         if with_notes:
             headers, aligns = headers + ["note"], aligns + ["l"]
-        section.blocks.append(Table(tuple(headers), tuple(aligns), tuple(rows), numbered=True, row_ids=tuple(row_ids)))
+        section.blocks.append(Table(tuple(headers), tuple(aligns), rows if type(rows) is PublishedRows else tuple(rows),
+                                    numbered=True, row_ids=tuple(row_ids)))
         if shared:
             section.blocks.append(Para(("Evidence for every resolution above: ", *_joined(shared), ".")))
     section.blocks.append("legend")

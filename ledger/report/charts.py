@@ -39,6 +39,17 @@ class ChartFiles:
     svg: bytes
 
 
+def prepare() -> None:
+    """Import what drawing needs (matplotlib, its PNG and SVG backends): a chart drawn after it starts at once
+    (the scorecard runs this in a child process while it reads the ledger: ledger.beside)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+
 def _figure(size=SIZE):
     import matplotlib
 

@@ -207,6 +207,7 @@ class Markdown:
         self.github = flavor == "github"
         self.lines: list[str] = []
         self.footnotes: list[str] = []
+        self.rendered: dict = {}  # keyed table cells as rendered (columns)
 
     # -- inline ---------------------------------------------------------------
 
@@ -332,6 +333,19 @@ class Markdown:
         """The table's cells as markdown, a column at a time. A column repeats a few values (marks,
         figures, names): each distinct piece is rendered once, in order of first appearance (the
         lesswrong notes are numbered so); an empty cell is `empty`."""
+        keyed = getattr(rows, "keyed_columns", None)
+        if keyed is not None:  # cells given as keys (card.PublishedRows): each distinct key rendered once
+            out = []
+            cell = self.cell
+            for keys, piece in keyed():
+                if piece is None:  # distinct pieces (the claims): most are inert text, given back as they are
+                    out.append([key if type(key) is str and inert(key) else (cell(key) or empty) for key in keys])
+                else:  # each distinct key rendered once for the whole card (a ledger's sets share positions)
+                    shown = self.rendered.setdefault((piece, empty), {})
+                    for key in dict.fromkeys(keys).keys() - shown.keys():
+                        shown[key] = cell(piece(key)) or empty
+                    out.append(list(map(shown.__getitem__, keys)))
+            return out
         out = []
         for column in zip(*rows):
             # Pieces are NamedTuples, which equal plain tuples of the same values: with more than one
