@@ -194,7 +194,7 @@ def _parse_in_parts(text: str, path: str, options: Options, columns: dict[str, s
         return out, state
 
     try:
-        results = run_chunks(chunks, work, n, _pack_part, _unpack_part)
+        results = run_chunks(chunks, work, n, _pack_chunk, _unpack_chunk)
     except Exception:  # noqa: BLE001 - a fault (not a row's error) is raised where the sequential read raises it
         return None
     seen = [state.seen for _, state in results]
@@ -233,14 +233,14 @@ def _group_key(header: list[str], columns: dict[str, str]):
     return key
 
 
-def _pack_part(result: tuple[Parsed, _Rows]) -> tuple:
-    """A part's result as plain tuples (what a child pickles back: far cheaper than the dataclasses)."""
+def _pack_chunk(result: tuple[Parsed, _Rows]) -> tuple:
+    """A chunk's result as plain tuples (what a child pickles back: far cheaper than the dataclasses)."""
     out, state = result
     return (out.rows, [(r.row, r.reason) for r in out.rejected], [item_values(i) for i in state.items.values()],
             state.idless, state.seen)
 
 
-def _unpack_part(packed: tuple) -> tuple[Parsed, _Rows]:
+def _unpack_chunk(packed: tuple) -> tuple[Parsed, _Rows]:
     rows, rejected, items, idless, seen = packed
     state = _Rows(idless=idless, seen=seen)
     for values in items:
