@@ -90,7 +90,9 @@ _UNSAFE_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data|file)\s*:", re.IGNO
 def source_text(value: Any) -> Any:
     value = _text(value)
     if isinstance(value, str) and _UNSAFE_SCHEME.match(value):
-        raise ValueError(f"{value!r} is not a web address; links must start with http:// or https://")
+        scheme = value.split(":", 1)[0].strip().lower()
+        raise ValueError(f"{value!r} is a {scheme}: link, which a published page must never carry; give a web "
+                         "address (http:// or https://) or say where in words")
     return value
 
 

@@ -410,13 +410,16 @@ def test_a_source_with_a_script_or_file_scheme_is_refused(make_ledger):
         "  - id: b\n    claim: y\n    p: 0.5\n    source: arXiv:2401.00001\n",
     })
     assert problems(root) == [
-        "a.yaml:3:9: `source`: ' JavaScript:alert(1)' is not a web address; links must start with http:// or https://",
-        "a.yaml:8:13: `source`: 'data:text/html,hi' is not a web address; links must start with http:// or https://",
+        "a.yaml:3:9: `source`: ' JavaScript:alert(1)' is a javascript: link, which a published page must never carry; "
+        "give a web address (http:// or https://) or say where in words",
+        "a.yaml:8:13: `source`: 'data:text/html,hi' is a data: link, which a published page must never carry; "
+        "give a web address (http:// or https://) or say where in words",
     ]
     (root / "a.yaml").write_text((root / "a.yaml").read_text().replace("source: ' JavaScript:alert(1)'\n", ""))
     # Free text that merely has a colon (an arXiv id) is a fine source.
     assert problems(root) == [
-        "a.yaml:7:13: `source`: 'data:text/html,hi' is not a web address; links must start with http:// or https://",
+        "a.yaml:7:13: `source`: 'data:text/html,hi' is a data: link, which a published page must never carry; "
+        "give a web address (http:// or https://) or say where in words",
     ]
 
 

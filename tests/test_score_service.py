@@ -380,3 +380,34 @@ def test_scores_from_the_shared_predictions_are_the_scores(where, selection, tin
             _same_run(alone, shared)
             compared += alone.n
     assert compared or selection.by  # every ledger here has forecasts to score (a name may be in none)
+
+
+@pytest.mark.parametrize("where", ["tiny", "cases", "kinds", "bundled", "tricky"])
+def test_the_whole_ledgers_leaderboard_by_one_scan_is_the_joined_querys(where, tiny, cases, bundled, tmp_path):
+    # Selection() under `first` reads the other forecasts by one scan (services.scores._other_forecasts),
+    # with or without the predictions read already; a selection of the same predictions by a filter
+    # (made since the year 1) reads them by the join in ledger order. Every figure and forecast agree.
+    import datetime as dt
+    import shutil
+    from dataclasses import replace
+    from pathlib import Path
+
+    from ledger.services.published import shown_predictions
+    from ledger.services.scores import selected_from
+
+    if where == "kinds":
+        root = tmp_path / "kinds"
+        shutil.copytree(Path(__file__).parent / "fixtures" / "ledgers" / "kinds", root)
+        ledger = Ledger.open(identify(root))
+    elif where == "tricky":
+        ledger = Ledger.open(identify(write_files(tmp_path / "tricky", TRICKY)))
+    else:
+        ledger = {"tiny": tiny, "cases": cases}.get(where) or Ledger.open(bundled)
+    everything, filtered = Selection(), Selection(since=dt.date(1, 1, 1))
+    with ledger.reader() as db:
+        joined = score(db, filtered, "first", by_forecaster=True, bootstrap=0)
+        assert joined.n  # every ledger here has forecasts on resolved questions
+        selected = selected_from(shown_predictions(db, everything, dt.date(2026, 1, 1)))
+        for scanned in (score(db, everything, "first", by_forecaster=True, bootstrap=0),
+                        score(db, everything, "first", by_forecaster=True, bootstrap=0, selected=selected)):
+            _same_run(replace(scanned, selection=joined.selection), joined)

@@ -170,8 +170,16 @@ def test_other_kinds_show_their_forecast_and_resolution_and_their_own_scores(tmp
         expected = [f.label for r in rules_for(kind, "first") if r.name in report.results for f in r.figures]
         assert [row[0] for row in scores[1:]] == expected
         if kind == "numeric":
-            assert [t[0][0] for t in rest] == ["central interval", "PIT bin"]
-            assert sum(int(r[1]) for r in rest[1][1:]) == report.n
+            # The fixture's numeric questions are in two units: the unit-bound scores are "—" above and
+            # given per unit, as `pledger score` prints them.
+            from ledger.report.figures import by_unit_rows
+
+            assert [t[0][0] for t in rest] == ["score", "central interval", "PIT bin"]
+            per_unit = [tuple(r) for r in rest[0][1:]]
+            assert per_unit == [(label, unit, value, str(n)) for label, unit, value, n in by_unit_rows(report)]
+            assert {r[1] for r in per_unit} == {"(no unit)", "%"} and len(per_unit) == 6
+            assert [r[1] for r in scores[1:4]] == ["—"] * 3
+            assert sum(int(r[1]) for r in rest[2][1:]) == report.n
 
 
 def test_footer_prints_no_absolute_path(cli, tmp_path, monkeypatch):
@@ -188,3 +196,75 @@ def test_footer_prints_no_absolute_path(cli, tmp_path, monkeypatch):
     assert "`pledger --root ../somewhere/ledger scorecard -o ../posts/card.md`" in md
     r = cli("--root", "../somewhere/ledger", "scorecard")
     assert "`pledger --root ../somewhere/ledger scorecard`" in r.out  # as given
+
+
+def test_a_card_without_yes_no_questions_has_no_yes_no_parts(tmp_path):
+    """Numeric and multiple-choice questions only: the lede says what they are (not "also"), and neither the
+    calibration section nor the yes/no appendix table is there empty (nor a chart of nothing)."""
+    root = tmp_path / "kinds"
+    identify(shutil.copytree(KINDS, root))
+    text = (root / "kinds.yaml").read_text(encoding="utf-8")
+    head, items = text.split("predictions:\n", 1)
+    kept = [i for i in items.split("  - id: ") if i and not i.startswith(("yes-one", "no-one"))]
+    (root / "kinds.yaml").write_text(head + "predictions:\n" + "".join("  - id: " + i for i in kept), encoding="utf-8")
+    for f in (root / "outcomes").iterdir():
+        f.write_text("".join(line for line in f.read_text(encoding="utf-8").splitlines(keepends=True)
+                             if not line.strip().startswith(("yes-one:", "no-one:"))), encoding="utf-8")
+    data, md = _card(root)
+    assert data.levels is None
+    lede = md.split("\n\n")[1]
+    assert "They are 2 multiple choice questions and 2 numeric questions, scored in their own sections." in lede, lede
+    assert "also" not in lede
+    assert "## Calibration" not in md and "### Every score" not in md
+    assert "## Multiple-choice questions" in md and "## Numeric questions" in md
+
+
+KINDS_WITH_FORECASTS = {
+    "s.yaml": """
+        set: s
+        by: Ana
+        made: 2026-01-05
+        predictions:
+          - id: a
+            claim: A
+            p: 70%
+          - id: which
+            claim: Which?
+            options: {X: 60%, Y: 40%}
+          - id: n
+            claim: N
+            quantiles: {5%: 1, 50%: 2, 95%: 3}
+    """,
+    "forecasts.yaml": """
+        forecasts:
+          - {prediction: a, p: 90%, by: Bob, at: 2026-01-10}
+          - {prediction: which, options: {X: 30%, Y: 70%}, by: Bob, at: 2026-01-10}
+          - {prediction: n, quantiles: {5%: 1.5, 50%: 2.5, 95%: 3.5}, by: Ana, at: 2026-02-01}
+    """,
+    "outcomes/o.yaml": """
+        on: 2026-03-01
+        by: Ana
+        results: {a: yes, which: X, n: 2.5}
+    """,
+}
+
+
+def test_the_table_shows_the_other_kinds_forecasts_the_scores_use(make_ledger):
+    """--by NAME: a multiple-choice row shows NAME's forecast (the one its scores use), not the author's;
+    a question NAME never forecast shows dashes. Under `last` a row shows the last forecast and its date."""
+    from ledger.services.select import Selection
+
+    root = make_ledger(KINDS_WITH_FORECASTS)
+    data, md = _card(root, selection=Selection(by="Bob"), flavor="github")
+    rows = {r[0]: r for r in tables(md)[0][1:]}
+    assert rows["2"][2:4] == ["Bob", "X 30% · Y 70%"]
+    assert data.run.kind_forecasts["multiple-choice"][0].dist[0].p == 0.3  # what the scores used
+    assert "3" not in rows  # Bob has no forecast on n: not in his selection
+    from ledger.report.scorecard import Options, collect, render
+    from ledger.services.ledger import Ledger
+
+    data = collect(Ledger.open(root), Selection(), "last")
+    md = render(data, Options())
+    rows = {r[0]: r for r in tables(md)[0][1:]}
+    assert rows["3"][2:4] == ["5%: 1.5 · 50%: 2.5 · 95%: 3.5", "2026-02-01"]  # Ana's later forecast, dated
+    assert rows["2"][2:4] == ["X 60% · Y 40%", "2026-01-05"]  # her published one: she never changed it

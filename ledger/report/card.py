@@ -226,7 +226,7 @@ def build(data, options) -> Card:
         sections.append(forecasters_section(data.board))
     if data.claims and "claims" in parts:
         sections.append(claims_section(data))
-    if binary is not None and run.n and ("scores" in parts or "calibration" in parts):
+    if binary is not None and binary.n and ("scores" in parts or "calibration" in parts):
         appendix.append(technical_section(data, binary, parts))
     appendix.append(rules_section(data))
     footer = None
@@ -312,8 +312,17 @@ def lede(data, options) -> list[Para]:
     others = [(k, sum(1 for s in shown if s.kind == k)) for k in (CHOICE, NUMERIC)]
     others = [(k, n) for k, n in others if n]
     if others:
-        first.append(" It also holds " + " and ".join(f"{n} {KIND_LABELS[k]}" for k, n in others)
-                     + f" question{'s' if sum(n for _, n in others) > 1 else ''}, scored in their own sections.")
+        count = sum(n for _, n in others)
+        held = " and ".join(plural(n, f"{KIND_LABELS[k]} question") for k, n in others)
+        where = "its own section" if count == 1 else ("their own section" if len(others) == 1 else "their own sections")
+        if binary:
+            first.append(f" It also holds {held}, scored in {where}.")
+        elif count == 1:
+            first.append(f" It is a {KIND_LABELS[others[0][0]]} question, scored in {where}.")
+        elif len(others) == 1:
+            first.append(f" All are {KIND_LABELS[others[0][0]]} questions, scored in {where}.")
+        else:
+            first.append(f" They are {held}, scored in {where}.")
     paras = [Para(tuple(first))]
     report = run.report
     if not run.n or (report is None and BINARY not in run.reports):
@@ -532,6 +541,10 @@ def table_section(data, options) -> Section:
     with_forecaster = run.scored != "authors"
     with_date = run.policy not in ("first",)
     scored = {} if published_only else scored_forecasts(data)
+    kind_scored: dict[str, list] = {}  # the other kinds' scored forecasts, per prediction
+    for forecasts in getattr(run, "kind_forecasts", {}).values():
+        for f in forecasts:
+            kind_scored.setdefault(f.prediction_id, []).append(f)
     section = Section("predictions", "Predictions")
     verification = getattr(data, "verification", None)
     if verification is not None:
@@ -560,9 +573,13 @@ def table_section(data, options) -> Section:
             row_ids = [s.id for s in states]
         for s, ev in () if rows else zip(states, evidence):
             mark = _outcome(s)
-            if s.kind != BINARY:
-                cells = [(s.by if with_forecaster else None, forecast_line(s.kind, s.dist, s.unit, how),
-                          s.made.isoformat(), DASH)]
+            if s.kind != BINARY and not published_only and kind_scored.get(s.id):
+                cells = [(f.forecaster, forecast_line(s.kind, f.dist, s.unit, how), f.at, DASH)
+                         for f in kind_scored[s.id]]
+            elif s.kind != BINARY and with_forecaster:
+                cells = [(DASH, DASH, DASH, DASH)]  # not scored, and the published forecast is not this forecaster's
+            elif s.kind != BINARY:
+                cells = [(None, forecast_line(s.kind, s.dist, s.unit, how), s.made.isoformat(), DASH)]
             elif published_only and s.status in ("yes", "no"):
                 cells = [(s.by, shown_p(s.p, s.p_typed, how), s.made.isoformat(),
                           Styled(published_points(s.p, s.status), "num"))]

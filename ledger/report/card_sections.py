@@ -88,6 +88,14 @@ def kind_section(kind: str, report, policy: str) -> Section:
     rows = rule_rows(report.policy, report)
     section.blocks.append(Table(("score", "value", "n", "interval", "better"), ("l", "r", "r", "r", "l"), tuple(rows),
                                 always=("value",)))
+    from .figures import by_unit_rows
+
+    per_unit = by_unit_rows(report)
+    if per_unit:  # questions in several units: a score that depends on the unit has no one value (— above)
+        section.blocks.append(Para(("The questions are in several units, and a pinball loss in one unit does not add "
+                                    "to one in another: those scores are given per unit.",)))
+        section.blocks.append(Table(("score", "unit", "value", "n"), ("l", "l", "r", "r"),
+                                    tuple((label, unit, Styled(value, "num"), str(n)) for label, unit, value, n in per_unit)))
     coverage = report.results.get("coverage")
     if coverage is not None and coverage.intervals:
         level = round(100 * coverage.wilson_level)

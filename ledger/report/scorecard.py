@@ -138,7 +138,7 @@ def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed,
 
 def confidence_levels(run):
     """The engine's folded calibration of the scored forecasts at the confidence levels (card.LEVELS)."""
-    if run.report is None or not run.n:
+    if run.report is None or run.table is None or not run.table.n:  # no yes/no forecast scored: no levels
         return None
     from ..scoring import folded_calibration
 

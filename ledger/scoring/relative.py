@@ -85,15 +85,13 @@ def _codes(values: Any, name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     if arr.ndim != 1 or arr.shape[0] != n:
         raise ValueError(f"{name} must be one-dimensional with the same length as p ({n})")
     if arr.dtype.kind in "UO" and n:
-        # Names: a few distinct values in a million forecasts. Codes by hashing, then the distinct
-        # values sorted: np.unique's result without sorting every string.
-        first: dict = {}
-        seen = np.fromiter((first.setdefault(v, len(first)) for v in arr.tolist()), dtype=np.intp, count=n)
-        distinct = list(first)
-        order = sorted(range(len(distinct)), key=distinct.__getitem__)
-        rank = np.empty(len(distinct), dtype=np.intp)
-        rank[order] = np.arange(len(distinct))
-        return np.array([distinct[i] for i in order], dtype=arr.dtype), rank[seen]
+        # Names: a few distinct values in a million forecasts. Each distinct value ranked once (sorted),
+        # then every value looked up by its rank with C-level map: np.unique's result without sorting
+        # every string or a Python step per value.
+        values = arr.tolist()
+        distinct = sorted(dict.fromkeys(values))
+        rank = {v: i for i, v in enumerate(distinct)}
+        return np.array(distinct, dtype=arr.dtype), np.fromiter(map(rank.__getitem__, values), dtype=np.intp, count=n)
     if arr.dtype.kind in "iu" and n and 0 <= arr.min() and arr.max() < 8 * n + 1024:
         # Codes already (a question's row): counted in place, np.unique's result without a sort.
         present = np.bincount(arr) > 0
@@ -224,9 +222,12 @@ def leaderboard(
 
     # Deterministic order: ranked rows by peer score (best first), then the rest; then the forecaster.
     order = np.lexsort((np.arange(nf), -np.nan_to_num(peer_mean, nan=-np.inf), ~ranked))
+    # Each forecaster as a plain Python value (a numpy scalar, of a str or int array, made one; an
+    # object array's values as they are).
+    names = [v.item() if isinstance(v, np.generic) else v for v in forecasters.tolist()]
     rows = tuple(
         LeaderboardRow(
-            forecaster=forecasters[i].item(),
+            forecaster=names[i],
             n=int(count[i]),
             n_with_peers=int(count_peers[i]),
             brier=number(brier_mean[i]),

@@ -121,22 +121,22 @@ def _only_in(a: np.ndarray, b: np.ndarray, size: int) -> int:
 def forecaster_codes(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Group names by name_key: per name its forecaster's code, per code the first
     spelling seen (trimmed), and per code its rank in name_key order."""
+    names = names if isinstance(names, list) else list(names)
+    # A million forecasts hold a few spellings: each keyed once (in first-seen order), then every
+    # name looked up by C-level map rather than a Python loop per name.
     by_name: dict[str, int] = {}
     by_key: dict[str, int] = {}
     display: list[str] = []
     keys: list[str] = []
-    codes = np.empty(len(names), dtype=np.intp)
-    for i, n in enumerate(names):
-        c = by_name.get(n)
+    for n in dict.fromkeys(names):
+        k = name_key(n)
+        c = by_key.get(k)
         if c is None:
-            k = name_key(n)
-            c = by_key.get(k)
-            if c is None:
-                c = by_key[k] = len(display)
-                display.append(n.strip())
-                keys.append(k)
-            by_name[n] = c
-        codes[i] = c
+            c = by_key[k] = len(display)
+            display.append(n.strip())
+            keys.append(k)
+        by_name[n] = c
+    codes = np.fromiter(map(by_name.__getitem__, names), dtype=np.intp, count=len(names))
     rank = np.empty(len(keys), dtype=np.intp)
     rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
     return codes, display, rank
@@ -145,8 +145,9 @@ def forecaster_codes(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarra
 def days(values) -> np.ndarray:
     """Dates (ISO text or date objects; None for none) as datetime64[D]; None is the far future."""
     values = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    # A ledger has few distinct dates: each converted once, then looked up by its code.
-    first: dict = {}
-    codes = np.fromiter((first.setdefault(v, len(first)) for v in values), dtype=np.intp, count=len(values))
-    distinct = np.array([dt.date.max if v is None else v for v in first], dtype="datetime64[D]")
+    # A ledger has few distinct dates: each converted once, then every value looked up by its
+    # code (dict.fromkeys and map run in C: no Python step per value).
+    code = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(code.__getitem__, values), dtype=np.intp, count=len(values))
+    distinct = np.array([dt.date.max if v is None else v for v in code], dtype="datetime64[D]")
     return distinct[codes] if len(values) else distinct

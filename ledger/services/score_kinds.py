@@ -10,11 +10,12 @@ quantile levels.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..index.derive import ANNULLED_CODE, PENDING
+from ..index.schema import _decode_dist
 from ..index.sql import Db
 from ..kinds import CHOICE, LEVEL_DIGITS, NUMERIC
 from ..scoring import KindReport
@@ -28,9 +29,19 @@ def settings(brier_scale: str, eps: float, bins: Any) -> Settings:
     return Settings(brier_scale, eps, bins)
 
 
+class KindForecast(NamedTuple):
+    """One multiple-choice or numeric forecast a report scored, as a report's table shows it."""
+
+    prediction_id: str
+    forecaster: str
+    dist: tuple  # ledger.kinds OptionP / Quantile
+    at: str  # YYYY-MM-DD
+
+
 def kind_report(db: Db, selection: Selection, policy: str, scored: str, name: str | None, kind: str,
-                settings: Settings, selected: Selected | None = None) -> KindReport:
-    """The registry's rules for `kind` on its forecasts under `policy`.
+                settings: Settings, selected: Selected | None = None) -> tuple[KindReport, list[KindForecast]]:
+    """The registry's rules for `kind` on its forecasts under `policy`, and the forecasts scored (in the
+    engine's order).
 
     Under time-weighted, multiple-choice and numeric forecasts are scored as under
     `last` (scores over time are for yes/no questions); its rules say so.
@@ -69,7 +80,10 @@ def kind_report(db: Db, selection: Selection, policy: str, scored: str, name: st
         rules["calibration"] = "each option's probability counted as a yes/no forecast that it happens (as Fatebook)"
     if policy == "time-weighted":
         rules["policy_note"] = "scored under `last`: scores over time are for yes/no questions"
-    return KindReport(kind, as_policy, data.n, rules, results)
+    forecasts = [KindForecast(pid, str(by), _decode_dist(json.loads(dist)), at if isinstance(at, str) else at.isoformat())
+                 for pid, by, dist, at in zip(ids.tolist(), picked.names[picked.forecaster].tolist(),
+                                              chosen["dist"].tolist(), chosen["at"].tolist())]
+    return KindReport(kind, as_policy, data.n, rules, results), forecasts
 
 
 def _questions(db: Db, selection: Selection, kind: str) -> dict[str, dict]:

@@ -145,6 +145,8 @@ class ScoreRun:
     reports: dict[str, Any] = field(default_factory=dict)
     kinds: dict[str, Any] = field(default_factory=dict)
     over_time: Any = None
+    # Per other kind, the forecasts its report scored (services.score_kinds.KindForecast): a report's table shows them.
+    kind_forecasts: dict[str, list] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -189,7 +191,8 @@ def _fetch(db: Db, sql: str, params: dict, dtype: list[tuple[str, str]]) -> np.n
     while batch := list(islice(rows, FETCH_BATCH)):
         a = np.array(batch, dtype=dtype)
         for name in texts:
-            a[name] = [same(v, v) for v in a[name].tolist()]
+            values = a[name].tolist()
+            a[name] = list(map(same, values, values))  # C-level: no Python step per value
         batches.append(a)
     if not batches:
         return np.empty(0, dtype=dtype)
@@ -346,7 +349,7 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
             f = _with_published(f, rows, db.iso_dates)
     picked = pick(f.prediction, f.rows["by"].tolist(), f.rows["at"], rows["on"], resolved_mask, policy,
                   rows["by"].tolist() if scored == "authors" else None)
-    chosen = f.rows[picked.rows]
+    chosen = {name: f.rows[name][picked.rows] for name in ("p", "p_typed", "at")}
     if scored == "forecaster" and len(picked.names):
         name = str(picked.names[0])  # the name as the ledger first spells it ("--by bob" scores "Bob")
     return ForecastTable(
@@ -364,7 +367,9 @@ def select_forecasts(conn_or_ledger, selection: Selection = Selection(), policy:
 
 @dataclass(frozen=True, eq=False)
 class ForecastRows:
-    rows: np.ndarray  # structured: row (the prediction's rowid), by, at, and the payload columns
+    # row (the prediction's rowid), by, at, and the payload columns: a structured array, or (from
+    # _with_published) a dict of column arrays; both are read by column name
+    rows: np.ndarray | dict[str, np.ndarray]
     prediction: np.ndarray  # per row: index into the prediction rows
 
 
@@ -394,52 +399,49 @@ def forecast_rows(db: Db, selection: Selection, policy: str, scored: str, name: 
 
 
 def _other_forecasts(db: Db, predictions: np.ndarray) -> ForecastRows:
-    """forecast_rows of the whole ledger's yes/no `predictions` under `first`, without their published
-    p: every other forecast read in one scan and matched to its prediction by id, rather than joined
-    to the predictions and sorted by ledger order in SQL (four times slower at a million). The order
-    is forecast_rows': per prediction (a stable sort by its position), then date, name, file, line."""
+    """The whole ledger's other forecasts (not the published p) on its yes/no `predictions` under
+    `first`, for _with_published: every one read in one scan and matched to its prediction by id,
+    rather than joined to the predictions and sorted by ledger order in SQL (four times slower at a
+    million). Rows come as columns in the scan's order (date, name, file, line); _with_published's
+    stable sort by prediction then gives forecast_rows' order."""
     from itertools import repeat
+    from operator import itemgetter
 
-    dtype = [("row", "i8"), ("by", "O"), ("at", "O"), ("p", "f8"), ("p_typed", "O")]
     found = db.rows('SELECT f.prediction_id, f."by", f.at, f.p, f.p_typed FROM forecasts f '
                     'WHERE NOT f.initial AND f.fits ORDER BY f.at, f."by", f.file, f.line')
-    if not found:
-        return ForecastRows(np.empty(0, dtype=dtype), np.empty(0, dtype=np.intp))
-    ids, by, at, p, typed = zip(*found)
-    del found
     position = dict(zip(predictions["id"].tolist(), range(predictions.shape[0])))
     # -1: a forecast on no prediction of the selection (another kind, an ambiguous or unknown id)
-    index = np.fromiter(map(position.get, ids, repeat(-1)), dtype=np.intp, count=len(ids))
+    index = np.fromiter(map(position.get, map(itemgetter(0), found), repeat(-1)), dtype=np.intp, count=len(found))
+    del position
     keep = np.flatnonzero(index >= 0)
-    order = keep[np.argsort(index[keep], kind="stable")]
-    rows = np.empty(order.shape[0], dtype=dtype)
-    rows["row"] = predictions["row"][index[order]]
+    columns = {"row": predictions["row"][index[keep]]}
     same = {}.setdefault  # a repeated name, date or p as typed kept once
-    for column, values in (("by", by), ("at", at), ("p_typed", typed)):
-        rows[column] = np.array(list(map(same, values, values)), dtype=object)[order]
-    rows["p"] = np.array(p, dtype=float)[order]
-    return ForecastRows(rows, index[order])
+    column = np.empty(len(found), dtype=object)
+    for name, at in (("by", 1), ("at", 2), ("p_typed", 4)):  # a column at a time, each a C-level map
+        values = list(map(itemgetter(at), found))
+        column[:] = list(map(same, values, values))
+        columns[name] = column[keep]
+    columns["p"] = np.array(list(map(itemgetter(3), found)), dtype=float)[keep]
+    return ForecastRows(columns, index[keep])
 
 
 def _with_published(f: ForecastRows, predictions: np.ndarray, iso_dates: bool) -> ForecastRows:
     """The forecast rows with each prediction's published p (its author's forecast dated the day it was
     made, as the index stores it: store.read) put first among the prediction's rows, where
-    forecast_rows' order under `first` (f.initial DESC) puts it."""
+    forecast_rows' order under `first` (f.initial DESC) puts it; the rows as columns."""
     n = predictions.shape[0]
-    published = np.empty(n, dtype=f.rows.dtype)
-    published["row"] = predictions["row"]
-    published["by"] = predictions["by"]
-    published["p"] = predictions["p"]
-    published["p_typed"] = predictions["typed"]
-    made = predictions["made"].tolist()
+    made = predictions["made"]
     if iso_dates:  # as the index gives dates back (ledger.index.sql)
-        text = {d: d.isoformat() for d in set(made)}
-        made = [text[d] for d in made]
-    published["at"] = made
-    rows = np.concatenate([published, f.rows])
+        days = made.tolist()
+        text = {d: d.isoformat() for d in set(days)}
+        made = np.empty(n, dtype=object)
+        made[:] = list(map(text.__getitem__, days))
+    published = {"row": predictions["row"], "by": predictions["by"], "at": made, "p": predictions["p"],
+                 "p_typed": predictions["typed"]}
     prediction = np.concatenate([np.arange(n, dtype=np.intp), f.prediction])
     order = np.argsort(prediction, kind="stable")  # per prediction: the published p, then the rest in order
-    return ForecastRows(rows[order], prediction[order])
+    columns = {name: np.concatenate([mine, f.rows[name]])[order] for name, mine in published.items()}
+    return ForecastRows(columns, prediction[order])
 
 
 def resolve_bootstrap(bootstrap: int | str | None, n: int) -> int | None:
@@ -531,10 +533,11 @@ def score(
     reports: dict[str, Any] = {}
     if timed:
         reports[BINARY] = score_time.time_report(db, selection, table, settings)
+    kind_forecasts: dict[str, list] = {}
     if not by_forecaster:
         for kind in others:
-            reports[kind] = score_kinds.kind_report(db, selection, policy, table.scored, table.name, kind, settings,
-                                                    selected)
+            reports[kind], kind_forecasts[kind] = score_kinds.kind_report(db, selection, policy, table.scored,
+                                                                          table.name, kind, settings, selected)
     report = board = None
     if by_forecaster:
         board = None
@@ -543,9 +546,9 @@ def score(
                 board = score_time.time_leaderboard(db, selection, table, settings, min_n)
             else:
                 # Questions by code (the same groups as their ids, without sorting a million strings);
-                # names as str arrays, not object arrays: the engine reports them with .item().
+                # names as they are (the few distinct objects a million forecasts share: no copies made).
                 board = leaderboard(
-                    table.question, table.forecaster.astype(str), table.p, table.outcome,
+                    table.question, table.forecaster, table.p, table.outcome,
                     brier_scale=brier_scale, eps=eps, min_n=min_n,
                 )
         clipped = int(np.count_nonzero(np.minimum(table.p, 1.0 - table.p) < eps))
@@ -603,6 +606,7 @@ def score(
         reports=reports,
         kinds=kinds,
         over_time=periods,
+        kind_forecasts=kind_forecasts,
     )
 
 

@@ -158,3 +158,23 @@ def test_only_forecasters_with_enough_shared_questions_are_ranked_by_peer_score(
     assert board.min_n == 5 and "at least 5" in board.sort
     with pytest.raises(ValueError, match="min_n"):
         leaderboard(q, f, p, o, min_n=0)
+
+
+def test_names_as_objects_rank_as_names_as_strings():
+    # The services hand the engine an object array of names (the few str objects a million forecasts
+    # share); a str array, a list and numpy str scalars give the very same board, names as plain str.
+    q, f, p, o = _random_panel(3)
+    f = np.char.add(f, np.where(np.arange(f.size) % 3 == 0, "é", ""))  # some names beyond ASCII
+    boards = []
+    for names in (f, f.tolist(), np.array(f.tolist(), dtype=object), np.array(list(f), dtype=object)):
+        board = leaderboard(q, names, p, o, min_n=3)
+        assert all(type(r.forecaster) is str for r in board.rows)
+        boards.append(board.to_dict())
+    assert boards[1:] == boards[:-1]
+    assert [r["forecaster"] for r in boards[0]["rows"]] != []
+
+
+def test_integer_forecaster_codes_come_back_as_ints():
+    board = leaderboard([0, 0, 1, 1], [7, 3, 7, 3], [0.6, 0.4, 0.8, 0.3], [1, 1, 0, 0], min_n=1)
+    assert sorted(r.forecaster for r in board.rows) == [3, 7]
+    assert all(type(r.forecaster) is int for r in board.rows)
