@@ -47,7 +47,7 @@ def _isolated_env(monkeypatch, request):
     monkeypatch.setenv("PLEDGER_TODAY", TODAY)
     monkeypatch.setenv("PLEDGER_BY", BY)
     monkeypatch.setenv("PLEDGER_FORCE_TTY", "1")
-    for name in ("PLEDGER_ROOT", "PLEDGER_DATABASE_URL", "PLEDGER_DEBUG", "PLEDGER_READ_ONLY", "PLEDGER_JOBS"):
+    for name in ("PLEDGER_ROOT", "PLEDGER_DATABASE_URL", "PLEDGER_DEBUG", "PLEDGER_READ_ONLY"):
         monkeypatch.delenv(name, raising=False)
     server = os.environ.get("PLEDGER_TEST_POSTGRES")
     if not server or request.node.get_closest_marker("own_index"):

@@ -117,14 +117,12 @@ class _Bar:
 
         from .common import console
 
-        # Drawn at each update, with no refresh thread: a large CSV is read with forked children (importers.parallel).
-        self._progress = Progress(TextColumn("reading"), BarColumn(), TaskProgressColumn(), console=console(stderr=True),
-                                  transient=True, auto_refresh=False)
+        self._progress = Progress(TextColumn("reading"), BarColumn(), TaskProgressColumn(), console=console(stderr=True), transient=True)
         self._task = self._progress.add_task("import", total=None)
         self._progress.start()
 
     def update(self, done: int, total: int) -> None:
-        self._progress.update(self._task, completed=done, total=total, refresh=True)
+        self._progress.update(self._task, completed=done, total=total)
 
     def close(self) -> None:
         self._progress.stop()

@@ -6,7 +6,6 @@ modules are imported only when their format is used.
 
 from __future__ import annotations
 
-import functools
 import importlib
 from dataclasses import dataclass
 
@@ -20,7 +19,6 @@ class Format:
     function: str
     default_set: str
     description: str
-    parallel: bool = False  # its parser takes jobs= (reads a large file's rows in several processes)
 
     def parser(self):
         return getattr(importlib.import_module(f"{__name__}.{self.module}"), self.function)
@@ -34,7 +32,7 @@ FORMATS = {
         Format("predictionbook-json", "predictionbook", "parse_json", "predictionbook", "PredictionBook's API JSON"),
         Format("metaculus", "metaculus", "parse", "metaculus", "Metaculus API posts with your forecasts (JSON)"),
         Format("manifold", "manifold", "parse", "manifold", "Manifold API markets and your bets (JSON)"),
-        Format("csv", "generic", "parse", "imported", "any CSV, with --map field=Column", parallel=True),
+        Format("csv", "generic", "parse", "imported", "any CSV, with --map field=Column"),
         # The ledger's own exports keep "no set" as it was: such predictions go where `add` puts them.
         Format("json", "ledger_export", "parse_json", "", "`pledger export json`"),
         Format("yaml", "ledger_export", "parse_yaml", "", "`pledger export yaml`"),
@@ -87,16 +85,10 @@ def run_import(ledger, format_name: str, file, *, set_id=None, by=None, dry_run=
     except OSError as exc:
         raise UsageError(f"FILE: cannot read {path!r}: {exc.strerror}", "FILE") from None
     options = Options(by=by or default_by(), mapping=mapping or None, encoding=encoding)
-    if fmt.parallel:  # every core the file is worth (importers.parallel); $PLEDGER_JOBS fixes the number
-        from .parallel import asked_jobs
-
-        parse = functools.partial(fmt.parser(), jobs=asked_jobs())
-    else:
-        parse = fmt.parser()
     # An import builds one large structure (the file's records, the ledger's) with no cycles:
     # the collector would walk it over and over as it grows and free nothing (ledger.gcpause).
     with gc_paused(promote=True):
-        parsed = parse(data, path, options, progress)
+        parsed = fmt.parser()(data, path, options, progress)
         return apply_import(
             ledger, parsed, path=path, format_name=fmt.name, default_set=fmt.default_set, set_id=set_id,
             dry_run=dry_run, strict=strict,

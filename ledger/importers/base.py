@@ -14,10 +14,9 @@ import hashlib
 import io
 import json
 import math
-import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from .. import kinds
 from ..errors import FileLocation, LedgerError, Problem
@@ -144,27 +143,6 @@ class Options:
     encoding: str | None = None
 
 
-_ITEM_FIELDS = tuple(f.name for f in fields(ImportedItem))
-_FORECASTS_AT, _OUTCOMES_AT = _ITEM_FIELDS.index("forecasts"), _ITEM_FIELDS.index("outcomes")
-_item_fields = operator.attrgetter(*_ITEM_FIELDS)
-_forecast_fields = operator.attrgetter(*(f.name for f in fields(ImportedForecast)))
-_outcome_fields = operator.attrgetter(*(f.name for f in fields(ImportedOutcome)))
-
-
-def item_values(item: ImportedItem) -> list:
-    """An item as plain values, its forecasts and outcomes as tuples: what pickles fast (item_from_values)."""
-    values = list(_item_fields(item))
-    values[_FORECASTS_AT] = [_forecast_fields(f) for f in item.forecasts]
-    values[_OUTCOMES_AT] = [_outcome_fields(o) for o in item.outcomes]
-    return values
-
-
-def item_from_values(values: list) -> ImportedItem:
-    values[_FORECASTS_AT] = [ImportedForecast(*f) for f in values[_FORECASTS_AT]]
-    values[_OUTCOMES_AT] = [ImportedOutcome(*o) for o in values[_OUTCOMES_AT]]
-    return ImportedItem(*values)
-
-
 class RowError(ValueError):
     """A row cannot be imported; the message says why."""
 
@@ -252,17 +230,6 @@ def _bounded_int(digits: str) -> int:
 
 def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict[str, str]]]:
     """(line the row starts on, {header: value}) for each data row. Blank rows are left out."""
-    rows = csv_value_rows(text, path)
-    first = next(rows, None)
-    if first is None:
-        return
-    header = [h.strip() for h in first[1]]
-    for line, values in rows:
-        yield line, csv_record(header, values)
-
-
-def csv_value_rows(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
-    """(line the row starts on, its values) for the header row, then each data row but blank ones."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -270,7 +237,7 @@ def csv_value_rows(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
         return
     except csv.Error as exc:
         raise LedgerError(f"{path} is not CSV", [Problem(FileLocation(path, 1), str(exc), "syntax")]) from None
-    yield 1, header
+    header = [h.strip() for h in header]
     line = reader.line_num + 1
     while True:
         try:
@@ -280,14 +247,8 @@ def csv_value_rows(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as exc:
             raise LedgerError(f"{path} is not CSV", [Problem(FileLocation(path, line), str(exc), "syntax")]) from None
         if any(v.strip() for v in values):
-            yield line, values
+            yield line, dict(zip(header, values + [""] * (len(header) - len(values))))
         line = reader.line_num + 1
-
-
-def csv_record(header: list[str], values: list[str]) -> dict[str, str]:
-    """A data row as {header: value}: short rows padded with "", values past the header dropped, and
-    a name the header has twice holds its last column's value."""
-    return dict(zip(header, values + [""] * (len(header) - len(values))))
 
 
 def csv_header(text: str) -> list[str]:
@@ -315,7 +276,7 @@ def parse_day(value: object, what: str) -> dt.date:
     if isinstance(value, str):
         day = _DAYS.get(value)
         if day is None:
-            day = _parse_day(value, what)
+            day = _parse_day(value, what)  # a text that is no date raises, and is not kept
             if len(_DAYS) >= _MAX_DAYS:
                 _DAYS.clear()
             _DAYS[value] = day
@@ -556,18 +517,13 @@ def read_rows(rows: Iterable[tuple[int, object]], total: int, take: Callable[[in
 def read_csv_rows(text: str, path: str, take: Callable[[int, dict[str, str]], None],
                   out: Parsed, progress: Progress | None) -> None:
     """read_rows over the CSV's data rows (progress in lines); a row with bytes that were not UTF-8 is rejected first."""
-    read_rows(csv_rows(text, path), count_lines(text), utf8_checked(take), out, progress)
-
-
-def utf8_checked(take: Callable[[int, dict[str, str]], None]) -> Callable[[int, dict[str, str]], None]:
-    """take(line, row) once every value of the row is UTF-8 text (check_utf8)."""
 
     def checked(line: int, row: dict[str, str]) -> None:
         for value in row.values():
             check_utf8(value)
         take(line, row)
 
-    return checked
+    read_rows(csv_rows(text, path), count_lines(text), checked, out, progress)
 
 
 def read_items(records: list, build: Callable[[int, object], ImportedItem | list[ImportedItem] | None], out: Parsed,

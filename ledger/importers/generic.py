@@ -13,8 +13,6 @@ The fields are listed in FIELDS and documented in docs/import.md.
 from __future__ import annotations
 
 import json
-import operator
-import os
 from dataclasses import dataclass, field
 
 from ..errors import LedgerError, Problem, SourceLocation, UsageError
@@ -26,25 +24,18 @@ from .base import (
     Parsed,
     Rejected,
     RowError,
-    count_lines,
     csv_header,
-    csv_record,
-    csv_value_rows,
     decode,
     finish_item,
     forecast,
-    item_from_values,
-    item_values,
     kind_forecast,
     optional_day,
     parse_day,
     probability,
     read_csv_rows,
-    read_rows,
     result_of,
     short_hash,
     text_kept,
-    utf8_checked,
 )
 
 # field -> what it holds (docs/import.md repeats this table)
@@ -127,133 +118,24 @@ def resolve_columns(header: list[str], mapping: dict[str, str], path: str) -> di
     return columns
 
 
-def parse(data: bytes, path: str, options: Options, progress=None, *, jobs: int | None = 1) -> Parsed:
-    """The file's predictions. jobs -- processes reading the rows: 1 (a library caller's default) this one
-    alone; None as many as the cores and the file's size make worth it (importers.parallel.jobs_for)."""
+def parse(data: bytes, path: str, options: Options, progress=None) -> Parsed:
     text = decode(data, path, options.encoding)
     header = csv_header(text)
     if not header:
         raise LedgerError(f"{path} is empty", [Problem(SourceLocation(path, 1), "no header row", "format")])
     columns = resolve_columns(header, options.mapping or {}, path)
-    if jobs != 1:
-        parsed = _parse_in_parts(text, path, options, columns, jobs, progress)
-        if parsed is not None:
-            return parsed
     out = Parsed()
     state = _Rows()
-    read_csv_rows(text, path, _taker(columns, options, state), out, progress)
+    read_csv_rows(
+        text, path, lambda line, row: _take({f: row.get(c, "") for f, c in columns.items()}, line, options, state),
+        out, progress,
+    )
     items = state.items
     _refuse_lookalikes(items, state.idless, out)
     for item in items.values():
         _default_resolution_dates(item)
     out.items = [finish_item(i) for i in items.values()]
     return out
-
-
-def _taker(columns: dict[str, str], options: Options, state: _Rows):
-    """take(line, row) for read_rows: the row's fields by their columns, added to state."""
-    fields = tuple(columns.items())
-    return lambda line, row: _take({f: row.get(c, "") for f, c in fields}, line, options, state)
-
-
-def _parse_in_parts(text: str, path: str, options: Options, columns: dict[str, str], jobs: int | None,
-                    progress) -> Parsed | None:
-    """parse() with the rows grouped by prediction and the groups read in parallel (importers.parallel),
-    or None when one process is enough. Rows of one id (or, without an id, of one claim and made date)
-    fall in one chunk, so each chunk makes whole predictions; the results are merged back in file order."""
-    from .parallel import MAX_CHUNKS, jobs_for, run_chunks
-
-    n = jobs_for(count_lines(text) - 1, jobs)  # lines: at least the rows
-    if n < 2:
-        return None
-    rows = list(csv_value_rows(text, path))  # a file that is not CSV fails here, as it does read row by row
-    header = [h.strip() for h in rows[0][1]]
-    body = rows[1:]
-    if len(body) < n:
-        return None
-    groups: list[list] = [[] for _ in range(min(MAX_CHUNKS, CHUNKS_PER_JOB * n))]
-    key = _group_key(header, columns)
-    for row in body:
-        groups[hash(key(row[1])) % len(groups)].append(row)
-    chunks, before = [], 0  # (rows in the chunks before it, its rows): chunks are taken in order
-    for group in groups:
-        chunks.append((before, group))
-        before += len(group)
-    parent = os.getpid()
-
-    def work(chunk: tuple[int, list]) -> tuple[Parsed, _Rows]:
-        before, rows = chunk
-        if progress and os.getpid() == parent:  # the share taken so far, by every process
-            progress(before, len(body))
-        out, state = Parsed(), _Rows(seen=set())
-        records = ((line, csv_record(header, values)) for line, values in rows)
-        read_rows(records, len(rows), utf8_checked(_taker(columns, options, state)), out, None)
-        for item in state.items.values():  # per item: the same before or after _refuse_lookalikes drops some
-            _default_resolution_dates(item)
-            finish_item(item)
-        return out, state
-
-    try:
-        results = run_chunks(chunks, work, n, _pack_chunk, _unpack_chunk)
-    except Exception:  # noqa: BLE001 - a fault (not a row's error) is raised where the sequential read raises it
-        return None
-    seen = [state.seen for _, state in results]
-    if len(set().union(*seen)) < sum(map(len, seen)):
-        return None  # an id-less row's csv-<hash> is another row's id: the chunks were not independent
-    out = Parsed(rows=sum(o.rows for o, _ in results),
-                 rejected=sorted((r for o, _ in results for r in o.rejected), key=_ROW))
-    items = dict(sorted(((pid, i) for _, state in results for pid, i in state.items.items()), key=_ITEM_ROW))
-    idless = {pid: lines for _, state in results for pid, lines in state.idless.items()}
-    _refuse_lookalikes(items, idless, out)
-    out.items = list(items.values())
-    return out
-
-
-CHUNKS_PER_JOB = 32  # small enough that no process waits long for another's last chunk
-
-
-def _group_key(header: list[str], columns: dict[str, str]):
-    """key(values) the same for every row of one prediction: its id as written, else (claim, made)."""
-    def at(field_name: str) -> int | None:  # a header name given twice holds its last column (csv_record)
-        name = columns.get(field_name)
-        return None if name is None else len(header) - 1 - header[::-1].index(name)
-
-    id_at, claim_at, made_at, day_at = at("id"), at("claim"), at("made"), at("at")
-
-    def key(values: list[str]):
-        width = len(values)
-        if id_at is not None and id_at < width:
-            raw = values[id_at].strip()
-            if raw:
-                return raw
-        made = (made_at is not None and made_at < width and values[made_at]) or (
-            day_at is not None and day_at < width and values[day_at]) or ""
-        return (values[claim_at] if claim_at < width else "", made.strip())
-
-    return key
-
-
-def _pack_chunk(result: tuple[Parsed, _Rows]) -> tuple:
-    """A chunk's result as plain tuples (what a child pickles back: far cheaper than the dataclasses)."""
-    out, state = result
-    return (out.rows, [(r.row, r.reason) for r in out.rejected], [item_values(i) for i in state.items.values()],
-            state.idless, state.seen)
-
-
-def _unpack_chunk(packed: tuple) -> tuple[Parsed, _Rows]:
-    rows, rejected, items, idless, seen = packed
-    state = _Rows(idless=idless, seen=seen)
-    for values in items:
-        item = item_from_values(values)
-        state.items[item.id] = item
-    return Parsed(rows=rows, rejected=[Rejected(row, reason) for row, reason in rejected]), state
-
-
-_ROW = operator.attrgetter("row")
-
-
-def _ITEM_ROW(pair: tuple[str, ImportedItem]) -> int:
-    return pair[1].row
 
 
 def _refuse_lookalikes(items: dict[str, ImportedItem], unnamed_rows: dict[str, list[int]], out: Parsed) -> None:
@@ -280,7 +162,6 @@ class _Rows:
     items: dict[str, ImportedItem] = field(default_factory=dict)
     idless: dict[str, list[int]] = field(default_factory=dict)  # csv-<hash> id -> lines of the id-less rows making it
     by_default: set[str] = field(default_factory=set)  # items whose author is --by (no `by` on their first row)
-    seen: set[str] | None = None  # with parts read in parallel: every id a row of this part named
 
 
 def _take(got: dict[str, str], line: int, options: Options, state: _Rows) -> None:
@@ -288,8 +169,6 @@ def _take(got: dict[str, str], line: int, options: Options, state: _Rows) -> Non
     claim = text_kept(got.get("claim"))
     made_raw = (got.get("made") or got.get("at") or "").strip()
     pid = _id(got, claim, made_raw)
-    if state.seen is not None:
-        state.seen.add(pid)
     if not (got.get("id") or "").strip():
         state.idless.setdefault(pid, []).append(line)
     item = items.get(pid)
