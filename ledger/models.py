@@ -99,10 +99,21 @@ def source_text(value: Any) -> Any:
 def _url(value: Any) -> Any:
     if isinstance(value, str) and not value[:8].lower().startswith(("http://", "https://")):  # schemes ignore case
         raise ValueError(f"{value!r} is not a web address; links must start with http:// or https://")
+    if isinstance(value, str) and not _has_host(value):  # a post links only a URL with a host (report.escape)
+        raise ValueError(f"{value!r} has no host; write the whole address, as https://example.org/page")
     why = unstorable(value) if isinstance(value, str) else None
     if why:
         raise ValueError(why)
     return value
+
+
+def _has_host(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        return bool(urlsplit(url.strip()).netloc)
+    except ValueError:  # an unbalanced [ in the host part
+        return False
 
 
 def _list_of(value: Any) -> Any:

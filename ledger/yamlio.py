@@ -329,6 +329,27 @@ def ids_in(node: Node | None, key: str) -> list[str]:
     return out
 
 
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_ID_LINE = re.compile(r"^\s*(?:-\s+)?\{?\s*id\s*:\s*[\"']?([A-Za-z0-9][\w.-]*)[\"']?\s*(?:[,}#].*)?$")
+
+
+def ids_in_text(text: str, key: str) -> list[str]:
+    """The `id:` values written under the top-level `key` of a file whose YAML could not be parsed at all
+    (a syntax error): read line by line, as a person would. Which records the file meant to hold, so that
+    references to them are not reported as unknown as well."""
+    out, inside = [], False
+    for line in text.splitlines():
+        top = _TOP_KEY.match(line)
+        if top:
+            inside = top.group(1) == key
+            continue
+        if inside:
+            found = _ID_LINE.match(line)
+            if found:
+                out.append(found.group(1))
+    return out
+
+
 def _marked_problem(exc: yaml.MarkedYAMLError, text: str = "") -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1

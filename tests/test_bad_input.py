@@ -205,6 +205,23 @@ def test_a_file_left_out_as_a_whole_still_names_the_records_it_holds(make_ledger
     assert_clean_error(r, 2, "no prediction with id 'zz'")
 
 
+def test_a_file_that_is_not_yaml_at_all_still_names_the_ids_written_in_it(make_ledger):
+    # A syntax error (an unquoted ': ' in a claim) leaves no tree of nodes: the ids are read from the lines
+    # under `predictions:`, so the file's one problem is not buried under "unknown prediction" lines.
+    root = make_ledger({
+        "g.yaml": HEAD + "  - id: g0\n    claim: fine\n    p: 0.3\n  - {id: 'g1', claim: inline, p: 0.4}\n"
+                  "  - id: g2\n    claim: Oops: a colon\n    p: 0.5\n",
+        "outcomes/x.yaml": "on: 2025-03-01\nby: ada\nresults:\n  g0: yes\n  g1: no\n  g2: no\n  nope: no\n",
+    })
+    assert problems(root) == [
+        "g.yaml:9:16: malformed YAML: mapping values are not allowed in this context; quote text that holds ': ' "
+        "(claim: \"a: b\") or fix the indentation",
+        "outcomes/x.yaml:7:3: outcome for unknown prediction 'nope'; check the id (`pledger list` shows them)",
+    ]
+    r = run_pledger("--root", root, "resolve", "g1", "no")
+    assert_clean_error(r, 1, "prediction 'g1' is left out because its record has a problem; fix it:", "g.yaml:9:16")
+
+
 def test_an_id_that_looks_like_a_path(make_ledger):
     root = make_ledger({
         "a.yaml": HEAD + "  - id: ../etc/passwd\n    claim: c\n    p: 0.5\n",
@@ -586,3 +603,17 @@ def test_a_file_to_read_may_have_any_bytes_in_its_name(make_ledger, tmp_path):
     r = _raw_run([b"--root", os.fsencode(root), b"import", b"csv", name, b"--by", b"ana"], root)
     assert r.code == 0, r.err
     assert run_pledger("--root", root, "show", "b").code == 0
+
+
+def test_an_evidence_link_without_a_host_is_refused(make_ledger, cli):
+    # A post links only a URL with a host: one without would pass here and vanish from every report.
+    root = make_ledger({
+        "a.yaml": "by: ada\nmade: 2025-01-01\npredictions:\n  - id: a\n    claim: x\n    p: 0.5\n",
+        "outcomes/o.yaml": "on: 2025-02-01\nby: ada\nevidence:\n  - url: https:///x\nresults:\n  a: yes\n",
+    })
+    assert problems(root) == ["outcomes/o.yaml:4:10: `evidence.0.url`: 'https:///x' has no host; write the whole address, "
+                              "as https://example.org/page"]
+    (root / "outcomes" / "o.yaml").unlink()
+    r = cli("--root", root, "resolve", "a", "yes", "--evidence", "https:///x")
+    assert_clean_error(r, 2, "--evidence", "has no host")
+    assert not (root / "outcomes").exists() or not list((root / "outcomes").iterdir())

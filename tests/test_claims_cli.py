@@ -325,7 +325,7 @@ PAGE_BREAKERS = {
             confidence: 90%
           - id: leading-hash
             quote: "# a heading"
-            source: "https://"
+            source: {{title: "https://"}}
             claimant: "# Lab"
           - id: leading-dash
             quote: "- a list item"
@@ -426,7 +426,7 @@ def test_claims_report_parses_to_the_text_as_written(cli, page_breakers):
     assert rows["quote-markup"][:3] == [f"quote-markup: “{MARKUP_SHOWN}” (stated confidence 90%)", "- a list",
                                         "---, 1. first <i>page</i>"]
     assert rows["quote-markup"][4] == "against: <script>x</script>; for: javascript:alert(3)"
-    assert rows["leading-hash"][1:3] == ["# Lab", "https://"]  # a link with no host is shown, not linked
+    assert rows["leading-hash"][1:3] == ["# Lab", "https://"]  # a title that looks like a link is shown, not linked
     assert rows["leading-dash"][:2] == ["leading-dash: “- a list item”", "= Lab"]
     assert rows["invisible"][:2] == ["invisible: “a b b cevild”", "Lab"]
     assert [len(t) for t in tests] == [2, 2, 2, 2]
@@ -445,7 +445,7 @@ def test_scorecard_claims_section_parses_to_the_text_as_written(cli, page_breake
     assert all(len(row) == 5 for row in claims)
     assert [row[:3] for row in claims[1:]] == [
         [f"“{MARKUP_SHOWN}”", "- a list", "---"],
-        ["“# a heading”", "# Lab", "—"],  # a source url with no host: neither linked nor shown
+        ["“# a heading”", "# Lab", "https://"],  # a title that looks like a link: shown as text, not linked
         ["“- a list item”", "= Lab", "no link"],
         ["“a b b cevild”", "Lab", "example.org"],
     ]

@@ -200,3 +200,36 @@ def test_the_help_that_lists_the_commands_is_the_whole_apps(capsys):
     full, listed = help_of(cli.make_app()), help_of(cli.make_app(listing=True))
     assert listed == full and "claims-report" in full and "scorecard" in full
     assert cli.main(["--help"]) == 0 and capsys.readouterr().out == full
+
+
+@pytest.mark.parametrize("args, option", [
+    (["scorecard", "--set", "anthropic-sae-2024", "--set", "reading-group-2025"], "--set"),
+    (["scorecard", "-o", "a.md", "--output", "b.md"], "--output"),
+    (["list", "--by=Ana", "--by", "Bob"], "--by"),
+    (["claim", "assess", "x", "supported", "--on", "2025-01-01", "--on", "2025-02-01"], "--on"),
+])
+def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, bundled, tmp_path, monkeypatch, args, option):
+    # click would keep the last value silently: a scorecard of one set published as if of two.
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(bundled)
+    r = cli("--root", bundled, *args)
+    assert_clean_error(r, 2, f"{option} given twice", "give it once")
+    assert snapshot(bundled) == before and not list(tmp_path.glob("*.md"))
+
+
+def test_options_that_repeat_on_purpose_and_option_like_values_are_fine(cli, bundled):
+    r = cli("--root", bundled, "list", "--tag", "sae", "--tag", "interpretability")
+    assert r.code == 0, r.err
+    r = cli("--root", bundled, "scorecard", "--set", "anthropic-sae-2024", "--title", "--set", "-o", "-")
+    assert r.code == 0, r.err
+    assert r.out.startswith("# \\--set")
+
+
+def test_a_filter_naming_what_the_ledger_lacks_says_what_it_has(cli, bundled):
+    r = cli("--root", bundled, "scorecard", "--by", "Nobody Here")
+    assert_clean_error(r, 2, "--by", "no forecaster 'Nobody Here'")
+    assert "(the forecasters are " in r.err and "Stephen Casper" in r.err
+    r = cli("--root", bundled, "list", "--tag", "no-such-tag")
+    assert "no tag 'no-such-tag'" in r.err
+    r = cli("--root", bundled, "list", "--by", "stephen casper")  # names match ignoring case: no note
+    assert r.code == 0 and "no forecaster" not in r.err

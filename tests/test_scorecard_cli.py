@@ -264,3 +264,31 @@ def test_docs_example_is_current(cli, workdir):
     assert command == "pledger scorecard --set anthropic-sae-2024 -o scorecard.md"
     assert cli(*shlex.split(command)[1:]).code == 0  # ./predictions is the default root
     assert (workdir / "scorecard.md").read_text(encoding="utf-8") == shown
+
+
+def test_the_policies_a_scorecard_takes_are_the_ones_its_help_lists(cli, workdir):
+    r = cli("scorecard", "--help")
+    line = next(line for line in r.out.splitlines() if "--policy" in line)
+    assert "first|last|all" in line and "time-weighted" not in r.out
+    r = cli("--root", "predictions", "scorecard", "--policy", "time-weighted")
+    assert r.code == 2 and "--policy must be first, last or all" in r.err and "pledger score --policy time-weighted" in r.err
+    assert not list(workdir.glob("*.md"))
+
+
+def test_a_ledger_whose_every_record_has_a_problem_says_so(cli, make_ledger, tmp_path, monkeypatch):
+    # A YAML typo drops the whole file: "no predictions yet" would send the writer looking in the wrong place.
+    root = make_ledger({"s.yaml": "set: s\nby: ana\nmade: 2025-01-01\npredictions:\n  - id: a\n    claim: Oops: a colon\n"
+                                  "    p: 0.5\n"})
+    monkeypatch.chdir(tmp_path)
+    r = cli("--root", root, "scorecard", "-o", "card.md")
+    assert r.code == 1 and "the ledger has 1 problem" in r.err and "pledger check" in r.err and "yet" not in r.err
+    assert not (tmp_path / "card.md").exists()
+    (root / "s.yaml").write_text("set: s\nby: ana\nmade: 2025-01-01\npredictions: []\n", encoding="utf-8")
+    r = cli("--root", root, "scorecard", "-o", "card.md")
+    assert r.code == 2 and "no predictions yet" in r.err
+
+
+def test_image_base_with_a_query_is_refused(cli, workdir):
+    r = cli("--root", "predictions", "scorecard", "-o", "card.md", "--image-base", "https://i.example.org/x?raw=1")
+    assert r.code == 2 and "--image-base" in r.err and "query" in r.err
+    assert not (workdir / "card.md").exists()

@@ -159,7 +159,8 @@ def test_a_removed_prediction_removes_its_page_and_nothing_the_site_did_not_writ
     text = (ledger / "anthropic-sae-2024.yaml").read_text(encoding="utf-8")
     start = text.index("  - id: arbitrary-edits")
     (ledger / "anthropic-sae-2024.yaml").write_text(text[:start], encoding="utf-8")
-    r = cli("--root", "predictions", "site", "-o", "public")
+    # Its outcome entry now names an unknown prediction (a problem): published on purpose.
+    r = cli("--root", "predictions", "site", "-o", "public", "--with-problems")
     assert r.code == 0 and "1 removed" in r.err
     assert not (site / "predictions" / "arbitrary-edits.html").exists() and (site / "mine.txt").exists()
 
@@ -229,3 +230,57 @@ def test_predictions_without_a_set_have_their_figures_in_the_sets_table(cli, mak
     text = " ".join(" ".join(parse(tmp_path / "out" / "index.html").text).split())
     # happened 2 of 2; gap (1 - 0.5) + (1 - 0.8) = +0.70; Brier ((0.5)^2 + (0.2)^2) / 2 = 0.1450
     assert "Predictions without a set 2 2 of 2 +0.70 0.1450" in text, text
+
+
+def test_the_yes_no_figures_count_yes_no_questions_only(cli, make_ledger, tmp_path):
+    # Two yes/no questions (one happened) beside a multiple-choice and a numeric one, all resolved: the
+    # home page's "scored" and "happened" and the set's row say 2, not 4 (the other kinds have their own rules).
+    from test_scorecard_reader import KINDS_WITH_FORECASTS
+
+    files = dict(KINDS_WITH_FORECASTS)
+    files["s.yaml"] = files["s.yaml"].replace("          - id: which", "          - id: b\n            claim: B\n"
+                                              "            p: 20%\n          - id: which")
+    files["outcomes/o.yaml"] = files["outcomes/o.yaml"].replace("{a: yes,", "{a: yes, b: no,")
+    r = cli("--root", make_ledger(files), "site", "-o", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<span data-figure="n">2</span>' in page and '<span data-figure="hits">1</span><small>of 2</small>' in page
+    text = " ".join(" ".join(parse(tmp_path / "out" / "index.html").text).split())
+    # the set's row: 4 predictions, 1 of its 2 yes/no happened; gap (1 - 0.7) + (0 - 0.2) = +0.10
+    assert "s 4 1 of 2 +0.10" in text, text
+
+
+def test_a_file_the_site_did_not_write_is_never_overwritten(cli, bundled, tmp_path):
+    # A blog's own folder: its index.html is not the site's. The command stops before writing anything.
+    out = tmp_path / "blog"
+    out.mkdir()
+    (out / "index.html").write_text("<h1>my home</h1>\n", encoding="utf-8")
+    r = cli("--root", bundled, "site", "-o", str(out))
+    assert_clean_error(r, 2, "-o")
+    assert "index.html" in r.err and "did not write" in r.err
+    assert (out / "index.html").read_text(encoding="utf-8") == "<h1>my home</h1>\n"
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]  # no page, no manifest, no temp file
+    (out / "index.html").unlink()
+    r = cli("--root", bundled, "site", "-o", str(out))
+    assert r.code == 0, r.err
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")  # beside the site: left alone by later builds
+    assert cli("--root", bundled, "site", "-o", str(out)).code == 0
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_ledger_with_problems_publishes_nothing_unless_asked(cli, bundled, tmp_path):
+    # One YAML typo drops a whole file from the index: the site would remove its pages. It stops instead
+    # (a data problem, exit 1) and writes nothing; --with-problems publishes without those records.
+    out = tmp_path / "out"
+    assert cli("--root", bundled, "site", "-o", str(out)).code == 0
+    before = snapshot(out)
+    target = next(bundled.glob("*.yaml"))
+    target.write_text(target.read_text(encoding="utf-8") + "  - id: z\n    claim: Oops: a colon\n    p: 50%\n",
+                      encoding="utf-8")
+    r = cli("--root", bundled, "site", "-o", str(out))
+    assert_clean_error(r, 1, "problem", "nothing was written", "pledger check", "--with-problems")
+    assert snapshot(out) == before
+    r = cli("--root", bundled, "site", "-o", str(out), "--with-problems")
+    assert r.code == 0, r.err
+    assert "removed" in r.err and "warning: the ledger has" in r.err
+    assert snapshot(out) != before

@@ -309,6 +309,57 @@ def reject_undecodable(argv: list[str], environ=os.environ) -> None:
         raise _library_error("UsageError")(f"{name}: {_bytes_shown(value)} is not UTF-8 text; give it in UTF-8", name)
 
 
+def reject_repeated(command, argv: list[str]) -> None:
+    """An option that takes one value given twice (`--set a --set b`): click keeps the last silently, so a
+    scorecard of one set would be published as if of both. A UsageError naming the option. Options that
+    repeat on purpose (`--tag`, `--option`) and flags are left alone. (click's classes are typer's own copy
+    in recent typers: they are told apart by what they have.)"""
+    while hasattr(command, "commands"):  # a group: the subcommand the arguments run (claim add, ...)
+        single, _ = _option_names(command)
+        i = 0
+        while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+            i += 1 + (argv[i] in single)  # a group's own option and its value
+        if i >= len(argv) or argv[i] not in command.commands:
+            return  # --help, a typo (click says so), or no command
+        command, argv = command.commands[argv[i]], argv[i + 1:]
+    single, valued = _option_names(command)
+    seen: dict[str, str] = {}
+    i = 0
+    while i < len(argv) and argv[i] != "--":
+        arg = argv[i]
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        if name in valued:
+            if name in single:
+                key = single[name]
+                if key in seen:
+                    raise _library_error("UsageError")(
+                        f"{name} given twice ({seen[key]} and {arg if '=' in arg else arg + ' ' + _next(argv, i)}): "
+                        "it takes one value; give it once", name)
+                seen[key] = arg if "=" in arg else f"{arg} {_next(argv, i)}"
+            i += 1 if "=" in arg else 2
+            continue
+        i += 1
+
+
+def _next(argv: list[str], i: int) -> str:
+    return argv[i + 1] if i + 1 < len(argv) else ""
+
+
+def _option_names(command) -> tuple[dict[str, str], set[str]]:
+    """Per option string that takes one value, the option's name (-o and --output are one); and every option
+    string that takes a value (so that a value is never read as an option)."""
+    single: dict[str, str] = {}
+    valued: set[str] = set()
+    for param in command.params:
+        if getattr(param, "param_type_name", "") != "option" or param.is_flag or param.count:
+            continue
+        for opt in param.opts:
+            valued.add(opt)
+            if not param.multiple and param.nargs == 1:
+                single[opt] = param.name
+    return single, valued
+
+
 _SURROGATE = re.compile("[\udc80-\udcff]")  # the bytes os.fsdecode could not decode (surrogateescape)
 _PATH_OPTIONS = ("--root", "--map")  # read, never written into a record or a post
 _OUTPUT_OPTIONS = ("-o", "--output", "--chart-dir")  # their names go into what is written (links, the command)
@@ -324,8 +375,12 @@ def _run(app: typer.Typer, argv: list[str] | None) -> int:
     try:
         reject_undecodable(sys.argv[1:] if argv is None else argv)
         args = None if argv is None else hoist_global_options(argv)
+        from typer.main import get_command
+
+        command = get_command(app)  # what app() builds: built once here, to look at the options first
+        reject_repeated(command, sys.argv[1:] if args is None else args)
         # Outside standalone mode click returns typer.Exit's code instead of raising it.
-        code = app(args=args, prog_name="pledger", standalone_mode=False)
+        code = command(args=args, prog_name="pledger", standalone_mode=False)
         sys.stdout.flush()  # a closed pipe shows here when the output fit in the buffer
     except _library_error("UsageError") as exc:
         _error(exc.message)

@@ -27,6 +27,9 @@ BINS_HELP = (
 )
 
 PolicyOpt = Annotated[str, typer.Option("--policy", help=POLICY_HELP, metavar="first|last|all|time-weighted")]
+# A scorecard's table shows one forecast per row: the one-shot policies (scores over time are `score`'s).
+OneShotPolicyOpt = Annotated[str, typer.Option("--policy", help=POLICY_HELP.rsplit(", time-weighted", 1)[0] + ".",
+                                               metavar="first|last|all")]
 BrierOpt = Annotated[str, typer.Option("--brier", help="Brier convention: 0-1 (always 50% = 0.25) or 0-2 (Fatebook, GJ Open).", metavar="0-1|0-2")]
 EpsOpt = Annotated[Optional[float], typer.Option("--eps", help="Clip p(outcome) to [eps, 1-eps] for log scores (default 0.001).")]
 BinsOpt = Annotated[Optional[str], typer.Option("--bins", help=BINS_HELP, metavar="auto|distinct|uniform|N|EDGES")]
@@ -43,7 +46,8 @@ def check_options(policy: str, brier: str, eps: float | None, bootstrap: int | N
 
     if policy not in policies:
         names = ", ".join(policies[:-1]) + " or " + policies[-1]
-        raise UsageError(f"--policy must be {names}, not {policy!r}", "--policy")
+        hint = "; scores over time are `pledger score --policy time-weighted`" if policy == "time-weighted" else ""
+        raise UsageError(f"--policy must be {names}, not {policy!r}{hint}", "--policy")
     if by_forecaster and policy == "all":
         raise UsageError(
             "--by-forecaster needs one forecast per forecaster per question: use --policy first, last or "

@@ -13,9 +13,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger, parse_date, refuse_folder
+from .common import open_ledger, parse_date, plural, refuse_folder
 from .reading import AboutOpt, SetOpt, SinceOpt, TagOpt, UntilOpt, build_selection
-from .score_options import BinsOpt, BootstrapOpt, BrierOpt, EpsOpt, PolicyOpt, ScoreByOpt, SeedOpt, check_options, parse_bins
+from .score_options import (BinsOpt, BootstrapOpt, BrierOpt, EpsOpt, OneShotPolicyOpt, ScoreByOpt, SeedOpt, check_options,
+                            parse_bins)
 
 FLAVOR_HELP = (
     "github (GFM tables, emoji marks, notes in the table), lesswrong (notes as footnotes; give the chart a URL "
@@ -46,7 +47,7 @@ def scorecard(
     about: AboutOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    policy: PolicyOpt = "first",
+    policy: OneShotPolicyOpt = "first",
     brier: BrierOpt = "0-1",
     eps: EpsOpt = None,
     bins: BinsOpt = None,
@@ -102,6 +103,9 @@ def scorecard(
         checked_text(title, "--title", lines=False)
     if image_base is not None and safe_url(image_base) is None:
         raise UsageError(f"--image-base must be an http(s) URL, not {image_base!r}", "--image-base")
+    if image_base is not None and ("?" in image_base or "#" in image_base):
+        raise UsageError(f"--image-base: {image_base!r} has a query or a fragment, which would come before the "
+                         "chart's file name; give the folder's URL the file is uploaded to", "--image-base")
     if repo_url is not None and safe_url(repo_url.replace("{commit}", "0")) is None:
         raise UsageError(f"--repo-url must be an http(s) URL, not {repo_url!r}", "--repo-url")
     from .common import is_stdio, write_stdout
@@ -142,6 +146,14 @@ def scorecard(
         if flags:
             raise UsageError(f"{' '.join(flags)}: no predictions match{nothing_hint(selection, ledger)}; "
                              "no scorecard written", flags[0].split()[0])
+        from ..services.queries import count_problems
+
+        problems = count_problems(ledger)
+        if problems:  # every record left out for its problem (a YAML typo can drop a whole file): a data problem
+            from ..errors import LedgerError
+
+            raise LedgerError(f"no predictions to publish: the ledger has {plural(problems, 'problem')}, and the "
+                              "records with them are left out; no scorecard written. Run `pledger check` to see them")
         raise UsageError("the ledger has no predictions yet; no scorecard written")
     verification = _verification(ledger, selection, verify)
     if verification is not None:

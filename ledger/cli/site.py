@@ -20,6 +20,7 @@ def site(
     ctx: typer.Context,
     output: Annotated[str, typer.Option("-o", "--output", help="The folder to write the site into (created if needed).", metavar="DIR")] = "public",
     title: Annotated[Optional[str], typer.Option("--title", help="The site's title (default: NAME's track record, or Track record).")] = None,
+    with_problems: Annotated[bool, typer.Option("--with-problems", help="Publish even when the ledger has problems: the records with problems are left out of the site (and their pages removed).")] = False,
 ) -> None:
     """Write a static HTML track-record site: a home page, a page per set, prediction, claim and forecaster.
 
@@ -41,6 +42,18 @@ def site(
         if not title.strip() or "\n" in title or "\r" in title or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in title):
             raise UsageError("--title must be one non-empty line of text", "--title")
     ledger = open_ledger(ctx)
+    from ..services.queries import count_problems
+
+    problems = count_problems(ledger)
+    if problems and not with_problems:
+        # A site is a publication: records left out unnoticed (a YAML typo drops a whole file) would unpublish
+        # their pages. A data problem, reported before anything is written.
+        from ..errors import LedgerError
+
+        noun = "problem" if problems == 1 else "problems"
+        raise LedgerError(f"the ledger has {problems} {noun}, and the records with them would be left out of the site "
+                          "(their pages removed); nothing was written. Run `pledger check` to see them and fix them, "
+                          "or pass --with-problems to publish without those records")
     from ..site.build import build_site
 
     result = build_site(ledger, out, title=title)
@@ -50,6 +63,6 @@ def site(
     else:
         typer.echo(f"Wrote {len(result.written)} of {result.pages} files to {where} "
                    f"({result.unchanged} unchanged, {len(result.removed)} removed)", err=True)
-    from .common import warn_ledger_problems
+    from .common import warn_problems
 
-    warn_ledger_problems(ledger)
+    warn_problems(problems)

@@ -682,6 +682,14 @@ def acx_section(data, options) -> Section:
         return f"#{s.position + 1} ({s.set_id or 'no set'}) " if several else f"#{s.position + 1} "
 
     scored = scored_forecasts(data)
+    verification = getattr(data, "verification", None)
+    if verification is not None:
+        from .on_record import late_mark
+
+    def claimed(s) -> str:
+        """The claim, with the On record part's † when it was added or edited late (as in the table)."""
+        return s.claim + late_mark(verification, s.id) if verification is not None else s.claim
+
     items: list[tuple] = []  # (folded p, claim line, right?, state)
     for s in data.shown:
         if s.kind != BINARY:
@@ -710,15 +718,15 @@ def acx_section(data, options) -> Section:
                 tail = f" — {said}" if f.p >= 0.5 else f" — {said}, so {percent(1 - f.p)} it would not"
                 if data.run.scored != "authors":
                     tail += f" ({f.forecaster})"
-                claim: Any = s.claim
+                claim: Any = claimed(s)
                 if s.status == "annulled":
-                    lines.append((Styled(f"{number(s)}{s.claim}{tail} (annulled)", "em"),))
+                    lines.append((Styled(f"{number(s)}{claim}{tail} (annulled)", "em"),))
                     continue
                 if s.status == "pending":
                     lines.append((number(s), claim, tail, " (not resolved yet)"))
                     continue
                 if not int(right[i]):
-                    claim = Styled(s.claim, "strike")
+                    claim = Styled(claim, "strike")
                 lines.append((number(s), claim, tail))
             section.blocks.append(Para((Styled(heading, "strong"),)))
             section.blocks.append(Items(tuple(lines)))
@@ -726,7 +734,7 @@ def acx_section(data, options) -> Section:
     if others:
         section.blocks.append(Para((Styled("Other questions", "strong"),)))
         section.blocks.append(Items(tuple(
-            (number(s), s.claim, " — ", forecast_line(s.kind, s.dist, s.unit, how), ": ", _outcome(s))
+            (number(s), claimed(s), " — ", forecast_line(s.kind, s.dist, s.unit, how), ": ", _outcome(s))
             for s in others)))
     section.blocks.append(Para((
         "Each prediction is listed at its confidence level: one below 50% at 100% minus it (a 20% that it happens "

@@ -111,8 +111,9 @@ FEW_SETS = 8  # up to this many, a set id that is nowhere near any lists them al
 
 
 def unknown_filters(ledger: Ledger, selection: Selection) -> list[str]:
-    """For a selection that matched nothing: a note for each --set or --tag the ledger does not have,
-    with the nearest one it does ("no set 'nosuchset' (did you mean 'anthropic-sae-2024'?)")."""
+    """For a selection that matched nothing: a note for each --set, --tag or --by the ledger does not have,
+    with the nearest one it does ("no set 'nosuchset' (did you mean 'anthropic-sae-2024'?)"), or all of them
+    when they are few."""
     from ..suggest import did_you_mean
 
     notes = []
@@ -126,7 +127,21 @@ def unknown_filters(ledger: Ledger, selection: Selection) -> list[str]:
                 notes.append(f"no set {selection.set_id!r}{hint}")
         if selection.tags:
             tags = [r[0] for r in db.rows("SELECT DISTINCT tag FROM tags")]
-            notes += [f"no tag {t!r}{did_you_mean(t, tags)}" for t in selection.tags if t not in tags]
+            for t in selection.tags:
+                if t not in tags:
+                    hint = did_you_mean(t, tags)
+                    if not hint and 0 < len(tags) <= FEW_SETS:
+                        hint = f" (the tags are {', '.join(sorted(tags))})"
+                    notes.append(f"no tag {t!r}{hint}")
+        if selection.by:
+            from ..names import name_key
+
+            names = [r[0] for r in db.rows('SELECT DISTINCT "by" FROM predictions UNION SELECT DISTINCT "by" FROM forecasts')]
+            if name_key(selection.by) not in {name_key(n) for n in names}:
+                hint = did_you_mean(selection.by, names)
+                if not hint and 0 < len(names) <= FEW_SETS:
+                    hint = f" (the forecasters are {', '.join(sorted(names))})"
+                notes.append(f"no forecaster {selection.by!r}{hint}")
     return notes
 
 

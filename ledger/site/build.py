@@ -20,7 +20,9 @@ pledger's version and its templates) and each file's hash. When the fingerprint 
 unchanged and every file is still there as written, nothing is read or written;
 otherwise every page is rendered in memory and only files whose bytes changed are
 written (the others keep their mtimes), then files the site no longer has are
-removed. Only files the manifest lists are ever removed.
+removed. Only files the manifest lists are ever removed or overwritten: a file
+already in the folder that the site did not write (a blog's own index.html) stops
+the command before anything is written.
 """
 
 from __future__ import annotations
@@ -113,6 +115,7 @@ def build_site(ledger, out: Path, *, today: dt.date | None = None, title: str | 
     charts = Charts(out, manifest.get("charts", {}), old)
     files = render_site(ledger, today, title, charts)
     result = SiteResult()
+    foreign: list[str] = []  # files there already that this site did not write: never overwritten
     changed: dict[Path, bytes] = {}
     entries = {}
     for rel, content in files.items():
@@ -126,8 +129,17 @@ def build_site(ledger, out: Path, *, today: dt.date | None = None, title: str | 
         if rel not in old and _same_bytes(target, data):  # a site made before the manifest, or by hand
             result.unchanged += 1
             continue
+        if rel not in old and (target.exists() or target.is_symlink()):
+            foreign.append(rel)
         changed[target] = data
         result.written.append(rel)
+    if foreign:
+        from ..errors import UsageError
+
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise UsageError(f"-o: {os.fspath(out)!r} holds files this site did not write ({shown}); nothing was "
+                         "written. Give a folder of its own (an empty or new one), or move those files away "
+                         f"(an older build of the site without its {MANIFEST}: delete it and run again)", "-o")
     new_manifest = json.dumps({"fingerprint": stamp, "files": entries, "charts": charts.keys}, indent=0,
                               sort_keys=True) + "\n"
     if changed or manifest.get("fingerprint") != stamp or set(old) != set(entries):

@@ -129,7 +129,7 @@ def render_site(ledger, today: dt.date, title: str | None, charts: Charts | None
         files[f"sets/{sid}.html"] = _card_page(data, "Set", common, png, svg)
         r = data.run.report
         set_rows.append((Internal(data.sets.get(sid) or sid, f"sets/{sid}.html"), str(len(data.shown)),
-                         f"{int(data.run.table.outcome.sum())} of {data.run.n}" if data.run.n else "0 of 0",
+                         f"{int(data.run.table.outcome.sum())} of {_yes_no(data.run)}" if _yes_no(data.run) else "0 of 0",
                          cards.points(r.gap.total) if r is not None and r.n else DASH,
                          cards.fig(r.brier.score, "brier", "score") if r is not None and r.n else DASH))
     loose = [s for s in states if not s.prediction.set_id]
@@ -237,15 +237,20 @@ def _card_page(data, kind_label: str, common: dict, png, svg, table: bool = True
                   the_card=the_card, kind_label=kind_label, **common)
 
 
+def _yes_no(run) -> int:
+    """How many yes/no forecasts a run scored (its n counts every kind): the figures beside it are yes/no ones."""
+    return run.report.n if run.report is not None else 0
+
+
 def _headline(home):
     run, r = home.run, home.run.report
-    if r is None or not run.n:
+    if r is None or not r.n:  # no yes/no question scored
         return None
     boot = r.bootstrap
     interval = (lambda iv: f"{iv.lo:.4f}–{iv.hi:.4f}" if iv is not None and iv.lo is not None else None)
     c = run.counts
     return dict(
-        n=run.n, predictions=c["predictions"], annulled=c["annulled"], pending=c["pending"],
+        n=r.n, predictions=c["predictions"], annulled=c["annulled"], pending=c["pending"],
         hits=int(run.table.outcome.sum()), scale=r.brier.scale, half=f"{cards.HALF_BRIER[r.brier.scale]:g}",
         brier=cards.fig(r.brier.score, "brier", "score"), log=cards.fig(r.log.nats, "log", "nats"),
         brier_interval=interval(boot and boot.brier), log_interval=interval(boot and boot.log_nats),
@@ -261,19 +266,20 @@ def _over_time(ledger, files, charts, shown_charts, site_title):
     from ..services.select import Selection
 
     run = score(ledger, Selection(), over_time="quarter", bootstrap=0)
-    periods = [p for p in (run.over_time.periods if run.over_time else ()) if p.run.n and p.run.report is not None]
+    periods = [p for p in (run.over_time.periods if run.over_time else ()) if _yes_no(p.run)]
     if len(periods) < 2:
         return None
     from ..report.charts import over_time_chart
 
-    points = [(p.label, p.run.report.brier.score, p.run.n) for p in periods]
+    points = [(p.label, p.run.report.brier.score, _yes_no(p.run)) for p in periods]
     label, heading = f"Brier score ({run.rules['brier_scale']}; lower is better)", f"Brier score by quarter made: {site_title}"
     charts.draw(files, "charts/over-time", [points, label, heading], lambda: over_time_chart(points, label, heading))
     shown_charts.append(dict(png="charts/over-time.png", svg="charts/over-time.svg", width=600, height=360,
                        alt="Brier score per quarter the predictions were made, each point with its n",
                        caption="Brier score per quarter the predictions were made (lower is better)."))
     return Table(("quarter made", "scored", "happened", "gap", "Brier"), ("l", "r", "r", "r", "r"), tuple(
-        (p.label, str(p.run.n), f"{int(p.run.table.outcome.sum())} of {p.run.n}", cards.points(p.run.report.gap.total),
+        (p.label, str(_yes_no(p.run)), f"{int(p.run.table.outcome.sum())} of {_yes_no(p.run)}",
+         cards.points(p.run.report.gap.total),
          cards.fig(p.run.report.brier.score, "brier", "score")) for p in periods))
 
 
