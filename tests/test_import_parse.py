@@ -249,3 +249,19 @@ def test_quantiles_read_off_a_cdf():
     got = cdf_quantiles(cdf, (0.25, 0.5, 0.7, 0.95, 0.99))
     assert [level for level, _ in got] == [0.25, 0.5, 0.7, 0.95]  # 99% is beyond the last point
     assert [v for _, v in got] == pytest.approx([5.0, 10.0, 15.0, 30.0])
+
+
+def test_a_day_read_again_from_the_same_text_is_that_day_and_a_bad_text_still_names_its_field():
+    # parse_day keeps the day each text gave (a file repeats a few hundred days): the same text gives the
+    # same day under any field's name, another text its own, and a text that is no date is refused each time.
+    from ledger.importers.base import _MAX_DAYS, RowError, parse_day
+
+    assert parse_day("2024-03-05", "made") == parse_day("2024-03-05", "at") == D("2024-03-05")
+    assert parse_day(" 2024-03-05 ", "at") == D("2024-03-05")
+    assert parse_day("2024-03-05T23:30:00-05:00", "at") == D("2024-03-06")  # that time's day in UTC
+    for what in ("made", "due"):
+        with pytest.raises(RowError, match=f"^{what} '2024-13-01' is not a date"):
+            parse_day("2024-13-01", what)
+    days = [D("2000-01-01") + dt.timedelta(days=k) for k in range(_MAX_DAYS + 500)]  # more than are kept
+    assert [parse_day(d.isoformat(), "at") for d in days] == days
+    assert [parse_day(d.isoformat(), "at") for d in days[:100]] == days[:100]

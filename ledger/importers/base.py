@@ -267,8 +267,24 @@ def count_lines(text: str) -> int:
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])")
 
 
+_DAYS: dict[str, dt.date] = {}  # text -> its day: a file repeats a few hundred days over and over
+_MAX_DAYS = 1 << 14
+
+
 def parse_day(value: object, what: str) -> dt.date:
     """A date from ISO text (a time after it is dropped), or Unix seconds / milliseconds (UTC)."""
+    if isinstance(value, str):
+        day = _DAYS.get(value)
+        if day is None:
+            day = _parse_day(value, what)  # a text that is no date raises, and is not kept
+            if len(_DAYS) >= _MAX_DAYS:
+                _DAYS.clear()
+            _DAYS[value] = day
+        return day
+    return _parse_day(value, what)
+
+
+def _parse_day(value: object, what: str) -> dt.date:
     if isinstance(value, bool) or value is None or value == "":
         raise RowError(f"{what} is missing")
     if isinstance(value, dt.datetime):

@@ -56,7 +56,7 @@ UNSUPPORTED_KINDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a re-import makes one per row, and a frozen one costs twice as much to make
 class Note:
     """A row that was skipped or rejected, and why. row is the file's line (CSV) or item number (JSON)."""
 
@@ -243,8 +243,12 @@ class _LedgerState:
 _PLAIN_KEY_SQL = """prediction_id || '|' || length("by") || '|' || "by" || at || p_typed"""
 
 
-def _plain_key(pid: str, f: ImportedForecast) -> str:
-    return f"{pid}|{len(f.by)}|{f.by}{f.at.isoformat()}{f.p_typed}"
+def _plain_key(pid: str, f: ImportedForecast, days: dict[dt.date, str]) -> str:
+    """days: the ISO text of each day met so far (an import's rows share a few hundred days)."""
+    day = days.get(f.at)
+    if day is None:
+        day = days[f.at] = f.at.isoformat()
+    return f"{pid}|{len(f.by)}|{f.by}{day}{f.p_typed}"
 
 
 class _KnownForecasts:
@@ -265,6 +269,7 @@ class _KnownForecasts:
         self._index_rows: list[tuple] | None = None
         self._added: list[tuple] = []  # (prediction, person key, day, value key, ref) added by this import
         self._names: dict[str, str] = {}  # name -> name_key(name): a few names, many times over
+        self._days: dict[dt.date, str] = {}  # day -> its ISO text, for _plain_key
         self._refs: set[tuple[str, str]] | None = None
         # (prediction, person, day, p) and (prediction, day, p) of every forecast -> whether one without a ref has it
         self._named: dict[tuple, bool] | None = None
@@ -328,7 +333,7 @@ class _KnownForecasts:
         entry = (pid, self._name(f.by), f.at, _value_key(_dist_key(f.fields) if f.fields else f.p), ref)
         self._added.append(entry)
         if not ref and not f.fields:
-            self._plain.add(_plain_key(pid, f))
+            self._plain.add(_plain_key(pid, f, self._days))
         if ref and self._refs is not None:
             self._refs.add((pid, ref))
         if self._named is not None:
@@ -339,9 +344,9 @@ class _KnownForecasts:
     def unknown(self, pid: str, forecasts: list[ImportedForecast]) -> list[ImportedForecast]:
         """The forecasts of prediction `pid` that are not in the ledger (one call per item: a re-import asks for every one)."""
         out = []
-        plain = self._plain
+        plain, days = self._plain, self._days
         for f in forecasts:
-            if not f.fields and _plain_key(pid, f) in plain:
+            if not f.fields and _plain_key(pid, f, days) in plain:
                 continue
             if f.ref and (pid, f.ref) in self._refs_set():
                 continue
@@ -468,7 +473,7 @@ class _Plan:
         if item.kind in UNSUPPORTED_KINDS and not (item.forecasts and all(f.fields for f in item.forecasts)):
             report.skipped.append(Note(item.row, UNSUPPORTED_KINDS[item.kind], item.id))
             return
-        why = misfit(item)
+        why = misfit(item) if item.kind in UNSUPPORTED_KINDS else None  # (misfit is None for yes/no)
         if why is not None:  # checked here, so a row that does not fit is rejected alone, not the whole import
             report.rejected.append(Note(item.row, why, item.id))
             return
