@@ -353,24 +353,29 @@ forecasts:
 }
 
 
-@pytest.mark.parametrize("where", ["tiny", "cases", "kinds", "bundled", "tricky"])
-@pytest.mark.parametrize("selection", [Selection(), Selection(by="Bob"), Selection(by="ben")])
-def test_scores_from_the_shared_predictions_are_the_scores(where, selection, tiny, cases, bundled, tmp_path):
-    import datetime as dt
+def _ledger_named(where: str, tiny, cases, bundled, tmp_path):
+    """One of the ledgers the shared-read tests compare on: the fixtures by name, the kinds fixture, TRICKY."""
     import shutil
     from pathlib import Path
-
-    from ledger.services.published import shown_predictions
-    from ledger.services.scores import selected_from
 
     if where == "kinds":
         root = tmp_path / "kinds"
         shutil.copytree(Path(__file__).parent / "fixtures" / "ledgers" / "kinds", root)
-        ledger = Ledger.open(identify(root))
-    elif where == "tricky":
-        ledger = Ledger.open(identify(write_files(tmp_path / "tricky", TRICKY)))
-    else:
-        ledger = {"tiny": tiny, "cases": cases}.get(where) or Ledger.open(bundled)
+        return Ledger.open(identify(root))
+    if where == "tricky":
+        return Ledger.open(identify(write_files(tmp_path / "tricky", TRICKY)))
+    return {"tiny": tiny, "cases": cases}.get(where) or Ledger.open(bundled)
+
+
+@pytest.mark.parametrize("where", ["tiny", "cases", "kinds", "bundled", "tricky"])
+@pytest.mark.parametrize("selection", [Selection(), Selection(by="Bob"), Selection(by="ben")])
+def test_scores_from_the_shared_predictions_are_the_scores(where, selection, tiny, cases, bundled, tmp_path):
+    import datetime as dt
+
+    from ledger.services.published import shown_predictions
+    from ledger.services.scores import selected_from
+
+    ledger = _ledger_named(where, tiny, cases, bundled, tmp_path)
     compared = 0
     with ledger.reader() as db:
         selected = selected_from(shown_predictions(db, selection, dt.date(2026, 1, 1)))
@@ -388,21 +393,12 @@ def test_the_whole_ledgers_leaderboard_by_one_scan_is_the_joined_querys(where, t
     # with or without the predictions read already; a selection of the same predictions by a filter
     # (made since the year 1) reads them by the join in ledger order. Every figure and forecast agree.
     import datetime as dt
-    import shutil
     from dataclasses import replace
-    from pathlib import Path
 
     from ledger.services.published import shown_predictions
     from ledger.services.scores import selected_from
 
-    if where == "kinds":
-        root = tmp_path / "kinds"
-        shutil.copytree(Path(__file__).parent / "fixtures" / "ledgers" / "kinds", root)
-        ledger = Ledger.open(identify(root))
-    elif where == "tricky":
-        ledger = Ledger.open(identify(write_files(tmp_path / "tricky", TRICKY)))
-    else:
-        ledger = {"tiny": tiny, "cases": cases}.get(where) or Ledger.open(bundled)
+    ledger = _ledger_named(where, tiny, cases, bundled, tmp_path)
     everything, filtered = Selection(), Selection(since=dt.date(1, 1, 1))
     with ledger.reader() as db:
         joined = score(db, filtered, "first", by_forecaster=True, bootstrap=0)
