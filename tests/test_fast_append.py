@@ -264,3 +264,29 @@ def test_a_problem_in_the_old_last_item_is_placed_as_a_rebuild_places_it(make_le
     again = cli("--root", copy, "check")
     assert again.out.replace(str(copy), str(root)) == checked.out
     assert _index_dump(copy) == _index_dump(root)
+
+
+@pytest.mark.parametrize("assessments", [
+    None,  # the first assessment makes the file
+    "assessments:\n  - claim: c1\n    verdict: open\n    \"on\": 2025-01-02\n    by: ada\n",
+    "# kept\nassessments:\n- claim: c1\n  verdict: supported\n  \"on\": 2025-01-02\n  by: ada\n  note: |\n    two\n    lines\n",
+])
+@pytest.mark.own_index  # compares the SQLite index files
+def test_the_index_after_a_claim_assessment_equals_a_rebuild(make_ledger, cli, tmp_path, assessments):
+    files = {"claims.yaml": "claims:\n  - id: c1\n    quote: q\n    source: https://example.org/s\n"}
+    if assessments is not None:
+        files["assessments.yaml"] = assessments
+    root = make_ledger(files)
+    assert cli("--root", root, "check").code == 0
+    for verdict in ("contested", "refuted"):
+        r = cli("--root", root, "claim", "assess", "c1", verdict, "--on", "2025-03-01", "--by", "ben", "--note", "n")
+        assert r.code == 0, r.err
+    # The old text is parsed once (its document serves the insertion and the check); the new one is read back
+    # whole (store.appended reads predictions and forecasts lists alone).
+    assert Ledger.open(root).refresh().read == 0
+    after = _index_dump(root)
+    copy = _rebuilt(root, tmp_path)
+    assert cli("--root", copy, "check").code == 0
+    assert _index_dump(copy) == after
+    if assessments is not None:
+        assert (root / "assessments.yaml").read_text(encoding="utf-8").startswith(assessments)  # byte for byte

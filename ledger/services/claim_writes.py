@@ -18,10 +18,10 @@ from .. import yamlio
 from ..errors import UsageError
 from ..index.sql import as_db, in_list
 from ..models import _url
-from ..store.write import append_to_list
+from ..store.write import append_to_list, insert_items
 from ..vocabulary import ASSESSMENTS_KEY, CLAIMS_KEY
 from ..vocabulary import verdict as _verdict
-from .add import Added, _slug
+from .add import Added, _parsed, _slug
 from .claims import _url_variants
 from .defaults import default_by, today
 from .forecast_input import as_written as _as_written
@@ -148,8 +148,11 @@ def assess_claim(
             entry["note"] = note
         path = ledger.root / ASSESSMENTS_FILE
         old = read_text(path)
-        new_text = append_to_list(old or "", ASSESSMENTS_KEY, yamlio.dump(entry), ASSESSMENTS_FILE)
-        commit_text(ledger, ASSESSMENTS_FILE, old, new_text)
+        # Parsed once: the document serves the insertion and the read-back's "before" (a file of thousands
+        # of assessments was parsed three times).
+        doc = _parsed(old)
+        ins = insert_items(old or "", ASSESSMENTS_KEY, [yamlio.dump(entry)], ASSESSMENTS_FILE, doc)
+        commit_text(ledger, ASSESSMENTS_FILE, old, ins.text, old_doc=doc, key=ASSESSMENTS_KEY, insertion=ins)
     return Added(claim_id, ASSESSMENTS_FILE)
 
 
