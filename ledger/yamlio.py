@@ -314,9 +314,12 @@ class YamlProblemError(Exception):
         self.node = node  # the document's nodes, when it parsed but its values could not be built
 
 
-def ids_in(node: Node | None, key: str) -> list[str]:
-    """The `id:` of each item of the top-level list `key`, read from the nodes alone (a document whose
-    values could not be built): which records a file that failed as a whole would have held."""
+def ids_in(node: Node | None, key: str, text: str = "") -> list[str]:
+    """The `id:` of each item of the top-level list `key` of a file that failed as a whole: which records it
+    would have held. Read from the nodes alone (a document whose values could not be built: a key twice), or,
+    when there are no nodes (a syntax error), from `text`'s lines (_ids_in_lines)."""
+    if node is None:
+        return _ids_in_lines(text, key)
     if not isinstance(node, MappingNode):
         return []
     out = []
@@ -333,10 +336,9 @@ _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _ID_LINE = re.compile(r"^\s*(?:-\s+)?\{?\s*id\s*:\s*[\"']?([A-Za-z0-9][\w.-]*)[\"']?\s*(?:[,}#].*)?$")
 
 
-def ids_in_text(text: str, key: str) -> list[str]:
+def _ids_in_lines(text: str, key: str) -> list[str]:
     """The `id:` values written under the top-level `key` of a file whose YAML could not be parsed at all
-    (a syntax error): read line by line, as a person would. Which records the file meant to hold, so that
-    references to them are not reported as unknown as well."""
+    (a syntax error), read line by line as a person would."""
     out, inside = [], False
     for line in text.splitlines():
         top = _TOP_KEY.match(line)

@@ -323,26 +323,22 @@ def reject_repeated(command, argv: list[str]) -> None:
             return  # --help, a typo (click says so), or no command
         command, argv = command.commands[argv[i]], argv[i + 1:]
     single, valued = _option_names(command)
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # option name -> how it was given first
     i = 0
     while i < len(argv) and argv[i] != "--":
         arg = argv[i]
-        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
-        if name in valued:
-            if name in single:
-                key = single[name]
-                if key in seen:
-                    raise _library_error("UsageError")(
-                        f"{name} given twice ({seen[key]} and {arg if '=' in arg else arg + ' ' + _next(argv, i)}): "
-                        "it takes one value; give it once", name)
-                seen[key] = arg if "=" in arg else f"{arg} {_next(argv, i)}"
-            i += 1 if "=" in arg else 2
+        name, eq, _ = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name not in valued:
+            i += 1
             continue
-        i += 1
-
-
-def _next(argv: list[str], i: int) -> str:
-    return argv[i + 1] if i + 1 < len(argv) else ""
+        given = arg if eq else f"{arg} {argv[i + 1] if i + 1 < len(argv) else ''}".rstrip()
+        key = single.get(name)
+        if key is not None and key in seen:
+            raise _library_error("UsageError")(
+                f"{name} given twice ({seen[key]} and {given}): it takes one value; give it once", name)
+        if key is not None:
+            seen[key] = given
+        i += 1 if eq else 2
 
 
 def _option_names(command) -> tuple[dict[str, str], set[str]]:

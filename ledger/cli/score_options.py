@@ -14,11 +14,9 @@ import typer
 MAX_BINS = 1000  # equal-width bins, or bins between edges: 0.001 wide at the most
 MAX_BOOTSTRAP = 100_000  # resamples: 1000 already gives stable 90% intervals
 
-POLICY_HELP = (
-    "Which forecast counts: first (the published p; each forecaster's first forecast), "
-    "last (the last one dated on or before the resolution), all (every forecast), "
-    "time-weighted (each forecast for the days it stood; yes/no questions)."
-)
+_ONE_SHOT_WORDS = ("Which forecast counts: first (the published p; each forecaster's first forecast), "
+                   "last (the last one dated on or before the resolution), all (every forecast)")
+POLICY_HELP = _ONE_SHOT_WORDS + ", time-weighted (each forecast for the days it stood; yes/no questions)."
 ONE_SHOT = ("first", "last", "all")
 POLICIES = ONE_SHOT + ("time-weighted",)
 BINS_HELP = (
@@ -28,8 +26,7 @@ BINS_HELP = (
 
 PolicyOpt = Annotated[str, typer.Option("--policy", help=POLICY_HELP, metavar="first|last|all|time-weighted")]
 # A scorecard's table shows one forecast per row: the one-shot policies (scores over time are `score`'s).
-OneShotPolicyOpt = Annotated[str, typer.Option("--policy", help=POLICY_HELP.rsplit(", time-weighted", 1)[0] + ".",
-                                               metavar="first|last|all")]
+OneShotPolicyOpt = Annotated[str, typer.Option("--policy", help=_ONE_SHOT_WORDS + ".", metavar="first|last|all")]
 BrierOpt = Annotated[str, typer.Option("--brier", help="Brier convention: 0-1 (always 50% = 0.25) or 0-2 (Fatebook, GJ Open).", metavar="0-1|0-2")]
 EpsOpt = Annotated[Optional[float], typer.Option("--eps", help="Clip p(outcome) to [eps, 1-eps] for log scores (default 0.001).")]
 BinsOpt = Annotated[Optional[str], typer.Option("--bins", help=BINS_HELP, metavar="auto|distinct|uniform|N|EDGES")]

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import open_ledger
+from .common import open_ledger, plural
 
 
 def register(app: typer.Typer) -> None:
@@ -50,8 +50,7 @@ def site(
         # their pages. A data problem, reported before anything is written.
         from ..errors import LedgerError
 
-        noun = "problem" if problems == 1 else "problems"
-        raise LedgerError(f"the ledger has {problems} {noun}, and the records with them would be left out of the site "
+        raise LedgerError(f"the ledger has {plural(problems, 'problem')}, and the records with them would be left out of the site "
                           "(their pages removed); nothing was written. Run `pledger check` to see them and fix them, "
                           "or pass --with-problems to publish without those records")
     from ..site.build import build_site

@@ -480,6 +480,20 @@ def _outcome(s) -> Mark:
     return Mark("value", s.result)
 
 
+def _late(verification, prediction_id: str) -> str:
+    """The On record part's " †" after a prediction added or edited late (report.on_record); "" without it."""
+    if verification is None:
+        return ""
+    from .on_record import late_mark
+
+    return late_mark(verification, prediction_id)
+
+
+def _claim_cell(s, verification):
+    """A prediction's claim as a table shows it: with the On record part's mark when there is a report."""
+    return s.claim if verification is None else (s.claim, _late(verification, s.id))
+
+
 class PublishedRows(Sequence):
     """The published list's rows (#, prediction, p, outcome, points), one per yes/no prediction of a set:
     a sequence of row tuples like any Table's, which also gives its cells a column at a time as keys
@@ -496,15 +510,8 @@ class PublishedRows(Sequence):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         s = self.states[i]
-        return (_number_piece(s.position), self._claim(s), shown_p(s.p, s.p_typed, self.how), _outcome(s),
-                _points_of((s.p, s.status)))
-
-    def _claim(self, s):
-        if self.verification is None:
-            return s.claim
-        from .on_record import late_mark
-
-        return s.claim, late_mark(self.verification, s.id)
+        return (_number_piece(s.position), _claim_cell(s, self.verification), shown_p(s.p, s.p_typed, self.how),
+                _outcome(s), _points_of((s.p, s.status)))
 
     def keyed_columns(self) -> list[tuple[list, Any]]:
         """Per column: each row's key and the piece of a key (row i's cell is piece(keys[i])); piece None:
@@ -512,7 +519,8 @@ class PublishedRows(Sequence):
         from operator import attrgetter
 
         states = self.states
-        claims = list(map(attrgetter("claim"), states)) if self.verification is None else list(map(self._claim, states))
+        claims = (list(map(attrgetter("claim"), states)) if self.verification is None  # a million rows: in C
+                  else [_claim_cell(s, self.verification) for s in states])
         ps = list(map(attrgetter("p"), states))
         statuses = list(map(attrgetter("status"), states))
         shown = (list(map(attrgetter("p_typed"), states)), _same) if self.how == "as-typed" else (ps, _percent_piece)
@@ -549,8 +557,6 @@ def table_section(data, options) -> Section:
             kind_scored.setdefault(f.prediction_id, []).append(f)
     section = Section("predictions", "Predictions")
     verification = getattr(data, "verification", None)
-    if verification is not None:
-        from .on_record import late_mark
     groups: dict[str | None, list] = {}
     for s in data.shown:
         groups.setdefault(s.set_id, []).append(s)
@@ -601,7 +607,7 @@ def table_section(data, options) -> Section:
             number = Styled(str(s.position + 1), "num")
             for i, (who, p, day, pts) in enumerate(cells):
                 first = i == 0
-                claim = (s.claim, late_mark(verification, s.id)) if verification is not None else s.claim
+                claim = _claim_cell(s, verification)
                 row: list = [number, claim if first else ""]
                 if with_forecaster:
                     row.append(who or DASH)
@@ -699,12 +705,9 @@ def acx_section(data, options) -> Section:
         section.blocks.append(first_published(sources[set_id], set_id if several else None))
     scored = scored_forecasts(data)
     verification = getattr(data, "verification", None)
-    if verification is not None:
-        from .on_record import late_mark
 
     def claimed(s) -> str:
-        """The claim, with the On record part's † when it was added or edited late (as in the table)."""
-        return s.claim + late_mark(verification, s.id) if verification is not None else s.claim
+        return s.claim + _late(verification, s.id)
 
     items: list[tuple] = []  # (folded p, claim line, right?, state)
     for s in data.shown:

@@ -107,42 +107,39 @@ def unknown_id(ledger: Ledger, kind: str, record_id: str, argument: str = "ID") 
         return unknown_id_error(db, kind, [record_id], argument)
 
 
-FEW_SETS = 8  # up to this many, a set id that is nowhere near any lists them all
+FEW_SETS = 8  # up to this many sets (tags, forecasters), a name near none of them lists them all
 
 
 def unknown_filters(ledger: Ledger, selection: Selection) -> list[str]:
     """For a selection that matched nothing: a note for each --set, --tag or --by the ledger does not have,
     with the nearest one it does ("no set 'nosuchset' (did you mean 'anthropic-sae-2024'?)"), or all of them
     when they are few."""
-    from ..suggest import did_you_mean
+    from ..names import name_key
 
     notes = []
     with ledger.reader() as db:
         if selection.set_id:
             sets = [r[0] for r in db.rows("SELECT DISTINCT id FROM sets")]
             if selection.set_id not in sets:
-                hint = did_you_mean(selection.set_id, sets)
-                if not hint and 0 < len(sets) <= FEW_SETS:
-                    hint = f" (the sets are {', '.join(sorted(sets))})"
-                notes.append(f"no set {selection.set_id!r}{hint}")
+                notes.append(_missing("set", selection.set_id, sets))
         if selection.tags:
             tags = [r[0] for r in db.rows("SELECT DISTINCT tag FROM tags")]
-            for t in selection.tags:
-                if t not in tags:
-                    hint = did_you_mean(t, tags)
-                    if not hint and 0 < len(tags) <= FEW_SETS:
-                        hint = f" (the tags are {', '.join(sorted(tags))})"
-                    notes.append(f"no tag {t!r}{hint}")
+            notes += [_missing("tag", t, tags) for t in selection.tags if t not in tags]
         if selection.by:
-            from ..names import name_key
-
             names = [r[0] for r in db.rows('SELECT DISTINCT "by" FROM predictions UNION SELECT DISTINCT "by" FROM forecasts')]
-            if name_key(selection.by) not in {name_key(n) for n in names}:
-                hint = did_you_mean(selection.by, names)
-                if not hint and 0 < len(names) <= FEW_SETS:
-                    hint = f" (the forecasters are {', '.join(sorted(names))})"
-                notes.append(f"no forecaster {selection.by!r}{hint}")
+            if name_key(selection.by) not in {name_key(n) for n in names}:  # names match ignoring case
+                notes.append(_missing("forecaster", selection.by, names))
     return notes
+
+
+def _missing(what: str, value: str, known: list[str]) -> str:
+    """"no set 'x'", with the nearest known one, or every known one when there are few."""
+    from ..suggest import did_you_mean
+
+    hint = did_you_mean(value, known)
+    if not hint and 0 < len(known) <= FEW_SETS:
+        hint = f" (the {what}s are {', '.join(sorted(known))})"
+    return f"no {what} {value!r}{hint}"
 
 
 def locate_record(ledger: Ledger, record_id: str):

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..index.derive import ANNULLED_CODE, PENDING
 from ..index.schema import _decode_dist
-from ..index.sql import Db
+from ..index.sql import Db, as_date
 from ..kinds import CHOICE, LEVEL_DIGITS, NUMERIC
 from ..scoring import KindReport
 from ..scoring.registry import Settings, run_rules
@@ -80,7 +80,7 @@ def kind_report(db: Db, selection: Selection, policy: str, scored: str, name: st
         rules["calibration"] = "each option's probability counted as a yes/no forecast that it happens (as Fatebook)"
     if policy == "time-weighted":
         rules["policy_note"] = "scored under `last`: scores over time are for yes/no questions"
-    forecasts = [KindForecast(pid, str(by), _decode_dist(json.loads(dist)), at if isinstance(at, str) else at.isoformat())
+    forecasts = [KindForecast(pid, str(by), _decode_dist(json.loads(dist)), as_date(at).isoformat())
                  for pid, by, dist, at in zip(ids.tolist(), picked.names[picked.forecaster].tolist(),
                                               chosen["dist"].tolist(), chosen["at"].tolist())]
     return KindReport(kind, as_policy, data.n, rules, results), forecasts

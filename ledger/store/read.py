@@ -97,8 +97,7 @@ def _read_file(root: Path, rel_path: str, data: bytes | None) -> FileRecords:
         # The records the file would have held are left out for this problem: a reference to one is not
         # also an unknown id, and a command naming one points here (FileRecords.rejected).
         for key, kind in ((PREDICTIONS_KEY, "prediction"), (CLAIMS_KEY, "claim")):
-            ids = yamlio.ids_in(exc.node, key) if exc.node is not None else yamlio.ids_in_text(text, key)
-            out.rejected += [(kind, rid) for rid in ids]
+            out.rejected += [(kind, rid) for rid in yamlio.ids_in(exc.node, key, text)]
         return out
     _read_document(doc, out)
     return out
