@@ -153,6 +153,19 @@ def raw_html_tokens(markdown: str) -> list[str]:
     return found
 
 
+def scorecard_html(markdown: str) -> list[str]:
+    """Raw HTML in a scorecard that the scorecard did not write itself: all but the github appendix's
+    fold (<details> with its title, whichever parts it holds), which holds no user text."""
+    from itertools import product
+
+    from ledger.report.card import appendix_title
+
+    ours = {"</details>\n"} | {f"<details><summary>{appendix_title(parts, technical)}</summary>\n"
+                               for parts, technical in product(({"scores", "calibration"}, {"scores"}, {"calibration"},
+                                                                set()), (True, False))}
+    return [h for h in raw_html_tokens(markdown) if h not in ours]
+
+
 def hrefs(markdown: str) -> list[str]:
     """Every link's and image's destination, in order."""
     out = []

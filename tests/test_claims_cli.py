@@ -12,7 +12,7 @@ import unicodedata
 import pytest
 from markdown_it import MarkdownIt
 
-from support import EXAMPLE_LEDGER, REPO, assert_clean_error, forget_index, hrefs, raw_html_tokens, snapshot
+from support import EXAMPLE_LEDGER, REPO, assert_clean_error, forget_index, hrefs, scorecard_html, snapshot
 from support import inline_text as _inline_text, tables as _tables
 
 
@@ -385,11 +385,8 @@ MARKUP_SHOWN = (
 def _assert_inert(md: str, own: tuple[str, ...] = ()) -> list:
     """No raw HTML, only https links, no invisible characters, and no block or inline
     markup the report did not write itself (`own`: what it does write). Returns the parsed tokens."""
-    from ledger.report.scorecard import APPENDIX
-
     # The scorecard's github appendix is folded in <details>: the only HTML it writes, never user text.
-    assert [h for h in raw_html_tokens(md)
-            if h not in (f"<details><summary>{APPENDIX}</summary>\n", "</details>\n")] == []
+    assert scorecard_html(md) == []
     assert all(h.startswith("https://example.org/") for h in hrefs(md)), hrefs(md)
     assert not any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in md)
     assert "\u202e" not in md and "\u2066" not in md

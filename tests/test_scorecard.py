@@ -15,7 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from ledger.report.escape import code_span, link, safe_url, text
-from support import EXAMPLE_LEDGER, hrefs, inline_text, raw_html_tokens, tables
+from support import EXAMPLE_LEDGER, hrefs, inline_text, raw_html_tokens, scorecard_html, tables
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -115,10 +115,7 @@ def _render(root, flavor="github", selection=None, **options):
 
 def _our_html(md: str) -> list[str]:
     """Raw HTML in the card that is not the appendix's <details> fold (github only)."""
-    from ledger.report.scorecard import APPENDIX
-
-    ours = {f"<details><summary>{APPENDIX}</summary>\n", "</details>\n"}
-    return [h for h in raw_html_tokens(md) if h not in ours]
+    return scorecard_html(md)
 
 
 def _section(md: str, heading: str) -> str:
@@ -220,6 +217,28 @@ def test_several_forecasters_get_a_leaderboard_and_several_sets_a_heading_each(b
     peers = [(not r.ranked, -r.peer_score) for r in run.leaderboard.rows if r.peer_score is not None]
     assert peers == sorted(peers) and len(board) == 5
     assert "Against the forecasters' probabilities" in md
+
+
+@pytest.mark.parametrize("dropped, summary, heading", [
+    ((), "every score, the calibration tables and the rules", "### Every score"),
+    (("scores",), "the calibration tables and the rules", "### Calibration tables"),
+    (("calibration",), "every score and the rules", "### Every score"),
+    (("scores", "calibration"), "the rules", None),
+])
+def test_the_appendix_is_named_for_what_it_holds(bundled, dropped, summary, heading):
+    from ledger.report.scorecard import PARTS
+
+    for flavor in ("github", "plain"):
+        _, md = _render(bundled, flavor, parts=frozenset(PARTS) - set(dropped))
+        title = f"Technical appendix: {summary}"
+        assert (f"<details><summary>{title}</summary>" if flavor == "github" else f"## {title}\n") in md
+        assert md.count("Technical appendix") == 1
+        for h in ("### Every score", "### Calibration tables"):
+            assert (h in md) == (h == heading), h
+        # The rules speak of "the confidence levels above" only where the card shows them.
+        above = "The confidence levels above:" in md
+        assert above == ("calibration" not in dropped), md[md.index("### How this was scored"):]
+        assert above or "Confidence levels: the folded probabilities" in md
 
 
 # -- hostile records -------------------------------------------------------------

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from gitrepo import GitRepo, isolated_git
-from support import EXAMPLE_LEDGER, hrefs, raw_html_tokens, tables
+from support import EXAMPLE_LEDGER, hrefs, scorecard_html, tables
 
 from ledger.report.on_record import commit_url
 
@@ -39,10 +39,7 @@ def on_record(md: str) -> str:
 
 def no_raw_html(md: str) -> bool:
     """No raw HTML but the github appendix's fold (<details>), which holds no user text."""
-    from ledger.report.scorecard import APPENDIX
-
-    return [h for h in raw_html_tokens(md) if h not in (f"<details><summary>{APPENDIX}</summary>\n",
-                                                         "</details>\n")] == []
+    return scorecard_html(md) == []
 
 
 def card(cli, root, *args) -> str:

@@ -105,6 +105,7 @@ class Card:
     sections: list[Section]
     appendix: list[Section]
     footer: Para | None
+    appendix_title: str = "Technical appendix: every score, the calibration tables and the rules"
 
 
 # -- formatting, once ------------------------------------------------------------------
@@ -226,14 +227,23 @@ def build(data, options) -> Card:
         sections.append(forecasters_section(data.board))
     if data.claims and "claims" in parts:
         sections.append(claims_section(data))
-    if binary is not None and binary.n and ("scores" in parts or "calibration" in parts):
+    technical = binary is not None and binary.n and ("scores" in parts or "calibration" in parts)
+    if technical:
         appendix.append(technical_section(data, binary, parts))
-    appendix.append(rules_section(data))
+    appendix.append(rules_section(data, levels_above="calibration" in parts or options.style == "acx"))
     footer = None
     if options.command:
         footer = Para((f"Made with pledger {data.version}; reproduce this file with ", Styled(options.command, "code"),
                        "."))
-    return Card(options.title or default_title(data), lede(data, options), sections, appendix, footer)
+    return Card(options.title or default_title(data), lede(data, options), sections, appendix, footer,
+                appendix_title(parts, bool(technical)))
+
+
+def appendix_title(parts, technical: bool) -> str:
+    """The appendix's title, naming what it holds (the parts left out are not in it)."""
+    held = [what for part, what in (("scores", "every score"), ("calibration", "the calibration tables"))
+            if technical and part in parts] + ["the rules"]
+    return "Technical appendix: " + (f"{', '.join(held[:-1])} and {held[-1]}" if len(held) > 1 else held[0])
 
 
 def binary_report(run):

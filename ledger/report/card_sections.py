@@ -200,7 +200,7 @@ def technical_section(data, report, parts) -> Section:
 
     run = data.run
     policy = run.policy
-    section = Section("appendix-scores", "Every score", level=3)
+    section = Section("appendix-scores", "Every score" if "scores" in parts else "Calibration tables", level=3)
     boot = getattr(report, "bootstrap", None) if run.report is not None else None
     if "scores" in parts:
         g = report.results.get("gap")
@@ -254,7 +254,8 @@ def _part(part) -> str:
     return f"{points(part.total)} (n={part.n}{z})"
 
 
-def rules_section(data) -> Section:
+def rules_section(data, levels_above: bool = True) -> Section:
+    """The rules every figure was computed by. levels_above: the card shows figures by confidence level."""
     r = data.run.rules
     section = Section("appendix-rules", "How this was scored", level=3)
     items = [
@@ -267,7 +268,8 @@ def rules_section(data) -> Section:
     ]
     if r.get("bins"):
         items.append(f"Calibration bins: {r['bins']}, {r['edge_rule']}; intervals: {round(100 * r['wilson_level'])}% "
-                     "Wilson score intervals. The confidence levels above: the folded probabilities in "
+                     f"Wilson score intervals. {'The confidence levels above' if levels_above else 'Confidence levels'}: "
+                     "the folded probabilities in "
                      f"[50%, {', '.join(percent(x) for x in LEVELS[1:-1])}, 100%], the last level closed.")
     items.append(f"Score intervals: {r['bootstrap']}." if r.get("bootstrap") else "Score intervals: none (bootstrap off).")
     for kind, info in data.run.kinds.items():

@@ -37,7 +37,6 @@ FLAVORS = ("github", "lesswrong", "plain")
 PARTS = ("table", "scores", "calibration", "chart", "tags", "forecasters", "claims")
 MARKS = {"yes": "✅", "no": "❌", "annulled": "➖", "pending": "⏳"}
 WORDS = {"yes": "happened", "no": "did not happen", "annulled": "annulled", "pending": "pending"}
-APPENDIX = "Technical appendix: every score, the calibration tables and the rules"
 
 
 @dataclass(frozen=True)
@@ -421,14 +420,14 @@ class Markdown:
             self.section(s)
         if self.github:
             # GitHub folds the appendix away; the blank lines let markdown render inside <details>.
-            self.line(f"<details><summary>{APPENDIX}</summary>")
+            self.line(f"<details><summary>{c.appendix_title}</summary>")
             self.blank()
             for s in c.appendix:
                 self.section(s)
             self.line("</details>")
             self.blank()
         else:
-            self.line(f"## {APPENDIX}")
+            self.line(f"## {c.appendix_title}")
             self.blank()
             for s in c.appendix:
                 self.section(s)
