@@ -150,6 +150,38 @@ def test_ledger_checks_name_the_record_and_what_to_do(make_ledger):
     ]
 
 
+def test_an_assessment_before_its_claims_source_was_published_is_a_problem_at_its_line(make_ledger):
+    root = make_ledger({
+        "claims.yaml": "sources:\n  - {id: paper, title: P, date: 2024-05-21}\n"
+                       "claims:\n  - {id: named, quote: q, source: paper}\n"
+                       "  - {id: own, quote: q, source: {title: T, date: 2024-03-01}}\n"
+                       "  - {id: undated, quote: q, source: https://example.org}\n",
+        "assessments.yaml": "assessments:\n"
+                            "  - {claim: named, verdict: open, on: 2024-05-20, by: me}\n"
+                            "  - {claim: named, verdict: open, on: 2024-05-21, by: me}\n"  # the day itself: fine
+                            "  - {claim: own, verdict: open, on: 2024-02-29, by: me}\n"
+                            "  - {claim: own, verdict: open, on: 2024-03-02, by: me}\n"
+                            "  - {claim: undated, verdict: open, on: 1999-01-01, by: me}\n",  # no date to be before
+    })
+    rendered = [p.render() for p in Ledger.open(root).problems()]
+    assert rendered == [
+        "assessments.yaml:2:5: claim 'named' is assessed on 2024-05-20, before its source was published (2024-05-21); "
+        "check both dates",
+        "assessments.yaml:4:5: claim 'own' is assessed on 2024-02-29, before its source was published (2024-03-01); "
+        "check both dates",
+    ]
+
+
+def test_an_assessment_of_a_duplicated_claim_id_is_not_also_out_of_order(make_ledger):
+    root = make_ledger({
+        "a.yaml": "claims:\n  - {id: twin, quote: q, source: {title: T, date: 2024-06-01}}\n",
+        "b.yaml": "claims:\n  - {id: twin, quote: r, source: {title: U, date: 2024-01-01}}\n",
+        "assessments.yaml": "assessments:\n  - {claim: twin, verdict: open, on: 2024-03-01, by: me}\n",
+    })
+    rendered = [p.render() for p in Ledger.open(root).problems()]
+    assert len(rendered) == 1 and "claim id 'twin' is already used" in rendered[0], rendered
+
+
 def test_references_to_a_rejected_claim_or_source_are_not_also_unknown(make_ledger):
     root = make_ledger({
         "claims.yaml": "sources:\n  - id: untitled\n    date: 2024-01-01\n"

@@ -234,6 +234,8 @@ def test_claim_assess_json(cli, bundled):
         (["one-layer-monosemantic", "open", "--evidence", "https://a.org", "--stance", "sideways"], 2, "--stance must be for or against"),
         (["one-layer-monosemantic", "open", "--evidence", "javascript:alert(1)"], 2, "--evidence"),
         (["one-layer-monosemantic", "open", "--on", "soon"], 2, "--on"),
+        (["one-layer-monosemantic", "open", "--on", "2024-05-20"], 2,
+         "--on: claim 'one-layer-monosemantic' is assessed on 2024-05-20, before its source was published (2024-05-21)"),
     ],
 )
 def test_claim_assess_errors_write_nothing(cli, bundled, args, code, fragment):

@@ -71,4 +71,32 @@ def unknown_source_references(db: Db, scope: Scope) -> list:
     ]
 
 
-CLAIM_CHECKS = (duplicate_claim_ids, unknown_claim_references, unknown_source_references)
+# The day a claim's source was published: its own `date`, else its named source's.
+SOURCE_DATE_SQL = "COALESCE(c.source_date, (SELECT min(s.date) FROM sources s WHERE s.id = c.source_ref))"
+
+
+def assessed_before_published(claim_id: str, on, published) -> str:
+    """The words of assessments_in_order, also said by `claim assess --on` (services.claim_writes)."""
+    return (f"claim {claim_id!r} is assessed on {_day(on)}, before its source was published ({_day(published)}); "
+            "check both dates")
+
+
+def assessments_in_order(db: Db, scope: Scope) -> list:
+    """An assessment is dated no earlier than the day its claim's source was published (a claim cannot be
+    judged before it was made: one of the two dates is a typo). A duplicated claim id is reported as such."""
+    rows = db.rows(
+        f'SELECT a.claim_id, a."on", a.file, a.line, a.col, {SOURCE_DATE_SQL} FROM assessments a '
+        f'JOIN claims c ON c.id = a.claim_id WHERE a."on" < {SOURCE_DATE_SQL} '
+        "AND a.claim_id NOT IN (SELECT d.id FROM claims d GROUP BY d.id HAVING count(*) > 1)"
+        f"{in_scope(scope, CLAIM, 'a.claim_id')}"
+    )
+    return [(CLAIM, cid, Problem(SourceLocation(file, line, col), assessed_before_published(cid, on, published),
+                                 "order"))
+            for cid, on, file, line, col, published in rows]
+
+
+def _day(value) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+CLAIM_CHECKS = (duplicate_claim_ids, unknown_claim_references, unknown_source_references, assessments_in_order)

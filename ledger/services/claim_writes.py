@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import yamlio
 from ..errors import UsageError
-from ..index.sql import as_db, in_list
+from ..index.sql import as_date, as_db, in_list
 from ..models import _url
 from ..store.write import append_to_list, insert_items
 from ..vocabulary import ASSESSMENTS_KEY, CLAIMS_KEY
@@ -133,11 +133,16 @@ def assess_claim(
     by = by or default_by()
     with ledger.lock():
         with ledger.connect() as conn:
-            known = as_db(conn).rows("SELECT c.id FROM claims c WHERE c.id = :id", {"id": claim_id})
+            from .claim_checks import SOURCE_DATE_SQL, assessed_before_published
+
+            known = as_db(conn).rows(f"SELECT c.id, {SOURCE_DATE_SQL} FROM claims c WHERE c.id = :id", {"id": claim_id})
             if not known:
                 from .queries import unknown_id_error
 
                 raise unknown_id_error(conn, "claim", [claim_id])
+        published = min((as_date(d) for _, d in known if d is not None), default=None)
+        if published is not None and on < published:
+            raise UsageError(f"--on: {assessed_before_published(claim_id, on, published)}", "--on")
         entry: dict = {"claim": claim_id, "verdict": verdict, "on": on, "by": by}
         if evidence:
             entry["evidence"] = [
