@@ -4,6 +4,9 @@ A scorecard's chart costs matplotlib's import and two renderings (PNG and SVG): 
 than the rest of a small scorecard, and independent of it. `Beside(prepare)` forks
 a child at once, which runs `prepare` (the imports) while this process reads the
 ledger; `run(fn, *args)` then hands the child the work and takes its result.
+`Started(fn, *args)` forks a child that does fn(*args) at once, on what this process
+holds at the fork (nothing is pickled on the way in); `result()` takes its value. A
+scorecard's leaderboard is computed so while this process reads the table.
 
 The child prints nothing and writes no file: its output goes to /dev/null and its
 result comes back pickled through a pipe. Wherever the child cannot help (no fork on
@@ -52,7 +55,7 @@ class Beside:
         if pid == 0:  # the child: never returns
             os.close(request_w)
             os.close(result_r)
-            _child(prepare, request_r, result_w)
+            _child(lambda: _asked(prepare, request_r), result_w)
         os.close(request_r)
         os.close(result_w)
         self._pid, self._to_child, self._from_child = pid, request_w, result_r
@@ -74,18 +77,7 @@ class Beside:
         _write_all(self._to_child, request)
         os.close(self._to_child)
         self._to_child = -1
-        chunks = []
-        while True:
-            ready, _, _ = select.select([self._from_child], [], [], TIMEOUT)
-            if not ready:
-                return False, None  # the child is stuck: close() ends it
-            chunk = os.read(self._from_child, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        if not chunks:
-            return False, None
-        return pickle.loads(b"".join(chunks))
+        return _answer(self._from_child)
 
     def close(self) -> None:
         """End the child (if it is still there) and reap it; the work then runs here if asked for."""
@@ -95,12 +87,7 @@ class Beside:
         self._to_child = self._from_child = -1
         if self._pid is not None:
             pid, self._pid = self._pid, None
-            try:
-                if os.waitpid(pid, os.WNOHANG) == (0, 0):
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-            except ChildProcessError:  # reaped already (a caller's SIGCHLD handler)
-                pass
+            _end(pid)
 
     def __enter__(self) -> Beside:
         return self
@@ -109,20 +96,105 @@ class Beside:
         self.close()
 
 
-def _child(prepare, request_fd: int, result_fd: int) -> None:
-    """The child's whole life: prepare, wait for the work, send back (done, value), exit without
-    running this process's exit handlers or flushing its buffers (they are the parent's)."""
+class Started:
+    """fn(*args) begun at once in a forked child (see the module's words). The child sees this
+    process's memory as it was at the fork and may not use what cannot cross a fork (an open database
+    connection: it opens its own)."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self._fn, self._args = fn, args
+        self._pid: int | None = None
+        self._from_child = -1
+        if not can_fork():
+            return
+        result_r, result_w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or process slots for a child: the work is done here
+            os.close(result_r)
+            os.close(result_w)
+            return
+        if pid == 0:  # the child: never returns
+            os.close(result_r)
+            _child(lambda: fn(*args), result_w)
+        os.close(result_w)
+        self._pid, self._from_child = pid, result_r
+
+    def result(self, here: Callable[[], Any] | None = None) -> Any:
+        """fn(*args): the child's value when it gave one, else here() (by default fn(*args)) computed in
+        this process, raising what it raises."""
+        if self._pid is not None:
+            try:
+                done, value = _answer(self._from_child)
+            except (OSError, pickle.PickleError, TypeError, AttributeError, EOFError):
+                done, value = False, None
+            finally:
+                self.close()
+            if done:
+                return value
+        return here() if here is not None else self._fn(*self._args)
+
+    def close(self) -> None:
+        """End the child (if it is still there) and reap it."""
+        if self._from_child >= 0:
+            os.close(self._from_child)
+            self._from_child = -1
+        if self._pid is not None:
+            pid, self._pid = self._pid, None
+            _end(pid)
+
+    def __enter__(self) -> Started:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _asked(prepare, request_fd: int) -> Any:
+    """A Beside child's work: prepare, then wait for the work and do it."""
+    if prepare is not None:
+        prepare()
+    with os.fdopen(request_fd, "rb") as fh:
+        fn, args = pickle.loads(fh.read())
+    return fn(*args)
+
+
+def _answer(fd: int) -> tuple[bool, Any]:
+    """The child's (done, value), read to its end; (False, None) when it sent nothing in TIMEOUT."""
+    chunks = []
+    while True:
+        ready, _, _ = select.select([fd], [], [], TIMEOUT)
+        if not ready:
+            return False, None  # the child is stuck: close() ends it
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    if not chunks:
+        return False, None
+    return pickle.loads(b"".join(chunks))
+
+
+def _end(pid: int) -> None:
+    """Reap the child, ending it first if it still runs."""
+    try:
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already (a caller's SIGCHLD handler)
+        pass
+
+
+def _child(work: Callable[[], Any], result_fd: int) -> None:
+    """The child's whole life: do the work, send back (done, value), exit without running this
+    process's exit handlers or flushing its buffers (they are the parent's)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child too, quietly
-        if prepare is not None:
-            prepare()
-        with os.fdopen(request_fd, "rb") as fh:
-            fn, args = pickle.loads(fh.read())
         try:
-            payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:  # the parent does the work itself and raises the error there
             payload = pickle.dumps((False, None))
         _write_all(result_fd, payload)

@@ -119,3 +119,66 @@ def test_scorecard_files_are_the_same_with_and_without_the_child(cli, bundled, t
         assert a.read_bytes() == b.read_bytes(), name
     assert forked == [True, False]  # drawn by a child, then here
     assert (tmp_path / "a" / "card-calibration.png").stat().st_size > 1000
+
+
+# -- Started: work begun at once in a child, on what this process holds at the fork ------------------
+
+
+def test_started_work_sees_this_process_memory_and_gives_its_value():
+    held = {"rows": list(range(1000))}  # not pickled on the way in: the child sees it through the fork
+    job = beside.Started(lambda: (os.getpid(), sum(held["rows"])))
+    child = job._pid
+    assert child is not None
+    pid, total = job.result()
+    assert total == 499500 and pid == child != os.getpid()
+    assert _reaped(child)
+
+
+def test_started_work_that_fails_in_the_child_is_done_here_by_the_fallback():
+    job = beside.Started(_fails, 4)
+    child = job._pid
+    assert job.result(lambda: "here") == "here"
+    assert _reaped(child)
+    with pytest.raises(ValueError, match="bad 5"):  # no fallback: the work itself, raising here
+        beside.Started(_fails, 5).result()
+
+
+def test_started_turned_off_or_crashed_the_work_is_done_here(monkeypatch):
+    assert beside.Started(lambda: os._exit(3)).result(lambda: os.getpid()) == os.getpid()
+    monkeypatch.setenv(beside.JOBS_VARIABLE, "1")
+    job = beside.Started(_pid_and, 8)
+    assert job._pid is None
+    assert job.result() == (os.getpid(), 16)
+
+
+def test_started_work_not_asked_for_is_ended_and_reaped():
+    job = beside.Started(lambda: threading.Event().wait(30))
+    child = job._pid
+    job.close()
+    assert _reaped(child)
+
+
+@pytest.mark.parametrize("policy", ["first", "last"])
+def test_scorecards_leaderboard_from_the_child_is_the_one_computed_here(bundled, monkeypatch, policy):
+    # report.scorecard computes the leaderboard in a child (beside.Started) while it reads the table;
+    # with the child turned off it is computed here. The section's data are the same either way.
+    from ledger.report.scorecard import collect
+    from ledger.services.ledger import Ledger
+
+    used, here_too = [], []
+    result = beside.Started.result
+    monkeypatch.setattr(beside.Started, "result", lambda self, here=None: used.append(self._pid is not None)
+                        or result(self, lambda: here_too.append(True) or here()))
+    boards = []
+    for jobs in ("", "1"):
+        monkeypatch.setenv(beside.JOBS_VARIABLE, jobs)
+        ledger = Ledger.open(bundled)
+        with ledger.reader() as db:  # the index made current, for the child to read
+            db.rows("SELECT 1")
+        data = collect(ledger, policy=policy, bootstrap=0)
+        assert data.board is not None and data.board.leaderboard.n_forecasters > 1
+        boards.append(data.board)
+    assert used == [True, False] and here_too == [True]  # from the child (its value), then here
+    a, b = boards
+    assert a.to_dict() == b.to_dict()
+    assert [r.forecaster for r in a.leaderboard.rows] == [r.forecaster for r in b.leaderboard.rows]

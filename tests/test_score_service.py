@@ -407,3 +407,31 @@ def test_the_whole_ledgers_leaderboard_by_one_scan_is_the_joined_querys(where, t
         for scanned in (score(db, everything, "first", by_forecaster=True, bootstrap=0),
                         score(db, everything, "first", by_forecaster=True, bootstrap=0, selected=selected)):
             _same_run(replace(scanned, selection=joined.selection), joined)
+
+
+@pytest.mark.parametrize("where", ["tiny", "cases", "kinds", "bundled", "tricky"])
+@pytest.mark.parametrize("selection", [Selection(), Selection(by="Bob"), Selection(tags=("ai",)),
+                                       Selection(since=__import__("datetime").date(2026, 1, 1))])
+def test_selected_read_from_the_index_is_selected_from_the_published_rows(where, selection, tiny, cases, bundled,
+                                                                          tmp_path):
+    # The scorecard's leaderboard, computed in a child while the parent reads the table, reads its
+    # predictions with one query of its own (services.scores.read_selected): the same arrays.
+    import datetime as dt
+
+    from ledger.services.published import shown_predictions
+    from ledger.services.scores import SELECTED_DTYPE, read_selected, selected_from
+
+    ledger = _ledger_named(where, tiny, cases, bundled, tmp_path)
+    with ledger.reader() as db:
+        shared = selected_from(shown_predictions(db, selection, dt.date(2026, 1, 1)))
+        read = read_selected(db, selection)
+    assert set(read.by_kind) == set(shared.by_kind)
+    assert shared.by_kind or selection != Selection()  # every ledger here has predictions
+    for kind, rows in shared.by_kind.items():
+        for name, _ in SELECTED_DTYPE:
+            a, b = rows[name].tolist(), read.by_kind[kind][name].tolist()
+            if name == "p" and kind != "binary":
+                assert all(x != x for x in a + b)  # NaN: no published p for the other kinds
+            else:
+                assert a == b, (kind, name)
+                assert [type(x) for x in a] == [type(x) for x in b], (kind, name)

@@ -112,30 +112,77 @@ def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed,
     from ..version import __version__
 
     claims = ()
-    with ledger.reader() as db:
-        shown = tuple(shown_predictions(db, selection, today or default_today()))
-        # The table's query gives the scores their predictions too (a status filter reads its own).
-        selected = selected_from(shown) if not selection.status else None
-        if run is None:
-            run = score(db, selection, policy, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=bootstrap,
-                        seed=seed, selected=selected)
-        set_ids = {s.set_id for s in shown if s.set_id}
-        titles = {k: v for k, v in set_titles(db).items() if k in set_ids}
-        sources = {k: v for k, v in set_sources(db).items() if k in set_ids}
-        board = None
-        if "forecasters" in parts and policy in ("first", "last") and run.n and several_forecasters(db):
-            candidate = score(db, selection, policy, by_forecaster=True, brier_scale=brier_scale, eps=eps, bins=bins,
-                              bootstrap=0, seed=seed, selected=selected)
-            if candidate.leaderboard is not None and candidate.leaderboard.n_forecasters > 1:
-                board = replace(candidate, table=None)  # the section shows the leaderboard, not its forecasts
-        claim_ids = tuple(dict.fromkeys(c for s in shown for c in s.tests))
-        if claim_ids and "claims" in parts:
-            from ..services.claims import ClaimFilter, claim_states
+    board_options = (selection, policy, brier_scale, eps, bins, seed)
+    beside = None
+    if "forecasters" in parts and policy in ("first", "last") and ledger.reads_own_file():
+        # The leaderboard, computed in a child while this process reads the table. Forked before this
+        # process opens the index: SQLite's connections, and its locks, cannot cross a fork.
+        from ..beside import Started
 
-            claims = tuple(claim_states(db, ClaimFilter(), ids=claim_ids))
-    tag_rows = tag_figures(run, shown, selection, brier_scale) if "tags" in parts else ()
+        beside = Started(_board_beside, ledger.root, *board_options)
+    with ledger.reader() as db:
+        board_wanted = "forecasters" in parts and policy in ("first", "last") and several_forecasters(db)
+        try:
+            shown = tuple(shown_predictions(db, selection, today or default_today()))
+            # The table's query gives the scores their predictions too (a status filter reads its own).
+            selected = selected_from(shown) if not selection.status else None
+            if run is None:
+                run = score(db, selection, policy, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=bootstrap,
+                            seed=seed, selected=selected)
+            set_ids = {s.set_id for s in shown if s.set_id}
+            titles = {k: v for k, v in set_titles(db).items() if k in set_ids}
+            sources = {k: v for k, v in set_sources(db).items() if k in set_ids}
+            claim_ids = tuple(dict.fromkeys(c for s in shown for c in s.tests))
+            if claim_ids and "claims" in parts:
+                from ..services.claims import ClaimFilter, claim_states
+
+                claims = tuple(claim_states(db, ClaimFilter(), ids=claim_ids))
+            tag_rows = tag_figures(run, shown, selection, brier_scale) if "tags" in parts else ()
+            board = None
+            if board_wanted and run.n:
+                def here():
+                    return leaderboard(db, *board_options, selected)
+
+                board = beside.result(here) if beside is not None else here()
+        finally:
+            if beside is not None:
+                beside.close()
     return ScorecardData(selection, policy, shown, titles, run, confidence_levels(run), tag_rows, board, claims,
                          __version__, sources=sources)
+
+
+def leaderboard(db, selection, policy: str, brier_scale: str, eps, bins, seed: int, selected=None):
+    """The forecasters section's ScoreRun (its leaderboard, without its forecasts), or None when fewer than
+    two forecasters have scored forecasts."""
+    from ..services.scores import score
+
+    candidate = score(db, selection, policy, by_forecaster=True, brier_scale=brier_scale, eps=eps, bins=bins,
+                      bootstrap=0, seed=seed, selected=selected)
+    if candidate.leaderboard is None or candidate.leaderboard.n_forecasters <= 1:
+        return None
+    return replace(candidate, table=None)  # the section shows the leaderboard, not its forecasts
+
+
+def _board_beside(root, selection, policy: str, brier_scale: str, eps, bins, seed: int):
+    """leaderboard() in a child process, on its own read-only connection on the index when it is current
+    (its files unchanged: the ledger the parent reads). Raises where it cannot (the index is not current:
+    the parent refreshes it), and the parent then computes the leaderboard itself."""
+    from ..index.sql import SqliteDb
+    from ..index.warm import open_warm
+    from ..services.published import several_forecasters
+    from ..services.scores import read_selected
+
+    conn = open_warm(root)
+    if conn is None:
+        raise RuntimeError("no current index to read")
+    try:
+        db = SqliteDb(conn)
+        if not several_forecasters(db):
+            return None
+        return leaderboard(db, selection, policy, brier_scale, eps, bins, seed,
+                           read_selected(db, selection) if not selection.status else None)
+    finally:
+        conn.close()
 
 
 def confidence_levels(run):

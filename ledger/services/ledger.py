@@ -178,6 +178,11 @@ class Ledger:
             self._identity = (read_identity(self.root) if self.root is not None else None,)
         return self._identity[0]
 
+    def reads_own_file(self) -> bool:
+        """Whether reads go to the SQLite index file under the ledger's root (no database URL, not read-only, no
+        snapshot open): a file another process may open for itself (ledger.index.warm.open_warm)."""
+        return self._snapshot is None and not self.read_only and self._url() is None and self.root is not None
+
     def _url(self) -> str | None:
         return self._database_url or os.environ.get(DATABASE_URL_ENV)
 

@@ -212,7 +212,7 @@ class Selected:
     index's rowid, which its forecasts are matched by), the first resolution's date, and the published
     p as typed and the day made (a date), which are the author's first forecast. A report that lists the predictions reads them in its own query
     (services.published.shown_predictions) and hands them to score() through this: one query
-    for the table and the scores. Build it with selected_from()."""
+    for the table and the scores. Build it with selected_from(), or read_selected() without such rows."""
 
     by_kind: dict[str, np.ndarray]
 
@@ -242,6 +242,28 @@ def selected_from(rows) -> Selected:
         a["p"] = list(map(attrgetter("p"), group)) if kind == BINARY else np.nan  # p is NULL only for other kinds
         by_kind[kind] = a
     return Selected(by_kind)
+
+
+def read_selected(conn, selection: Selection) -> Selected:
+    """Selected read from the index in one query: what selected_from() gives from a report's rows, for
+    a reader that has none of its own (the scorecard's leaderboard, computed beside the table's read)."""
+    from ..index.sql import as_date
+
+    db = as_db(conn)
+    where, params = where_sql(selection, db)
+    sql = (f'SELECT p.id, p."by", p.p, p.outcome, p.rowid, p.resolved_on, p.p_typed, p.made, p.kind '
+           f"FROM predictions p WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}")
+    groups: dict[str, list] = {}
+    same = {}.setdefault  # names, dates and p as typed repeat: one object each, as in a report's rows
+    days: dict = {}
+    nan = float("nan")
+    for pid, by, p, code, row, on, typed, made, kind in db.stream(sql, params):
+        day = days.get(made)
+        if day is None:
+            day = days[made] = as_date(made)
+        groups.setdefault(kind, []).append((pid, same(by, by), p if kind == BINARY else nan, code, row,
+                                            same(on, on), same(typed, typed), day))
+    return Selected({kind: np.array(rows, dtype=SELECTED_DTYPE) for kind, rows in groups.items()})
 
 
 def _predictions(db: Db, selection: Selection, want_dates: bool, kind: str = BINARY,
