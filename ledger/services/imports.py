@@ -125,7 +125,7 @@ def apply_import(
             report.warnings = list(parsed.warnings)
             items = [i for i in parsed.items if id(i) not in unreadable] if unreadable else parsed.items
             with ledger.reader() as db:  # the warm index when it is current: no refresh, no SQLAlchemy
-                state = _LedgerState(db, list(dict.fromkeys(map(_ID, items))))
+                state = _LedgerState(db, items)
                 plan = _Plan(state, set_id, default_set, format_name)
                 for item in items:
                     plan.take(item, report)
@@ -189,9 +189,10 @@ class _LedgerState:
     dicts built by the driver (a made date or a forecast's key is made only when asked for).
     """
 
-    def __init__(self, db, ids: list[str]):
+    def __init__(self, db, items: list[ImportedItem]):
         self._db = db
-        self._ids = ids
+        self._items = items
+        self._ids: list[str] | None = None  # the file's ids (_file_ids)
         (self._count,) = db.rows("SELECT count(*) FROM predictions")[0]
         self.claims: dict[str, str] = dict(self._rows("SELECT id, claim FROM predictions", "id"))
         self._made: dict | None = None
@@ -222,13 +223,23 @@ class _LedgerState:
     def _rows(self, sql: str, column: str, tail: str = "", among: list[str] | None = None, also: str = ""):
         """The rows of sql (where `also` holds) for `among` (default: the file's ids) by their `column`,
         chunked, or every row when that is cheaper."""
-        among = self._ids if among is None else among
-        chunks = [""] if len(among) * 4 > self._count else in_batches(among)
+        if among is None:
+            among = self._file_ids()
+        chunks = [""] if among is None or len(among) * 4 > self._count else in_batches(among)
         for chunk in chunks:  # "" : every row
             params: dict = {}
             conditions = [c for c in (also, chunk and f"{column} IN {in_list('id', chunk, params)}") if c]
             where = " WHERE " + " AND ".join(conditions) if conditions else ""
             yield from self._db.rows(sql + where + tail, params)
+
+    def _file_ids(self) -> list[str] | None:
+        """The file's ids, or None when they are enough of the ledger that one scan is cheaper: judged by
+        the number of items (at least the number of ids), so that a re-import never makes the list."""
+        if len(self._items) * 4 > self._count:
+            return None
+        if self._ids is None:
+            self._ids = list(dict.fromkeys(map(_ID, self._items)))
+        return self._ids
 
     def made(self, pid: str) -> dt.date | None:
         """The day a prediction in the ledger was made (read for every id at the first question)."""
