@@ -158,6 +158,7 @@ def test_started_work_not_asked_for_is_ended_and_reaped():
     assert _reaped(child)
 
 
+@pytest.mark.own_index  # the child opens the ledger's own SQLite index file; on a server the parent computes it
 @pytest.mark.parametrize("policy", ["first", "last"])
 def test_scorecards_leaderboard_from_the_child_is_the_one_computed_here(bundled, monkeypatch, policy):
     # report.scorecard computes the leaderboard in a child (beside.Started) while it reads the table;
