@@ -268,3 +268,21 @@ def test_the_table_shows_the_other_kinds_forecasts_the_scores_use(make_ledger):
     rows = {r[0]: r for r in tables(md)[0][1:]}
     assert rows["3"][2:4] == ["5%: 1.5 · 50%: 2.5 · 95%: 3.5", "2026-02-01"]  # Ana's later forecast, dated
     assert rows["2"][2:4] == ["X 60% · Y 40%", "2026-01-05"]  # her published one: she never changed it
+
+
+def test_plain_lists_of_figures_say_the_first_columns_header(tmp_path, bundled):
+    # CommonMark has no tables: the plain flavour lists each row, led by its first cell. Where that cell is
+    # a figure rather than a name (a rank, a stated p, an interval, a PIT bin), its header leads with it.
+    root = tmp_path / "kinds"
+    identify(shutil.copytree(KINDS, root))
+    _, kinds = _card(root, "plain")
+    from ledger.report.scorecard import Options, collect, render
+    from ledger.services.ledger import Ledger
+
+    whole = render(collect(Ledger.open(bundled)), Options(flavor="plain"))
+    for md, lead in ((kinds, "central interval 90%"), (kinds, "PIT bin 0.0–0.1"), (whole, "stated p 0.05"),
+                     (whole, "rank —")):
+        assert f"\n- **{lead}**: " in md, lead
+    # Names and labels lead alone, as before.
+    assert "\n- **sae**: predictions: 12" in whole and "\n- **Brier (0-1)**: value:" in whole
+    assert "\n- **#1**: prediction:" in whole and "\n- **—**:" not in whole

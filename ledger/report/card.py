@@ -75,6 +75,7 @@ class Table(NamedTuple):
     rows: tuple[tuple, ...]  # each cell: a piece or a tuple of pieces
     always: tuple[str, ...] = ()  # columns whose "—" is a figure (shown by list renderers)
     numbered: bool = False  # the first column is the published position
+    lead: bool = False  # the first column is a figure, not a name: list renderers say its header before it
     row_ids: tuple = ()  # per row, the prediction it shows (None on a continuation row): pages link them
 
 

@@ -56,7 +56,7 @@ def calibration_table_block(cal) -> Table:
         wilson = DASH if b.wilson_lo is None else f"{b.wilson_lo:.2f}–{b.wilson_hi:.2f}"
         rows.append((label, str(b.n), str(b.hits), _f(b.mean_p, ".3f"), _f(b.observed, ".3f"), wilson))
     return Table(("stated p" if cal.strategy == "distinct" else "bin", "n", "hits", "mean p", "observed",
-                  f"{level}% Wilson interval"), ("r",) * 6, tuple(rows))
+                  f"{level}% Wilson interval"), ("r",) * 6, tuple(rows), lead=True)
 
 
 def _f(x, fmt: str) -> str:
@@ -104,13 +104,13 @@ def kind_section(kind: str, report, policy: str) -> Section:
             ("r",) * 6,
             tuple((percent(r.level), str(r.n), str(r.inside), _f(r.coverage, ".3f"),
                    DASH if r.wilson_lo is None else f"{r.wilson_lo:.2f}–{r.wilson_hi:.2f}", _f(r.interval_score, ".4g"))
-                  for r in coverage.intervals)))
+                  for r in coverage.intervals), lead=True))
     pit = report.results.get("pit")
     if pit is not None and pit.n:
         section.blocks.append(Table(
             ("PIT bin", "forecasts", "expected if calibrated"), ("r", "r", "r"),
             tuple((f"{k / pit.bins:.1f}–{(k + 1) / pit.bins:.1f}", str(c), _f(pit.expected, ".1f"))
-                  for k, c in enumerate(pit.counts))))
+                  for k, c in enumerate(pit.counts)), lead=True))
     notes = [f"{plural(report.n, 'forecast')} scored under policy {report.policy}."]
     if report.rules.get("policy_note"):
         notes.append(f"{report.rules['policy_note']}.")
@@ -149,7 +149,7 @@ def forecasters_section(board_run) -> Section:
         for rank, row in zip(ranks, board.rows))
     section.blocks.append(Table(("rank", "forecaster", "n", "n with peers", "peer score", "90% interval",
                                  "relative Brier", f"Brier ({board.brier_scale})", "log (nats)"),
-                                ("r", "l", "r", "r", "r", "r", "r", "r", "r"), rows))
+                                ("r", "l", "r", "r", "r", "r", "r", "r", "r"), rows, lead=True))
     section.blocks.append(Para((
         f"Every forecaster on the selected predictions, policy {board_run.policy}: "
         f"{plural(board.n_forecasters, 'forecaster')}, {plural(board.n_questions, 'question')}, "

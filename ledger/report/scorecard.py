@@ -365,7 +365,7 @@ class Markdown:
                 # Cells that do not apply ("—") are left out, but an undefined
                 # figure (a column in `always`) shows as "—", as in the other flavours.
                 rest = "; ".join(f"{h}: {v}" for h, v in zip(t.headers[1:], row[1:]) if v and (v != DASH or h in t.always))
-                first = f"#{row[0]}" if t.numbered else row[0]
+                first = f"#{row[0]}" if t.numbered else (f"{t.headers[0]} {row[0]}" if t.lead else row[0])
                 self.line(f"- **{first}**: {rest}")
             self.blank()
             return
