@@ -36,48 +36,51 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and os.environ.get(JOBS_VARIABLE, "").strip() != "1" and threading.active_count() == 1
 
 
-class Beside:
-    """A forked child that prepares now and does one piece of work later (see the module's words)."""
+class _Child:
+    """A forked child doing `work` (handed the read end of a request pipe when `asks`), and its answer:
+    the one mechanism of Beside and Started."""
 
-    def __init__(self, prepare: Callable[[], Any] | None = None):
+    def __init__(self, work: Callable[[int], Any], asks: bool):
         self._pid: int | None = None
         self._to_child = self._from_child = -1
         if not can_fork():
             return
-        request_r, request_w = os.pipe()
         result_r, result_w = os.pipe()
+        request_r, request_w = os.pipe() if asks else (-1, -1)
         try:
             pid = os.fork()
         except OSError:  # no memory or process slots for a child: the work is done here
             for fd in (request_r, request_w, result_r, result_w):
-                os.close(fd)
+                if fd >= 0:
+                    os.close(fd)
             return
         if pid == 0:  # the child: never returns
-            os.close(request_w)
-            os.close(result_r)
-            _child(lambda: _asked(prepare, request_r), result_w)
-        os.close(request_r)
-        os.close(result_w)
+            for fd in (request_w, result_r):
+                if fd >= 0:
+                    os.close(fd)
+            _child(lambda: work(request_r), result_w)
+        for fd in (request_r, result_w):
+            if fd >= 0:
+                os.close(fd)
         self._pid, self._to_child, self._from_child = pid, request_w, result_r
 
-    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """fn(*args), computed by the child when it can, else here."""
+    def _take(self, here: Callable[[], Any], request: Callable[[], bytes] | None = None) -> Any:
+        """The child's value (after sending it request() when given), else here() computed in this
+        process, raising what it raises. The child is ended and reaped either way."""
         if self._pid is not None:
             try:
-                done, value = self._ask(pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL))
+                if request is not None:
+                    _write_all(self._to_child, request())
+                    os.close(self._to_child)
+                    self._to_child = -1
+                done, value = _answer(self._from_child)
             except (OSError, pickle.PickleError, TypeError, AttributeError, EOFError):
                 done, value = False, None
             finally:
                 self.close()
             if done:
                 return value
-        return fn(*args)
-
-    def _ask(self, request: bytes) -> tuple[bool, Any]:
-        _write_all(self._to_child, request)
-        os.close(self._to_child)
-        self._to_child = -1
-        return _answer(self._from_child)
+        return here()
 
     def close(self) -> None:
         """End the child (if it is still there) and reap it; the work then runs here if asked for."""
@@ -89,65 +92,37 @@ class Beside:
             pid, self._pid = self._pid, None
             _end(pid)
 
-    def __enter__(self) -> Beside:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
 
-class Started:
+class Beside(_Child):
+    """A forked child that prepares now and does one piece of work later (see the module's words)."""
+
+    def __init__(self, prepare: Callable[[], Any] | None = None):
+        super().__init__(lambda request_fd: _asked(prepare, request_fd), asks=True)
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """fn(*args), computed by the child when it can, else here."""
+        return self._take(lambda: fn(*args), lambda: pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class Started(_Child):
     """fn(*args) begun at once in a forked child (see the module's words). The child sees this
     process's memory as it was at the fork and may not use what cannot cross a fork (an open database
     connection: it opens its own)."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any):
         self._fn, self._args = fn, args
-        self._pid: int | None = None
-        self._from_child = -1
-        if not can_fork():
-            return
-        result_r, result_w = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # no memory or process slots for a child: the work is done here
-            os.close(result_r)
-            os.close(result_w)
-            return
-        if pid == 0:  # the child: never returns
-            os.close(result_r)
-            _child(lambda: fn(*args), result_w)
-        os.close(result_w)
-        self._pid, self._from_child = pid, result_r
+        super().__init__(lambda _: fn(*args), asks=False)
 
     def result(self, here: Callable[[], Any] | None = None) -> Any:
         """fn(*args): the child's value when it gave one, else here() (by default fn(*args)) computed in
         this process, raising what it raises."""
-        if self._pid is not None:
-            try:
-                done, value = _answer(self._from_child)
-            except (OSError, pickle.PickleError, TypeError, AttributeError, EOFError):
-                done, value = False, None
-            finally:
-                self.close()
-            if done:
-                return value
-        return here() if here is not None else self._fn(*self._args)
-
-    def close(self) -> None:
-        """End the child (if it is still there) and reap it."""
-        if self._from_child >= 0:
-            os.close(self._from_child)
-            self._from_child = -1
-        if self._pid is not None:
-            pid, self._pid = self._pid, None
-            _end(pid)
-
-    def __enter__(self) -> Started:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        return self._take(here if here is not None else lambda: self._fn(*self._args))
 
 
 def _asked(prepare, request_fd: int) -> Any:

@@ -112,15 +112,16 @@ def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed,
 
     claims = ()
     board_options = (selection, policy, brier_scale, eps, bins, seed)
+    board_asked = "forecasters" in parts and policy in ("first", "last")
     beside = None
-    if "forecasters" in parts and policy in ("first", "last") and ledger.reads_own_file():
+    if board_asked and ledger.reads_own_file():
         # The leaderboard, computed in a child while this process reads the table. Forked before this
         # process opens the index: SQLite's connections, and its locks, cannot cross a fork.
         from ..beside import Started
 
-        beside = Started(_board_beside, ledger.root, *board_options)
+        beside = Started(_board_beside, ledger, *board_options)
     with ledger.reader() as db:
-        board_wanted = "forecasters" in parts and policy in ("first", "last") and several_forecasters(db)
+        board_wanted = board_asked and several_forecasters(db)
         try:
             shown = tuple(shown_predictions(db, selection, today or default_today()))
             # The table's query gives the scores their predictions too (a status filter reads its own).
@@ -162,26 +163,20 @@ def leaderboard(db, selection, policy: str, brier_scale: str, eps, bins, seed: i
     return replace(candidate, table=None)  # the section shows the leaderboard, not its forecasts
 
 
-def _board_beside(root, selection, policy: str, brier_scale: str, eps, bins, seed: int):
-    """leaderboard() in a child process, on its own read-only connection on the index when it is current
-    (its files unchanged: the ledger the parent reads). Raises where it cannot (the index is not current:
-    the parent refreshes it), and the parent then computes the leaderboard itself."""
-    from ..index.sql import SqliteDb
-    from ..index.warm import open_warm
+def _board_beside(ledger, selection, policy: str, brier_scale: str, eps, bins, seed: int):
+    """leaderboard() in a child process, on its own read of the index file when it is current (its files
+    unchanged: the ledger the parent reads). Raises where it cannot (the index is not current: the parent
+    refreshes it), and the parent then computes the leaderboard itself."""
     from ..services.published import several_forecasters
     from ..services.scores import read_selected
 
-    conn = open_warm(root)
-    if conn is None:
-        raise RuntimeError("no current index to read")
-    try:
-        db = SqliteDb(conn)
+    with ledger.own_file_reader() as db:
+        if db is None:
+            raise RuntimeError("no current index to read")
         if not several_forecasters(db):
             return None
         return leaderboard(db, selection, policy, brier_scale, eps, bins, seed,
                            read_selected(db, selection) if not selection.status else None)
-    finally:
-        conn.close()
 
 
 def confidence_levels(run):

@@ -77,6 +77,8 @@ SOURCE_DATE_SQL = "COALESCE(c.source_date, (SELECT min(s.date) FROM sources s WH
 
 def assessed_before_published(claim_id: str, on, published) -> str:
     """The words of assessments_in_order, also said by `claim assess --on` (services.claim_writes)."""
+    from .checks import _day
+
     return (f"claim {claim_id!r} is assessed on {_day(on)}, before its source was published ({_day(published)}); "
             "check both dates")
 
@@ -93,10 +95,6 @@ def assessments_in_order(db: Db, scope: Scope) -> list:
     return [(CLAIM, cid, Problem(SourceLocation(file, line, col), assessed_before_published(cid, on, published),
                                  "order"))
             for cid, on, file, line, col, published in rows]
-
-
-def _day(value) -> str:
-    return value if isinstance(value, str) else value.isoformat()
 
 
 CLAIM_CHECKS = (duplicate_claim_ids, unknown_claim_references, unknown_source_references, assessments_in_order)
