@@ -6,7 +6,8 @@ a child at once, which runs `prepare` (the imports) while this process reads the
 ledger; `run(fn, *args)` then hands the child the work and takes its result.
 `Started(fn, *args)` forks a child that does fn(*args) at once, on what this process
 holds at the fork (nothing is pickled on the way in); `result()` takes its value. A
-scorecard's leaderboard is computed so while this process reads the table.
+scorecard's leaderboard is computed so while this process reads the table, and an
+import's fingerprints of the ledger while this process parses the file.
 
 The child prints nothing and writes no file: its output goes to /dev/null and its
 result comes back pickled through a pipe. Wherever the child cannot help (no fork on

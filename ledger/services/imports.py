@@ -13,7 +13,8 @@ one write per file for the whole batch:
 Identity is the source's: a prediction's id comes from the source's question id,
 and a forecast carries the source's own id for it (`ref:`), so a second import of
 the same file, under any --by, finds every prediction, forecast and outcome
-already there and adds nothing. Forecasts without a ref (a spreadsheet's rows, or
+already there and adds nothing (a large file's unchanged rows are found at once
+by their fingerprints, read beside the parse: services.import_known). Forecasts without a ref (a spreadsheet's rows, or
 imported before refs existed) are matched by prediction, day and probability, and
 by person when the source names them. Multiple-choice and numeric questions are
 written when the importer gives every forecast in the ledger's terms (options or
@@ -43,10 +44,12 @@ from ..vocabulary import FORECASTS_KEY, PREDICTIONS_KEY
 from ..names import name_key
 from .defaults import today
 from .import_checks import new_prediction_problem, outcome_problem
+from .import_known import ALREADY, OUTCOME_ORDER_SQL, PLAIN_KEY_SQL, PLAIN_WHERE, plain_key, split_known
 from .ledger import Ledger
 
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
     from ..importers.base import ImportedForecast, ImportedItem, ImportedOutcome, Parsed
+    from .import_known import Beside
 
 # An item of another kind with a forecast the importer could not give in the ledger's terms
 # (importers skip such forecasts themselves, saying why; this is the guard): kind -> why skipped.
@@ -109,22 +112,31 @@ def apply_import(
     set_id: str | None = None,
     dry_run: bool = False,
     strict: bool = False,
+    known: Beside | None = None,
 ) -> ImportReport:
-    """Write what `parsed` holds that the ledger lacks. With strict, any rejected row stops everything."""
+    """Write what `parsed` holds that the ledger lacks. With strict, any rejected row stops everything.
+
+    known -- the ledger's fingerprints being read beside the parse (import_known.Beside): the items they
+             find unchanged are skipped without the plan
+    """
     if strict and parsed.rejected:
         raise LedgerError(
             f"{len(parsed.rejected)} of {parsed.rows} records in {path} cannot be imported; nothing was written (--strict)",
             [Problem(FileLocation(path, r.row), r.reason, "import") for r in parsed.rejected],
         )
     unreadable: dict[int, Note] = {}  # id(item) -> why the record it would write does not read back
+    there: list[ImportedItem] | None = None  # the items found unchanged by their fingerprints (split_known)
     with ledger.lock():
         while True:
             report = ImportReport(format_name, path, dry_run, parsed.rows)
             report.rejected = [Note(r.row, r.reason) for r in parsed.rejected] + list(unreadable.values())
             report.skipped = [Note(s.row, s.reason, s.id) for s in parsed.skipped]
             report.warnings = list(parsed.warnings)
-            items = [i for i in parsed.items if id(i) not in unreadable] if unreadable else parsed.items
             with ledger.reader() as db:  # the warm index when it is current: no refresh, no SQLAlchemy
+                if there is None:
+                    there, rest = split_known(db, parsed.items, known)
+                report.skipped += [Note(item.row, ALREADY, item.id) for item in there]
+                items = [i for i in rest if id(i) not in unreadable] if unreadable else rest
                 state = _LedgerState(db, items)
                 plan = _Plan(state, set_id, default_set, format_name)
                 for item in items:
@@ -206,8 +218,7 @@ class _LedgerState:
         for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
             self.set_files.setdefault(sid, file)
         self.forecasts = _KnownForecasts(
-            set(map(_FIRST, self._rows(f"SELECT {_PLAIN_KEY_SQL} FROM forecasts", "prediction_id",
-                                       also="ref IS NULL AND p IS NOT NULL"))),
+            set(map(_FIRST, self._rows(f"SELECT {PLAIN_KEY_SQL} FROM forecasts", "prediction_id", also=PLAIN_WHERE))),
             lambda: list(self._rows('SELECT prediction_id, "by", at, p, ref, CASE WHEN p IS NULL THEN dist END '
                                     "FROM forecasts", "prediction_id")),
         )
@@ -218,7 +229,7 @@ class _LedgerState:
             "SELECT prediction_id FROM outcomes", "prediction_id", " GROUP BY prediction_id HAVING count(*) > 1")]
         if several:
             self.outcomes.update(self._rows("SELECT prediction_id, result FROM outcomes", "prediction_id",
-                                            ' ORDER BY prediction_id, "on", correction, file, line', among=several))
+                                            f" ORDER BY prediction_id, {OUTCOME_ORDER_SQL}", among=several))
 
     def _rows(self, sql: str, column: str, tail: str = "", among: list[str] | None = None, also: str = ""):
         """The rows of sql (where `also` holds) for `among` (default: the file's ids) by their `column`,
@@ -248,20 +259,6 @@ class _LedgerState:
         return as_date(self._made.get(pid))
 
 
-# A yes/no forecast as one text: its prediction, who (as written, after its length: no two forecasts share a
-# key), the day (ISO) and the probability as typed. The same on both sides (_plain_key): a forecast the
-# index holds so, without a ref, is the source's forecast under every rule of _KnownForecasts.
-_PLAIN_KEY_SQL = """prediction_id || '|' || length("by") || '|' || "by" || at || p_typed"""
-
-
-def _plain_key(pid: str, f: ImportedForecast, days: dict[dt.date, str]) -> str:
-    """days: the ISO text of each day met so far (an import's rows share a few hundred days)."""
-    day = days.get(f.at)
-    if day is None:
-        day = days[f.at] = f.at.isoformat()
-    return f"{pid}|{len(f.by)}|{f.by}{day}{f.p_typed}"
-
-
 class _KnownForecasts:
     """The forecasts in the ledger, as an import asks about them: is this source forecast one of them?
 
@@ -270,17 +267,17 @@ class _KnownForecasts:
     by the same person (as names.name_key compares them) when the source names the person, by
     anyone when the name is only --by's, so that --by does not change what is already there.
     Most forecasts an import asks about are in the index exactly as the source gives them (a
-    re-import): those are found in `plain`, one text each (_PLAIN_KEY_SQL); the rules' lookups are
+    re-import): those are found in `plain`, one text each (import_known.PLAIN_KEY_SQL); the rules' lookups are
     built from all the index's rows only when one is not, each when first asked.
     """
 
     def __init__(self, plain: set[str], read_rows: Callable[[], list[tuple]]) -> None:
-        self._plain = plain  # the _plain_key of every yes/no forecast in the index without a ref
+        self._plain = plain  # the plain_key of every yes/no forecast in the index without a ref
         self._read_rows = read_rows  # -> [(prediction_id, by, at, p, ref, dist where p is NULL)] from the index
         self._index_rows: list[tuple] | None = None
         self._added: list[tuple] = []  # (prediction, person key, day, value key, ref) added by this import
         self._names: dict[str, str] = {}  # name -> name_key(name): a few names, many times over
-        self._days: dict[dt.date, str] = {}  # day -> its ISO text, for _plain_key
+        self._days: dict[dt.date, str] = {}  # day -> its ISO text, for plain_key
         self._refs: set[tuple[str, str]] | None = None
         # (prediction, person, day, p) and (prediction, day, p) of every forecast -> whether one without a ref has it
         self._named: dict[tuple, bool] | None = None
@@ -344,7 +341,7 @@ class _KnownForecasts:
         entry = (pid, self._name(f.by), f.at, _value_key(_dist_key(f.fields) if f.fields else f.p), ref)
         self._added.append(entry)
         if not ref and not f.fields:
-            self._plain.add(_plain_key(pid, f, self._days))
+            self._plain.add(plain_key(pid, f, self._days))
         if ref and self._refs is not None:
             self._refs.add((pid, ref))
         if self._named is not None:
@@ -357,7 +354,7 @@ class _KnownForecasts:
         out = []
         plain, days = self._plain, self._days
         for f in forecasts:
-            if not f.fields and _plain_key(pid, f, days) in plain:
+            if not f.fields and plain_key(pid, f, days) in plain:
                 continue
             if f.ref and (pid, f.ref) in self._refs_set():
                 continue
@@ -545,12 +542,12 @@ class _Plan:
                                            "Record a correction with `pledger resolve --correct` if the source is right", item.id))
                 return
             if not new:
-                report.skipped.append(Note(item.row, "already in the ledger", item.id))
+                report.skipped.append(Note(item.row, ALREADY, item.id))
             return
         if item.outcomes:
             self._outcomes(item, item.outcomes, report)
         elif not new:
-            report.skipped.append(Note(item.row, "already in the ledger", item.id))
+            report.skipped.append(Note(item.row, ALREADY, item.id))
 
     def unknown_claims(self, db) -> list[str]:
         """The claim ids the new predictions' `tests:` name that the ledger has no claim for, in order."""
