@@ -413,3 +413,26 @@ def test_the_title_names_the_forecaster_as_the_ledger_spells_them(make_ledger):
     })
     data = collect(Ledger.open(root), Selection(by="ben reader"))
     assert default_title(data) == "Scorecard: predictions with Ben Reader"
+
+
+@pytest.mark.parametrize("ps, sentence", [
+    # 50% twice (one happened), 70% twice (one right), 20% once (right: it did not happen), 90% once (wrong).
+    ([(0.5, "yes"), (0.5, "no"), (0.7, "yes"), (0.7, "no"), (0.2, "no"), (0.9, "no")],
+     "The side ann thought more likely came true 2 of 4 times (2 forecasts at 50% favoured neither side); "
+     "at 70–80% it did 1 of 2 times."),
+    ([(0.5, "yes"), (0.5, "no")], "Every forecast was 50%, so none favoured a side (2 forecasts at 50% favoured neither side)."),
+    # A tie between levels goes to the higher one.
+    ([(0.55, "yes"), (0.8, "no")], "The side ann thought more likely came true 1 of 2 times; at 80–90% it did 0 of 1 time."),
+], ids=["some at 50%", "all at 50%", "none at 50%"])
+def test_the_calibration_sentence_leaves_out_forecasts_of_50_percent_and_says_how_many(make_ledger, ps, sentence):
+    from ledger.report.scorecard import Options, collect, render
+    from ledger.services.ledger import Ledger
+
+    items = "".join(f"  - id: q{k}\n    claim: Question {k}\n    p: {p}\n" for k, (p, _) in enumerate(ps))
+    results = "".join(f"  q{k}: {r}\n" for k, (_, r) in enumerate(ps))
+    root = make_ledger({"qs.yaml": f"set: qs\nby: ann\nmade: 2025-01-01\npredictions:\n{items}",
+                        "outcomes/2025-02-01.yaml": f"on: 2025-02-01\nby: ann\nresults:\n{results}"})
+    md = render(collect(Ledger.open(root)), Options())
+    assert sentence in md
+    # The calibration table still counts every forecast, those at 50% in its lowest level.
+    assert f"n={len(ps)})" in md

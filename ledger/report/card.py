@@ -380,16 +380,26 @@ def _counted_out(c: dict) -> str:
 
 
 def calibration_sentence(data) -> str | None:
-    """Calibration in one sentence: how often the favoured side came true, and at the busiest level."""
+    """Calibration in one sentence: how often the favoured side came true, and at the busiest level.
+    A forecast of exactly 50% favours neither side: it is left out of the sentence (the tables keep it, in
+    their lowest level, as PredictionBook and Scott Alexander show it), and the sentence says how many."""
     levels = data.levels
     if levels is None or not levels.n:
         return None
-    right = sum(b.hits for b in levels.bins)
-    busiest = max((b for b in levels.bins if b.n), key=lambda b: (b.n, b.lo))
+    table = data.run.table
+    half = table.p == 0.5
+    at_half, happened_at_half = int(half.sum()), int(table.outcome[half].sum())
+    counts = [(b.lo, b.hi, b.hits - (happened_at_half if b.lo == 0.5 else 0), b.n - (at_half if b.lo == 0.5 else 0))
+              for b in levels.bins]
+    right, n = sum(c[2] for c in counts), sum(c[3] for c in counts)
     name = whose(data.run).removesuffix("'s").removesuffix("'")
-    text = (f"The side {name} thought more likely came true {right} of {plural(levels.n, 'time')}; "
-            f"at {level_label(busiest.lo, busiest.hi)} it did {busiest.hits} of {plural(busiest.n, 'time')}.")
-    return text
+    neither = f"{plural(at_half, 'forecast')} at 50% favoured neither side"
+    if not n:
+        return f"Every forecast was 50%, so none favoured a side ({neither})."
+    lo, hi, hits, busiest = max((c for c in counts if c[3]), key=lambda c: (c[3], c[0]))
+    aside = f" ({neither})" if at_half else ""
+    return (f"The side {name} thought more likely came true {right} of {plural(n, 'time')}{aside}; "
+            f"at {level_label(lo, hi)} it did {hits} of {plural(busiest, 'time')}.")
 
 
 def scored_line(data, options) -> str:
