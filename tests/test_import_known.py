@@ -6,7 +6,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -88,6 +90,27 @@ def test_reimporting_a_ledger_of_every_kind_with_fingerprints_is_what_the_plan_a
     (there, rest), (none, everything), report = _both_ways(cli, source, fmt, out, tmp_path, monkeypatch)
     assert there > 0 and none == 0 and there + rest == everything
     assert report["files"] == [] and report["added"] == 0
+
+
+@pytest.mark.own_index
+def test_questions_sharing_a_row_are_reported_in_the_files_order_whichever_way_each_is_found(cli, make_ledger, tmp_path,
+                                                                                          monkeypatch):
+    # A Metaculus group post's questions share its row. One whose forecast the ledger holds without its ref (imported
+    # before refs existed) is found by its fingerprint, the other by the plan: both are listed as the plan lists them.
+    source = make_ledger({".gitignore": ".pledger/\n"})
+    posts = Path(__file__).parent / "fixtures" / "import" / "metaculus-posts.json"
+    monkeypatch.setenv("PLEDGER_JOBS", "1")
+    assert cli("--root", source, "import", "metaculus", posts).code == 0
+    monkeypatch.delenv("PLEDGER_JOBS")
+    yaml = source / "metaculus.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    second = re.compile(r"(- id: metaculus-20006-30062\n(?:    .*\n)*?)    ref: .*\n")
+    assert second.search(text)
+    yaml.write_text(second.sub(r"\1", text), encoding="utf-8")
+    (there, rest), (none, everything), report = _both_ways(cli, source, "metaculus", posts, tmp_path, monkeypatch)
+    assert (there, none) == (1, 0) and there + rest == everything
+    shared = [s for s in report["skipped"] if s["reason"] == "already in the ledger" and s["id"].startswith("metaculus-20006-")]
+    assert len(shared) == 2 and len({s["row"] for s in shared}) == 1  # two notes on one row, one found each way
 
 
 def _both_ways(cli, source, fmt, out, tmp_path, monkeypatch):
