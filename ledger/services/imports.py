@@ -125,7 +125,7 @@ def apply_import(
             [Problem(FileLocation(path, r.row), r.reason, "import") for r in parsed.rejected],
         )
     unreadable: dict[int, Note] = {}  # id(item) -> why the record it would write does not read back
-    there: list[ImportedItem] | None = None  # the items found unchanged by their fingerprints (split_known)
+    there: set[int] | None = None  # id(item) of the items found unchanged by their fingerprints (split_known)
     with ledger.lock():
         while True:
             report = ImportReport(format_name, path, dry_run, parsed.rows)
@@ -134,13 +134,18 @@ def apply_import(
             report.warnings = list(parsed.warnings)
             with ledger.reader() as db:  # the warm index when it is current: no refresh, no SQLAlchemy
                 if there is None:
-                    there, rest = split_known(db, parsed.items, known)
-                report.skipped += [Note(item.row, ALREADY, item.id) for item in there]
+                    found, rest = split_known(db, parsed.items, known)
+                    there = {id(item) for item in found}
                 items = [i for i in rest if id(i) not in unreadable] if unreadable else rest
                 state = _LedgerState(db, items)
                 plan = _Plan(state, set_id, default_set, format_name)
-                for item in items:
-                    plan.take(item, report)
+                # In the file's order, found or planned: items may share a row (a group's questions), and
+                # their notes are listed as the plan alone lists them.
+                for item in parsed.items if there else items:
+                    if id(item) in there:
+                        report.skipped.append(Note(item.row, ALREADY, item.id))
+                    elif id(item) not in unreadable:
+                        plan.take(item, report)
                 plan.name_places(db, report)
                 missing = plan.unknown_claims(db)
             if missing:
