@@ -113,6 +113,30 @@ def test_questions_sharing_a_row_are_reported_in_the_files_order_whichever_way_e
     assert len(shared) == 2 and len({s["row"] for s in shared}) == 1  # two notes on one row, one found each way
 
 
+@pytest.mark.own_index
+def test_a_large_import_on_a_terminal_still_reads_the_fingerprints_beside_its_progress_bar(cli, bundled, tmp_path,
+                                                                                        monkeypatch):
+    # A child is forked only while no other thread runs: the bar must not draw itself from a thread.
+    import sys
+
+    import ledger.cli.transfer as transfer
+
+    out = tmp_path / "all.json"
+    assert cli("--root", bundled, "export", "json", "-o", out).code == 0
+    assert cli("--root", bundled, "check").code == 0
+    monkeypatch.setattr(known_mod, "MIN_BYTES", 0)
+    monkeypatch.setattr(transfer, "PROGRESS_MIN_BYTES", 0)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    drawn, split = [], []
+    real_bar, real_split = transfer._progress_bar, imports_mod.split_known
+    monkeypatch.setattr(transfer, "_progress_bar", lambda file: drawn.append(real_bar(file)) or drawn[-1])
+    monkeypatch.setattr(imports_mod, "split_known",
+                        lambda db, items, beside: split.append(real_split(db, items, beside)) or split[-1])
+    assert cli("--root", bundled, "import", "json", out).code == 0
+    assert drawn and drawn[0] is not None  # the bar was drawn
+    assert [(len(there), len(rest)) for there, rest in split] == [(17, 0)]
+
+
 def _both_ways(cli, source, fmt, out, tmp_path, monkeypatch):
     """Import `out` into two copies of `source`: with the fingerprints (a child for any file), then with no
     child (the plan alone). Asserts the same report and files; gives the two splits and the report."""
