@@ -117,12 +117,15 @@ class _Bar:
 
         from .common import console
 
-        self._progress = Progress(TextColumn("reading"), BarColumn(), TaskProgressColumn(), console=console(stderr=True), transient=True)
+        # Drawn at each update, not by rich's refresh thread: a thread running would keep the import from
+        # forking the child that reads the ledger's fingerprints (beside.can_fork, services.import_known).
+        self._progress = Progress(TextColumn("reading"), BarColumn(), TaskProgressColumn(), console=console(stderr=True),
+                                  transient=True, auto_refresh=False)
         self._task = self._progress.add_task("import", total=None)
         self._progress.start()
 
     def update(self, done: int, total: int) -> None:
-        self._progress.update(self._task, completed=done, total=total)
+        self._progress.update(self._task, completed=done, total=total, refresh=True)
 
     def close(self) -> None:
         self._progress.stop()
