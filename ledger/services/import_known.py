@@ -4,9 +4,10 @@ A file exported from a ledger and imported again names predictions that are all
 there already, with the same claims, forecasts and outcomes. The import's plan
 (services.imports) would decide that row by row, after reading every table of
 the index. Instead, a child forked before the parse (beside.Started) reads the
-index and gives one fingerprint per prediction: a 16-byte BLAKE2b hash of its
-id, its claim, the result of its last outcome entry and the set of its yes/no
-forecasts without a ref, each as the plan's own key (PLAIN_KEY_SQL).
+index and gives one fingerprint per prediction: the 64-bit hash() of its id,
+its claim, the result of its last outcome entry and the set of its yes/no
+forecasts without a ref, each as the parts of the plan's own key (PLAIN_KEY_SQL)
+(a forked child hashes text with this process's seed).
 
 An item of the file whose fingerprint, made the same way, is among them is
 skipped as "already in the ledger": the words and the decision the plan gives
