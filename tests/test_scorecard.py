@@ -420,10 +420,11 @@ def test_the_title_names_the_forecaster_as_the_ledger_spells_them(make_ledger):
     ([(0.5, "yes"), (0.5, "no"), (0.7, "yes"), (0.7, "no"), (0.2, "no"), (0.9, "no")],
      "The side ann thought more likely came true 2 of 4 times (2 forecasts at 50% favoured neither side); "
      "at 70–80% it did 1 of 2 times."),
-    ([(0.5, "yes"), (0.5, "no")], "Every forecast was 50%, so none favoured a side (2 forecasts at 50% favoured neither side)."),
+    ([(0.5, "yes"), (0.5, "no")], "All 2 forecasts were 50%, so none favoured a side."),  # said once, not twice
+    ([(0.5, "yes")], "The one forecast was 50%, so it favoured neither side."),
     # A tie between levels goes to the higher one.
     ([(0.55, "yes"), (0.8, "no")], "The side ann thought more likely came true 1 of 2 times; at 80–90% it did 0 of 1 time."),
-], ids=["some at 50%", "all at 50%", "none at 50%"])
+], ids=["some at 50%", "all at 50%", "the one at 50%", "none at 50%"])
 def test_the_calibration_sentence_leaves_out_forecasts_of_50_percent_and_says_how_many(make_ledger, ps, sentence):
     from ledger.report.scorecard import Options, collect, render
     from ledger.services.ledger import Ledger
