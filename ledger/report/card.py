@@ -393,11 +393,11 @@ def calibration_sentence(data) -> str | None:
               for b in levels.bins]
     right, n = sum(c[2] for c in counts), sum(c[3] for c in counts)
     name = whose(data.run).removesuffix("'s").removesuffix("'")
-    neither = f"{plural(at_half, 'forecast')} at 50% favoured neither side"
     if not n:
-        return f"Every forecast was 50%, so none favoured a side ({neither})."
+        return ("The one forecast was 50%, so it favoured neither side." if at_half == 1 else
+                f"All {at_half} forecasts were 50%, so none favoured a side.")
     lo, hi, hits, busiest = max((c for c in counts if c[3]), key=lambda c: (c[3], c[0]))
-    aside = f" ({neither})" if at_half else ""
+    aside = f" ({plural(at_half, 'forecast')} at 50% favoured neither side)" if at_half else ""
     return (f"The side {name} thought more likely came true {right} of {plural(n, 'time')}{aside}; "
             f"at {level_label(lo, hi)} it did {hits} of {plural(busiest, 'time')}.")
 
