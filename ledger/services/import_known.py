@@ -5,14 +5,15 @@ there already, with the same claims, forecasts and outcomes. The import's plan
 (services.imports) would decide that row by row, after reading every table of
 the index. Instead, a child forked before the parse (beside.Started) reads the
 index and gives one fingerprint per prediction: the 64-bit hash() of its id,
-its claim, the result of its last outcome entry and the set of its yes/no
-forecasts without a ref, each as the parts of the plan's own key (PLAIN_KEY_SQL)
-(a forked child hashes text with this process's seed).
+its claim, the result of its last outcome entry and the set of its forecasts,
+each as the plan finds it: by its ref when it has one, else a yes/no forecast by
+the parts of the plan's own key (PLAIN_KEY_SQL: who, the day, p as typed). A
+forked child hashes text with this process's seed.
 
 An item of the file whose fingerprint, made the same way, is among them is
 skipped as "already in the ledger": the words and the decision the plan gives
-such an item (every forecast found by its key, the outcome the same text, or
-none on either side). The item must be a yes/no question with forecasts as
+such an item (every forecast found by its ref or its key, the outcome the same
+text, or none on either side). The item must be a yes/no question with forecasts as
 probabilities, and its id must appear once in the file, so that no other row's
 additions change what it is compared with. Every other item goes through the
 plan, which then reads the index only for those items.
@@ -59,9 +60,9 @@ def plain_key(pid: str, f: ImportedForecast, days: dict[dt.date, str]) -> str:
     return f"{pid}|{len(f.by)}|{f.by}{day}{f.p_typed}"
 
 
-def fingerprint(pid: str, claim: str, result: str | None, forecasts: frozenset[tuple[str, str, str]]) -> int:
+def fingerprint(pid: str, claim: str, result: str | None, forecasts: frozenset[tuple]) -> int:
     """What an import compares of one prediction: its id, its claim, its standing result (None: no
-    outcome) and its forecasts as (who, ISO day, p as typed), each of plain_key's parts."""
+    outcome) and its forecasts, each as (ref,) or as (who, ISO day, p as typed): plain_key's parts."""
     return hash((pid, claim, result, forecasts))
 
 
@@ -71,6 +72,9 @@ def _forecasts_of(forecasts: list[ImportedForecast], days: dict[dt.date, str]) -
     for f in forecasts:
         if f.fields:
             return None
+        if f.ref:  # found by its ref, whatever else the source says of it
+            out.append((f.ref,))
+            continue
         day = days.get(f.at)
         if day is None:
             day = days[f.at] = f.at.isoformat()
@@ -87,13 +91,16 @@ class Fingerprints:
 
 def read_fingerprints(db) -> Fingerprints:
     """Every prediction's fingerprint, from one read of each table (db: an index connection, services' Db)."""
-    forecasts: dict[str, list[tuple[str, str, str]]] = {}
-    for pid, *key in db.stream(f'SELECT prediction_id, "by", at, p_typed FROM forecasts WHERE {PLAIN_WHERE}'):
+    forecasts: dict[str, list[tuple]] = {}
+    # A forecast with a ref as (ref,); one without, a yes/no one, by its key's parts (the plan's PLAIN_WHERE).
+    for pid, by, at, typed, ref in db.stream(
+            f'SELECT prediction_id, "by", at, p_typed, ref FROM forecasts WHERE ref IS NOT NULL OR ({PLAIN_WHERE})'):
+        key = (by, at, typed) if ref is None else (ref,)
         mine = forecasts.get(pid)
         if mine is None:
-            forecasts[pid] = [tuple(key)]
+            forecasts[pid] = [key]
         else:
-            mine.append(tuple(key))
+            mine.append(key)
     # Most predictions have one outcome entry: read unordered, then in order those with several (the last stands).
     results: dict[str, str] = dict(db.stream("SELECT prediction_id, result FROM outcomes"))
     results.update(db.stream(
