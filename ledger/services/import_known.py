@@ -93,10 +93,15 @@ def read_fingerprints(db) -> Fingerprints:
     """Every prediction's fingerprint, from one read of each table (db: an index connection, services' Db)."""
     forecasts: dict[str, list[tuple]] = {}
     iso = db.iso_dates  # SQLite gives dates as ISO text; a server, as dates
+    same = {}.setdefault  # names, days and probabilities repeat: each kept once, not once a forecast
     # A forecast with a ref as (ref,); one without, a yes/no one, by its key's parts (the plan's PLAIN_WHERE).
     for pid, by, at, typed, ref in db.stream(
             f'SELECT prediction_id, "by", at, p_typed, ref FROM forecasts WHERE ref IS NOT NULL OR ({PLAIN_WHERE})'):
-        key = (by, at if iso else at.isoformat(), typed) if ref is None else (ref,)
+        if ref is None:
+            at = at if iso else at.isoformat()
+            key = (same(by, by), same(at, at), same(typed, typed))
+        else:
+            key = (ref,)
         mine = forecasts.get(pid)
         if mine is None:
             forecasts[pid] = [key]
