@@ -197,7 +197,7 @@ def _item(pid="q", claim="Will it?", forecasts=(("ann", dt.date(2025, 1, 2), "60
 
 
 class _Given:
-    """A Beside whose child gave `found` (take) and that records being ended."""
+    """A FingerprintChild whose child gave `found` (take) and that records being ended."""
 
     def __init__(self, found):
         self.found, self.closed, self.taken = found, False, False

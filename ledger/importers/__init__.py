@@ -53,7 +53,7 @@ def run_import(ledger, format_name: str, file, *, set_id=None, by=None, dry_run=
     from ..errors import UsageError
     from ..models import check_slug
     from ..services.defaults import default_by
-    from ..services.import_known import Beside
+    from ..services.import_known import FingerprintChild
     from ..services.imports import apply_import
     from .base import Options
 
@@ -89,7 +89,7 @@ def run_import(ledger, format_name: str, file, *, set_id=None, by=None, dry_run=
     # An import builds one large structure (the file's records, the ledger's) with no cycles:
     # the collector would walk it over and over as it grows and free nothing (ledger.gcpause).
     # The ledger's fingerprints are read beside the parse: a re-import then skips what is unchanged at once.
-    with gc_paused(promote=True), Beside(ledger, len(data)) as known:
+    with gc_paused(promote=True), FingerprintChild(ledger, len(data)) as known:
         parsed = fmt.parser()(data, path, options, progress)
         return apply_import(
             ledger, parsed, path=path, format_name=fmt.name, default_set=fmt.default_set, set_id=set_id,

@@ -134,7 +134,7 @@ def _child_fingerprints(ledger) -> Fingerprints:
         return read_fingerprints(db)
 
 
-class Beside:
+class FingerprintChild:
     """The fingerprints, begun in a child before a file of `size` bytes is parsed (when worth it)."""
 
     def __init__(self, ledger, size: int):
@@ -161,7 +161,8 @@ class Beside:
         self.close()
 
 
-def split_known(db, items: list[ImportedItem], beside: Beside | None) -> tuple[list[ImportedItem], list[ImportedItem]]:
+def split_known(db, items: list[ImportedItem],
+                beside: FingerprintChild | None) -> tuple[list[ImportedItem], list[ImportedItem]]:
     """(the items already in the ledger, the rest), by their fingerprints; ([], items) when there are none,
     they are out of date, or the file names too little of the ledger for them to pay."""
     if beside is None:

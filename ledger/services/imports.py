@@ -49,7 +49,7 @@ from .ledger import Ledger
 
 if TYPE_CHECKING:  # the importers' records; importers sit above services and are not imported here
     from ..importers.base import ImportedForecast, ImportedItem, ImportedOutcome, Parsed
-    from .import_known import Beside
+    from .import_known import FingerprintChild
 
 # An item of another kind with a forecast the importer could not give in the ledger's terms
 # (importers skip such forecasts themselves, saying why; this is the guard): kind -> why skipped.
@@ -112,11 +112,11 @@ def apply_import(
     set_id: str | None = None,
     dry_run: bool = False,
     strict: bool = False,
-    known: Beside | None = None,
+    known: FingerprintChild | None = None,
 ) -> ImportReport:
     """Write what `parsed` holds that the ledger lacks. With strict, any rejected row stops everything.
 
-    known -- the ledger's fingerprints being read beside the parse (import_known.Beside): the items they
+    known -- the ledger's fingerprints being read beside the parse (import_known.FingerprintChild): the items they
              find unchanged are skipped without the plan
     """
     if strict and parsed.rejected:
