@@ -130,20 +130,17 @@ def test_a_large_import_on_a_terminal_still_reads_the_fingerprints_beside_its_pr
     monkeypatch.setattr(known_mod, "MIN_BYTES", 0)
     monkeypatch.setattr(transfer, "PROGRESS_MIN_BYTES", 0)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    drawn, split = [], []
-    real_bar, real_split = transfer._progress_bar, imports_mod.split_known
+    drawn = []
+    real_bar = transfer._progress_bar
     monkeypatch.setattr(transfer, "_progress_bar", lambda file: drawn.append(real_bar(file)) or drawn[-1])
-    monkeypatch.setattr(imports_mod, "split_known",
-                        lambda db, items, beside: split.append(real_split(db, items, beside)) or split[-1])
+    split = _traced_split(monkeypatch)
     assert cli("--root", bundled, "import", "json", out).code == 0
     assert drawn and drawn[0] is not None  # the bar was drawn
-    assert [(len(there), len(rest)) for there, rest in split] == [(17, 0)]
+    assert split == [(17, 0)]
 
 
-def _both_ways(cli, source, fmt, out, tmp_path, monkeypatch, *extra):
-    """Import `out` into two copies of `source`: with the fingerprints (a child for any file), then with no
-    child (the plan alone). Asserts the same report and files; gives the two splits and the report."""
-    monkeypatch.setattr(known_mod, "MIN_BYTES", 0)
+def _traced_split(monkeypatch) -> list[tuple[int, int]]:
+    """(found, planned) of each split_known call the import makes, as they are made."""
     split = []
     real = imports_mod.split_known
 
@@ -153,6 +150,14 @@ def _both_ways(cli, source, fmt, out, tmp_path, monkeypatch, *extra):
         return there, rest
 
     monkeypatch.setattr(imports_mod, "split_known", traced)
+    return split
+
+
+def _both_ways(cli, source, fmt, out, tmp_path, monkeypatch, *extra):
+    """Import `out` into two copies of `source`: with the fingerprints (a child for any file), then with no
+    child (the plan alone). Asserts the same report and files; gives the two splits and the report."""
+    monkeypatch.setattr(known_mod, "MIN_BYTES", 0)
+    split = _traced_split(monkeypatch)
     results = {}
     for arm in ("fingerprints", "plan alone"):
         root = tmp_path / arm
@@ -174,13 +179,10 @@ def test_a_reimport_of_the_ledgers_own_csv_export_is_all_found_by_fingerprint(cl
     assert cli("--root", bundled, "export", "csv", "-o", out).code == 0
     assert cli("--root", bundled, "check").code == 0
     monkeypatch.setattr(known_mod, "MIN_BYTES", 0)
-    split = []
-    real = imports_mod.split_known
-    monkeypatch.setattr(imports_mod, "split_known",
-                        lambda db, items, beside: split.append(real(db, items, beside)) or split[-1])
+    split = _traced_split(monkeypatch)
     before = snapshot(bundled)
     report = json.loads(cli("--root", bundled, "import", "csv", out, "--json").out)
-    assert [(len(there), len(rest)) for there, rest in split] == [(17, 0)]
+    assert split == [(17, 0)]
     assert (report["added"], report["forecasts_added"], report["outcomes_added"], report["files"]) == (0, 0, 0, [])
     assert sorted(s["reason"] for s in report["skipped"]) == ["already in the ledger"] * 17
     assert snapshot(bundled) == before

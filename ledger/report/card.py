@@ -389,14 +389,16 @@ def calibration_sentence(data) -> str | None:
     table = data.run.table
     half = table.p == 0.5
     at_half, happened_at_half = int(half.sum()), int(table.outcome[half].sum())
-    counts = [(b.lo, b.hi, b.hits - (happened_at_half if b.lo == 0.5 else 0), b.n - (at_half if b.lo == 0.5 else 0))
-              for b in levels.bins]
-    right, n = sum(c[2] for c in counts), sum(c[3] for c in counts)
+    # Each level as (n, lo, hi, hits), the forecasts of 50% taken out of the lowest (it starts at 50%).
+    levels_decided = [(b.n - at_half, b.lo, b.hi, b.hits - happened_at_half) if b.lo == 0.5 else (b.n, b.lo, b.hi, b.hits)
+                      for b in levels.bins]
+    n = sum(k for k, _, _, _ in levels_decided)
+    right = sum(hits for _, _, _, hits in levels_decided)
     name = whose(data.run).removesuffix("'s").removesuffix("'")
     if not n:
         return ("The one forecast was 50%, so it favoured neither side." if at_half == 1 else
                 f"All {at_half} forecasts were 50%, so none favoured a side.")
-    lo, hi, hits, busiest = max((c for c in counts if c[3]), key=lambda c: (c[3], c[0]))
+    busiest, lo, hi, hits = max(level for level in levels_decided if level[0])  # the most forecasts, then the higher
     aside = f" ({plural(at_half, 'forecast')} at 50% favoured neither side)" if at_half else ""
     return (f"The side {name} thought more likely came true {right} of {plural(n, 'time')}{aside}; "
             f"at {level_label(lo, hi)} it did {hits} of {plural(busiest, 'time')}.")

@@ -171,8 +171,6 @@ def _board_beside(ledger, selection, policy: str, brier_scale: str, eps, bins, s
     from ..services.scores import read_selected
 
     with ledger.own_file_reader() as db:
-        if db is None:
-            raise RuntimeError("no current index to read")
         if not several_forecasters(db):
             return None
         return leaderboard(db, selection, policy, brier_scale, eps, bins, seed,

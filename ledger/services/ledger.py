@@ -184,15 +184,17 @@ class Ledger:
         return self._snapshot is None and not self.read_only and self._url() is None and self.root is not None
 
     @contextmanager
-    def own_file_reader(self) -> Iterator[Db | None]:
-        """A read of the SQLite index file as it stands, when reads go to it (reads_own_file) and it is current;
-        None otherwise. Never refreshes: what a forked child may open for itself (the parent refreshes)."""
+    def own_file_reader(self) -> Iterator[Db]:
+        """A read of the SQLite index file as it stands, when reads go to it (reads_own_file) and it is current.
+        Never refreshes: what a forked child may open for itself. Raises RuntimeError otherwise, and the child's
+        work is then done by the parent, which refreshes (ledger.beside)."""
         warm = open_warm(self.root) if self.reads_own_file() else None
+        if warm is None:
+            raise RuntimeError("no current index file to read")
         try:
-            yield None if warm is None else SqliteDb(warm)
+            yield SqliteDb(warm)
         finally:
-            if warm is not None:
-                warm.close()
+            warm.close()
 
     def _url(self) -> str | None:
         return self._database_url or os.environ.get(DATABASE_URL_ENV)
