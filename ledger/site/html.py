@@ -77,6 +77,19 @@ def table_html(t, root: str) -> Markup:
     out += [f'<th scope="col" class="{a}">{h}</th>' for a, h in zip(aligns, headers)]
     out.append("</tr></thead>\n<tbody>\n")
     ids = t.row_ids or ()
+    # Marks, probabilities, points, dates, names and sets repeat from row to row: each made HTML once. Keyed
+    # by type too (Styled("x", "num") == Link("x", "num") as tuples); a composite cell (a plain tuple) is not kept.
+    made: dict = {}
+
+    def cell(value) -> str:
+        if type(value) is tuple:
+            return inline(value)
+        key = (type(value), value)
+        html = made.get(key)
+        if html is None:
+            html = made[key] = inline(value)
+        return html
+
     for i, row in enumerate(t.rows):
         rid = ids[i] if i < len(ids) else None
         cells = []
@@ -87,7 +100,7 @@ def table_html(t, root: str) -> Markup:
             elif value == "" or value == " ":
                 cells.append(f'<td data-label="{headers[j]}" class="{aligns[j]} empty"></td>')
             else:
-                cells.append(f'<td data-label="{headers[j]}" class="{aligns[j]}">{inline(value)}</td>')
+                cells.append(f'<td data-label="{headers[j]}" class="{aligns[j]}">{cell(value)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>\n")
     out.append("</tbody>\n</table>\n</div>\n")
     return Markup("".join(out))  # every part above is escaped or ours
