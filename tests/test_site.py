@@ -27,10 +27,14 @@ HOSTILE = HOSTILE_TEXTS + AUTOLINK_BAIT + [
     "javascript:window.__pwned=1",
     "\x1b]0;title\x07\x1b[2J\u0085 controls",
 ]
+# Forecasters' names that must stay text: each forecasts h0, h1, ... (hostile claims too) and gets a page.
+HOSTILE_NAMES = ["<script>window.__pwned=1</script>", "javascript:window.__pwned=1", "\"><svg onload=window.__pwned=1>",
+                 "\x1b]0;title\x07\x1b[2J\u0085 controls", "{{ 7*7 }} {% raw %} ${7*7}", "[x](javascript:alert(1))"]
 
 
 def hostile_ledger(root: Path) -> Path:
-    """Every hostile text as a claim, note, title, name, quote, criteria and evidence title."""
+    """Every hostile text as a claim, note, title, name, quote, criteria and evidence title; a forecast by
+    each hostile name (HOSTILE_NAMES[i] on prediction h{i}, dated before its resolution: scored)."""
     def q(t):
         return '"' + t.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") \
             .replace("\x1b", "\\e").replace("\x07", "\\a").replace("\u0085", "\\N") + '"'
@@ -54,6 +58,9 @@ def hostile_ledger(root: Path) -> Path:
                        f"    source: {{url: \"https://evil.example/<b>{i}</b>\", title: {q(HOSTILE[i + 7])}}}" for i in range(3))
     (root / "claims").mkdir()
     (root / "claims" / "c.yaml").write_text(f"claims:\n{claims}\n", encoding="utf-8")
+    forecasts = "".join(f"  - prediction: h{i}\n    p: {10 + 10 * i}%\n    by: {q(name)}\n    at: 2025-02-01\n"
+                        for i, name in enumerate(HOSTILE_NAMES))
+    (root / "forecasts.yaml").write_text(f"forecasts:\n{forecasts}", encoding="utf-8")
     return root
 
 
@@ -177,7 +184,7 @@ def test_hostile_text_stays_text_in_every_page(cli, tmp_path, monkeypatch):
         page = parse(path)
         assert set(page.tags) <= ALLOWED_TAGS, (path, set(page.tags) - ALLOWED_TAGS)
         assert not [a for a in page.attrs if a[1].startswith("on") or a[1] in ("style", "srcdoc")], path
-        assert not [v for t, k, v in page.attrs if k in ("href", "src") and v and "javascript" in v.lower()], path
+        assert not [v for t, k, v in page.attrs if k in ("href", "src") and v and "javascript:" in v.lower()], path
         seen += " ".join(page.text)
     # Every hostile text reaches a reader as written (whitespace runs and controls aside).
     flat = " ".join(seen.split())
@@ -284,3 +291,250 @@ def test_a_ledger_with_problems_publishes_nothing_unless_asked(cli, bundled, tmp
     assert r.code == 0, r.err
     assert "removed" in r.err and "warning: the ledger has" in r.err
     assert snapshot(out) != before
+
+
+# -- the forecasters' pages -------------------------------------------------------------------
+
+class Section(HTMLParser):
+    """One <section id=...> of a page: its tables' body rows (each cell's text and links), the links
+    outside its tables (text, href: lists, figure captions) and its images (src, alt)."""
+
+    def __init__(self, key: str):
+        super().__init__(convert_charrefs=True)
+        self.key, self.depth = key, 0
+        self.rows: list[list[dict]] = []
+        self.links: list[tuple[str, str]] = []
+        self.images: list[tuple[str, str]] = []
+        self._body = self._cell = self._link = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section" and (self.depth or a.get("id") == self.key):
+            self.depth += 1
+        if not self.depth:
+            return
+        if tag == "tbody":
+            self._body = True
+        elif tag == "tr" and self._body:
+            self.rows.append([])
+        elif tag == "td" and self._body:
+            self._cell = {"text": "", "hrefs": []}
+            self.rows[-1].append(self._cell)
+        elif tag == "a":
+            self._link = [a.get("href"), ""]
+            if self._cell is not None:
+                self._cell["hrefs"].append(a.get("href"))
+        elif tag == "img":
+            self.images.append((a.get("src"), a.get("alt")))
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag == "section":
+            self.depth -= 1
+        elif tag == "tbody":
+            self._body = None
+        elif tag == "td":
+            self._cell = None
+        elif tag == "a" and self._link:
+            if self._cell is None:
+                self.links.append((" ".join(self._link[1].split()), self._link[0]))
+            self._link = None
+
+    def handle_data(self, data):
+        if self.depth and self._cell is not None:
+            self._cell["text"] += data
+        if self.depth and self._link is not None:
+            self._link[1] += data
+
+
+def section(path: Path, key: str) -> Section:
+    s = Section(key)
+    s.feed(path.read_text(encoding="utf-8"))
+    return s
+
+
+def cells(s: Section) -> list[tuple[str, ...]]:
+    return [tuple(" ".join(c["text"].split()) for c in row) for row in s.rows]
+
+
+def h1(path: Path) -> str:
+    page = path.read_text(encoding="utf-8")
+    start = page.index("<h1>") + 4
+    found = Page()
+    found.feed(page[start:page.index("</h1>", start)])
+    return " ".join("".join(found.text).split())
+
+
+def target(page: Path, href: str) -> Path:
+    """The file a relative link of `page` names; it must be in the site."""
+    parts = urlsplit(href)
+    assert not parts.scheme and not parts.netloc and not href.startswith("/"), (page, href)
+    return (page.parent / unquote(parts.path)).resolve()
+
+
+# Ana makes three predictions (one pending), updates two later; Bo forecasts on all three (as "bo"
+# once: the same forecaster; twice on the pending one) and makes one of his own; Cy forecasts only after a resolution, Dee only
+# on the pending one: neither has a scored yes/no forecast.
+PEOPLE = {
+    "s.yaml": """
+        set: s
+        title: A set
+        by: Ana
+        made: 2026-01-01
+        predictions:
+          - {id: a1, claim: First, p: 80%}
+          - {id: a2, claim: Second, p: 0.3, forecasts: [{by: Bo, p: 60%, at: 2026-01-05}]}
+          - {id: a3, claim: Third, p: "3:1"}
+        """,
+    "loose.yaml": """
+        by: Bo
+        made: 2026-01-02
+        predictions:
+          - {id: b1, claim: "Bo's own", p: 10%}
+        """,
+    "forecasts.yaml": """
+        forecasts:
+          - {prediction: a1, p: 40%, by: bo, at: 2026-01-03}
+          - {prediction: a1, p: 90%, by: Ana, at: 2026-01-04}
+          - {prediction: a3, p: 0.5, by: Bo, at: 2026-01-04}
+          - {prediction: a3, p: 85%, by: Ana, at: 2026-01-02}
+          - {prediction: a3, p: 55%, by: Bo, at: 2026-01-10}
+          - {prediction: a2, p: 0.9, by: Cy, at: 2026-03-01}
+          - {prediction: a3, p: 0.7, by: Dee, at: 2026-01-04}
+        """,
+    "outcomes/o.yaml": "on: 2026-02-01\nby: Ana\nresults: {a1: yes, a2: no, b1: no}\n",
+}
+
+
+@pytest.fixture
+def people_site(cli, make_ledger, tmp_path):
+    r = cli("--root", make_ledger(PEOPLE), "site", "-o", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    return tmp_path / "out"
+
+
+def forecaster_pages(site: Path) -> dict[str, Path]:
+    """The home page's list of forecasters: name -> the page its link names (which must exist)."""
+    home = site / "index.html"
+    found = section(home, "forecasters")
+    listed = {text: target(home, href) for text, href in found.links if "forecasters/" in href}
+    for path in listed.values():
+        assert path.is_file() and path.parent == (site / "forecasters").resolve(), path
+    return listed
+
+
+def test_every_forecaster_has_a_page_the_home_page_links(people_site):
+    pages = forecaster_pages(people_site)
+    assert sorted(pages) == ["Ana", "Bo", "Cy", "Dee"]
+    assert sorted(p.name for p in pages.values()) == sorted(p.name for p in (people_site / "forecasters").iterdir())
+    assert {name: h1(path) for name, path in pages.items()} == {name: name for name in pages}
+
+
+def test_a_forecaster_page_lists_every_prediction_they_made_or_forecast_with_their_forecast(people_site):
+    pages = forecaster_pages(people_site)
+    yes, no, pending = "✅happened", "❌did not happen", "⏳pending"
+    # Points by the post's rule on their forecast: 1 - p if it happened, -p if not.
+    expected = {
+        # Ana: her published p (not her later 90% on a1 nor 85% on a3), 3:1 as 75%; pending: no points.
+        "Ana": [("2026-01-01", "First", "A set", "Ana", "80%", yes, "+0.20"),
+                ("2026-01-01", "Second", "A set", "Ana", "30%", no, "-0.30"),
+                ("2026-01-01", "Third", "A set", "Ana", "75%", pending, "—")],
+        # Bo: his first forecast on Ana's (a1's 40% as "bo", a2's inline 60%, a3's 50% before his 55%), then
+        # his own, in ledger order.
+        "Bo": [("2026-01-01", "First", "A set", "Ana", "40%", yes, "+0.60"),
+               ("2026-01-01", "Second", "A set", "Ana", "60%", no, "-0.60"),
+               ("2026-01-01", "Third", "A set", "Ana", "50%", pending, "—"),
+               ("2026-01-02", "Bo's own", "—", "Bo", "10%", no, "-0.10")],
+        "Cy": [("2026-01-01", "Second", "A set", "Ana", "90% (after the resolution: never scored)", no, "—")],
+        "Dee": [("2026-01-01", "Third", "A set", "Ana", "70%", pending, "—")],
+    }
+    ids = {"First": "a1", "Second": "a2", "Third": "a3", "Bo's own": "b1"}
+    for name, rows in expected.items():
+        page = pages[name]
+        listed = section(page, "predictions")
+        assert cells(listed) == rows, name
+        for row, shown in zip(listed.rows, rows):
+            claim, in_set = row[1]["hrefs"], row[2]["hrefs"]
+            assert claim == [f"../predictions/{ids[shown[1]]}.html"], (name, claim)
+            assert h1(target(page, claim[0])) == shown[1]  # the link leads to that prediction's page
+            assert in_set == ([] if shown[2] == "—" else ["../sets/s.html"])
+            assert all(target(page, h).is_file() for h in in_set)
+    text = " ".join(" ".join(parse(pages["Bo"]).text).split())
+    assert "1 of their own, 3 by others" in text and "they add up to the gap total, -0.10" in text  # 0.6 - 0.6 - 0.1
+
+
+def test_a_forecaster_with_a_scored_forecast_has_their_calibration_chart(people_site):
+    pages = forecaster_pages(people_site)
+    charts = people_site / "charts"
+    drawn = set()
+    for name, n in (("Ana", 2), ("Bo", 3)):  # Ana: a1 and a2 scored; Bo: a1, a2 and b1
+        page = pages[name]
+        cal = section(page, "calibration")
+        ((src, alt),) = cal.images
+        png = target(page, src)
+        assert png.parent == charts.resolve() and png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        assert f"n={n})" in alt and "Calibration chart" in alt
+        (svg,) = [target(page, h) for _, h in cal.links if h.endswith(".svg")]
+        assert svg.stem == png.stem and b"<svg" in svg.read_bytes()[:500]
+        drawn |= {png.name, svg.name}
+    # Cy (only after the resolution) and Dee (only pending) have no scored yes/no forecast: no chart.
+    for name in ("Cy", "Dee"):
+        assert "img" not in parse(pages[name]).tags and "calibration" not in [
+            v for t, k, v in parse(pages[name]).attrs if k == "id"]
+    assert {p.name for p in charts.glob("forecaster-*")} == drawn
+
+
+def test_the_leaderboards_link_each_forecaster_to_their_page(people_site):
+    pages = {name.casefold(): path for name, path in forecaster_pages(people_site).items()}
+    for page in (people_site / "index.html", people_site / "sets" / "s.html"):
+        board = section(page, "forecasters")
+        assert board.rows, page  # Ana and Bo have scored forecasts on the same questions: a leaderboard
+        names = []
+        for row in board.rows:
+            name, (href,) = " ".join(row[1]["text"].split()), row[1]["hrefs"]
+            assert target(page, href) == pages[name.casefold()].resolve(), (page, name, href)
+            names.append(name.casefold())
+        assert sorted(names) == ["ana", "bo"]
+
+
+def test_hostile_names_and_claims_stay_text_on_the_forecasters_pages(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    identify(hostile_ledger(tmp_path / "h"))
+    r = cli("--root", "h", "site", "-o", "out")
+    assert r.code == 0, r.err
+    site = tmp_path / "out"
+    pages = forecaster_pages(site)
+    for i, name in enumerate(HOSTILE_NAMES):
+        shown = " ".join(name.replace("\x1b", " ").replace("\x07", " ").replace("\u0085", " ").split())
+        page = pages[shown]  # the home page's link reads as the name, written as text
+        assert h1(page) == shown
+        listed = section(page, "predictions")
+        ((made, claim, in_set, author, p, outcome, points),) = cells(listed)
+        assert claim == " ".join(HOSTILE[i].replace("\u202e", "").split())  # the claim as written, as text
+        assert p == f"{10 + 10 * i}%" and points != "—"  # scored: dated before the resolution
+        hrefs = [h for row in listed.rows for c in row for h in c["hrefs"]]
+        assert hrefs == [f"../predictions/h{i}.html", "../sets/hostile.html"]
+        assert all(target(page, h).is_file() for h in hrefs)
+        page_attrs = parse(page).attrs
+        assert not [v for t, k, v in page_attrs if k in ("href", "src") and v and "javascript:" in v.lower()]
+        assert not [a for a in page_attrs if a[1].startswith("on") or a[1] in ("style", "srcdoc")]
+        assert set(parse(page).tags) <= ALLOWED_TAGS
+        ((src, alt),) = section(page, "calibration").images  # one scored forecast: a chart of n=1
+        assert "n=1)" in alt and target(page, src).is_file()
+
+
+def test_a_forecaster_page_shows_their_forecast_on_every_kind_of_question(cli, make_ledger, tmp_path):
+    # Bob's forecasts on a yes/no and a multiple-choice question, scored; Ana's own three, her later numeric
+    # forecast not the one shown (the published quantiles are her first).
+    from test_scorecard_reader import KINDS_WITH_FORECASTS
+
+    r = cli("--root", make_ledger(KINDS_WITH_FORECASTS), "site", "-o", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    pages = forecaster_pages(tmp_path / "out")
+    rows = {name: [(row[1], row[4], row[6]) for row in cells(section(page, "predictions"))]
+            for name, page in pages.items()}
+    assert rows == {
+        "Ana": [("A", "70%", "+0.30"), ("Which?", "X 60% · Y 40%", "—"), ("N", "5%: 1 · 50%: 2 · 95%: 3", "—")],
+        "Bob": [("A", "90%", "+0.10"), ("Which?", "X 30% · Y 70%", "—")],  # the post's rule: yes/no only
+    }

@@ -2,9 +2,11 @@
 download: `executable_path` points at the system's chromium), at a desktop and a phone width.
 
 Every page loads with no console error, page error or failed request; every internal link
-resolves; the home page's headline figures equal `pledger score --json`; hostile record text
-neither runs nor injects an element; screenshots of the home page and a set page (light and
-dark) are saved in tests/_screenshots/ for review.
+resolves; the home page's headline figures equal `pledger score --json`; each forecaster's page
+lists what `pledger list --by NAME --json` lists, in its order, each row leading to that prediction's
+page, with the chart and points of `pledger score --by NAME --json`; hostile record text and
+forecasters' names neither run nor inject an element; screenshots of the home page, a set page and a
+forecaster's page (light and dark) are saved in tests/_screenshots/ for review.
 
 Skipped, with the reason, only where no browser can be had; under CI (CI set) a missing
 browser fails instead: .ci/run installs it.
@@ -23,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from support import EXAMPLE_LEDGER, REPO, TODAY
-from test_site import hostile_ledger
+from test_site import HOSTILE, HOSTILE_NAMES, hostile_ledger
 
 CHROMIUM = os.environ.get("PLEDGER_CHROMIUM", "/usr/bin/chromium")
 SHOTS = REPO / "tests" / "_screenshots"
@@ -152,12 +154,23 @@ def test_every_internal_link_resolves(browser, bundled_site):
         visit.close()
 
 
+def _json(root: Path, *args: str) -> dict:
+    """`pledger ... --json` on the ledger, in its own process."""
+    env = dict(os.environ, PLEDGER_TODAY=TODAY, COLUMNS="200")
+    out = subprocess.run([sys.executable, "-m", "ledger", "--root", str(root), *args, "--json"], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def _file(href: str) -> Path:
+    parts = urlsplit(href)
+    assert parts.scheme == "file", href
+    return Path(unquote(parts.path))
+
+
 def test_the_headline_figures_equal_pledger_score_json(browser, bundled_site):
     root, site = bundled_site
-    env = dict(os.environ, PLEDGER_TODAY=TODAY, COLUMNS="200")
-    out = subprocess.run([sys.executable, "-m", "ledger", "--root", str(root), "score", "--json"], env=env,
-                         capture_output=True, text=True, check=True).stdout
-    report = json.loads(out)
+    report = _json(root, "score")
     r = report["report"]
     visit = Visit(browser, "desktop")
     try:
@@ -172,6 +185,69 @@ def test_the_headline_figures_equal_pledger_score_json(browser, bundled_site):
         "gap": f"{r['gap']['total']:+.2f}",
         "z": f"{r['gap']['z']:+.2f}",
     }
+
+
+FORECASTERS_JS = "[...document.querySelectorAll('#forecasters ul a')].map(a => [a.textContent, a.href])"
+ROWS_JS = ("[...document.querySelectorAll('#predictions tbody tr')].map(tr => [...tr.cells].map(td => "
+           "[td.textContent.trim(), [...td.querySelectorAll('a')].map(a => a.href)]))")
+
+
+def test_each_forecaster_page_lists_what_they_did_with_the_figures_of_pledger_score_by(browser, bundled_site):
+    root, site = bundled_site
+    visit = Visit(browser, "desktop")
+    try:
+        home = visit.go(site / "index.html")
+        people = home.evaluate(FORECASTERS_JS)
+        assert len(people) == 4  # Stephen Casper, Ada, Ben, Chen
+        # The leaderboard's names link to the same pages.
+        board = home.evaluate("[...document.querySelectorAll('#forecasters tbody tr')].map(tr => "
+                              "[tr.cells[1].textContent, tr.cells[1].querySelector('a').href])")
+        pages = {name.casefold(): href for name, href in people}
+        assert board and all(pages[name.casefold()] == href for name, href in board), board
+        for name, href in people:
+            listed, scored = _json(root, "list", "--by", name), _json(root, "score", "--by", name)
+            page = visit.go(_file(href))
+            assert page.locator("h1").inner_text() == name
+            rows = page.evaluate(ROWS_JS)
+            # Every prediction they made or forecast, in ledger order, each linking to its own page.
+            assert [r[1][0] for r in rows] == [p["claim"] for p in listed["predictions"]], name
+            assert [_file(r[1][1][0]).name for r in rows] == [f"{p['id']}.html" for p in listed["predictions"]]
+            n = (scored.get("report") or {}).get("n") or 0
+            points = [float(r[6][0]) for r in rows if r[6][0] != "—"]
+            images = page.evaluate("[...document.querySelectorAll('#calibration img')].map(i => "
+                                   "[i.complete && i.naturalWidth > 0, i.alt])")
+            if n:
+                ((loaded, alt),) = images
+                assert loaded and f"n={n})" in alt, (name, alt)
+                assert len(points) == n  # a row's points for each forecast scored, adding up to the gap
+                assert abs(sum(points) - scored["report"]["gap"]["total"]) <= 0.005 * n + 1e-9, name
+                svg = page.evaluate("[...document.querySelectorAll('#calibration figcaption a')].map(a => a.href)")
+                assert [_file(h).suffix for h in svg] == [".svg"] and _file(svg[0]).is_file()
+            else:
+                assert images == [] and points == []
+            for claim, (target,) in ((r[1][0], r[1][1]) for r in rows):
+                assert visit.go(_file(target)).locator("h1").inner_text() == claim
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def test_hostile_forecaster_names_show_as_text_on_their_pages(browser, hostile_site):
+    visit = Visit(browser, "phone")
+    try:
+        people = dict((" ".join(text.split()), href) for text, href in visit.go(hostile_site / "index.html")
+                      .evaluate(FORECASTERS_JS))
+        for i, name in enumerate(HOSTILE_NAMES):
+            shown = " ".join(name.replace("\x1b", " ").replace("\x07", " ").replace("\u0085", " ").split())
+            page = visit.go(_file(people[shown]))
+            assert " ".join(page.locator("h1").inner_text().split()) == shown
+            ((row),) = page.evaluate(ROWS_JS)
+            assert " ".join(row[1][0].split()) == " ".join(HOSTILE[i].replace("\u202e", "").split())
+            assert [_file(h).name for c in row for h in c[1]] == [f"h{i}.html", "hostile.html"]
+            assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert visit.problems == []
+    finally:
+        visit.close()
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
@@ -202,6 +278,8 @@ def test_hostile_text_neither_runs_nor_injects_an_element(browser, hostile_site,
 
 
 def test_screenshots_for_review(browser, bundled_site):
+    from ledger.site.build import slug
+
     _, site = bundled_site
     SHOTS.mkdir(parents=True, exist_ok=True)
     made = []
@@ -209,7 +287,8 @@ def test_screenshots_for_review(browser, bundled_site):
         for dark in (False, True):
             visit = Visit(browser, width, dark)
             try:
-                for name, rel in (("home", "index.html"), ("set", "sets/anthropic-sae-2024.html")):
+                for name, rel in (("home", "index.html"), ("set", "sets/anthropic-sae-2024.html"),
+                                  ("forecaster", f"forecasters/{slug('Ben')}.html")):
                     visit.go(site / rel)
                     shot = SHOTS / f"{name}-{width}{'-dark' if dark else ''}.png"
                     visit.page.screenshot(path=str(shot), full_page=True)

@@ -7,7 +7,8 @@ Pages (relative links only, so the site works from file:// and any static host):
   predictions/ID.html     a prediction: claim, criteria, every forecast and outcome entry
                           with its evidence, the claims it tests
   claims/ID.html          a claim: quote, source, every assessment, the predictions testing it
-  forecasters/NAME.html   a forecaster's scorecard over everything they forecast
+  forecasters/NAME.html   a forecaster: every prediction they made or forecast (linked), their
+                          calibration chart and the rest of their scorecard
   static/style.css, charts/*.png|svg
 
 Every figure comes from services.scores.score (the home page's are those of

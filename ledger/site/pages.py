@@ -2,8 +2,9 @@
 
 Reads the ledger through the services and the report layer (report.scorecard.collect
 for the home page, each set and each forecaster; services.select and
-services.published for the prediction pages; services.claims for the claims),
-draws the charts with report.charts, and renders the Jinja2 templates (site.html).
+services.published for the prediction pages and the forecasters' lists (site.people);
+services.claims for the claims), draws the charts with report.charts, and renders the
+Jinja2 templates (site.html).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import datetime as dt
 from dataclasses import replace
 
 from ..kinds import BINARY, summary
+from ..names import name_key
 from ..report import card as cards
 from ..report.card import DASH, Link, Mark, Table
 from ..report.escape import host
 from .html import Internal, render
+from .people import link_forecasters, predictions_section
 
 STATIC = ("style.css",)
 
@@ -111,8 +114,19 @@ def render_site(ledger, today: dt.date, title: str | None, charts: Charts | None
                            caption="Calibration per tag (tags with at least 10 scored predictions)."))
     from ..report.card_sections import forecasters_section, tags_section
 
+    # Every forecaster (an author or anyone with a forecast) has a page: its name by the name folded.
+    names: dict[str, str] = {}
+    made: dict[str, int] = {}
+    for s in states:
+        names.setdefault(name_key(s.prediction.by), s.prediction.by)
+        made[name_key(s.prediction.by)] = made.get(name_key(s.prediction.by), 0) + 1
+    for rows in forecasts.values():
+        for f in rows:
+            names.setdefault(name_key(f.by), f.by)
+    pages = {key: slug(name) for key, name in names.items()}
+
     tags = tags_section(home).blocks[0] if home.tag_rows else None
-    board = forecasters_section(home.board).blocks[0] if home.board is not None else None
+    board = link_forecasters(forecasters_section(home.board).blocks[0], pages, "") if home.board is not None else None
 
     set_rows = []
     set_ids = list(dict.fromkeys(s.prediction.set_id for s in states if s.prediction.set_id))
@@ -126,7 +140,7 @@ def render_site(ledger, today: dt.date, title: str | None, charts: Charts | None
             png, svg = f"../charts/set-{sid}.png", f"../charts/set-{sid}.svg"
         if verification is not None:  # the set's own verdict and late marks (report.on_record)
             data = replace(data, verification=_of_set(verification, sid))
-        files[f"sets/{sid}.html"] = _card_page(data, "Set", common, png, svg)
+        files[f"sets/{sid}.html"] = _card_page(data, "Set", common, png, svg, pages)
         r = data.run.report
         set_rows.append((Internal(data.sets.get(sid) or sid, f"sets/{sid}.html"), str(len(data.shown)),
                          f"{int(data.run.table.outcome.sum())} of {_yes_no(data.run)}" if _yes_no(data.run) else "0 of 0",
@@ -137,22 +151,20 @@ def render_site(ledger, today: dt.date, title: str | None, charts: Charts | None
         set_rows.append(("Predictions without a set", str(len(loose)), *_loose_figures(home.run, loose)))
     sets = Table(("set", "predictions", "happened", "gap", "Brier (0-1)"), ("l", "r", "r", "r", "r"), tuple(set_rows))
 
-    from ..names import name_key
-
-    names: dict[str, str] = {}
-    made: dict[str, int] = {}
-    for s in states:
-        names.setdefault(name_key(s.prediction.by), s.prediction.by)
-        made[name_key(s.prediction.by)] = made.get(name_key(s.prediction.by), 0) + 1
-    for rows in forecasts.values():
-        for f in rows:
-            names.setdefault(name_key(f.by), f.by)
     people = []
     for key, name in sorted(names.items()):
-        page = slug(name)
+        page = pages[key]
         data = collect(ledger, Selection(by=name), "first", today=today)
-        # Their predictions are listed on the set pages: a forecaster's page has the rest of the card.
-        files[f"forecasters/{page}.html"] = _card_page(data, "Forecaster", common, None, None, table=False)
+        png = svg = None
+        if data.levels is not None:  # a scored yes/no forecast: their calibration, as the home page draws it
+            heading = f"Calibration: {name}"
+            charts.draw(files, f"charts/forecaster-{page}", [data.levels.to_dict(), heading],
+                        lambda d=data, h=heading: calibration_chart(d.levels, h))
+            png, svg = f"../charts/forecaster-{page}.png", f"../charts/forecaster-{page}.svg"
+        # Not the card's prediction table (it shows only what was scored): their list, with every forecast.
+        files[f"forecasters/{page}.html"] = _card_page(data, "Forecaster", common, png, svg, pages, table=False,
+                                                       title=name,
+                                                       lead=predictions_section(data, forecasts))
         people.append(dict(name=name, slug=page, n=made.get(key, 0)))
 
     headline = _headline(home)
@@ -228,11 +240,19 @@ def _of_set(report, set_id: str):
                    predictions=tuple(p for p in report.predictions if p.set_id == set_id))
 
 
-def _card_page(data, kind_label: str, common: dict, png, svg, table: bool = True) -> str:
+def _card_page(data, kind_label: str, common: dict, png, svg, pages: dict[str, str], table: bool = True,
+               title: str | None = None, lead=None) -> str:
+    """A scorecard as a page; `lead`: a section shown first instead of the card's table; the leaderboard's
+    names link to the forecasters' `pages` (report.card_sections.forecasters_section)."""
     from ..report.scorecard import PARTS, Options
 
     parts = frozenset(PARTS) if table else frozenset(PARTS) - {"table"}
-    the_card = cards.build(data, Options(chart_png=png, chart_svg=svg, parts=parts))
+    the_card = cards.build(data, Options(title=title, chart_png=png, chart_svg=svg, parts=parts))
+    for section in the_card.sections:
+        if section.key == "forecasters":
+            section.blocks[0] = link_forecasters(section.blocks[0], pages, "../")
+    if lead is not None:
+        the_card.sections.insert(0, lead)
     return render("card_page.html", root="../", title=the_card.title.removeprefix("Scorecard: "),
                   the_card=the_card, kind_label=kind_label, **common)
 
