@@ -3,7 +3,11 @@ against `pledger score` of the same selection (issue 11's target).
 
 Run by hand (not part of the test suite):
 
-    python benchmarks/bench_site.py [--n 100000] [--repeats 3]
+    python benchmarks/bench_site.py [--n 100000] [--repeats 3] [--scale]
+
+--scale builds the site of the scale ledger (benchmarks/_ledger_fixture.build_scale_ledger: six
+forecasters, one of them the author of every prediction, whose page lists all n) instead of the
+one-author ledger.
 
 Figures are medians of fresh processes, as ratios against a reference timed in the same
 run (these machines are shared and noisy). Targets:
@@ -24,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _ledger_fixture import build_ledger  # noqa: E402
+from _ledger_fixture import build_ledger, build_scale_ledger  # noqa: E402
 
 WORK = Path(__file__).resolve().parent / "_work"
 
@@ -44,11 +48,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--scale", action="store_true", help="the scale ledger: six forecasters, a page each")
     args = parser.parse_args()
-    root = build_ledger(WORK / f"ledger-{args.n}", args.n)
+    name = f"scale-{args.n}" if args.scale else f"{args.n}"
+    if args.scale:
+        root = WORK / f"ledger-{name}"
+        build_scale_ledger(root, args.n)
+    else:
+        root = build_ledger(WORK / f"ledger-{name}", args.n)
     run(["check"], root)  # the index is built and current before anything is timed
-    out = WORK / f"site-{args.n}"
-    card = WORK / f"card-{args.n}.md"
+    out = WORK / f"site-{name}"
+    card = WORK / f"card-{name}.md"
 
     def cold():
         shutil.rmtree(out, ignore_errors=True)
@@ -60,7 +70,8 @@ def main() -> int:
     t_noop = median(lambda: run(["site", "-o", str(out), "--with-problems"], root), args.repeats)
     pages = sum(1 for _ in out.rglob("*.html"))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6
-    print(f"ledger: {args.n:,} predictions; site: {pages:,} pages, {size:.0f} MB")
+    people = sum(1 for _ in out.glob("forecasters/*.html"))
+    print(f"ledger: {args.n:,} predictions; site: {pages:,} pages ({people} forecasters'), {size:.0f} MB")
     print(f"{'command':<34} {'median s':>9} {'ratio':>8}  target")
     print(f"{'pledger score --json':<34} {t_score:9.2f} {1:8.2f}  reference")
     print(f"{'pledger scorecard -o':<34} {t_card:9.2f} {t_card / t_score:8.2f}x <= 3x score (at 1M)")
