@@ -52,13 +52,20 @@ def predictions_section(data, forecasts: dict[str, list], root: str = "../") -> 
             k = keys[by] = name_key(by)
         return k == key
 
-    rows, ids, late_any = [], [], False
+    # Cells that repeat from row to row (days, sets, marks, points), each made once: a forecaster may have
+    # taken part in most of a large ledger.
+    days: dict = {}
+    in_sets: dict = {None: DASH}
+    marks: dict = {}
+    shown_points: dict = {DASH: Styled(DASH, "num")}
+    rows, late_any = [], False
     for s in data.shown:
         p_cell, pts = DASH, DASH
-        if s.id in scored:
-            f = scored[s.id][0]  # one per prediction under `first`, the forecaster's names folded
+        hit = scored.get(s.id)
+        if hit:
+            f = hit[0]  # one per prediction under `first`, the forecaster's names folded
             p_cell, pts = cards.shown_p(f.p, f.p_typed, "percent"), cards.points(f.points)
-        elif s.id in kind_scored:
+        elif s.kind != BINARY and s.id in kind_scored:
             p_cell = cards.forecast_line(s.kind, kind_scored[s.id].dist, s.unit, "percent")
         else:
             mine = [f for f in forecasts.get(s.id, ()) if f.kind == s.kind and theirs(f.by)]
@@ -71,11 +78,19 @@ def predictions_section(data, forecasts: dict[str, list], root: str = "../") -> 
                 if s.status in ("yes", "no") and s.resolved_on is not None \
                         and first.at.isoformat() > str(s.resolved_on)[:10]:
                     p_cell, late_any = (p_cell, " ", LATE), True
-        set_cell = (Internal(data.sets.get(s.set_id) or s.set_id, f"{root}sets/{s.set_id}.html") if s.set_id
-                    else DASH)
-        outcome = Mark(s.status) if s.status != "resolved" else Mark("value", s.result)
-        rows.append((s.made.isoformat(), s.claim, set_cell, s.by, p_cell, outcome, Styled(pts, "num")))
-        ids.append(s.id)
+        day = days.get(s.made)
+        if day is None:
+            day = days[s.made] = s.made.isoformat()
+        in_set = in_sets.get(s.set_id)
+        if in_set is None:
+            in_set = in_sets[s.set_id] = Internal(data.sets.get(s.set_id) or s.set_id, f"{root}sets/{s.set_id}.html")
+        outcome = marks.get((s.status, s.result))
+        if outcome is None:
+            outcome = marks[s.status, s.result] = Mark("value", s.result) if s.status == "resolved" else Mark(s.status)
+        points = shown_points.get(pts)
+        if points is None:
+            points = shown_points[pts] = Styled(pts, "num")
+        rows.append((day, s.claim, in_set, s.by, p_cell, outcome, points))
     made = sum(1 for s in data.shown if theirs(s.by))
     total = run.report.gap.total if run.report is not None and run.report.n else None
     words = [f"Every prediction {name} made or forecast, in ledger order: {made} of their own, "
@@ -88,7 +103,7 @@ def predictions_section(data, forecasts: dict[str, list], root: str = "../") -> 
         words.append(" A forecast dated after the resolution was made knowing the outcome: never scored.")
     return Section("predictions", "Predictions", [
         Table(("made", "prediction", "set", "author", "their forecast", "outcome", "points"),
-              ("r", "l", "l", "l", "r", "c", "r"), tuple(rows), row_ids=tuple(ids)),  # a date: on one line
+              ("r", "l", "l", "l", "r", "c", "r"), tuple(rows), row_ids=tuple(s.id for s in data.shown)),  # a date: on one line
         "legend",
         Para(tuple(words)),
     ])
