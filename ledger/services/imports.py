@@ -43,7 +43,7 @@ from ..kinds import CHOICE, NUMERIC, parse_result
 from ..vocabulary import FORECASTS_KEY, PREDICTIONS_KEY
 from ..names import name_key
 from .defaults import today
-from .import_checks import new_prediction_problem, outcome_problem
+from .import_checks import added_problem, new_prediction_problem
 from .import_known import ALREADY, OUTCOME_ORDER_SQL, PLAIN_KEY_SQL, PLAIN_WHERE, plain_key, split_known
 from .ledger import Ledger
 
@@ -525,17 +525,11 @@ class _Plan:
         theirs = self.state.outcomes.get(item.id)
         if in_ledger and (new or (theirs is None and item.outcomes)):
             made = self.state.made(item.id)
-        if theirs is None and item.outcomes and made is not None:
-            why = outcome_problem(item.id, made, item.outcomes)
+        if made is not None:  # what the row adds, against the prediction's made day: rejected whole, as a new one's
+            why = added_problem(item.id, made, new, item.outcomes if theirs is None else [])
             if why is not None:
                 report.rejected.append(Note(item.row, why, item.id))
                 return
-        if new and made is not None:
-            early = [f for f in new if f.at < made]
-            if early:  # the ledger's prediction is its first forecast; one before it cannot be added after the fact
-                new = [f for f in new if f not in early]
-                report.skipped.append(Note(item.row, f"{len(early)} {'forecast' if len(early) == 1 else 'forecasts'} dated before "
-                                           f"{item.id!r} was made in the ledger ({made}): not added", item.id))
         for f in new:
             self.forecasts.append(_emit(_forecast_entry(item.id, f)))
             self.state.forecasts.add(item.id, f)
