@@ -401,3 +401,18 @@ def test_the_add_service_names_every_file_declaring_the_set(make_ledger):
     with pytest.raises(LedgerError, match=r"'s' is declared 3 times \(one\.yaml:1, sub/three\.yaml:1 and two\.yaml:1\)"):
         add_prediction(Ledger.open(root), "It happens", 0.3, set_id="s")
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("extra", [(), ("--dry-run",), ("--json",)], ids=["plain", "dry-run", "json"])
+def test_an_import_into_a_set_declared_by_two_files_is_refused_naming_both(cli, make_ledger, tmp_path, extra):
+    root = make_ledger(TWO_DECLARE_S)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("claim,p,made\nIt rains tomorrow,70%,2024-02-01\n", encoding="utf-8")
+    before = snapshot(root)
+    result = cli("--root", root, "import", "csv", rows, "--set", "s", *extra)
+    assert_clean_error(result, 1, "set id 's' is declared 2 times (one.yaml:1 and two.yaml:1)",
+                       "the import's set s does not say which file to add to", "--set", "nothing was written")
+    assert snapshot(root) == before
+    # Into a set declared once, the same rows go to its file.
+    assert cli("--root", root, "import", "csv", rows, "--set", "t").code == 0
+    assert "It rains tomorrow" in (root / "t.yaml").read_text(encoding="utf-8")

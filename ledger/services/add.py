@@ -216,13 +216,19 @@ def _set_of(db, set_id: str) -> tuple[str | None, str | None]:
     `duplicate-id` of `check`): which one a new prediction belongs in is the ledger's to say, not add's to guess."""
     found = db.rows("SELECT file, line, title FROM sets WHERE id = :id ORDER BY file, line", {"id": set_id})
     if len(found) > 1:
-        places = [f"{file}:{line}" for file, line, _ in found]
-        where = ", ".join(places[:-1]) + " and " + places[-1]
-        raise LedgerError(
-            f"set id {set_id!r} is declared {len(places)} times ({where}), so --set {set_id} does not say which "
-            "file to add to; rename the set in all but one of those files so each set id names one set, or add the "
-            "prediction by hand to the file you mean; nothing was written")
+        raise set_declared_twice(set_id, [f"{file}:{line}" for file, line, _ in found], f"--set {set_id}",
+                                 "add the prediction by hand to the file you mean")
     return (found[0][0], found[0][2]) if found else (None, None)
+
+
+def set_declared_twice(set_id: str, places: list[str], asked: str, or_else: str) -> LedgerError:
+    """The error of a write that would add to a set several files declare (`check`'s duplicate-id): which
+    file it belongs in is the ledger's to say. asked: what named the set; or_else: the other way out."""
+    where = ", ".join(places[:-1]) + " and " + places[-1]
+    return LedgerError(
+        f"set id {set_id!r} is declared {len(places)} times ({where}), so {asked} does not say which file to add "
+        f"to; rename the set in all but one of those files so each set id names one set, or {or_else}; nothing "
+        "was written")
 
 
 def _known_claims(db, claim_ids) -> None:

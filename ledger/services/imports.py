@@ -219,9 +219,9 @@ class _LedgerState:
             "ORDER BY p.id, p.file, p.line"
         ):
             self.ambiguous.setdefault(pid, []).append(f"{file}:{line}")
-        self.set_files: dict[str, str] = {}
-        for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
-            self.set_files.setdefault(sid, file)
+        self.set_files: dict[str, list[str]] = {}  # set id -> file:line of each file declaring it
+        for sid, file, line in db.rows("SELECT id, file, line FROM sets ORDER BY file, line"):
+            self.set_files.setdefault(sid, []).append(f"{file}:{line}")
         self.forecasts = _KnownForecasts(
             set(map(_FIRST, self._rows(f"SELECT {PLAIN_KEY_SQL} FROM forecasts", "prediction_id", also=PLAIN_WHERE))),
             lambda: list(self._rows('SELECT prediction_id, "by", at, p, ref, CASE WHEN p IS NULL THEN dist END '
@@ -590,13 +590,17 @@ class _Plan:
         if not (self.predictions or self.forecasts or self.outcomes):
             return {}
         from ..store.write import append_items_to_list
-        from .add import DEFAULT_FILE, FORECASTS_FILE
+        from .add import DEFAULT_FILE, FORECASTS_FILE, set_declared_twice
         from .resolve import OUTCOMES_DIR
         from .writing import read_text
 
         out: dict[str, tuple[str | None, str]] = {}
         for sid in sorted(self.predictions, key=lambda s: s or ""):
-            rel = self.state.set_files.get(sid) or (f"{sid}.yaml" if sid else DEFAULT_FILE)
+            places = self.state.set_files.get(sid, [])
+            if len(places) > 1:
+                raise set_declared_twice(sid, places, f"the import's set {sid}",
+                                         "import into another set with --set")
+            rel = places[0].rpartition(":")[0] if places else (f"{sid}.yaml" if sid else DEFAULT_FILE)
             old = read_text(ledger.root / rel)
             base = old if old is not None else (_emit({"set": sid}) if sid else "")
             out[rel] = (old, append_items_to_list(base, PREDICTIONS_KEY, self.predictions[sid], rel))
