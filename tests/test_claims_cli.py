@@ -190,6 +190,21 @@ def test_claim_add_duplicate_id(cli, bundled):
     assert_clean_error(r, 2, "--id 'one-layer-monosemantic' is already used")
 
 
+def test_the_same_quote_from_the_same_place_in_a_source_is_refused(cli, bundled):
+    shown = json.loads(cli("--root", bundled, "claim", "show", "one-layer-monosemantic", "--json").out)
+    url = shown["source"]["url"]
+    before = snapshot(bundled)
+    # Its source by another spelling of its URL (a trailing slash), the same words, the same locator: run twice.
+    r = cli("--root", bundled, "claim", "add", shown["quote"], "--source", url.rstrip("/") + "/",
+            "--locator", shown["locator"])
+    assert_clean_error(r, 2, "QUOTE")
+    assert f"claim 'one-layer-monosemantic' ({shown['file']}:" in r.err and "pledger claim assess" in r.err
+    assert snapshot(bundled) == before
+    # The same words from another place in the source, or from another source, are another claim.
+    assert cli("--root", bundled, "claim", "add", shown["quote"], "--source", url, "--locator", "abstract").code == 0
+    assert cli("--root", bundled, "claim", "add", shown["quote"], "--source", "https://example.org/quoting-it").code == 0
+
+
 # -- assess --------------------------------------------------------------------
 
 

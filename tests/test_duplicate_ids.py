@@ -352,3 +352,67 @@ def test_check_and_the_count_follow_edits(cli, make_ledger):
     after = json.loads(cli("--root", root, "check", "--json").out)["problems"]
     assert len(after) == before - 1 and "resolved-twice" not in {p["code"] for p in after}
     assert warning_count(cli("--root", root, "list").err) == len(after)
+
+
+# A set declared by two files (and a third set, declared once): `check` reports the second declaration.
+def _set_file(name: str, set_id: str, title: str) -> str:
+    return f"set: {set_id}\ntitle: {title}\nby: me\nmade: 2024-01-01\npredictions:\n  - id: {name}\n    claim: {name.upper()}\n    p: 0.5\n"
+
+
+TWO_DECLARE_S = {"one.yaml": _set_file("a", "s", "Part one"), "two.yaml": _set_file("b", "s", "Part two"),
+                 "t.yaml": _set_file("c", "t", "Tee")}
+
+
+def test_check_reports_a_set_declared_by_two_files(cli, make_ledger):
+    root = make_ledger(TWO_DECLARE_S)
+    result = cli("--root", root, "check")
+    assert result.code == 1 and result.out == (
+        f"{root}/two.yaml:1:6: set id 's' is already used at {root}/one.yaml:1; ids must be unique in the ledger, "
+        "rename one\n")
+
+
+@pytest.mark.parametrize("extra", [(), ("--title", "Part one"), ("--id", "new-one", "--json")], ids=["plain", "title", "json"])
+def test_add_to_a_set_declared_by_two_files_is_refused_naming_both(cli, make_ledger, extra):
+    root = make_ledger(TWO_DECLARE_S)
+    before = snapshot(root)
+    result = cli("--root", root, "add", "It happens", "-p", "30%", "--set", "s", *extra)
+    assert_clean_error(result, 1, "set id 's' is declared 2 times (one.yaml:1 and two.yaml:1)",
+                       "--set s does not say which file to add to", "rename the set", "nothing was written")
+    assert result.out == "" and snapshot(root) == before
+
+
+def test_add_to_a_set_declared_once_still_appends_to_its_file(cli, make_ledger):
+    root = make_ledger(TWO_DECLARE_S)
+    before = snapshot(root)
+    result = cli("--root", root, "add", "It happens", "-p", "30%", "--set", "t")
+    assert result.code == 0, result.err
+    after = snapshot(root)
+    assert [rel for rel in after if after[rel] != before.get(rel)] == ["t.yaml"]
+    assert "claim: It happens" in after["t.yaml"].decode()
+
+
+def test_the_add_service_names_every_file_declaring_the_set(make_ledger):
+    from ledger.errors import LedgerError
+    from ledger.services.add import add_prediction
+    from ledger.services.ledger import Ledger
+
+    root = make_ledger({**TWO_DECLARE_S, "sub/three.yaml": _set_file("d", "s", "Part three")})
+    before = snapshot(root)
+    with pytest.raises(LedgerError, match=r"'s' is declared 3 times \(one\.yaml:1, sub/three\.yaml:1 and two\.yaml:1\)"):
+        add_prediction(Ledger.open(root), "It happens", 0.3, set_id="s")
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("extra", [(), ("--dry-run",), ("--json",)], ids=["plain", "dry-run", "json"])
+def test_an_import_into_a_set_declared_by_two_files_is_refused_naming_both(cli, make_ledger, tmp_path, extra):
+    root = make_ledger(TWO_DECLARE_S)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("claim,p,made\nIt rains tomorrow,70%,2024-02-01\n", encoding="utf-8")
+    before = snapshot(root)
+    result = cli("--root", root, "import", "csv", rows, "--set", "s", *extra)
+    assert_clean_error(result, 1, "set id 's' is declared 2 times (one.yaml:1 and two.yaml:1)",
+                       "the import's set s does not say which file to add to", "--set", "nothing was written")
+    assert snapshot(root) == before
+    # Into a set declared once, the same rows go to its file.
+    assert cli("--root", root, "import", "csv", rows, "--set", "t").code == 0
+    assert "It rains tomorrow" in (root / "t.yaml").read_text(encoding="utf-8")

@@ -270,7 +270,7 @@ def test_a_large_import_is_one_write_per_file(cli, root, tmp_path, monkeypatch):
     assert cli("--root", root, "check").code == 0
 
 
-def test_a_forecast_dated_before_the_ledgers_prediction_is_reported_not_added(cli, make_ledger, tmp_path):
+def test_a_forecast_dated_before_the_ledgers_prediction_rejects_its_row(cli, make_ledger, tmp_path):
     root = make_ledger({"metaculus.yaml": "set: metaculus\npredictions:\n  - id: metaculus-1\n    claim: Q\n    p: 0.5\n"
                                           "    by: me\n    made: 2025-02-01\n"})
     history = [{"question_id": 7, "author_id": 9, "start_time": s, "end_time": None, "forecast_values": [1 - p, p]}
@@ -278,12 +278,14 @@ def test_a_forecast_dated_before_the_ledgers_prediction_is_reported_not_added(cl
     path = tmp_path / "post.json"
     path.write_text(json.dumps({"id": 1, "title": "Q", "question": {"id": 7, "title": "Q", "type": "binary",
                                                                      "my_forecasts": {"history": history}}}), encoding="utf-8")
+    before = snapshot(root)
     report = imported(cli, root, "metaculus", path)
-    assert report["forecasts_added"] == 1
-    assert [s["reason"] for s in report["skipped"]] == [
-        "1 forecast dated before 'metaculus-1' was made in the ledger (2025-02-01): not added"]
+    assert report["forecasts_added"] == 0 and report["skipped"] == [] and snapshot(root) == before
+    assert [(r["where"], r["reason"]) for r in report["rejected"]] == [(
+        f"{path}:1", "forecast on 'metaculus-1' is dated 2025-01-01, before the prediction was made (2025-02-01); "
+        "check both dates")]
     _, forecasts, _, problems = records(root)
-    assert problems == [] and [(f.p, str(f.at)) for f in forecasts["metaculus-1"]] == [(0.6, "2025-03-01")]
+    assert problems == [] and "metaculus-1" not in forecasts  # not the later one either: the row is rejected whole
     assert cli("--root", root, "check").code == 0
 
 

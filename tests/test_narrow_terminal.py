@@ -52,6 +52,20 @@ def test_list_keeps_every_id_whole(cli, monkeypatch, bundled, width):
             assert f"{p['points']:+.2f}" in out
 
 
+@pytest.mark.parametrize("width", [36, 40])
+def test_list_on_a_phone_wide_terminal_wraps_no_line_and_keeps_every_figure(cli, monkeypatch, bundled, width):
+    # Too narrow for the table: a stacked listing, an id too long to share its line with the figures on its own.
+    data = json.loads(cli("--root", bundled, "list", "--json").out)
+    out = _run(cli, monkeypatch, width, "--root", bundled, "list")
+    lines = out.splitlines()
+    for p in data["predictions"]:
+        (at,) = [i for i, line in enumerate(lines) if line.split() and line.split()[0] == p["id"]]
+        figures = lines[at] if len(lines[at].split()) > 1 else lines[at + 1]  # beside the id, or under it
+        if p["points"] is not None:
+            assert figures.rstrip().endswith(f"{p['points']:+.2f}"), (p["id"], figures)
+    assert any(len(line.split()) == 1 and line.split()[0] == "cherry-picked-diagnostic" for line in lines)
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_claim_list_keeps_ids_whole_and_quotes_readable(cli, monkeypatch, bundled, width):
     data = json.loads(cli("--root", bundled, "claim", "list", "--json").out)

@@ -99,6 +99,12 @@ def test_a_prediction_edited_after_its_resolution_is_marked(cli, bundled_repo):
     assert f"† #4: its claim changed on 2026-02-01 ({edit[:7]}), after its resolution (2024-05-21)." in part
     plain = card(cli, bundled_repo.ledger, "--set", "anthropic-sae-2024", "--flavor", "plain")
     assert "**Not on record in time**" in plain and "❌ **Not" not in plain
+    # With --repo-url the reason's commit links to the forge, as the verdict line's commits do.
+    linked = on_record(card(cli, bundled_repo.ledger, "--set", "anthropic-sae-2024", "--repo-url",
+                            "https://github.com/ada/forecasts"))
+    assert (f"† #4: its claim changed on 2026-02-01 ([{edit[:7]}](https://github.com/ada/forecasts/commit/{edit})), "
+            "after its resolution (2024-05-21).") in linked
+    assert f"https://github.com/ada/forecasts/commit/{edit}" in hrefs(linked)
     acx = card(cli, bundled_repo.ledger, "--set", "anthropic-sae-2024", "--style", "acx")
     marked = [line for line in acx.splitlines() if line.startswith("- ") and "†" in line]
     assert len(marked) == 1 and marked[0].startswith("- \\#4 ") and "PEFT on SAE embeddings does not beat LoRA †" in marked[0]

@@ -293,6 +293,23 @@ def test_a_seal_holds_while_only_forecasts_and_outcomes_are_appended(cli, repo):
     assert s["evidence"][-1]["url"] == "https://x.example/status/42"
 
 
+def test_a_seal_made_after_the_resolutions_is_no_evidence_they_came_first(cli, repo):
+    repo.write("s1.yaml", SET_FILE)
+    repo.commit("predictions", "2024-05-02")
+    repo.write("outcomes/2024-05-21.yaml", OUTCOME_FILE)
+    repo.commit("resolved", "2024-05-21")
+    r = cli("--root", repo.ledger, "seal", "--set", "s1", "--save")  # made today, long after 2024-05-21
+    assert r.code == 0, r.err
+    repo.commit("a seal, late", "2024-06-01")
+    data = json.loads(cli("--root", repo.ledger, "verify", "--json").out)
+    (s,) = data["sets"]
+    (seal,) = [e for e in s["evidence"] if e["kind"] == "seal"]
+    assert "holds; made on or after the resolution of 3 of the 3 predictions it covers here" in seal["text"]
+    assert "seal" not in s["rests_on"] and "committer-dates" in s["rests_on"]
+    text = cli("--root", repo.ledger, "verify").out
+    assert "made on or after the resolution of 3 of the 3 predictions" in text
+
+
 def test_a_seal_published_then_one_record_altered(cli, repo):
     digest = _sealed_repo(cli, repo)
     repo.write("s1.yaml", SET_FILE.replace("It beats LoRA", "It does not beat LoRA"))

@@ -180,12 +180,24 @@ def _stacked_listing(states: list[PredictionState], out) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
-    id_width = max(len(s.prediction.id) for s in states)
+    from rich.cells import cell_len
+
     p_width = max(len(visible(_p_text(s))) for s in states)
+    figures = []
     for s in states:
         pts = points(s)
-        line = f"{visible(s.prediction.id):<{id_width}}  {visible(_p_text(s)):>{p_width}}  {mark(s)}"
-        out.print(Text(line + ("" if pts is None else f"  {pts:+.2f}")))
+        figures.append(f"{visible(_p_text(s)):>{p_width}}  {mark(s)}" + ("" if pts is None else f"  {pts:+.2f}"))
+    # The ids padded to a column where the figures fit beside them; an id too long for that (a 40-column
+    # terminal) gets its own line, the figures indented under it, rather than a line that wraps.
+    room = out.width - 2 - max(map(cell_len, figures))
+    id_width = min(max(len(s.prediction.id) for s in states), max(room, 0))
+    for s, line in zip(states, figures):
+        pid = visible(s.prediction.id)
+        if len(pid) <= id_width:
+            out.print(Text(f"{pid:<{id_width}}  {line}"))
+        else:
+            out.print(Text(pid))
+            out.print(Padding(Text(line), (0, 0, 0, 4)))
         out.print(Padding(Text(visible(_claim_text(s))), (0, 0, 0, 4)))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..version import __version__
 
-SCHEMA_VERSION = "10"  # 2: claims, sources, assessments; 3: covering indexes for scoring; 4: rejected ids;
+SCHEMA_VERSION = "11"  # 2: claims, sources, assessments; 3: covering indexes for scoring; 4: rejected ids;
 # 5: ambiguous_ids and ledger_problems (duplicate ids left out of reads; one problem count for check and warnings);
 # 6: question kinds, tables made from the record types, derived outcome columns (index.derive);
 # 7: forecasts.ref (an imported forecast's id in its source);
@@ -16,6 +16,7 @@ SCHEMA_VERSION = "10"  # 2: claims, sources, assessments; 3: covering indexes fo
 # outcomes' prediction ids
 # 10: a ledger's identity in meta, BIGINT file times, text in byte order (COLLATE "C"), quoted column names,
 #    about_key and by_key (folded for matching), the SQL views (index.views)
+# 11: the stored problems hold a new check (an assessment dated before its claim's source was published)
 
 # Problem messages are stored in the index, so a new version of pledger (new
 # wording, new checks) rebuilds it as a schema change would.

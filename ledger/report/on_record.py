@@ -85,14 +85,27 @@ def card_section(data, repo_url: str | None = None):
                 joined += (["; "] if i else []) + [piece]
             section.blocks.append(Para((*joined, ".")))
         # One line per reason: ten predictions committed after the event in one commit share it.
-        reasons: dict[str, list[str]] = {}
+        reasons: dict[tuple, list[str]] = {}
         for c in late.get(s.set_id, ()):
             why = next(f for f in c.findings if f.code in LATE_CODES)
-            reasons.setdefault(why.message, []).append(f"#{numbers[c.id]}" if c.id in numbers else c.id)
-        for message, where in reasons.items():
-            section.blocks.append(Para((Styled(f"{MARK} {', '.join(where)}", "num"), f": {message}.")))
+            reasons.setdefault((why.message, why.commit), []).append(f"#{numbers[c.id]}" if c.id in numbers else c.id)
+        for (message, ref), where in reasons.items():
+            section.blocks.append(Para((Styled(f"{MARK} {', '.join(where)}", "num"), ": ",
+                                        *_with_commit_link(message, ref, repo_url), ".")))
     section.blocks.append(Para((Styled(("Checked with ", Styled("pledger verify", "code"),
                                         " against the ledger's git history: commit dates are claims whoever "
                                         "commits makes; signatures and a seal published elsewhere are stronger "
                                         "evidence."), "em"),)))
     return section
+
+
+def _with_commit_link(message: str, ref, repo_url: str | None) -> tuple:
+    """A finding's message with its commit's short hash linked to the forge (the last place it is named),
+    as the verdict line links its commits; the message as it is without a repo_url or a commit."""
+    from .card import Link
+
+    url = commit_url(repo_url, ref.sha) if repo_url and ref is not None else None
+    if url is None or ref.short not in message:
+        return (message,)
+    before, short, after = message.rpartition(ref.short)
+    return tuple(piece for piece in (before, Link(short, url), after) if piece)

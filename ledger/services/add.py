@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from .. import yamlio
-from ..errors import UsageError
+from ..errors import LedgerError, UsageError
 from ..index.sql import as_date, as_db
 from ..kinds import CHOICE, NUMERIC, check_unit, dist_from_json
 from ..models import check_slug, source_text
@@ -99,10 +99,7 @@ def add_prediction(
             pattern = base.replace("/", "//").replace("%", "/%").replace("_", "/_") + "-%"
             taken = {r[0] for r in db.rows("SELECT id FROM predictions WHERE id = :id OR id LIKE :like ESCAPE '/'",
                                            {"id": base, "like": pattern})}
-            set_file = set_title = None
-            if set_id is not None:
-                found = db.rows("SELECT file, title FROM sets WHERE id = :id ORDER BY file LIMIT 1", {"id": set_id})
-                set_file, set_title = found[0] if found else (None, None)
+            set_file, set_title = _set_of(db, set_id) if set_id is not None else (None, None)
             if tests:
                 _known_claims(db, tests)
         if title is not None and set_file is not None and title != set_title:
@@ -212,6 +209,26 @@ def question_of(conn, prediction_id: str) -> Question | None:
     made, kind, dist, dates, unit = rows[0]
     options = tuple(o.label for o in dist_from_json(kind, json.loads(dist))) if kind == CHOICE else ()
     return Question(prediction_id, as_date(made), kind, options, bool(dates), unit)
+
+
+def _set_of(db, set_id: str) -> tuple[str | None, str | None]:
+    """(file, title) of the set, (None, None) when it is new. LedgerError when several files declare it (a
+    `duplicate-id` of `check`): which one a new prediction belongs in is the ledger's to say, not add's to guess."""
+    found = db.rows("SELECT file, line, title FROM sets WHERE id = :id ORDER BY file, line", {"id": set_id})
+    if len(found) > 1:
+        raise set_declared_twice(set_id, [f"{file}:{line}" for file, line, _ in found], f"--set {set_id}",
+                                 "add the prediction by hand to the file you mean")
+    return (found[0][0], found[0][2]) if found else (None, None)
+
+
+def set_declared_twice(set_id: str, places: list[str], asked: str, or_else: str) -> LedgerError:
+    """The error of a write that would add to a set several files declare (`check`'s duplicate-id): which
+    file it belongs in is the ledger's to say. asked: what named the set; or_else: the other way out."""
+    where = ", ".join(places[:-1]) + " and " + places[-1]
+    return LedgerError(
+        f"set id {set_id!r} is declared {len(places)} times ({where}), so {asked} does not say which file to add "
+        f"to; rename the set in all but one of those files so each set id names one set, or {or_else}; nothing "
+        "was written")
 
 
 def _known_claims(db, claim_ids) -> None:

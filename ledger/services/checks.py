@@ -115,8 +115,12 @@ def dates_in_order(db: Db, scope: Scope) -> Keyed:
 
 
 # The words of dates_in_order, also said by an import of records that would break it (services.imports).
-def forecast_before_made(pid: str, at, made) -> str:
-    return f"forecast on {pid!r} is dated {_day(at)}, before the prediction was made ({_day(made)})"
+def forecast_before_made(pid: str, at, made, count: int = 1) -> str:
+    """count: how many forecasts are (an import's row may add several); `at`: the earliest one's day."""
+    if count == 1:
+        return f"forecast on {pid!r} is dated {_day(at)}, before the prediction was made ({_day(made)}); check both dates"
+    return (f"{count} forecasts on {pid!r} are dated before the prediction was made ({_day(made)}), the first on "
+            f"{_day(at)}; check both dates")
 
 
 def resolved_before_made(pid: str, on, made) -> str:

@@ -78,6 +78,17 @@ def add_claim(
                 "ORDER BY s.file, s.line LIMIT 1", params,
             )
             shared = _SharedSource(*found[0]) if found else None
+            params = {"quote": quote, "locator": locator}
+            variants = in_list("v", _url_variants(source_url), params)
+            again = db.rows(  # the same words from the same place in the same source: a command run twice
+                f"SELECT c.id, c.file, c.line FROM claims c WHERE c.quote = :quote AND (c.locator = :locator OR "
+                f"(c.locator IS NULL AND :locator IS NULL)) AND (c.source_url IN {variants} OR c.source_ref IN "
+                f"(SELECT s.id FROM sources s WHERE s.url IN {variants})) ORDER BY c.file, c.line LIMIT 1", params)
+        if again:
+            cid, file, line = again[0]
+            raise UsageError(f"QUOTE: these words from this source are on record already as claim {cid!r} ({file}:{line}); "
+                             f"assess it with `pledger claim assess {cid} ...`, or give --locator to record the same "
+                             "words from another place in the source", "QUOTE")
         if id is not None and id in taken:
             raise UsageError(f"--id {id!r} is already used by a claim; pick another id", "--id")
         new_id = id or unique_id(slugify(quote), taken)

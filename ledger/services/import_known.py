@@ -41,7 +41,15 @@ if TYPE_CHECKING:
 # key), the day (ISO) and the probability as typed. The same on both sides (plain_key): a forecast the
 # index holds so, without a ref, is the source's forecast under every rule of services.imports._KnownForecasts.
 PLAIN_KEY_SQL = """prediction_id || '|' || length("by") || '|' || "by" || at || p_typed"""
-PLAIN_WHERE = "ref IS NULL AND p IS NOT NULL"  # the forecasts found by their plain key
+
+
+def plain_where(forecasts: str = "") -> str:
+    """The forecasts found by their plain key; `forecasts`: the forecasts table's alias in a join."""
+    f = f"{forecasts}." if forecasts else ""
+    return f"{f}ref IS NULL AND {f}p IS NOT NULL"
+
+
+PLAIN_WHERE = plain_where()
 # The order of a prediction's outcome entries, oldest first: the last one stands.
 OUTCOME_ORDER_SQL = '"on", correction, file, line'
 # Below this many bytes a file is planned row by row: no child is started for it.
@@ -90,34 +98,38 @@ class Fingerprints:
 
 
 def read_fingerprints(db) -> Fingerprints:
-    """Every prediction's fingerprint, from one read of each table (db: an index connection, services' Db)."""
-    forecasts: dict[str, list[tuple]] = {}
+    """Every prediction's fingerprint (db: an index connection, services' Db): its outcomes read first,
+    then its forecasts a prediction at a time (joined and grouped by id), so that no more than one
+    prediction's forecasts are held at once."""
+    from itertools import groupby
+
     iso = db.iso_dates  # SQLite gives dates as ISO text; a server, as dates
-    same = {}.setdefault  # names, days and probabilities repeat: each kept once, not once a forecast
-    # A forecast with a ref as (ref,); one without, a yes/no one, by its key's parts (the plan's PLAIN_WHERE).
-    for pid, by, at, typed, ref in db.stream(
-            f'SELECT prediction_id, "by", at, p_typed, ref FROM forecasts WHERE ref IS NOT NULL OR ({PLAIN_WHERE})'):
-        if ref is None:
-            at = at if iso else at.isoformat()
-            key = (same(by, by), same(at, at), same(typed, typed))
-        else:
-            key = (ref,)
-        mine = forecasts.get(pid)
-        if mine is None:
-            forecasts[pid] = [key]
-        else:
-            mine.append(key)
+    same = {}.setdefault  # a result repeats: each kept once, not once a prediction
     # Most predictions have one outcome entry: read unordered, then in order those with several (the last stands).
-    results: dict[str, str] = dict(db.stream("SELECT prediction_id, result FROM outcomes"))
+    results: dict[str, str] = {pid: same(result, result) for pid, result in
+                               db.stream("SELECT prediction_id, result FROM outcomes")}
     results.update(db.stream(
         "SELECT prediction_id, result FROM outcomes WHERE prediction_id IN (SELECT prediction_id FROM outcomes "
         f"GROUP BY prediction_id HAVING count(*) > 1) ORDER BY prediction_id, {OUTCOME_ORDER_SQL}"))
-    none: list[tuple[str, str, str]] = []
-    known = frozenset(
-        fingerprint(pid, claim, results.get(pid), frozenset(forecasts.get(pid, none)))
-        for pid, claim in db.stream("SELECT id, claim FROM predictions WHERE id NOT IN (SELECT a.id FROM ambiguous_ids a)"))
+    # A forecast with a ref as (ref,); one without, a yes/no one, by its key's parts (the plan's PLAIN_WHERE);
+    # a prediction without forecasts comes once, with NULLs (f.rowid IS NULL).
+    rows = db.stream(
+        'SELECT pr.id, pr.claim, f.rowid, f."by", f.at, f.p_typed, f.ref FROM predictions pr '
+        f"LEFT OUTER JOIN forecasts f ON f.prediction_id = pr.id AND (f.ref IS NOT NULL OR ({plain_where('f')})) "
+        "WHERE pr.id NOT IN (SELECT a.id FROM ambiguous_ids a) ORDER BY pr.id")
+    known = set()
+    for pid, group in groupby(rows, key=operator.itemgetter(0)):
+        keys = []
+        for _, claim, rowid, by, at, typed, ref in group:
+            if rowid is None:
+                continue
+            if ref is None:
+                keys.append((by, at if iso else at.isoformat(), typed))
+            else:
+                keys.append((ref,))
+        known.add(fingerprint(pid, claim, results.get(pid), frozenset(keys)))
     (count,) = db.rows("SELECT count(*) FROM predictions")[0]
-    return Fingerprints(_files(db), count, known)
+    return Fingerprints(_files(db), count, frozenset(known))
 
 
 def _files(db) -> list[tuple[str, str]]:

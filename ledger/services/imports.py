@@ -43,7 +43,7 @@ from ..kinds import CHOICE, NUMERIC, parse_result
 from ..vocabulary import FORECASTS_KEY, PREDICTIONS_KEY
 from ..names import name_key
 from .defaults import today
-from .import_checks import new_prediction_problem, outcome_problem
+from .import_checks import added_problem, new_prediction_problem
 from .import_known import ALREADY, OUTCOME_ORDER_SQL, PLAIN_KEY_SQL, PLAIN_WHERE, plain_key, split_known
 from .ledger import Ledger
 
@@ -219,9 +219,9 @@ class _LedgerState:
             "ORDER BY p.id, p.file, p.line"
         ):
             self.ambiguous.setdefault(pid, []).append(f"{file}:{line}")
-        self.set_files: dict[str, str] = {}
-        for sid, file in db.rows("SELECT id, file FROM sets ORDER BY file"):
-            self.set_files.setdefault(sid, file)
+        self.set_files: dict[str, list[str]] = {}  # set id -> file:line of each file declaring it
+        for sid, file, line in db.rows("SELECT id, file, line FROM sets ORDER BY file, line"):
+            self.set_files.setdefault(sid, []).append(f"{file}:{line}")
         self.forecasts = _KnownForecasts(
             set(map(_FIRST, self._rows(f"SELECT {PLAIN_KEY_SQL} FROM forecasts", "prediction_id", also=PLAIN_WHERE))),
             lambda: list(self._rows('SELECT prediction_id, "by", at, p, ref, CASE WHEN p IS NULL THEN dist END '
@@ -525,17 +525,11 @@ class _Plan:
         theirs = self.state.outcomes.get(item.id)
         if in_ledger and (new or (theirs is None and item.outcomes)):
             made = self.state.made(item.id)
-        if theirs is None and item.outcomes and made is not None:
-            why = outcome_problem(item.id, made, item.outcomes)
+        if made is not None:  # what the row adds, against the prediction's made day: rejected whole, as a new one's
+            why = added_problem(item.id, made, new, item.outcomes if theirs is None else [])
             if why is not None:
                 report.rejected.append(Note(item.row, why, item.id))
                 return
-        if new and made is not None:
-            early = [f for f in new if f.at < made]
-            if early:  # the ledger's prediction is its first forecast; one before it cannot be added after the fact
-                new = [f for f in new if f not in early]
-                report.skipped.append(Note(item.row, f"{len(early)} {'forecast' if len(early) == 1 else 'forecasts'} dated before "
-                                           f"{item.id!r} was made in the ledger ({made}): not added", item.id))
         for f in new:
             self.forecasts.append(_emit(_forecast_entry(item.id, f)))
             self.state.forecasts.add(item.id, f)
@@ -596,13 +590,17 @@ class _Plan:
         if not (self.predictions or self.forecasts or self.outcomes):
             return {}
         from ..store.write import append_items_to_list
-        from .add import DEFAULT_FILE, FORECASTS_FILE
+        from .add import DEFAULT_FILE, FORECASTS_FILE, set_declared_twice
         from .resolve import OUTCOMES_DIR
         from .writing import read_text
 
         out: dict[str, tuple[str | None, str]] = {}
         for sid in sorted(self.predictions, key=lambda s: s or ""):
-            rel = self.state.set_files.get(sid) or (f"{sid}.yaml" if sid else DEFAULT_FILE)
+            places = self.state.set_files.get(sid, [])
+            if len(places) > 1:
+                raise set_declared_twice(sid, places, f"the import's set {sid}",
+                                         "import into another set with --set")
+            rel = places[0].rpartition(":")[0] if places else (f"{sid}.yaml" if sid else DEFAULT_FILE)
             old = read_text(ledger.root / rel)
             base = old if old is not None else (_emit({"set": sid}) if sid else "")
             out[rel] = (old, append_items_to_list(base, PREDICTIONS_KEY, self.predictions[sid], rel))

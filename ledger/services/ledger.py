@@ -489,7 +489,7 @@ class Ledger:
             yield
 
     def problems(self) -> list[Problem]:
-        """Every problem in the ledger, in file order (as `pledger check` reports them)."""
+        """Every problem in the ledger, in `pledger check`'s order (services.select.stored_problems)."""
         from .select import stored_problems
 
         with self.connect() as conn:

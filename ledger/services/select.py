@@ -337,14 +337,20 @@ def problem_count(conn) -> int:
 
 
 def stored_problems(conn) -> list[Problem]:
-    """The problems `pledger check` reports, in its order (by location, then message), each once."""
-    found = {
-        Problem(SourceLocation(file, line, col), message, code, tuple(SourceLocation(*ref) for ref in json.loads(refs)))
-        for file, line, col, code, message, refs in as_db(conn).rows(
-            "SELECT file, line, col, code, message, refs FROM ledger_problems ORDER BY rowid"
-        )
-    }
-    return sorted(found, key=lambda p: (p.location, p.message))
+    """The problems `pledger check` reports, each once, in its order: first those of files left out as a whole
+    (not YAML, not a ledger file, not read at all: the index has no kind for them), since nothing else in such a
+    file was checked and every read leaves all of it out; then the rest. Each part by location, then message.
+    A file left out has one problem, so every file's problems still come together."""
+    found: dict[Problem, bool] = {}
+    for file, line, col, code, message, refs, read in as_db(conn).rows(
+        "SELECT l.file, l.line, l.col, l.code, l.message, l.refs, "
+        "CASE WHEN f.path IS NOT NULL AND f.kind IS NULL THEN 0 ELSE 1 END "
+        "FROM ledger_problems l LEFT JOIN files f ON f.path = l.file ORDER BY l.rowid"
+    ):
+        problem = Problem(SourceLocation(file, line, col), message, code,
+                          tuple(SourceLocation(*ref) for ref in json.loads(refs)))
+        found.setdefault(problem, bool(read))
+    return sorted(found, key=lambda p: (found[p], p.location, p.message))
 
 
 def current_outcomes(conn, ids: list[str]) -> dict[str, Outcome]:

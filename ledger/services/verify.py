@@ -419,11 +419,31 @@ def _evidence(checks, ref: _Refs, tag_evidence, seals) -> tuple[list[Evidence], 
         when = f", committed {s.committed.committed_on} ({s.committed.short})" if s.committed else ""
         made = f", made {s.made}" if s.made else ""
         state = "holds" if s.holds else f"broken: {len(s.changed)} records changed"
+        late, covered = _resolved_by_seal(s, checks)
+        if late:  # it shows they have not changed since, not that they were written before their events
+            state += (f"; made on or after the resolution of {late} of the {covered} predictions it covers here: "
+                      "for those it shows only that they have not changed since")
         out.append(Evidence("seal", "seal", f"seal {s.digest} ({where}, {s.sealed} records{made}{when}): {state}",
                             s.committed, s.published[0] if s.published else None))
-        if s.holds and "seal" not in rests:
+        if s.holds and not late and "seal" not in rests:
             rests.append("seal")
     return out, tuple(rests)
+
+
+def _resolved_by_seal(s, checks) -> tuple[int, int]:
+    """How many of the set's predictions the seal covers were resolved on or before the seal's day (the
+    earliest date it gives, its `made` or its first commit: the benefit of the doubt), and how many it covers."""
+    days = [s.committed.committed_on] if s.committed is not None else []
+    try:
+        days += [dt.date.fromisoformat(s.made[:10])] if s.made else []
+    except ValueError:
+        pass  # a made date that is no date: only the commit's counts
+    sealed = set(s.predictions)
+    covered = [c for c in checks if c.id in sealed]
+    if not days:
+        return 0, len(covered)
+    day = min(days)
+    return sum(1 for c in covered if c.resolved_on is not None and c.resolved_on <= day), len(covered)
 
 
 _SIGNATURE_WORDS = {
