@@ -308,6 +308,15 @@ def test_a_seal_made_after_the_resolutions_is_no_evidence_they_came_first(cli, r
     assert "seal" not in s["rests_on"] and "committer-dates" in s["rests_on"]
     text = cli("--root", repo.ledger, "verify").out
     assert "made on or after the resolution of 3 of the 3 predictions" in text
+    # `made` is not in the digest: moving it before the resolutions in a later commit changes nothing.
+    (path,) = (repo.ledger / "seals").glob("*.json")
+    sealed = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**sealed, "made": "2024-05-01"}), encoding="utf-8")
+    repo.commit("backdate the seal", "2024-06-02")
+    data = json.loads(cli("--root", repo.ledger, "verify", "--json").out)
+    (seal,) = [e for e in data["sets"][0]["evidence"] if e["kind"] == "seal"]
+    assert "made 2024-05-01" in seal["text"] and "holds; made on or after the resolution of 3" in seal["text"]
+    assert "seal" not in data["sets"][0]["rests_on"]
 
 
 def _seal_made(repo, made) -> None:

@@ -436,14 +436,14 @@ def _evidence(checks, ref: _Refs, tag_evidence, seals) -> tuple[list[Evidence], 
 
 
 def _seal_day(s) -> tuple[dt.date | None, dt.date | None]:
-    """The seal's day, the earliest it gives (its `made` or its first commit: the benefit of the doubt), or
-    None when it gives none; and its `made` as a date (None when it has none, or one that is no date)."""
+    """The seal's day, or None when it gives none; and its `made` as a date (None when it has none, or one
+    that is no date). The day is its first commit's when the seal file is committed: `made` is not in the
+    digest, so a later edit of it would move a late seal before the resolutions; else its `made`."""
     try:
         made = dt.date.fromisoformat(s.made[:10]) if s.made else None
     except ValueError:
-        made = None  # a made date that is no date: only the commit's counts
-    days = [d for d in (made, s.committed.committed_on if s.committed is not None else None) if d is not None]
-    return min(days, default=None), made
+        made = None  # a made date that is no date
+    return (s.committed.committed_on if s.committed is not None else made), made
 
 
 def _resolved_by_seal(day: dt.date | None, s, checks) -> tuple[int, int]:
