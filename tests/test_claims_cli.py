@@ -205,6 +205,24 @@ def test_the_same_quote_from_the_same_place_in_a_source_is_refused(cli, bundled)
     assert cli("--root", bundled, "claim", "add", shown["quote"], "--source", "https://example.org/quoting-it").code == 0
 
 
+def test_the_same_quote_with_other_spacing_is_the_same_claim(cli, bundled):
+    # A hand-written block quote ends in a line break; a pasted one has spaces around it or a doubled one inside.
+    (bundled / "claims" / "block.yaml").write_text(
+        "claims:\n  - id: block\n    quote: |\n      Features are\n      interpretable\n"
+        "    source:\n      url: https://example.org/block\n    locator: p. 3\n", encoding="utf-8")
+    before = snapshot(bundled)
+    for quote, locator in (("Features are interpretable", "p. 3"), ("  Features  are interpretable \n", " p.  3 ")):
+        r = cli("--root", bundled, "claim", "add", quote, "--source", "https://example.org/block", "--locator", locator)
+        assert_clean_error(r, 2, "QUOTE", "claim 'block' (claims/block.yaml:2)")
+    assert snapshot(bundled) == before
+    # Other words (a letter's case is the claimant's) are another claim; the spacing around them is not kept.
+    r = cli("--root", bundled, "claim", "add", "  features are interpretable\n", "--source", "https://example.org/block",
+            "--locator", "p. 3", "--json")
+    assert r.code == 0, r.err
+    added = json.loads(cli("--root", bundled, "claim", "show", json.loads(r.out)["id"], "--json").out)
+    assert added["quote"] == "features are interpretable"
+
+
 # -- assess --------------------------------------------------------------------
 
 

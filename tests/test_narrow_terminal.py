@@ -66,6 +66,20 @@ def test_list_on_a_phone_wide_terminal_wraps_no_line_and_keeps_every_figure(cli,
     assert any(len(line.split()) == 1 and line.split()[0] == "cherry-picked-diagnostic" for line in lines)
 
 
+def test_list_keeps_an_id_wider_than_the_terminal_on_one_line(cli, monkeypatch, bundled):
+    # Ids are never cut or wrapped: one wider than the terminal goes out whole (the terminal folds it),
+    # not broken at a hyphen onto two lines that a copy would keep.
+    long_id = "a-prediction-id-that-is-wider-than-a-forty-column-phone-terminal"
+    assert cli("--root", bundled, "add", "It rains", "-p", "30%", "--id", long_id).code == 0
+    monkeypatch.setenv("COLUMNS", "40")
+    result = cli("--root", bundled, "list")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if long_id in line]
+    assert lines[at] == long_id and lines[at + 1].split() == ["30%", "⏳", "open"]
+    assert all(cell_len(line) <= 40 for line in lines if line != long_id)
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_claim_list_keeps_ids_whole_and_quotes_readable(cli, monkeypatch, bundled, width):
     data = json.loads(cli("--root", bundled, "claim", "list", "--json").out)

@@ -110,6 +110,21 @@ def test_a_prediction_edited_after_its_resolution_is_marked(cli, bundled_repo):
     assert len(marked) == 1 and marked[0].startswith("- \\#4 ") and "PEFT on SAE embeddings does not beat LoRA †" in marked[0]
 
 
+def test_the_commit_of_a_seal_in_the_evidence_links_to_the_forge(cli, repo):
+    from gitrepo import OUTCOME_FILE, SET_FILE
+
+    repo.write("s1.yaml", SET_FILE)
+    repo.commit("predictions", "2024-05-02")
+    assert cli("--root", repo.ledger, "seal", "--set", "s1", "--save").code == 0
+    sealed = repo.commit("the seal", "2024-05-03")
+    repo.write("outcomes/2024-05-21.yaml", OUTCOME_FILE)
+    repo.commit("resolved", "2024-05-21")
+    part = on_record(card(cli, repo.ledger, "--repo-url", "https://github.com/ada/forecasts"))
+    assert f"committed 2024-05-03 ([{sealed[:7]}](https://github.com/ada/forecasts/commit/{sealed}))): holds" in part
+    assert f"https://github.com/ada/forecasts/commit/{sealed}" in hrefs(part)
+    assert f"committed 2024-05-03 ({sealed[:7]})): holds" in on_record(card(cli, repo.ledger))
+
+
 def test_several_sets_each_get_their_verdict(cli, bundled_repo):
     md = card(cli, bundled_repo.ledger)
     part = on_record(md)

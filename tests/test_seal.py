@@ -308,6 +308,54 @@ def test_a_seal_made_after_the_resolutions_is_no_evidence_they_came_first(cli, r
     assert "seal" not in s["rests_on"] and "committer-dates" in s["rests_on"]
     text = cli("--root", repo.ledger, "verify").out
     assert "made on or after the resolution of 3 of the 3 predictions" in text
+    # `made` is not in the digest: moving it before the resolutions in a later commit changes nothing.
+    (path,) = (repo.ledger / "seals").glob("*.json")
+    sealed = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**sealed, "made": "2024-05-01"}), encoding="utf-8")
+    repo.commit("backdate the seal", "2024-06-02")
+    data = json.loads(cli("--root", repo.ledger, "verify", "--json").out)
+    (seal,) = [e for e in data["sets"][0]["evidence"] if e["kind"] == "seal"]
+    assert "made 2024-05-01" in seal["text"] and "holds; made on or after the resolution of 3" in seal["text"]
+    assert "seal" not in data["sets"][0]["rests_on"]
+
+
+def _seal_made(repo, made) -> None:
+    """Set the `made` of the ledger's one seal file (it is no part of the digest: the seal still holds)."""
+    (path,) = (repo.ledger / "seals").glob("*.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["made"] = made
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("made", [None, "yesterday", 20240501])
+def test_a_seal_that_gives_no_day_is_no_evidence_they_came_first(cli, repo, made):
+    # Not committed, and no `made` that is a date: nothing says when it was made, so it is no better
+    # than one made after the resolutions (it was made today, long after 2024-05-21).
+    repo.write("s1.yaml", SET_FILE)
+    repo.commit("predictions", "2024-05-02")
+    repo.write("outcomes/2024-05-21.yaml", OUTCOME_FILE)
+    repo.commit("resolved", "2024-05-21")
+    assert cli("--root", repo.ledger, "seal", "--set", "s1", "--save").code == 0
+    _seal_made(repo, made)
+    (s,) = json.loads(cli("--root", repo.ledger, "verify", "--json").out)["sets"]
+    (seal,) = [e for e in s["evidence"] if e["kind"] == "seal"]
+    assert "holds; it gives no day (no `made` date, not committed), so for the 3 resolved of the 3 predictions" in seal["text"]
+    assert ("made 'yesterday' (not a date)" in seal["text"]) == (made == "yesterday")
+    assert "seal" not in s["rests_on"]
+
+
+def test_a_seal_whose_made_is_no_date_is_dated_by_its_commit(cli, repo):
+    repo.write("s1.yaml", SET_FILE)
+    repo.commit("predictions", "2024-05-02")
+    assert cli("--root", repo.ledger, "seal", "--set", "s1", "--save").code == 0
+    _seal_made(repo, "soon")
+    repo.commit("a seal, in time", "2024-05-03")
+    repo.write("outcomes/2024-05-21.yaml", OUTCOME_FILE)
+    repo.commit("resolved", "2024-05-21")
+    (s,) = json.loads(cli("--root", repo.ledger, "verify", "--json").out)["sets"]
+    (seal,) = [e for e in s["evidence"] if e["kind"] == "seal"]
+    assert "made 'soon' (not a date), committed 2024-05-03" in seal["text"] and seal["text"].endswith(": holds")
+    assert "seal" in s["rests_on"]
 
 
 def test_a_seal_published_then_one_record_altered(cli, repo):

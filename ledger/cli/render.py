@@ -195,8 +195,8 @@ def _stacked_listing(states: list[PredictionState], out) -> None:
         pid = visible(s.prediction.id)
         if len(pid) <= id_width:
             out.print(Text(f"{pid:<{id_width}}  {line}"))
-        else:
-            out.print(Text(pid))
+        else:  # an id wider than the terminal too: the terminal folds it, so a copy of it is still one line
+            out.print(Text(pid), soft_wrap=True)
             out.print(Padding(Text(line), (0, 0, 0, 4)))
         out.print(Padding(Text(visible(_claim_text(s))), (0, 0, 0, 4)))
 

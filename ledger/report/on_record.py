@@ -76,9 +76,10 @@ def card_section(data, repo_url: str | None = None):
                 line += [": commits ", *commit(first), " to ", *commit(last)]
         section.blocks.append(Para((*line, ".")))
         evidence: list = []
-        for e in s.evidence:
-            evidence.append((e.text, ", ", Link("published", e.url)) if e.url else e.text)
-        evidence += [f.message for f in s.findings]
+        for e in s.evidence:  # a seal's or a signed commit's commit is linked, as the verdict's are
+            text = _with_commit_link(e.text, e.commit, repo_url)
+            evidence.append((*text, ", ", Link("published", e.url)) if e.url else text)
+        evidence += [_with_commit_link(f.message, f.commit, repo_url) for f in s.findings]
         if evidence:
             joined: list = ["Evidence: "]
             for i, piece in enumerate(evidence):

@@ -56,6 +56,7 @@ def add_claim(
     """Record a claim, quoted verbatim. Raises UsageError for a bad argument, LedgerError for bad data."""
     if not quote or not quote.strip():
         raise UsageError("the quote is empty; give the claim's exact words, in quotes", "QUOTE")
+    quote = quote.strip()  # spacing around the words is the shell's or the paste's, not the claimant's
     if not source_url:
         raise UsageError("--source URL is required: the page where the claim was made", "--source")
     _check_url(source_url, "--source")
@@ -78,12 +79,14 @@ def add_claim(
                 "ORDER BY s.file, s.line LIMIT 1", params,
             )
             shared = _SharedSource(*found[0]) if found else None
-            params = {"quote": quote, "locator": locator}
+            params = {}
             variants = in_list("v", _url_variants(source_url), params)
-            again = db.rows(  # the same words from the same place in the same source: a command run twice
-                f"SELECT c.id, c.file, c.line FROM claims c WHERE c.quote = :quote AND (c.locator = :locator OR "
-                f"(c.locator IS NULL AND :locator IS NULL)) AND (c.source_url IN {variants} OR c.source_ref IN "
-                f"(SELECT s.id FROM sources s WHERE s.url IN {variants})) ORDER BY c.file, c.line LIMIT 1", params)
+            # The same words from the same place in the same source: a command run twice. Words are compared
+            # as a reader sees them (spacing aside: a hand-written `quote: |` ends in a line break).
+            again = [(cid, file, line) for cid, file, line, said, where in db.rows(
+                f"SELECT c.id, c.file, c.line, c.quote, c.locator FROM claims c WHERE c.source_url IN {variants} "
+                f"OR c.source_ref IN (SELECT s.id FROM sources s WHERE s.url IN {variants}) ORDER BY c.file, c.line",
+                params) if _words(said) == _words(quote) and _words(where) == _words(locator)]
         if again:
             cid, file, line = again[0]
             raise UsageError(f"QUOTE: these words from this source are on record already as claim {cid!r} ({file}:{line}); "
@@ -181,6 +184,11 @@ class _SharedSource:
     title: str | None
     file: str
     line: int
+
+
+def _words(text: str | None) -> str | None:
+    """A quote or locator as a reader sees it: its words, the spacing between them aside."""
+    return " ".join(text.split()) if text is not None else None
 
 
 def _check_url(url: str, argument: str) -> None:

@@ -417,10 +417,15 @@ def _evidence(checks, ref: _Refs, tag_evidence, seals) -> tuple[list[Evidence], 
     for s in seals:
         where = s.path or s.found
         when = f", committed {s.committed.committed_on} ({s.committed.short})" if s.committed else ""
-        made = f", made {s.made}" if s.made else ""
+        day, made = _seal_day(s)
+        made = "" if s.made is None else f", made {s.made}" if made is not None else f", made {s.made!r} (not a date)"
         state = "holds" if s.holds else f"broken: {len(s.changed)} records changed"
-        late, covered = _resolved_by_seal(s, checks)
-        if late:  # it shows they have not changed since, not that they were written before their events
+        late, covered = _resolved_by_seal(day, s, checks)
+        # It shows they have not changed since, not that they were written before their events.
+        if late and day is None:
+            state += (f"; it gives no day (no `made` date, not committed), so for the {late} resolved of the "
+                      f"{covered} predictions it covers here it shows only that they have not changed since")
+        elif late:
             state += (f"; made on or after the resolution of {late} of the {covered} predictions it covers here: "
                       "for those it shows only that they have not changed since")
         out.append(Evidence("seal", "seal", f"seal {s.digest} ({where}, {s.sealed} records{made}{when}): {state}",
@@ -430,20 +435,24 @@ def _evidence(checks, ref: _Refs, tag_evidence, seals) -> tuple[list[Evidence], 
     return out, tuple(rests)
 
 
-def _resolved_by_seal(s, checks) -> tuple[int, int]:
-    """How many of the set's predictions the seal covers were resolved on or before the seal's day (the
-    earliest date it gives, its `made` or its first commit: the benefit of the doubt), and how many it covers."""
-    days = [s.committed.committed_on] if s.committed is not None else []
+def _seal_day(s) -> tuple[dt.date | None, dt.date | None]:
+    """The seal's day, or None when it gives none; and its `made` as a date (None when it has none, or one
+    that is no date). The day is its first commit's when the seal file is committed: `made` is not in the
+    digest, so a later edit of it would move a late seal before the resolutions; else its `made`."""
     try:
-        days += [dt.date.fromisoformat(s.made[:10])] if s.made else []
+        made = dt.date.fromisoformat(s.made[:10]) if s.made else None
     except ValueError:
-        pass  # a made date that is no date: only the commit's counts
+        made = None  # a made date that is no date
+    return (s.committed.committed_on if s.committed is not None else made), made
+
+
+def _resolved_by_seal(day: dt.date | None, s, checks) -> tuple[int, int]:
+    """How many of the set's predictions the seal covers were resolved on or before its day (all those
+    resolved, when it gives no day: nothing says it came first), and how many it covers."""
     sealed = set(s.predictions)
     covered = [c for c in checks if c.id in sealed]
-    if not days:
-        return 0, len(covered)
-    day = min(days)
-    return sum(1 for c in covered if c.resolved_on is not None and c.resolved_on <= day), len(covered)
+    resolved = [c for c in covered if c.resolved_on is not None]
+    return sum(1 for c in resolved if day is None or c.resolved_on <= day), len(covered)
 
 
 _SIGNATURE_WORDS = {
