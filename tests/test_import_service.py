@@ -200,6 +200,23 @@ def test_a_different_resolution_in_the_source_is_reported_not_written(cli, root,
     assert "resolved yes; the source says no" in report["skipped"][0]["reason"]
 
 
+def test_a_row_with_new_forecasts_and_a_different_resolution_adds_the_forecasts_and_says_so(cli, root, tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("id,claim,p,made,at,result,resolved_on\nrain,It rains,60%,2026-11-20,2026-11-20,yes,2026-11-22\n",
+                    encoding="utf-8")
+    cli("--root", root, "import", "csv", path)
+    path.write_text("id,claim,p,made,at,result,resolved_on\n"
+                    "rain,It rains,60%,2026-11-20,2026-11-20,no,2026-11-22\n"
+                    "rain,It rains,80%,2026-11-20,2026-11-21,no,2026-11-22\n", encoding="utf-8")
+    report = json.loads(cli("--root", root, "import", "csv", path, "--json").out)
+    assert (report["forecasts_added"], report["outcomes_added"]) == (1, 0)
+    [note] = report["skipped"]
+    assert note["reason"].startswith("the ledger has 'rain' resolved yes; the source says no; its 1 new forecast was added.")
+    listed = json.loads(cli("--root", root, "show", "rain", "--json").out)
+    assert [(f["p"], f["at"]) for f in listed["forecast_history"]] == [(0.6, "2026-11-20"), (0.8, "2026-11-21")]
+    assert (listed["status"], listed["outcome"]["result"]) == ("resolved", "yes")
+
+
 def test_an_id_taken_by_another_claim_is_rejected(cli, root, tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("id,claim,p,made\nrain,It rains,60%,2026-11-20\n", encoding="utf-8")

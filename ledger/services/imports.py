@@ -537,8 +537,11 @@ class _Plan:
         if theirs is not None:
             ours = item.outcomes[-1].result if item.outcomes else None
             if ours is not None and not _same_result(ours, theirs):
-                report.skipped.append(Note(item.row, f"the ledger has {item.id!r} resolved {theirs}; the source says {ours}. "
-                                           "Record a correction with `pledger resolve --correct` if the source is right", item.id))
+                # The row's resolution is what was skipped: its new forecasts (above) are added, and the note says so.
+                added = f"; its {len(new)} new forecast{'s were' if len(new) != 1 else ' was'} added" if new else ""
+                report.skipped.append(Note(item.row, f"the ledger has {item.id!r} resolved {theirs}; the source says {ours}"
+                                           f"{added}. Record a correction with `pledger resolve --correct` if the source "
+                                           "is right", item.id))
                 return
             if not new:
                 report.skipped.append(Note(item.row, ALREADY, item.id))
