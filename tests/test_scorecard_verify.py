@@ -147,6 +147,11 @@ def test_the_footer_command_reproduces_the_file(cli, bundled_repo):
 def test_repo_url_is_checked(cli, bundled_repo):
     r = cli("--root", bundled_repo.ledger, "scorecard", "--repo-url", "javascript:alert(1)")
     assert r.code == 2 and "--repo-url must be an http(s) URL" in r.err
+    for url in ("https://github.com/ada/f?tab=readme", "https://github.com/ada/f#top"):
+        r = cli("--root", bundled_repo.ledger, "scorecard", "--repo-url", url)
+        assert r.code == 2 and r.out == "" and "has a query or a fragment" in r.err and "{commit}" in r.err
+    r = cli("--root", bundled_repo.ledger, "scorecard", "--repo-url", "https://git.example.org/f/commit/?id={commit}")
+    assert r.code == 0
 
 
 @pytest.mark.parametrize("url, expected", [

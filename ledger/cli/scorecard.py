@@ -108,6 +108,9 @@ def scorecard(
                          "chart's file name; give the folder's URL the file is uploaded to", "--image-base")
     if repo_url is not None and safe_url(repo_url.replace("{commit}", "0")) is None:
         raise UsageError(f"--repo-url must be an http(s) URL, not {repo_url!r}", "--repo-url")
+    if repo_url is not None and "{commit}" not in repo_url and ("?" in repo_url or "#" in repo_url):
+        raise UsageError(f"--repo-url: {repo_url!r} has a query or a fragment, which would come before the commit's "
+                         "path; give the repository's page, or a URL with {commit} where the commit goes", "--repo-url")
     from .common import is_stdio, write_stdout
 
     to_stdout = output is None or is_stdio(output)
