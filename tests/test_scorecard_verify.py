@@ -125,6 +125,23 @@ def test_the_commit_of_a_seal_in_the_evidence_links_to_the_forge(cli, repo):
     assert f"committed 2024-05-03 ({sealed[:7]})): holds" in on_record(card(cli, repo.ledger))
 
 
+def test_a_reason_that_names_two_commits_links_both(cli, repo):
+    from gitrepo import OUTCOME_FILE, SET_FILE
+
+    repo.write("s1.yaml", SET_FILE)
+    repo.write("outcomes/2024-05-21.yaml", OUTCOME_FILE.replace("  c: no\n", "  c: no\n  d: yes\n"))
+    outcome = repo.commit("first three and an outcome", "2024-05-02")
+    repo.write("s2.yaml", "set: s2\nby: ada\nmade: 2024-05-01\npredictions:\n  - {id: d, claim: Late one, p: 50%}\n")
+    late = repo.commit("d, with a date claiming earlier", "2024-05-03")
+    base = "https://github.com/ada/forecasts/commit/"
+    part = on_record(card(cli, repo.ledger, "--repo-url", "https://github.com/ada/forecasts"))
+    assert (f"committed after the commit that recorded its outcome ([{outcome[:7]}]({base}{outcome})) "
+            f"([{late[:7]}]({base}{late}))") in part
+    assert {base + outcome, base + late} <= set(hrefs(part))
+    assert (f"committed after the commit that recorded its outcome ({outcome[:7]}) ({late[:7]})"
+            in on_record(card(cli, repo.ledger)))
+
+
 def test_several_sets_each_get_their_verdict(cli, bundled_repo):
     md = card(cli, bundled_repo.ledger)
     part = on_record(md)

@@ -79,7 +79,7 @@ def card_section(data, repo_url: str | None = None):
         for e in s.evidence:  # a seal's or a signed commit's commit is linked, as the verdict's are
             text = _with_commit_link(e.text, e.commit, repo_url)
             evidence.append((*text, ", ", Link("published", e.url)) if e.url else text)
-        evidence += [_with_commit_link(f.message, f.commit, repo_url) for f in s.findings]
+        evidence += [_with_commit_link(f.message, f.commit, repo_url, f.also) for f in s.findings]
         if evidence:
             joined: list = ["Evidence: "]
             for i, piece in enumerate(evidence):
@@ -89,10 +89,11 @@ def card_section(data, repo_url: str | None = None):
         reasons: dict[tuple, list[str]] = {}
         for c in late.get(s.set_id, ()):
             why = next(f for f in c.findings if f.code in LATE_CODES)
-            reasons.setdefault((why.message, why.commit), []).append(f"#{numbers[c.id]}" if c.id in numbers else c.id)
-        for (message, ref), where in reasons.items():
+            reasons.setdefault((why.message, why.commit, why.also), []).append(f"#{numbers[c.id]}" if c.id in numbers
+                                                                               else c.id)
+        for (message, ref, also), where in reasons.items():
             section.blocks.append(Para((Styled(f"{MARK} {', '.join(where)}", "num"), ": ",
-                                        *_with_commit_link(message, ref, repo_url), ".")))
+                                        *_with_commit_link(message, ref, repo_url, also), ".")))
     section.blocks.append(Para((Styled(("Checked with ", Styled("pledger verify", "code"),
                                         " against the ledger's git history: commit dates are claims whoever "
                                         "commits makes; signatures and a seal published elsewhere are stronger "
@@ -100,13 +101,21 @@ def card_section(data, repo_url: str | None = None):
     return section
 
 
-def _with_commit_link(message: str, ref, repo_url: str | None) -> tuple:
-    """A finding's message with its commit's short hash linked to the forge (the last place it is named),
-    as the verdict line links its commits; the message as it is without a repo_url or a commit."""
+def _with_commit_link(message: str, ref, repo_url: str | None, also: tuple = ()) -> tuple:
+    """A finding's message with its commits' short hashes linked to the forge (`ref`'s at the last place it is
+    named, and each of `also`, the other commits it names), as the verdict line links its commits; the message
+    as it is without a repo_url or a commit."""
     from .card import Link
 
-    url = commit_url(repo_url, ref.sha) if repo_url and ref is not None else None
-    if url is None or ref.short not in message:
-        return (message,)
-    before, short, after = message.rpartition(ref.short)
-    return tuple(piece for piece in (before, Link(short, url), after) if piece)
+    pieces: tuple = (message,)
+    for commit in (ref, *also):
+        url = commit_url(repo_url, commit.sha) if repo_url and commit is not None else None
+        if url is None:
+            continue
+        for i in range(len(pieces) - 1, -1, -1):  # the last mention, in the text not linked yet
+            piece = pieces[i]
+            if type(piece) is str and commit.short in piece:
+                before, short, after = piece.rpartition(commit.short)
+                pieces = pieces[:i] + tuple(p for p in (before, Link(short, url), after) if p) + pieces[i + 1:]
+                break
+    return pieces

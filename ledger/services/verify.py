@@ -197,7 +197,8 @@ def _judge(pid: str, state, now: Now, h: History, ref: _Refs) -> PredictionCheck
                     findings.append(Finding("added-with-outcome", "fail",
                                             ("committed in the same commit as its outcome entry" if same else
                                              f"committed after the commit that recorded its outcome "
-                                             f"({ref(first_outcome).short})") + f" ({since.short})", since))
+                                             f"({ref(first_outcome).short})") + f" ({since.short})", since,
+                                            () if same else (ref(first_outcome),)))
         if (record.due is not None and since.committed_on > record.due and not since.shallow
                 and not any(f.severity == "fail" for f in findings)):
             findings.append(Finding("after-due", "warn",

@@ -64,6 +64,7 @@ class Finding:
     severity: str  # info | warn | unknown | fail
     message: str
     commit: CommitRef | None = None
+    also: tuple[CommitRef, ...] = ()  # other commits the message names (the report links each)
 
     def to_dict(self) -> dict:
         return {"code": self.code, "severity": self.severity, "message": self.message,
