@@ -304,10 +304,10 @@ def test_a_seal_made_after_the_resolutions_is_no_evidence_they_came_first(cli, r
     data = json.loads(cli("--root", repo.ledger, "verify", "--json").out)
     (s,) = data["sets"]
     (seal,) = [e for e in s["evidence"] if e["kind"] == "seal"]
-    assert "holds; made on or after the resolution of 3 of the 3 predictions it covers here" in seal["text"]
+    assert "holds; first committed on or after the resolution of 3 of the 3 predictions it covers here" in seal["text"]
     assert "seal" not in s["rests_on"] and "committer-dates" in s["rests_on"]
     text = cli("--root", repo.ledger, "verify").out
-    assert "made on or after the resolution of 3 of the 3 predictions" in text
+    assert "first committed on or after the resolution of 3 of the 3 predictions" in text
     # `made` is not in the digest: moving it before the resolutions in a later commit changes nothing.
     (path,) = (repo.ledger / "seals").glob("*.json")
     sealed = json.loads(path.read_text(encoding="utf-8"))
@@ -315,8 +315,20 @@ def test_a_seal_made_after_the_resolutions_is_no_evidence_they_came_first(cli, r
     repo.commit("backdate the seal", "2024-06-02")
     data = json.loads(cli("--root", repo.ledger, "verify", "--json").out)
     (seal,) = [e for e in data["sets"][0]["evidence"] if e["kind"] == "seal"]
-    assert "made 2024-05-01" in seal["text"] and "holds; made on or after the resolution of 3" in seal["text"]
+    assert "made 2024-05-01" in seal["text"] and "holds; first committed on or after the resolution of 3" in seal["text"]
     assert "seal" not in data["sets"][0]["rests_on"]
+
+
+def test_a_seal_not_committed_is_dated_by_its_made(cli, repo):
+    repo.write("s1.yaml", SET_FILE)
+    repo.commit("predictions", "2024-05-02")
+    repo.write("outcomes/2024-05-21.yaml", OUTCOME_FILE)
+    repo.commit("resolved", "2024-05-21")
+    assert cli("--root", repo.ledger, "seal", "--set", "s1", "--save").code == 0  # made today, not committed
+    data = json.loads(cli("--root", repo.ledger, "verify", "--json").out)
+    (seal,) = [e for e in data["sets"][0]["evidence"] if e["kind"] == "seal"]
+    assert "holds; made on or after the resolution of 3 of the 3 predictions it covers here" in seal["text"]
+    assert "committed" not in seal["text"]
 
 
 def _seal_made(repo, made) -> None:

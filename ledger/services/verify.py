@@ -427,7 +427,8 @@ def _evidence(checks, ref: _Refs, tag_evidence, seals) -> tuple[list[Evidence], 
             state += (f"; it gives no day (no `made` date, not committed), so for the {late} resolved of the "
                       f"{covered} predictions it covers here it shows only that they have not changed since")
         elif late:
-            state += (f"; made on or after the resolution of {late} of the {covered} predictions it covers here: "
+            dated = "first committed" if s.committed is not None else "made"  # the day _seal_day goes by
+            state += (f"; {dated} on or after the resolution of {late} of the {covered} predictions it covers here: "
                       "for those it shows only that they have not changed since")
         out.append(Evidence("seal", "seal", f"seal {s.digest} ({where}, {s.sealed} records{made}{when}): {state}",
                             s.committed, s.published[0] if s.published else None))
