@@ -58,9 +58,7 @@ class Problem:
 
     def text(self, root: str | os.PathLike | None = None) -> str:
         """The message, its refs shown as render() shows the location (ledger-relative without a root)."""
-        if not self.refs:
-            return self.message
-        return self.message.format(*(ref.render(root) for ref in self.refs))
+        return placed(self.message, self.refs, root)
 
     def render(self, root: str | os.PathLike | None = None) -> str:
         return f"{self.location.render(root)}: {self.text(root)}"
@@ -75,26 +73,49 @@ class Problem:
         }
 
 
+def placed(message: str, refs: tuple | list, root: str | os.PathLike | None = None) -> str:
+    """A message that names places in the ledger as `{0}`, `{1}`, ... with each ref (a SourceLocation) shown
+    from `root` as a problem's location is (ledger-relative without one). Without refs, the message as it is;
+    with them, text in it that is no placeholder doubles its braces (literal())."""
+    if not refs:
+        return message
+    return message.format(*(ref.render(root) for ref in refs))
+
+
+def literal(text: str) -> str:
+    """`text` to go into a message with refs (placed()): its braces doubled, so they stay braces."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 class LedgerError(Exception):
-    """The ledger's data stops a command (exit code 1). Carries one or more problems."""
+    """The ledger's data stops a command (exit code 1). Carries one or more problems; a message naming places in
+    the ledger gives them as refs (placed()), which the CLI shows from where the user stands."""
 
     exit_code = 1
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, problems: list[Problem] | None = None, refs: tuple = ()):
+        self.template, self.refs = message, tuple(refs)
+        self.message = placed(message, self.refs)  # ledger-relative paths
+        super().__init__(self.message)
         self.problems = list(problems or [])
+
+    def text(self, root: str | os.PathLike | None = None) -> str:
+        return placed(self.template, self.refs, root)
 
 
 class UsageError(Exception):
-    """A command was called wrongly (exit code 2). Names the argument."""
+    """A command was called wrongly (exit code 2). Names the argument; places in the ledger as LedgerError's."""
 
     exit_code = 2
 
-    def __init__(self, message: str, argument: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, argument: str | None = None, refs: tuple = ()):
+        self.template, self.refs = message, tuple(refs)
+        self.message = placed(message, self.refs)
+        super().__init__(self.message)
         self.argument = argument
+
+    def text(self, root: str | os.PathLike | None = None) -> str:
+        return placed(self.template, self.refs, root)
 
 
 def display_path(path: str, root: str | os.PathLike | None = None) -> str:

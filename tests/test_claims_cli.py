@@ -190,7 +190,8 @@ def test_claim_add_duplicate_id(cli, bundled):
     assert_clean_error(r, 2, "--id 'one-layer-monosemantic' is already used")
 
 
-def test_the_same_quote_from_the_same_place_in_a_source_is_refused(cli, bundled):
+def test_the_same_quote_from_the_same_place_in_a_source_is_refused(cli, bundled, monkeypatch):
+    monkeypatch.chdir(bundled)  # places in messages are shown from where the command runs
     shown = json.loads(cli("--root", bundled, "claim", "show", "one-layer-monosemantic", "--json").out)
     url = shown["source"]["url"]
     before = snapshot(bundled)
@@ -205,7 +206,8 @@ def test_the_same_quote_from_the_same_place_in_a_source_is_refused(cli, bundled)
     assert cli("--root", bundled, "claim", "add", shown["quote"], "--source", "https://example.org/quoting-it").code == 0
 
 
-def test_the_same_quote_with_other_spacing_is_the_same_claim(cli, bundled):
+def test_the_same_quote_with_other_spacing_is_the_same_claim(cli, bundled, monkeypatch):
+    monkeypatch.chdir(bundled)  # places in messages are shown from where the command runs
     # A hand-written block quote ends in a line break; a pasted one has spaces around it or a doubled one inside.
     (bundled / "claims" / "block.yaml").write_text(
         "claims:\n  - id: block\n    quote: |\n      Features are\n      interpretable\n"

@@ -199,7 +199,8 @@ def test_resolve_each_result(cli, root, result_word):
     assert state["points"] == {"yes": pytest.approx(0.7), "no": pytest.approx(-0.3), "annulled": None}[result_word]
 
 
-def test_resolving_twice_needs_correct_and_keeps_history(cli, root):
+def test_resolving_twice_needs_correct_and_keeps_history(cli, root, monkeypatch):
+    monkeypatch.chdir(root)  # places in messages are shown from where the command runs
     assert cli("--root", root, "resolve", "q2", "yes").code == 0
     before = snapshot(root)
     again = cli("--root", root, "resolve", "q2", "no")

@@ -376,7 +376,8 @@ def test_add_to_a_set_declared_by_two_files_is_refused_naming_both(cli, make_led
     root = make_ledger(TWO_DECLARE_S)
     before = snapshot(root)
     result = cli("--root", root, "add", "It happens", "-p", "30%", "--set", "s", *extra)
-    assert_clean_error(result, 1, "set id 's' is declared 2 times (one.yaml:1 and two.yaml:1)",
+    # The files as `check` shows them: from where the command runs (here outside the ledger: whole paths).
+    assert_clean_error(result, 1, f"set id 's' is declared 2 times ({root}/one.yaml:1 and {root}/two.yaml:1)",
                        "--set s does not say which file to add to", "rename the set", "nothing was written")
     assert result.out == "" and snapshot(root) == before
 
@@ -410,9 +411,35 @@ def test_an_import_into_a_set_declared_by_two_files_is_refused_naming_both(cli, 
     rows.write_text("claim,p,made\nIt rains tomorrow,70%,2024-02-01\n", encoding="utf-8")
     before = snapshot(root)
     result = cli("--root", root, "import", "csv", rows, "--set", "s", *extra)
-    assert_clean_error(result, 1, "set id 's' is declared 2 times (one.yaml:1 and two.yaml:1)",
+    assert_clean_error(result, 1, f"set id 's' is declared 2 times ({root}/one.yaml:1 and {root}/two.yaml:1)",
                        "the import's set s does not say which file to add to", "--set", "nothing was written")
     assert snapshot(root) == before
     # Into a set declared once, the same rows go to its file.
     assert cli("--root", root, "import", "csv", rows, "--set", "t").code == 0
     assert "It rains tomorrow" in (root / "t.yaml").read_text(encoding="utf-8")
+
+
+def test_places_in_errors_are_shown_from_where_the_command_runs_as_checks_are(cli, tmp_path, monkeypatch):
+    # The ledger in ./predictions, the command run from the folder above it (its usual home in a repository).
+    ledger = tmp_path / "predictions"
+    ledger.mkdir()
+    for name, text in {**TWO_DECLARE_S, "dup.yaml": "set: d\nby: ann\nmade: 2024-01-01\npredictions:\n"
+                                                    "  - {id: a, claim: Another claim, p: 0.5}\n"}.items():
+        (ledger / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    check = cli("check")
+    assert "predictions/one.yaml:6:5: prediction id 'a' is already used at predictions/dup.yaml:5" in check.out
+    added = cli("add", "It happens", "-p", "30%", "--set", "s")
+    assert_clean_error(added, 1, "(predictions/one.yaml:1 and predictions/two.yaml:1)")
+    ambiguous = cli("resolve", "a", "yes")
+    assert_clean_error(ambiguous, 1, "(predictions/dup.yaml:5 and predictions/one.yaml:6)")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id,claim,p,made\na,Something else,70%,2024-02-01\nc,Not the claim,20%,2024-02-01\n",
+                    encoding="utf-8")
+    imported = cli("import", "csv", rows, "--set", "t")
+    assert "(predictions/dup.yaml:5 and predictions/one.yaml:6)" in imported.err
+    assert "'c' is already in the ledger (predictions/t.yaml:6) for another claim" in imported.err
+    # --json keeps ledger-relative places, as check --json does.
+    report = json.loads(cli("import", "csv", rows, "--set", "t", "--json").out)
+    reasons = [n["reason"] for n in report["rejected"]]
+    assert "(dup.yaml:5 and one.yaml:6)" in reasons[0] and "(t.yaml:6)" in reasons[1]

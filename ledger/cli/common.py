@@ -395,10 +395,10 @@ def _run(app: typer.Typer, argv: list[str] | None) -> int:
         code = command(args=args, prog_name="pledger", standalone_mode=False)
         sys.stdout.flush()  # a closed pipe shows here when the output fit in the buffer
     except _library_error("UsageError") as exc:
-        _error(exc.message)
+        _error(exc.text(ledger_root_for_paths()))
         return 2
     except _library_error("LedgerError") as exc:
-        _error(exc.message, exc.problems)
+        _error(exc.text(ledger_root_for_paths()), exc.problems)
         return 1
     except typer.Exit as exc:
         return exc.exit_code
@@ -475,10 +475,15 @@ def _error(message: str, problems=None) -> None:
 
     sys.stderr.write(f"pledger: error: {visible(message, line_breaks=False)}\n")
     for problem in problems or []:
-        sys.stderr.write(f"  {visible(problem.render(_ROOT_FOR_PATHS.get('root')), line_breaks=False)}\n")
+        sys.stderr.write(f"  {visible(problem.render(ledger_root_for_paths()), line_breaks=False)}\n")
 
 
 _ROOT_FOR_PATHS: dict[str, str] = {}
+
+
+def ledger_root_for_paths() -> str | None:
+    """The ledger root remember_root() kept: ledger-relative places are shown from it (errors.placed)."""
+    return _ROOT_FOR_PATHS.get("root")
 
 
 def remember_root(root: os.PathLike | str) -> None:

@@ -252,7 +252,7 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
       pledger check --json
     """
     from ..services.queries import check_ledger
-    from .common import _ROOT_FOR_PATHS
+    from .common import ledger_root_for_paths
 
     ledger = open_ledger(ctx)
     report = check_ledger(ledger)
@@ -261,7 +261,7 @@ def check(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     else:
         from .visible import visible
 
-        root = _ROOT_FOR_PATHS.get("root")
+        root = ledger_root_for_paths()
         for problem in report.problems:
             typer.echo(visible(problem.render(root), line_breaks=False))
         typer.echo(report.summary(), err=bool(report.problems))

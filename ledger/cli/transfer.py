@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import completer, open_ledger, print_json, record_by, refuse_folder, write_chunks
+from .common import completer, ledger_root_for_paths, open_ledger, print_json, record_by, refuse_folder, write_chunks
 from .reading import AboutOpt, ByOpt, SetOpt, SinceOpt, StatusOpt, TagOpt, UntilOpt, build_selection
 
 FORMAT_NAMES = "fatebook, predictionbook, predictionbook-json, metaculus, manifold, csv, json, yaml"
@@ -92,7 +92,7 @@ def import_file(
         typer.echo(f"  warning: {visible(warning, line_breaks=False)}", err=True)
     for label, notes in (("rejected", report.rejected), ("skipped", report.skipped)):
         for note in notes[:MAX_LISTED]:
-            typer.echo(f"  {label} {shown}:{note.row}: {visible(note.reason, line_breaks=False)}", err=label == "rejected")
+            typer.echo(f"  {label} {shown}:{note.row}: {visible(note.text(ledger_root_for_paths()), line_breaks=False)}", err=label == "rejected")
         if len(notes) > MAX_LISTED:
             typer.echo(f"  ... and {len(notes) - MAX_LISTED} more {label} (--json lists them all)", err=label == "rejected")
     if report.files:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from .. import yamlio
-from ..errors import LedgerError, UsageError
+from ..errors import LedgerError, SourceLocation, UsageError, literal
 from ..index.sql import as_date, as_db
 from ..kinds import CHOICE, NUMERIC, check_unit, dist_from_json
 from ..models import check_slug, source_text
@@ -216,19 +216,21 @@ def _set_of(db, set_id: str) -> tuple[str | None, str | None]:
     `duplicate-id` of `check`): which one a new prediction belongs in is the ledger's to say, not add's to guess."""
     found = db.rows("SELECT file, line, title FROM sets WHERE id = :id ORDER BY file, line", {"id": set_id})
     if len(found) > 1:
-        raise set_declared_twice(set_id, [f"{file}:{line}" for file, line, _ in found], f"--set {set_id}",
+        raise set_declared_twice(set_id, [SourceLocation(file, line) for file, line, _ in found], f"--set {set_id}",
                                  "add the prediction by hand to the file you mean")
     return (found[0][0], found[0][2]) if found else (None, None)
 
 
-def set_declared_twice(set_id: str, places: list[str], asked: str, or_else: str) -> LedgerError:
+def set_declared_twice(set_id: str, places: list, asked: str, or_else: str) -> LedgerError:
     """The error of a write that would add to a set several files declare (`check`'s duplicate-id): which
-    file it belongs in is the ledger's to say. asked: what named the set; or_else: the other way out."""
-    where = ", ".join(places[:-1]) + " and " + places[-1]
+    file it belongs in is the ledger's to say. places: SourceLocations; asked: what named the set; or_else:
+    the other way out."""
+    from .select import listed_places
+
     return LedgerError(
-        f"set id {set_id!r} is declared {len(places)} times ({where}), so {asked} does not say which file to add "
-        f"to; rename the set in all but one of those files so each set id names one set, or {or_else}; nothing "
-        "was written")
+        f"set id {literal(repr(set_id))} is declared {len(places)} times ({listed_places(len(places))}), so "
+        f"{literal(asked)} does not say which file to add to; rename the set in all but one of those files so each "
+        f"set id names one set, or {literal(or_else)}; nothing was written", refs=places)
 
 
 def _known_claims(db, claim_ids) -> None:

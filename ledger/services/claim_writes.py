@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import yamlio
-from ..errors import UsageError
+from ..errors import SourceLocation, UsageError, literal
 from ..index.sql import as_date, as_db, in_list
 from ..models import _url
 from ..store.write import append_to_list, insert_items
@@ -89,9 +89,10 @@ def add_claim(
                 params) if _words(said) == _words(quote) and _words(where) == _words(locator)]
         if again:
             cid, file, line = again[0]
-            raise UsageError(f"QUOTE: these words from this source are on record already as claim {cid!r} ({file}:{line}); "
-                             f"assess it with `pledger claim assess {cid} ...`, or give --locator to record the same "
-                             "words from another place in the source", "QUOTE")
+            raise UsageError(f"QUOTE: these words from this source are on record already as claim {literal(repr(cid))} "
+                             f"({{0}}); assess it with `pledger claim assess {literal(cid)} ...`, or give --locator to "
+                             "record the same words from another place in the source", "QUOTE",
+                             refs=(SourceLocation(file, line),))
         if id is not None and id in taken:
             raise UsageError(f"--id {id!r} is already used by a claim; pick another id", "--id")
         new_id = id or unique_id(slugify(quote), taken)
@@ -99,8 +100,8 @@ def add_claim(
         if shared is not None:
             if title is not None and title != shared.title:
                 raise UsageError(
-                    f"--title: this source is on record as {shared.title!r} ({shared.file}:{shared.line}); "
-                    "leave --title out, or edit the source there", "--title",
+                    f"--title: this source is on record as {literal(repr(shared.title))} ({{0}}); "
+                    "leave --title out, or edit the source there", "--title", refs=(SourceLocation(shared.file, shared.line),),
                 )
             item["source"] = shared.id  # written once, referred to by id
             rel = shared.file

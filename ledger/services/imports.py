@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..errors import FileLocation, LedgerError, Problem
+from ..errors import FileLocation, LedgerError, Problem, SourceLocation, literal, placed
 from ..index.sql import as_date, in_batches, in_list
 from ..kinds import CHOICE, NUMERIC, parse_result
 from ..vocabulary import FORECASTS_KEY, PREDICTIONS_KEY
@@ -66,9 +66,14 @@ class Note:
     row: int
     reason: str
     id: str | None = None
+    refs: tuple = ()  # places in the ledger the reason names (errors.placed)
+
+    def text(self, root=None) -> str:
+        """The reason, with the places it names shown from `root` (ledger-relative without one)."""
+        return placed(self.reason, self.refs, root)
 
     def to_dict(self, path: str) -> dict:
-        return {"where": f"{path}:{self.row}", "row": self.row, "id": self.id, "reason": self.reason}
+        return {"where": f"{path}:{self.row}", "row": self.row, "id": self.id, "reason": self.text()}
 
 
 @dataclass(slots=True)
@@ -213,15 +218,15 @@ class _LedgerState:
         (self._count,) = db.rows("SELECT count(*) FROM predictions")[0]
         self.claims: dict[str, str] = dict(self._rows("SELECT id, claim FROM predictions", "id"))
         self._made: dict | None = None
-        self.ambiguous: dict[str, list[str]] = {}  # id defined more than once -> its places
+        self.ambiguous: dict[str, list[SourceLocation]] = {}  # id defined more than once -> its places
         for pid, file, line in db.rows(
             "SELECT p.id, p.file, p.line FROM predictions p WHERE p.id IN (SELECT a.id FROM ambiguous_ids a) "
             "ORDER BY p.id, p.file, p.line"
         ):
-            self.ambiguous.setdefault(pid, []).append(f"{file}:{line}")
-        self.set_files: dict[str, list[str]] = {}  # set id -> file:line of each file declaring it
+            self.ambiguous.setdefault(pid, []).append(SourceLocation(file, line))
+        self.set_files: dict[str, list[SourceLocation]] = {}  # set id -> where each file declaring it does
         for sid, file, line in db.rows("SELECT id, file, line FROM sets ORDER BY file, line"):
-            self.set_files.setdefault(sid, []).append(f"{file}:{line}")
+            self.set_files.setdefault(sid, []).append(SourceLocation(file, line))
         self.forecasts = _KnownForecasts(
             set(map(_FIRST, self._rows(f"SELECT {PLAIN_KEY_SQL} FROM forecasts", "prediction_id", also=PLAIN_WHERE))),
             lambda: list(self._rows('SELECT prediction_id, "by", at, p, ref, CASE WHEN p IS NULL THEN dist END '
@@ -494,7 +499,7 @@ class _Plan:
         if places:  # which of the copies would its forecasts and outcomes be for?
             from .select import ambiguous_message
 
-            report.rejected.append(Note(item.row, ambiguous_message(item.id, places), item.id))
+            report.rejected.append(Note(item.row, ambiguous_message(item.id, places), item.id, tuple(places)))
             return
         known = self.state.claims.get(item.id)
         in_ledger = known is not None
@@ -519,7 +524,7 @@ class _Plan:
         if claim != item.claim:
             if in_ledger:  # its file and line are looked up afterwards, for all such rows at once (name_places)
                 self.clashes.append((len(report.rejected), item.id, claim))
-            report.rejected.append(Note(item.row, _clash_reason(item.id, claim, None), item.id))
+            report.rejected.append(Note(item.row, _clash_reason(item.id, claim, False), item.id))
             return
         new = self.state.forecasts.unknown(item.id, item.forecasts)
         theirs = self.state.outcomes.get(item.id)
@@ -566,17 +571,19 @@ class _Plan:
         if not self.clashes:
             return
         ids = list(dict.fromkeys(pid for _, pid, _ in self.clashes))
-        places: dict[str, str] = {}
+        places: dict[str, SourceLocation] = {}
         for chunk in in_batches(ids):
             params: dict = {}
             for pid, file, line in db.rows(
                 f"SELECT id, file, line FROM predictions WHERE id IN {in_list('id', chunk, params)} "
                 "ORDER BY id, file, line", params,
             ):
-                places.setdefault(pid, f"{file}:{line}")
+                places.setdefault(pid, SourceLocation(file, line))
         for at, pid, claim in self.clashes:
             note = report.rejected[at]
-            report.rejected[at] = Note(note.row, _clash_reason(pid, claim, places.get(pid)), pid)
+            place = places.get(pid)
+            report.rejected[at] = Note(note.row, _clash_reason(pid, claim, place is not None), pid,
+                                       (place,) if place is not None else ())
 
     def _outcomes(self, item: ImportedItem, outcomes: list[ImportedOutcome], report: ImportReport) -> None:
         counts: dict[tuple, int] = {}
@@ -603,7 +610,7 @@ class _Plan:
             if len(places) > 1:
                 raise set_declared_twice(sid, places, f"the import's set {sid}",
                                          "import into another set with --set")
-            rel = places[0].rpartition(":")[0] if places else (f"{sid}.yaml" if sid else DEFAULT_FILE)
+            rel = places[0].path if places else (f"{sid}.yaml" if sid else DEFAULT_FILE)
             old = read_text(ledger.root / rel)
             base = old if old is not None else (_emit({"set": sid}) if sid else "")
             out[rel] = (old, append_items_to_list(base, PREDICTIONS_KEY, self.predictions[sid], rel))
@@ -618,9 +625,11 @@ class _Plan:
         return out
 
 
-def _clash_reason(pid: str, claim: str, place: str | None) -> str:
-    where = f" ({place})" if place else ""
-    return f"id {pid!r} is already in the ledger{where} for another claim: {claim[:60]!r}"
+def _clash_reason(pid: str, claim: str, placed_at: bool) -> str:
+    """placed_at: the reason names the prediction's place, as the note's one ref ({0}: errors.placed)."""
+    if not placed_at:
+        return f"id {pid!r} is already in the ledger for another claim: {claim[:60]!r}"
+    return f"id {literal(repr(pid))} is already in the ledger ({{0}}) for another claim: {literal(repr(claim[:60]))}"
 
 
 def _free_name(ledger: Ledger, base: str, taken: set[str]) -> str:

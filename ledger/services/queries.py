@@ -160,7 +160,7 @@ def locate_record(ledger: Ledger, record_id: str):
             raise unknown_id_error(db, "prediction", [record_id])
         places = ambiguous_places(db, [record_id])
     if places:
-        raise LedgerError(ambiguous_message(record_id, places[record_id]))
+        raise LedgerError(ambiguous_message(record_id, places[record_id]), refs=places[record_id])
     return SourceLocation(*rows[0])
 
 
@@ -180,7 +180,7 @@ def history(ledger: Ledger, prediction_id: str) -> PredictionHistory | None:
         places = ambiguous_places(db, [prediction_id]) if found is None else {}
         rejected = rejected_error(db, "prediction", prediction_id) if found is None and not places else None
     if places:
-        raise LedgerError(ambiguous_message(prediction_id, places[prediction_id]))
+        raise LedgerError(ambiguous_message(prediction_id, places[prediction_id]), refs=places[prediction_id])
     if rejected:
         raise rejected
     return found

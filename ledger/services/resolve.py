@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import yamlio
-from ..errors import UsageError
+from ..errors import SourceLocation, UsageError, literal
 from ..kinds import ANNULLED, BINARY, BINARY_RESULTS, CHOICE, LABELS, match_option, parse_quantity
 from ..models import _url
 from .add import Question, question_of
@@ -80,9 +80,9 @@ def resolve(
         if resolved and not correct:
             o = standing[resolved[0]]
             raise UsageError(
-                f"{resolved[0]!r} is already resolved ({o.result}, on {o.on}, at {o.location.path}:{o.location.line}); "
+                f"{literal(repr(resolved[0]))} is already resolved ({literal(str(o.result))}, on {o.on}, at {{0}}); "
                 "pass --correct to record a correction (the old entry is kept)",
-                "--correct",
+                "--correct", refs=(SourceLocation(o.location.path, o.location.line),),
             )
         if correct:
             late = [i for i in resolved if on < standing[i].on]

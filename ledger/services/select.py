@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import LedgerError, Problem, SourceLocation
+from ..errors import LedgerError, Problem, SourceLocation, literal
 from ..index.derive import ANNULLED_CODE, PENDING
 from ..index.schema import FORECASTS, OUTCOMES, PREDICTIONS
 from ..index.sql import MAX_IN_LIST, as_date, as_db, date_param, in_batches, in_list
@@ -298,9 +298,9 @@ def ambiguous_places(conn, ids) -> dict[str, list[str]]:
         f"WHERE p.id IN {in_list('id', ids, params)} AND p.id IN (SELECT a.id FROM ambiguous_ids a) "
         "ORDER BY p.id, p.file, p.line"
     )
-    places: dict[str, list[str]] = {}
+    places: dict[str, list[SourceLocation]] = {}
     for pid, file, line in as_db(conn).rows(sql, params):
-        places.setdefault(pid, []).append(f"{file}:{line}")
+        places.setdefault(pid, []).append(SourceLocation(file, line))
     return places
 
 
@@ -319,13 +319,20 @@ def rejected_error(conn, kind: str, record_id: str) -> LedgerError | None:
     )
 
 
-def ambiguous_message(prediction_id: str, places: list[str]) -> str:
-    """What is wrong with an id defined more than once, naming every place it is defined."""
-    where = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else "".join(places)
+def ambiguous_message(prediction_id: str, places: list[SourceLocation]) -> str:
+    """What is wrong with an id defined more than once, naming every place it is defined: a message with the
+    places as refs (`{0}`, ...: errors.placed; give them as the error's refs)."""
     return (
-        f"prediction id {prediction_id!r} is defined {len(places)} times ({where}), so it is ambiguous: "
-        "its records are left out of every listing and score; rename one of them so each id names one prediction"
+        f"prediction id {literal(repr(prediction_id))} is defined {len(places)} times ({listed_places(len(places))}), "
+        "so it is ambiguous: its records are left out of every listing and score; rename one of them so each id "
+        "names one prediction"
     )
+
+
+def listed_places(n: int) -> str:
+    """`{0}, {1} and {2}`: n places in a message, as refs."""
+    refs = [f"{{{i}}}" for i in range(n)]
+    return ", ".join(refs[:-1]) + " and " + refs[-1] if n > 1 else "".join(refs)
 
 
 def problem_count(conn) -> int:

@@ -33,7 +33,7 @@ def refuse_ambiguous(conn, prediction_ids) -> None:
     places = ambiguous_places(conn, prediction_ids)
     if places:
         pid = next(iter(places))
-        raise LedgerError(f"{ambiguous_message(pid, places[pid])}; nothing was written")
+        raise LedgerError(f"{ambiguous_message(pid, places[pid])}; nothing was written", refs=places[pid])
 
 
 def commit_text(
