@@ -86,7 +86,7 @@ def test_incremental_index_reads_as_a_cold_build(cli, tmp_path, monkeypatch):
     assert "tests unknown claim 'c-01'" in " ".join(p["message"] for p in middle["problems"])
     # `add --set tail` does not guess which of the two files; once the second is its own set, tail is a-tail.yaml.
     refused = cli("--root", inc, "add", "Above the header", "-p", "0.2", "--set", "tail", "--id", "tail-3")
-    assert refused.code == 1 and "set id 'tail' is declared 2 times (sets/a-tail.yaml:7 and sets/b-tail.yaml:1)" in refused.err
+    assert refused.code == 1 and f"set id 'tail' is declared 2 times ({inc}/sets/a-tail.yaml:7 and {inc}/sets/b-tail.yaml:1)" in refused.err
     b_tail = inc / "sets" / "b-tail.yaml"
     b_tail.write_text(b_tail.read_text().replace("set: tail\n", "set: tail-b\n"))
 
