@@ -16,6 +16,12 @@ DEFAULT_EPS = 1e-3
 Z90 = 1.6448536269514722
 
 
+def exact_dot(a: np.ndarray, b: np.ndarray) -> float:
+    """sum(a * b), correctly rounded (math.fsum). Not np.dot: BLAS picks its kernel by CPU, and the order of
+    its additions with it, so the last digit of a printed score would depend on the machine."""
+    return math.fsum((a * b).tolist())
+
+
 def as_forecasts(p: Any, o: Any) -> tuple[np.ndarray, np.ndarray]:
     """Return (p, o) as 1-D float64 arrays after checking them.
 

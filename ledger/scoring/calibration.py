@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import Z90, Result, as_forecasts, number
+from ._common import Z90, Result, as_forecasts, exact_dot, number
 
 MAX_DISTINCT = 12
 UNIFORM_BINS = 10
@@ -280,8 +280,8 @@ def table_unchecked(
     big_n = float(n_total)
     total_hits = float(hits.sum())
     base = total_hits / big_n
-    rel = float(np.dot(nf, (mean_p - observed) ** 2)) / big_n
-    res = float(np.dot(nf, (observed - base) ** 2)) / big_n
+    rel = exact_dot(nf, (mean_p - observed) ** 2) / big_n
+    res = exact_dot(nf, (observed - base) ** 2) / big_n
     unc = base * (1.0 - base)
     # Per bin: sum (p - mean_p)^2 = sum p^2 - mean_p sum p, and
     # sum (p - mean_p)(o - observed) = sum p o - observed sum p.
@@ -314,7 +314,7 @@ def table_unchecked(
         fold_rule=FOLD_RULE if folded else None,
         wilson_level=WILSON_LEVEL,
         bins=tuple(rows),
-        ece=float(np.dot(nf, np.abs(mean_p - observed))) / big_n,
+        ece=exact_dot(nf, np.abs(mean_p - observed)) / big_n,
         discrimination=number(discrimination),
         decomposition=decomposition,
     )

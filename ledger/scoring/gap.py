@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._common import Result, as_forecasts, number, ratio
+from ._common import Result, as_forecasts, exact_dot, number, ratio
 from .points import points
 
 
@@ -114,8 +114,8 @@ def gap_unchecked(p: np.ndarray, o: np.ndarray, p2: np.ndarray | None = None) ->
     overall = _part(n, total.sum(), variance.sum())
 
     w = 1.0 - 2.0 * p
-    spiegel_den = math.sqrt(max(float(np.dot(w * w, var)), 0.0))
-    spiegelhalter_z = ratio(float(np.dot(r, w)), spiegel_den)
+    spiegel_den = math.sqrt(max(exact_dot(w * w, var), 0.0))
+    spiegelhalter_z = ratio(exact_dot(r, w), spiegel_den)
 
     return GapResult(
         n=n,

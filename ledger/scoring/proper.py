@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._common import DEFAULT_EPS, Result, as_forecasts, check_eps, ratio
+from ._common import DEFAULT_EPS, Result, as_forecasts, check_eps, exact_dot, ratio
 
 BRIER_SCALES = ("0-1", "0-2")
 _BRIER_LABELS = {
@@ -83,7 +83,7 @@ def brier(p, o, *, scale: str = "0-1") -> BrierResult:
     check_scale(scale)
     p, o = as_forecasts(p, o)
     r = o - p
-    return brier_from_sums(p.shape[0], float(np.dot(r, r)), float(o.sum()), scale)
+    return brier_from_sums(p.shape[0], exact_dot(r, r), float(o.sum()), scale)
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def proper_scores_unchecked(
 ) -> ProperScores:
     n = p.shape[0]
     r = o - p
-    brier_result = brier_from_sums(n, float(np.dot(r, r)), float(o.sum()), scale)
+    brier_result = brier_from_sums(n, exact_dot(r, r), float(o.sum()), scale)
     po = p_outcome(p, o)
     spherical_result = spherical_from_arrays(p, po)  # before po is clipped in place
     logs, clipped = clipped_log(po, eps)
