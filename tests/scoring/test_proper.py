@@ -150,3 +150,20 @@ def test_scores_are_best_in_expectation_at_the_true_probability(true_p):
     assert int(np.argmin(expected["brier"])) == best
     assert int(np.argmin(expected["log"])) == best
     assert int(np.argmax(expected["spherical"])) == best
+
+
+@pytest.mark.parametrize("n", [14, 1000, 10_000])
+def test_the_sums_are_correctly_rounded_so_every_machine_prints_the_same_digits(n):
+    # np.dot's BLAS kernel, and so its order of additions, depends on the CPU: the last digit would too.
+    import math
+
+    from ledger.scoring import brier, gap
+
+    rng = np.random.default_rng(n)
+    p = rng.random(n)
+    o = (rng.random(n) < p).astype(float)
+    r = o - p
+    assert brier(p, o).score == math.fsum((r * r).tolist()) / n
+    w = 1.0 - 2.0 * p
+    den = math.sqrt(math.fsum((w * w * p * (1.0 - p)).tolist()))
+    assert gap(p, o).spiegelhalter_z == math.fsum((r * w).tolist()) / den
