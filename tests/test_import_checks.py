@@ -87,7 +87,9 @@ def test_csv_rows_resolved_before_made_or_made_after_today_are_rejected(cli, roo
     report = _import(cli, root, "csv", path)
     assert report["ids"] == ["c3"] and report["outcomes_added"] == 1
     assert [(r["where"], r["id"]) for r in report["rejected"]] == [(f"{path}:2", "c1"), (f"{path}:3", "c2")]
-    assert "'c1' is resolved on 2025-02-01, before it was made (2025-03-01)" in report["rejected"][0]["reason"]
+    # The row is not written, so nothing is "left out until they agree" (check's words for an entry in the ledger).
+    assert report["rejected"][0]["reason"] == ("'c1' is resolved on 2025-02-01, before it was made (2025-03-01); "
+                                               "check both dates")
     assert "made 2999-01-01 is after today" in report["rejected"][1]["reason"]
     _assert_check_clean(cli, root)
 
@@ -163,8 +165,7 @@ def test_an_early_forecast_and_an_early_outcome_are_both_named(cli, make_ledger,
     path.write_text("id,claim,p,made,at,result,resolved_on\nc1,C one,0.4,2025-03-01,2025-02-10,yes,2025-02-11\n",
                     encoding="utf-8")
     (reason,) = [r["reason"] for r in _import(cli, root, "csv", path)["rejected"]]
-    assert reason == EARLY_WORDS + "; and 'c1' is resolved on 2025-02-11, before it was made (2025-03-01); check both dates " \
-                                   "(the entry is left out until they agree)"
+    assert reason == EARLY_WORDS + "; and 'c1' is resolved on 2025-02-11, before it was made (2025-03-01); check both dates"
 
 
 def test_check_says_of_a_hand_written_early_forecast_what_the_import_says(cli, make_ledger):

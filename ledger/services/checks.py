@@ -123,9 +123,10 @@ def forecast_before_made(pid: str, at, made, count: int = 1) -> str:
             f"{_day(at)}; check both dates")
 
 
-def resolved_before_made(pid: str, on, made) -> str:
-    return (f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates "
-            "(the entry is left out until they agree)")
+def resolved_before_made(pid: str, on, made, in_ledger: bool = True) -> str:
+    """in_ledger: said of an entry in the ledger, which reads leave out; an import's row is not written at all."""
+    left_out = " (the entry is left out until they agree)" if in_ledger else ""
+    return f"{pid!r} is resolved on {_day(on)}, before it was made ({_day(made)}); check both dates{left_out}"
 
 
 def due_before_made(pid: str, due, made) -> str:

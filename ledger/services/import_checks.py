@@ -54,7 +54,7 @@ def outcome_problem(pid: str, made: dt.date, outcomes: list[ImportedOutcome]) ->
     """Why outcome entries written for `pid` (made on `made`, with no entry yet) would break a rule, or None."""
     early = [o for o in outcomes if o.on < made]
     if early:  # the index leaves such an entry out, as if not written: the rule below reads the rest
-        return resolved_before_made(pid, early[0].on, made)
+        return resolved_before_made(pid, early[0].on, made, in_ledger=False)
     # In the order the outcome rule reads them: by date, a resolution before its corrections on the same day.
     ordered = sorted(outcomes, key=lambda o: (o.on, o.correction))
     _, errors = standing_entry([(o.correction,) for o in ordered])
