@@ -158,3 +158,37 @@ def test_show_on_a_very_narrow_terminal_still_shows_every_record(cli, monkeypatc
     for day in ("2025-01-06", "2025-01-07", "2025-06-15", "2026-01-05"):
         assert day in _tokens(out)
     assert "Ada" in _tokens(out) and "Chen" in _tokens(out)
+
+
+def _logical_lines(out: str) -> list[str]:
+    """A line and the lines that hang under it (indented deeper than it), joined: what was one line."""
+    joined: list[tuple[int, str]] = []
+    for line in out.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        if joined and line.strip() and indent > joined[-1][0] + 2:
+            joined[-1] = (joined[-1][0], joined[-1][1] + " " + line.strip())
+        else:
+            joined.append((indent, line))
+    return [" ".join(text.split()) for _, text in joined]
+
+
+@pytest.mark.parametrize("width", [36, 40, 60])
+def test_score_lines_hang_under_their_start_and_keep_each_figure_with_its_n(cli, monkeypatch, bundled, width):
+    def before_the_tables(out: str) -> str:
+        return out.split("Calibration (n=")[0]
+
+    wide = before_the_tables(_run(cli, monkeypatch, 200, "--root", bundled, "score"))
+    narrow = before_the_tables(_run(cli, monkeypatch, width, "--root", bundled, "score"))
+    assert len(narrow.splitlines()) > len(wide.splitlines())  # it was wrapped
+    # Nothing lost or reordered: each wrapped line reads as the wide one did, its spacing aside.
+    assert _logical_lines(narrow) == [" ".join(line.split()) for line in wide.splitlines()]
+    # Every continuation hangs: none starts back at the margin.
+    starts = {line.split()[0] for line in wide.splitlines() if line.strip() and not line.startswith(" ")}
+    assert all(line.startswith(" ") or line.split()[0] in starts for line in narrow.splitlines() if line.strip())
+    # A figure, its value and its n stay on one line.
+    figures = [line for line in wide.splitlines() if line.startswith("  ") and "  n=" in line and "interval" in line]
+    assert len(figures) >= 2
+    for line in figures:
+        head = " ".join(line.split("  n=")[0].split()) + " n=" + line.split("  n=")[1].split()[0]
+        label, value = head.rsplit(" n=")[0].rsplit(" ", 1)
+        assert any(label in l and value in l and "n=" in l for l in narrow.splitlines()), (label, value)

@@ -6,6 +6,10 @@ convention, clipping, bins) close the output.
 
 from __future__ import annotations
 
+import re
+
+from rich.cells import cell_len
+
 from ..report.figures import FEW
 from .common import console, plural
 from .visible import markup as _esc
@@ -27,6 +31,43 @@ def _signed(x, fmt: str = ".2f") -> str:
 def _pct(x) -> str:
     return DASH if x is None else f"{100 * x:.0f}%"
 
+
+
+_FIELD_GAP = re.compile(r"\S+(?: \S+)*")  # a field: words joined by single spaces (fields are two spaces apart)
+_WORD = re.compile(r"\S+")
+
+
+def say(out, line: str) -> None:
+    """A line of markup. On a terminal narrower than it, wrapped with a hanging indent (its own indent and
+    four more) rather than back at the margin, broken between its fields (two spaces apart: a figure, its
+    n, its interval) when each fits, else between words. Piped, printed whole (cli.form)."""
+    from rich.text import Text
+
+    text = Text.from_markup(line)
+    width = out.width
+    if out.soft_wrap or text.cell_len <= width:
+        out.print(text)
+        return
+    plain = text.plain
+    lead = len(plain) - len(plain.lstrip(" "))
+    hang = min(lead + 4, max(width // 3, 1))
+    fields = [(m.start(), m.end(), "  ") for m in _FIELD_GAP.finditer(plain)]
+    if any(cell_len(plain[a:b]) > width - hang for a, b, _ in fields):
+        fields = [(m.start(), m.end(), " ") for m in _WORD.finditer(plain)]
+    rows: list[list] = [[]]
+    used = lead
+    for a, b, gap in fields:
+        size = cell_len(plain[a:b])
+        if rows[-1] and used + len(gap) + size > width:
+            rows.append([])
+            used = hang
+        if rows[-1]:
+            rows[-1].append(gap)
+            used += len(gap)
+        rows[-1].append(text[a:b])
+        used += size
+    for i, pieces in enumerate(rows):
+        out.print(Text.assemble(" " * (lead if i == 0 else hang), *pieces), overflow="fold")
 
 
 def header_lines(run) -> list[str]:
@@ -167,9 +208,19 @@ def calibration_table(table, title: str, out=None):
         return Group(title, *omitted)
     columns = [Column(h, "right") for h in headers]
     fitted = fit_table(out, columns, cells, title=title, title_justify="left", expand=False)
-    if fitted is None:  # narrower than any table: one line per bin
-        return Group(title, "  ".join(h.replace("\n", " ") for h in headers), *("  ".join(c) for c in cells), *omitted)
+    if fitted is None:  # narrower than any table: one line per bin, for say() (a list of lines)
+        return [title, "  " + "  ".join(h.replace("\n", " ") for h in headers), *("  " + "  ".join(c) for c in cells),
+                *omitted]
     return Group(fitted, *omitted) if omitted else fitted
+
+
+def show(out, block) -> None:
+    """A table, or the lines (a list) that stand in for one on a terminal narrower than any table."""
+    if isinstance(block, list):
+        for line in block:
+            say(out, line)
+    else:
+        out.print(block)
 
 
 def calibration_lines(report) -> list[str]:
@@ -266,25 +317,26 @@ def leaderboard_table(board, out=None):
 def render(run, chart: bool = False) -> None:
     out = console()
     for line in header_lines(run):
-        out.print(line)
+        say(out, line)
     out.print()
     if run.n == 0 or (run.scored == "everyone" and run.leaderboard is None):
         if any(k.get("note") and k["resolved"] for k in run.kinds.values()):
-            out.print("Nothing on the leaderboard: it ranks forecasters on resolved yes/no questions, and none match.")
+            say(out, "Nothing on the leaderboard: it ranks forecasters on resolved yes/no questions, and none match.")
         else:
-            out.print("Nothing to score: no resolved forecasts match. Resolve predictions with `pledger resolve`.")
-        out.print(rules_line(run))
+            say(out, "Nothing to score: no resolved forecasts match. Resolve predictions with `pledger resolve`.")
+        say(out, rules_line(run))
         return
     if run.leaderboard is not None and hasattr(run.leaderboard, "relative_rules"):
         out.print(time_leaderboard_table(run.leaderboard, out))
-        out.print("  " + " ".join(f"{_esc(k.replace('_', ' '))}: {_esc(v)}." for k, v in run.leaderboard.relative_rules.items()))
+        say(out, "  " + " ".join(f"{_esc(k.replace('_', ' '))}: {_esc(v)}." for k, v in run.leaderboard.relative_rules.items()))
         out.print()
-        out.print(rules_line(run))
+        say(out, rules_line(run))
         return
     if run.leaderboard is not None:
         out.print(leaderboard_table(run.leaderboard, out))
         board = run.leaderboard
-        out.print(
+        say(
+            out,
             f"  Ranked by peer score (Metaculus-style, 100 × (ln p − mean of the others' ln p), positive is better; "
             f"90% interval: mean ± 1.645 s/√n), only forecasters with at least {plural(board.min_n, 'forecast')} on questions "
             "someone else forecast too (--min-n); the others are listed unranked (—). Relative Brier: own Brier minus "
@@ -293,37 +345,37 @@ def render(run, chart: bool = False) -> None:
             "forecasters fairly only on the same questions."
         )
         out.print()
-        out.print(rules_line(run))
+        say(out, rules_line(run))
         return
     report = run.report
     if 0 < run.n < FEW:
-        out.print(f"[bold]Only {plural(run.n, 'forecast')} scored[/]: too few to read much into these figures "
+        say(out, f"[bold]Only {plural(run.n, 'forecast')} scored[/]: too few to read much into these figures "
                   "(docs/scoring.md, section 6, says how many each figure needs).")
         out.print()
     if report is not None and report.n:
         if run.reports:
-            out.print(f"[bold]Yes/no questions[/] (n={report.n})")
+            say(out, f"[bold]Yes/no questions[/] (n={report.n})")
         for line in gap_lines(report.gap):
-            out.print(line)
+            say(out, line)
         out.print()
         for line in proper_lines(report, run.policy):
-            out.print(line)
+            say(out, line)
         out.print()
         cal, fc = report.calibration, report.folded_calibration
-        out.print(calibration_table(cal, f"Calibration (n={cal.n})", out))
+        show(out, calibration_table(cal, f"Calibration (n={cal.n})", out))
         if chart:
             for line in calibration_chart_lines(cal):
-                out.print(line)
+                say(out, line)
             out.print()
-        out.print(calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)", out))
+        show(out, calibration_table(fc, f"Folded calibration (n={fc.n}; p < 50% flipped to 1 − p)", out))
         for line in calibration_lines(report):
-            out.print(line)
+            say(out, line)
         out.print()
     for kind_report in run.reports.values():
         kind_section(out, kind_report, run.rules["brier_scale"])
     if run.over_time is not None:
         over_time_section(out, run.over_time, run.rules["brier_scale"])
-    out.print(rules_line(run))
+    say(out, rules_line(run))
 
 
 KIND_TITLES = {"multiple-choice": "Multiple-choice questions", "numeric": "Numeric questions",
@@ -342,27 +394,27 @@ def kind_section(out, report, scale: str) -> None:
         extra += f"; scores in {units[0] or 'the questions’ own unit (none given)'}"
     elif len(units) > 1:
         extra += f"; in several units ({', '.join(u or '(none)' for u in units)}), scored apart"
-    out.print(f"[bold]{title}[/] (n={report.n}, policy {report.policy}{_esc(extra)})")
+    say(out, f"[bold]{title}[/] (n={report.n}, policy {report.policy}{_esc(extra)})")
     if not report.n:
         out.print("  Nothing resolved to score yet.")
         out.print()
         return
     for line in figure_lines(report, report.policy, scale):
-        out.print(line)
+        say(out, line)
     for label, unit, value, n in by_unit_rows(report):
-        out.print(f"  {_esc(label)}, in {_esc(unit)}: {value}  n={n}  (lower is better; each unit on its own)")
+        say(out, f"  {_esc(label)}, in {_esc(unit)}: {value}  n={n}  (lower is better; each unit on its own)")
     for name, result in report.results.items():
         table = BY_NAME[name].table
         if table == "calibration":
-            out.print(calibration_table(result, f"{BY_NAME[name].title} (n={result.n})", out))
+            show(out, calibration_table(result, f"{BY_NAME[name].title} (n={result.n})", out))
         elif table == "coverage":
             out.print(coverage_table(result, out))
         elif table == "pit":
             for line in pit_lines(result):
-                out.print(line)
+                say(out, line)
     for key in ("normalised", "calibration", "horizon", "coverage"):
         if report.rules.get(key):
-            out.print(f"  [dim]{_esc(key.capitalize())}: {_esc(str(report.rules[key]))}.[/]")
+            say(out, f"  [dim]{_esc(key.capitalize())}: {_esc(str(report.rules[key]))}.[/]")
     out.print()
 
 
@@ -425,9 +477,9 @@ def over_time_section(out, over, scale: str) -> None:
                       title_justify="left", expand=False)
     if table is None:
         out.print(title)
-        out.print("  " + " · ".join(h.replace("\n", " ") for h in headers))
+        say(out, "  " + " · ".join(h.replace("\n", " ") for h in headers))
         for c in cells:
-            out.print("  " + " · ".join(c))
+            say(out, "  " + " · ".join(c))
     else:
         out.print(table)
     out.print()
