@@ -292,3 +292,33 @@ def test_image_base_with_a_query_is_refused(cli, workdir):
     r = cli("--root", "predictions", "scorecard", "-o", "card.md", "--image-base", "https://i.example.org/x?raw=1")
     assert r.code == 2 and "--image-base" in r.err and "query" in r.err
     assert not (workdir / "card.md").exists()
+
+
+@pytest.mark.parametrize("name", ["Ben", "ada", "Ann"])
+def test_the_lede_of_one_forecasters_card_says_what_they_made_and_what_they_forecast(cli, workdir, name):
+    import json
+
+    from ledger.names import name_key
+
+    if name == "Ann":  # made some of her predictions and forecast on Bob's
+        shutil.copytree(REPO / "tests" / "fixtures" / "ledgers" / "binary-mix", workdir / "mix")
+        root = "mix"
+    else:
+        root = "predictions"
+    listed = json.loads(cli("--root", root, "list", "--by", name, "--json").out)["predictions"]
+    own = [p for p in listed if name_key(p["by"]) == name_key(name)]
+    others = sorted({p["by"] for p in listed} - {p["by"] for p in own})
+    history = json.loads(cli("--root", root, "show", listed[0]["id"], "--json").out)["forecast_history"]
+    spelled = own[0]["by"] if own else next(f["by"] for f in history if name_key(f["by"]) == name_key(name))
+    md = cli("--root", root, "scorecard", "--by", name, "--no-chart").out
+    lede = md.split("\n\n")[1]
+    days = sorted(p["made"] for p in listed)
+    when = f"on {days[0]}" if days[0] == days[-1] else f"between {days[0]} and {days[-1]}"
+    if not others:
+        assert lede.startswith(f"{spelled} made {len(listed)} predictions {when}.")
+    else:
+        made = f"made {len(own)} predictions and " if own else ""
+        by_whom = others[0] if len(others) == 1 else f"{len(others)} other forecasters"
+        assert lede.startswith(f"{spelled} {made}forecast on {len(listed) - len(own)} predictions by {by_whom}, "
+                               f"made {when}.")
+    assert f"*Scored: {spelled}, on their first forecast (on their own predictions, the probability they published).*" in md

@@ -297,13 +297,34 @@ def whose(run) -> str:
     return "the forecasters'"
 
 
+def _who_made(shown, by: str | None) -> str:
+    """The lede's first sentence: who made the predictions, and when. With --by, the forecaster's own and
+    those of others they forecast on (a card of one forecaster holds both)."""
+    span = _date_span([s.made for s in shown])
+    authors = list(dict.fromkeys(s.by for s in shown))
+    if by is not None:
+        from ..names import name_key
+
+        key = name_key(by)
+        own = sum(1 for s in shown if name_key(s.by) == key)
+        others = list(dict.fromkeys(a for a in authors if name_key(a) != key))
+        if others:
+            by_whom = others[0] if len(others) == 1 else f"{len(others)} other forecasters"
+            done = [f"made {plural(own, 'prediction')}"] if own else []
+            done.append(f"forecast on {plural(len(shown) - own, 'prediction')} by {by_whom}")
+            return f"{by} {' and '.join(done)}" + (f", made {span}" if span else "") + "."
+    who = authors[0] if len(authors) == 1 else f"{len(authors)} forecasters"
+    return f"{who} made {plural(len(shown), 'prediction')} {span}".rstrip() + "."
+
+
 def lede(data, options) -> list[Para]:
     """The top of the card: in words, how it went, with the few numbers a reader needs."""
     run = data.run
     shown = data.shown
-    authors = list(dict.fromkeys(s.by for s in shown))
-    who = authors[0] if len(authors) == 1 else f"{len(authors)} forecasters"
-    first = [f"{who} made {plural(len(shown), 'prediction')} {_date_span([s.made for s in shown])}".rstrip() + "."]
+    by = data.selection.by
+    if by is not None and run.scored == "forecaster" and run.name:
+        by = run.name  # as the ledger first spells it (`--by ben` scores "Ben")
+    first = [_who_made(shown, by)]
     binary = [s for s in shown if s.kind == BINARY]
     resolved = [s for s in binary if s.status in ("yes", "no")]
     if binary:
@@ -407,7 +428,9 @@ def calibration_sentence(data) -> str | None:
 def scored_line(data, options) -> str:
     run = data.run
     who = {"authors": "each prediction's author", "forecaster": run.name, "everyone": "every forecaster"}[run.scored]
-    which = {"first": "the probability published first", "last": "the last forecast before each resolution",
+    first = "the probability published first" if run.scored == "authors" else (
+        "their first forecast (on their own predictions, the probability they published)")
+    which = {"first": first, "last": "the last forecast before each resolution",
              "all": "every forecast before each resolution",
              "time-weighted": "every forecast, weighted by the days it stood"}[run.policy]
     line = f"Scored: {who}, on {which}."
