@@ -77,8 +77,13 @@ def test_safe_url_keeps_http_and_drops_other_schemes():
     assert safe_url("https://example.org/a b)|c") == "https://example.org/a%20b%29%7Cc"
     assert safe_url(" http://example.org/x ") == "http://example.org/x"
     for bad in ("javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>", "vbscript:x", "file:///etc/passwd",
-                "//example.org/x", "/relative", "mailto:a@b.c", "https://", "https://ex.org/\nx", "", None):
+                "//example.org/x", "/relative", "mailto:a@b.c", "https://", "https://ex.org/\nx", "", None,
+                # no host a browser could reach: the link would go nowhere (shown as text instead)
+                "https://exa mple.org/x", "https://ex<ample.org", "https://a.org:99999/x", "https://a.org:port/",
+                "https://:80/x", "https://user@/x"):
         assert safe_url(bad) is None, bad
+    for good in ("https://a.org:8080/x", "https://[2001:db8::1]/x", "https://user@host.org/", "https://bücher.de/x"):
+        assert safe_url(good) is not None, good
 
 
 def test_link_drops_unsafe_targets_and_escapes_labels():

@@ -31,6 +31,8 @@ _CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
 _CLEAN = {**dict.fromkeys(_CONTROLS, " "), **dict.fromkeys(map(ord, _INVISIBLE))}
 _HAS_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 SCHEMES = ("http", "https")
+# What no host name holds (IDNA letters may: they pass). urlsplit has taken the brackets off an IPv6 host.
+_BAD_HOST = re.compile(r"[\s<>\"'`|\\^{}%/?#!$&()*+,;=~]")
 
 # GitHub links what looks like an address even when no markdown link syntax is
 # there: cmark-gfm's autolink extension (extensions/autolink.c) turns `www.` + a
@@ -112,6 +114,12 @@ def safe_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in SCHEMES or not parts.netloc:
         return None
+    try:
+        parts.port  # noqa: B018 - a port that is no number, or out of range, raises
+    except ValueError:
+        return None
+    if not parts.hostname or _BAD_HOST.search(parts.hostname):
+        return None  # no host a browser could reach (`https://exa mple.org`): the link would go nowhere
     return _percent(url, safe="/:?#[]@!$&*+,;=%~-._")
 
 
