@@ -300,14 +300,22 @@ def whose(run) -> str:
 def _who_made(shown, by: str | None) -> str:
     """The lede's first sentence: who made the predictions, and when. With --by, the forecaster's own and
     those of others they forecast on (a card of one forecaster holds both)."""
+    from collections import Counter
+    from operator import attrgetter
+
     span = _date_span([s.made for s in shown])
-    authors = list(dict.fromkeys(s.by for s in shown))
+    made_by = Counter(map(attrgetter("by"), shown))  # per author, in order of first appearance (a row per prediction)
+    authors = list(made_by)
     if by is not None:
         from ..names import name_key
 
         key = name_key(by)
-        own = sum(1 for s in shown if name_key(s.by) == key)
-        others = list(dict.fromkeys(a for a in authors if name_key(a) != key))
+        own = sum(n for a, n in made_by.items() if name_key(a) == key)
+        spelled: dict[str, str] = {}  # each other forecaster once, as first spelled
+        for a in authors:
+            spelled.setdefault(name_key(a), a)
+        spelled.pop(key, None)
+        others = list(spelled.values())
         if others:
             by_whom = others[0] if len(others) == 1 else f"{len(others)} other forecasters"
             done = [f"made {plural(own, 'prediction')}"] if own else []
