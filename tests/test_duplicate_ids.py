@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from support import assert_clean_error, snapshot
+from support import assert_clean_error, identify, snapshot
 
 # The reviewer's ledger: the duplicates in one file, one other prediction resolved.
 ONE_FILE = {
@@ -426,6 +426,7 @@ def test_places_in_errors_are_shown_from_where_the_command_runs_as_checks_are(cl
     for name, text in {**TWO_DECLARE_S, "dup.yaml": "set: d\nby: ann\nmade: 2024-01-01\npredictions:\n"
                                                     "  - {id: a, claim: Another claim, p: 0.5}\n"}.items():
         (ledger / name).write_text(text, encoding="utf-8")
+    identify(ledger)  # a ledger of its own on a server index too
     monkeypatch.chdir(tmp_path)
     check = cli("check")
     assert "predictions/one.yaml:6:5: prediction id 'a' is already used at predictions/dup.yaml:5" in check.out

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from support import EXAMPLE_LEDGER, REPO, assert_clean_error, snapshot
+from support import EXAMPLE_LEDGER, REPO, assert_clean_error, identify, snapshot
 
 GOLDEN = REPO / "tests" / "golden"
 UPDATE = os.environ.get("PLEDGER_UPDATE_GOLDEN") == "1"
@@ -301,7 +301,8 @@ def test_the_lede_of_one_forecasters_card_says_what_they_made_and_what_they_fore
     from ledger.names import name_key
 
     if name == "Ann":  # made some of her predictions and forecast on Bob's
-        shutil.copytree(REPO / "tests" / "fixtures" / "ledgers" / "binary-mix", workdir / "mix")
+        identify(shutil.copytree(REPO / "tests" / "fixtures" / "ledgers" / "binary-mix", workdir / "mix",
+                                 ignore=shutil.ignore_patterns(".pledger")))
         root = "mix"
     else:
         root = "predictions"
