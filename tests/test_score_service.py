@@ -435,3 +435,127 @@ def test_selected_read_from_the_index_is_selected_from_the_published_rows(where,
             else:
                 assert a == b, (kind, name)
                 assert [type(x) for x in a] == [type(x) for x in b], (kind, name)
+
+
+# services.published reads what is rare on a row (another kind, about, claims tested, a distribution, a unit,
+# a result not written as its code says, a note, evidence) as one packed column. The rows must be those the
+# columns give when read one by one, as the index stores them (ledger.index.schema's decoding).
+RARE = {
+    "r.yaml": """\
+set: rare
+by: Ann
+made: 2024-01-01
+about: the rare columns
+predictions:
+  - {id: plain, claim: nothing rare, p: 0.5}
+  - {id: noted, claim: with a note, p: 0.25, tests: [c1, c2]}
+  - {id: pend, claim: still open, p: 0.9, tests: [c2]}
+  - {id: corrected, claim: resolved twice, p: 0.6}
+  - {id: gone, claim: annulled, p: 0.6}
+  - {id: size, claim: how big, quantiles: {5%: 1, 50%: 2, 95%: 3}, unit: kg}
+""",
+    "o.yaml": """\
+on: 2024-06-01
+by: Ann
+evidence:
+  - {url: "https://example.org/a", title: A}
+results:
+  noted: {result: yes, note: "a note, with | and *stars*"}
+  corrected: no
+  gone: annulled
+  size: 2.5
+""",
+    "o2.yaml": "on: 2024-07-01\nby: Ann\ncorrection: true\nresults:\n  corrected: {result: yes, note: fixed}\n",
+    "o3.yaml": "on: 2024-07-01\nby: Ann\nresults:\n  plain: no\n",
+    "r2.yaml": "set: rare2\nby: Ann\nmade: 2024-01-02\npredictions:\n  - {id: only-note, claim: a note alone, p: 0.3}\n"
+               "  - {id: only-evidence, claim: evidence alone, p: 0.7}\n  - {id: only-tests, claim: tests alone, p: 0.4, "
+               "tests: [c1]}\n",
+    "o4.yaml": "on: 2024-06-02\nby: Ann\nresults:\n  only-note: {result: no, note: just this}\n",
+    "o5.yaml": "on: 2024-06-02\nby: Ann\nevidence:\n  - {url: 'https://example.org/e'}\nresults:\n  only-evidence: yes\n",
+    "claims.yaml": "claims:\n  - {id: c1, quote: one claim, source: https://example.org/c}\n"
+                   "  - {id: c2, quote: another claim, source: https://example.org/c}\n",
+}
+
+
+def _rows_read_column_by_column(db, selection, today):
+    """The selected predictions' Shown rows from every column read on its own (no packing)."""
+    import json
+
+    from ledger.index.derive import PENDING
+    from ledger.index.schema import _decode_dist
+    from ledger.index.sql import as_date
+    from ledger.records import Evidence
+    from ledger.services.published import Shown, status_of
+    from ledger.services.select import PREDICTION_ORDER_SQL, where_sql
+
+    def listed(text):
+        return () if not text or text == "[]" else tuple(json.loads(text))
+
+    where, params = where_sql(selection, db, today)
+    out = []
+    for (pid, claim, p, typed, by, made, position, set_id, about, tags, tests, kind, dist, unit, result, code, note,
+         evidence, resolved_on, row) in db.rows(
+            'SELECT p.id, p.claim, p.p, p.p_typed, p."by", p.made, p.position, p.set_id, p.about, p.tags, p.tests, '
+            "p.kind, p.dist, p.unit, p.result, p.outcome, o.note, o.evidence, p.resolved_on, p.rowid FROM predictions p "
+            f"LEFT OUTER JOIN outcomes o ON o.rowid = p.outcome_entry WHERE {where} ORDER BY {PREDICTION_ORDER_SQL}",
+            params):
+        out.append(Shown(pid, claim, p, typed, by, as_date(made), position, set_id, about, listed(tags), listed(tests),
+                         kind, _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
+                         None if code == PENDING else result, code, note,
+                         tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (),
+                         status_of(kind, code), resolved_on, row))
+    return out
+
+
+@pytest.mark.parametrize("where", ["tiny", "cases", "kinds", "bundled", "tricky", "rare"])
+@pytest.mark.parametrize("selection", [Selection(), Selection(by="Bob"), Selection(tags=("ai",)),
+                                       Selection(since=__import__("datetime").date(2024, 6, 1))])
+def test_the_published_rows_are_their_columns_read_one_by_one(where, selection, tiny, cases, bundled, tmp_path):
+    import datetime as dt
+
+    from ledger.services.published import FIELDS, ShownRows, shown_predictions
+
+    if where == "rare":
+        ledger = Ledger.open(identify(write_files(tmp_path / "rare", RARE)))
+    else:
+        ledger = _ledger_named(where, tiny, cases, bundled, tmp_path)
+    today = dt.date(2026, 1, 1)
+    with ledger.reader() as db:
+        shown = shown_predictions(db, selection, today)
+        expected = _rows_read_column_by_column(db, selection, today)
+    assert isinstance(shown, ShownRows) and len(shown) == len(expected)
+    assert expected or selection != Selection()  # every ledger here has predictions
+    got = list(shown)
+    assert got == expected
+    assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]
+    for name in FIELDS:  # a column is its rows' field
+        assert shown.column(name) == [getattr(row, name) for row in expected], name
+    if where == "rare" and selection == Selection():  # the rare columns were there to read
+        rows = {row.id: row for row in got}
+        assert rows["noted"].note and rows["noted"].evidence and rows["noted"].tests == ("c1", "c2")
+        assert rows["size"].kind == "numeric" and rows["size"].unit == "kg" and rows["size"].dist
+        assert (rows["corrected"].result, rows["corrected"].status, rows["corrected"].note) == ("yes", "yes", "fixed")
+        assert (rows["gone"].status, rows["pend"].result, rows["plain"].result) == ("annulled", None, "no")
+        assert rows["plain"].about == "the rare columns"
+        # each alone on a row without anything else rare
+        assert rows["only-note"].note == "just this" and rows["only-evidence"].evidence and rows["only-tests"].tests
+
+
+def test_shown_rows_taken_and_sliced_are_their_rows(bundled):
+    import datetime as dt
+
+    from ledger.services.published import ShownRows, shown_column, shown_predictions
+
+    with Ledger.open(bundled).reader() as db:
+        shown = shown_predictions(db, Selection(), dt.date(2026, 1, 1))
+    rows = list(shown)
+    assert len(rows) > 4
+    index = [len(rows) - 1, 0, 2]
+    taken = shown.take(index)
+    assert list(taken) == [rows[i] for i in index] and taken.column("claim") == [rows[i].claim for i in index]
+    assert list(taken.take([2, 0])) == [rows[2], rows[len(rows) - 1]]  # a subset of a subset
+    assert shown.take(list(range(len(rows)))) is shown  # every row in order: itself
+    assert list(shown[1:4]) == rows[1:4] and shown[-1] == rows[-1] and shown[2] == rows[2]
+    assert ShownRows.of(rows) == shown and ShownRows.of(shown) is shown
+    assert shown_column(rows, "id") == shown_column(shown, "id") == [r.id for r in rows]
+    assert not ShownRows.of([]) and len(ShownRows.of([])) == 0

@@ -15,6 +15,7 @@ formatted once, with the registry's format for its figure (one rounding everywhe
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -24,6 +25,7 @@ from functools import lru_cache
 from ..kinds import BINARY, CHOICE, NUMERIC
 from ..kinds import LABELS as KIND_LABELS
 from ..scoring.points import points as post_rule
+from ..services.published import ShownRows, shown_column
 from .escape import host, safe_url
 
 POINTS_RULE = "1 − p if it happened, −p if not"
@@ -256,7 +258,7 @@ def binary_report(run):
 
 def default_title(data) -> str:
     """The set's title (its id when it has none) for one set; otherwise the selection in words."""
-    sets = {s.set_id for s in data.shown}
+    sets = set(shown_column(data.shown, "set_id"))
     if len(sets) == 1:
         (only,) = sets
         if only:
@@ -300,11 +302,8 @@ def whose(run) -> str:
 def _who_made(shown, by: str | None) -> str:
     """The lede's first sentence: who made the predictions, and when. With --by, the forecaster's own and
     those of others they forecast on (a card of one forecaster holds both)."""
-    from collections import Counter
-    from operator import attrgetter
-
-    span = _date_span([s.made for s in shown])
-    made_by = Counter(map(attrgetter("by"), shown))  # per author, in order of first appearance (a row per prediction)
+    span = _date_span(shown_column(shown, "made"))
+    made_by = Counter(shown_column(shown, "by"))  # per author, in order of first appearance (a row per prediction)
     authors = list(made_by)
     if by is not None:
         from ..names import name_key
@@ -333,25 +332,27 @@ def lede(data, options) -> list[Para]:
     if by is not None and run.scored == "forecaster" and run.name:
         by = run.name  # as the ledger first spells it (`--by ben` scores "Ben")
     first = [_who_made(shown, by)]
-    binary = [s for s in shown if s.kind == BINARY]
-    resolved = [s for s in binary if s.status in ("yes", "no")]
+    kinds = shown_column(shown, "kind")
+    per_kind = Counter(kinds)
+    yes_no = Counter(status for kind, status in zip(kinds, shown_column(shown, "status")) if kind == BINARY) \
+        if len(per_kind) > 1 else Counter(shown_column(shown, "status")) if BINARY in per_kind else Counter()
+    binary = per_kind[BINARY]  # the yes/no questions, and how they stand
+    happened, resolved = yes_no["yes"], yes_no["yes"] + yes_no["no"]
     if binary:
-        happened = sum(1 for s in resolved if s.status == "yes")
         if not resolved:
-            annulled = sum(1 for s in binary if s.status == "annulled")
-            first.append(" It is not resolved yet." if len(binary) == 1 else " None is resolved yes or no yet"
+            annulled = yes_no["annulled"]
+            first.append(" It is not resolved yet." if binary == 1 else " None is resolved yes or no yet"
                          + (f" ({annulled} annulled)." if annulled else "."))
-        elif len(binary) < len(shown):
-            first.append(f" Of its {plural(len(binary), 'yes/no question')}, {happened} of the {len(resolved)} "
+        elif binary < len(shown):
+            first.append(f" Of its {plural(binary, 'yes/no question')}, {happened} of the {resolved} "
                          "resolved happened")
-        elif len(resolved) == len(binary):
-            first.append(f" {happened} of the {len(resolved)} happened")
+        elif resolved == binary:
+            first.append(f" {happened} of the {resolved} happened")
         else:
-            first.append(f" Of the {len(resolved)} resolved yes or no, {happened} happened")
+            first.append(f" Of the {resolved} resolved yes or no, {happened} happened")
         if resolved:  # the yes/no questions' own counts: the run's count every kind
-            first.append(_counted_out({status: sum(1 for s in binary if s.status == status)
-                                       for status in ("annulled", "pending")}) + ".")
-    others = [(k, sum(1 for s in shown if s.kind == k)) for k in (CHOICE, NUMERIC)]
+            first.append(_counted_out({status: yes_no[status] for status in ("annulled", "pending")}) + ".")
+    others = [(k, per_kind[k]) for k in (CHOICE, NUMERIC)]
     others = [(k, n) for k, n in others if n]
     if others:
         count = sum(n for _, n in others)
@@ -394,7 +395,7 @@ def lede(data, options) -> list[Para]:
 
 
 def _about(data) -> str:
-    abouts = {s.about for s in data.shown if s.about}
+    abouts = set(shown_column(data.shown, "about")) - {None, ""}
     return next(iter(abouts)) if len(abouts) == 1 else "the outcomes"
 
 
@@ -471,15 +472,16 @@ def scored_forecasts(data) -> dict[str, list[ScoredForecast]]:
     out: dict[str, list[ScoredForecast]] = {}
     if table is None or not table.n or data.run.report is None:
         return out
-    published = {s.id: s for s in data.shown}
     ids, names = table.prediction_id.tolist(), table.forecaster.tolist()
     ps, outcomes = table.p.tolist(), table.outcome.tolist()
     typed = table.p_typed.tolist() if table.p_typed is not None else None
     dates = table.at.tolist() if table.at is not None else None
+    published = {} if typed is not None else dict(zip(  # per prediction id: its p as typed and its day
+        shown_column(data.shown, "id"), zip(shown_column(data.shown, "p_typed"), shown_column(data.shown, "made"))))
     for i, (pid, name, p, o) in enumerate(zip(ids, names, ps, outcomes)):
         if typed is None:  # the shortcut: the published p
             pr = published.get(pid)
-            p_typed, day = (pr.p_typed, pr.made.isoformat()) if pr is not None else (format(p, "g"), "")
+            p_typed, day = (pr[0], pr[1].isoformat()) if pr is not None else (format(p, "g"), "")
         else:
             p_typed, at = typed[i], dates[i]
             day = "" if at is None else (at.isoformat() if hasattr(at, "isoformat") else str(at)[:10])
@@ -497,11 +499,12 @@ def published_points(p: float | None, status: str) -> str:
     return points(post_rule(p, 1.0 if status == "yes" else 0.0))
 
 
-def _evidence(s) -> tuple:
-    if not s.evidence:
+def _evidence(evidence: tuple) -> tuple:
+    """A resolution's evidence as links (each URL once); () without any a post can link to."""
+    if not evidence:
         return ()
     seen, out = set(), []
-    for e in s.evidence:
+    for e in evidence:
         url = safe_url(e.url)
         if url and url not in seen:
             seen.add(url)
@@ -555,7 +558,7 @@ class PublishedRows(Sequence):
     million rows never exist as pieces."""
 
     def __init__(self, states, how: str, verification=None):
-        self.states, self.how, self.verification = states, how, verification
+        self.states, self.how, self.verification = ShownRows.of(states), how, verification
 
     def __len__(self) -> int:
         return len(self.states)
@@ -570,16 +573,15 @@ class PublishedRows(Sequence):
     def keyed_columns(self) -> list[tuple[list, Any]]:
         """Per column: each row's key and the piece of a key (row i's cell is piece(keys[i])); piece None:
         the keys are the pieces, nearly all distinct (the claims)."""
-        from operator import attrgetter
-
         states = self.states
-        claims = (list(map(attrgetter("claim"), states)) if self.verification is None  # a million rows: in C
+        column = states.column
+        claims = (column("claim") if self.verification is None  # a million rows: as they are
                   else [_claim_cell(s, self.verification) for s in states])
-        ps = list(map(attrgetter("p"), states))
-        statuses = list(map(attrgetter("status"), states))
-        shown = (list(map(attrgetter("p_typed"), states)), _same) if self.how == "as-typed" else (ps, _percent_piece)
+        ps = column("p")
+        statuses = column("status")
+        shown = (column("p_typed"), _same) if self.how == "as-typed" else (ps, _percent_piece)
         return [
-            (list(map(attrgetter("position"), states)), _number_piece),
+            (column("position"), _number_piece),
             (claims, None),
             shown,
             (statuses, _MARKS.__getitem__),
@@ -611,9 +613,15 @@ def table_section(data, options) -> Section:
             kind_scored.setdefault(f.prediction_id, []).append(f)
     section = Section("predictions", "Predictions")
     verification = getattr(data, "verification", None)
-    groups: dict[str | None, list] = {}
-    for s in data.shown:
-        groups.setdefault(s.set_id, []).append(s)
+    shown = ShownRows.of(data.shown)
+    set_ids = shown.column("set_id")
+    if set_ids.count(set_ids[0]) == len(set_ids):  # one set (or none): every row, in order
+        groups = {set_ids[0]: shown}
+    else:
+        where: dict[str | None, list[int]] = {}
+        for i, set_id in enumerate(set_ids):
+            where.setdefault(set_id, []).append(i)
+        groups = {set_id: shown.take(index) for set_id, index in where.items()}
     several = len(groups) > 1
     unforecast = 0
     for set_id, states in groups.items():
@@ -626,16 +634,20 @@ def table_section(data, options) -> Section:
             section.blocks.append(first_published(source))
         # Evidence given once for a whole resolution (as in a post's "the paper did 1-3") is
         # listed once under the table rather than on every row.
-        evidence = [_evidence(s) for s in states]
+        evidence = states.column("evidence")
+        if evidence.count(()) != len(evidence):  # a resolution gives evidence: as links
+            evidence = list(map(_evidence, evidence))
         shared = evidence[0] if len(set(evidence)) == 1 and evidence[0] and len(states) > 1 else None
         with_evidence = not shared and any(evidence)
-        with_notes = any(s.note for s in states)
+        notes = states.column("note")
+        with_notes = notes.count(None) != len(notes) and any(notes)
+        kinds = states.column("kind")
         rows, row_ids = [], []
-        if published_only and not with_evidence and not with_notes and all(s.kind == BINARY for s in states):
+        if published_only and not with_evidence and not with_notes and kinds.count(BINARY) == len(kinds):
             # The common case, and the one a large ledger takes: the published list, a row per
             # prediction, its cells made when a renderer asks for them (the same cells as below).
             rows = PublishedRows(states, how, verification)
-            row_ids = [s.id for s in states]
+            row_ids = states.column("id")
         for s, ev in () if rows else zip(states, evidence):
             mark = _outcome(s)
             if s.kind != BINARY and not published_only and kind_scored.get(s.id):

@@ -163,10 +163,12 @@ def forecasters_section(board_run) -> Section:
 def claims_section(data) -> Section:
     """The research claims the selected predictions test, each with its latest assessment."""
     from .claims_report import OUTCOME_LABELS, VERDICT_LABELS
+    from ..services.published import shown_column
     from .escape import host
 
     tested = {t.state.prediction.id for st in data.claims for t in st.tests}
-    numbers = {s.id: s.position + 1 for s in data.shown if s.id in tested}
+    numbers = {pid: position + 1 for pid, position in zip(shown_column(data.shown, "id"),
+                                                          shown_column(data.shown, "position")) if pid in tested}
     section = Section("claims", "Research claims these predictions test")
     rows = []
     for st in data.claims:

@@ -61,7 +61,9 @@ def card_section(data, repo_url: str | None = None):
     for c in report.predictions:
         if c.late:
             late.setdefault(c.set_id, []).append(c)
-    numbers = {s.id: s.position + 1 for s in data.shown}
+    from ..services.published import shown_column
+
+    numbers = dict(zip(shown_column(data.shown, "id"), (p + 1 for p in shown_column(data.shown, "position"))))
     for s in report.sets:
         name = data.sets.get(s.set_id) or s.set_id if s.set_id else "Predictions without a set"
         line: list = [Styled(EMOJI[s.verdict], "emoji"), Styled(LABELS[s.verdict], "strong")]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from ..gcpause import gc_paused
@@ -74,7 +75,7 @@ class ScorecardData:
 
     selection: Any  # services.select.Selection
     policy: str
-    shown: tuple  # services.published.Shown, in ledger order
+    shown: Any  # services.published.ShownRows (or a tuple of its Shown rows), in ledger order
     sets: dict[str, str | None]  # set id -> title
     run: Any  # services.scores.ScoreRun (authors, or Selection.by's forecasts)
     levels: Any = None  # the folded calibration at the confidence levels (scoring.CalibrationTable)
@@ -123,16 +124,17 @@ def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed,
     with ledger.reader() as db:
         board_wanted = board_asked and several_forecasters(db)
         try:
-            shown = tuple(shown_predictions(db, selection, today or default_today()))
+            shown = shown_predictions(db, selection, today or default_today())
             # The table's query gives the scores their predictions too (a status filter reads its own).
             selected = selected_from(shown) if not selection.status else None
             if run is None:
                 run = score(db, selection, policy, brier_scale=brier_scale, eps=eps, bins=bins, bootstrap=bootstrap,
                             seed=seed, selected=selected)
-            set_ids = {s.set_id for s in shown if s.set_id}
+            set_ids = set(shown.column("set_id")) - {None, ""}
             titles = {k: v for k, v in set_titles(db).items() if k in set_ids}
             sources = {k: v for k, v in set_sources(db).items() if k in set_ids}
-            claim_ids = tuple(dict.fromkeys(c for s in shown for c in s.tests))
+            # in order of first appearance: each distinct list of claims (few) looked at once
+            claim_ids = tuple(dict.fromkeys(c for tests in dict.fromkeys(shown.column("tests")) for c in tests))
             if claim_ids and "claims" in parts:
                 from ..services.claims import ClaimFilter, claim_states
 
@@ -188,35 +190,38 @@ def confidence_levels(run):
 
 def tag_figures(run, shown, selection, brier_scale: str) -> tuple[TagRow, ...]:
     """Per tag that splits the selection, the gap and Brier of the run's forecasts on its predictions:
-    one pass over the scored forecasts, grouped by tag (the engine scores each group)."""
+    one pass over the scored forecasts, grouped by tag (the engine scores each group). The predictions'
+    tag lists are few distinct ones: each is looked at once, and a scored forecast is found by its list."""
     if not run.n or run.report is None:
         return ()
+    from collections import Counter
+
     import numpy as np
 
     from ..scoring import brier, folded_calibration, gap
+    from ..services.published import shown_column
 
+    tag_lists = shown_column(shown, "tags")
+    per_list = Counter(tag_lists)  # each distinct list of tags, in order of first appearance, and its rows
     counts: dict[str, int] = {}
-    for s in shown:
-        for tag in s.tags:
-            counts[tag] = counts.get(tag, 0) + 1
+    for tags_, k in per_list.items():
+        for tag in dict.fromkeys(tags_):  # a tag written twice on a prediction is on it once
+            counts[tag] = counts.get(tag, 0) + k
     # A tag worth a row splits the selection: one on every selected prediction says nothing new.
     tags = sorted(t for t, k in counts.items() if k < len(shown) and t not in selection.tags)
     if not tags:
         return ()
-    code = {t: i for i, t in enumerate(tags)}
-    tagged: dict[str, list[int]] = {}
-    for s in shown:
-        mine = [code[t] for t in s.tags if t in code]
-        if mine:
-            tagged[s.id] = mine
-    rows_of: list[list[int]] = [[] for _ in tags]
-    for row, pid in enumerate(run.table.prediction_id.tolist()):
-        for c in tagged.get(pid, ()):
-            rows_of[c].append(row)
+    numbered = {tags_: i for i, tags_ in enumerate(per_list)}
+    of_id = dict(zip(shown_column(shown, "id"), map(numbered.__getitem__, tag_lists)))
+    # Per scored forecast, the number of its prediction's tag list (-1: a prediction not shown)
+    which = np.fromiter(map(of_id.get, run.table.prediction_id.tolist(), repeat(-1)), dtype=np.intp,
+                        count=run.table.n)
+    del of_id
     p, o = run.table.p, run.table.outcome
     out = []
-    for tag, rows in zip(tags, rows_of):
-        idx = np.asarray(rows, dtype=np.intp)
+    for tag in tags:
+        lists = [numbered[tags_] for tags_ in per_list if tag in tags_]
+        idx = np.flatnonzero(np.isin(which, lists))
         out.append(TagRow(tag, counts[tag], int(o[idx].sum()), int(idx.size), gap(p[idx], o[idx]),
                           brier(p[idx], o[idx], scale=brier_scale),
                           folded_calibration(p[idx], o[idx], bins=list(cards.LEVELS)) if idx.size else None))
@@ -428,7 +433,8 @@ class Markdown:
             self.block(c.footer)
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
-        return "\n".join(self.lines) + "\n"
+        self.lines.append("")  # the final newline, without copying the whole text once more
+        return "\n".join(self.lines)
 
 
 def _target(path: str) -> str:

@@ -4,19 +4,23 @@ The scorecard and the site list every selected prediction: its claim, published
 forecast, set, tags and standing outcome with the resolver's note and evidence.
 `select_predictions` builds full records for that, which costs more than the
 scoring itself on a large ledger; this reads only the columns a report shows, in
-one query, as plain tuples (the standing outcome as ledger.index.derive stored it).
+one query, as columns (ShownRows: the standing outcome as ledger.index.derive stored it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
+from itertools import islice
+from operator import attrgetter
 from typing import NamedTuple
 
-from ..index.derive import ANNULLED_CODE, PENDING
-from ..index.sql import as_date, as_db
-from ..records import Evidence
+from ..index.derive import ANNULLED_CODE, NO, PENDING, YES
 from ..index.schema import _decode_dist
+from ..index.sql import as_date, as_db
+from ..kinds import ANNULLED, BINARY
+from ..records import Evidence
 from .select import PREDICTION_ORDER_SQL, Selection, where_sql
 
 
@@ -46,6 +50,71 @@ class Shown(NamedTuple):
     row: int = 0  # the index's rowid (services.scores matches forecasts by it)
 
 
+FIELDS = Shown._fields
+
+
+class ShownRows(Sequence):
+    """The selected predictions as a report shows them, held as columns: a list per Shown field.
+
+    Indexing and iterating give Shown tuples, made when asked; column(name) gives one field for
+    every row without making any, which is how the reports read a million rows. take() is a subset
+    (a set's rows) whose columns are taken from these when first asked for.
+    """
+
+    __slots__ = ("_columns", "_n", "_base", "_index")
+
+    def __init__(self, columns: dict[str, list], n: int, base: ShownRows | None = None, index: list[int] | None = None):
+        self._columns, self._n, self._base, self._index = columns, n, base, index
+
+    @classmethod
+    def of(cls, rows) -> ShownRows:
+        """ShownRows from Shown tuples (or ShownRows, given back as it is)."""
+        if isinstance(rows, ShownRows):
+            return rows
+        rows = list(rows)
+        return cls({name: list(map(attrgetter(name), rows)) for name in FIELDS}, len(rows))
+
+    def column(self, name: str) -> list:
+        """Field `name` of every row, in order (the list itself: not to be changed)."""
+        values = self._columns.get(name)
+        if values is None:
+            if self._base is None:
+                raise KeyError(name)
+            values = self._columns[name] = list(map(self._base.column(name).__getitem__, self._index))
+        return values
+
+    def take(self, index: list[int]) -> ShownRows:
+        """The rows at `index`, in that order."""
+        if len(index) == self._n and (not index or (index[0] == 0 and index[-1] == self._n - 1)):
+            return self  # every row, in order (positions are distinct and increasing)
+        return ShownRows({}, len(index), self, index)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self.take(list(range(*i.indices(self._n))))
+        return tuple.__new__(Shown, [self.column(name)[i] for name in FIELDS])
+
+    def __iter__(self):
+        from functools import partial
+
+        return map(partial(tuple.__new__, Shown), zip(*map(self.column, FIELDS)))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(other) == self._n and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None
+
+
+def shown_column(shown, name: str) -> list:
+    """Field `name` of every row of `shown` (ShownRows, or any sequence of Shown tuples)."""
+    if isinstance(shown, ShownRows):
+        return shown.column(name)
+    return list(map(attrgetter(name), shown))
+
+
 def status_of(kind: str, code: int) -> str:
     """A prediction's status from its kind and outcome code (index.derive's)."""
     if code == PENDING:
@@ -57,56 +126,99 @@ def status_of(kind: str, code: int) -> str:
     return "resolved"
 
 
-_SQL = (
-    'SELECT p.id, p.claim, p.p, p.p_typed, p."by", p.made, p.position, p.set_id, p.about, p.tags, p.tests, p.kind, p.dist, '
-    "p.unit, p.result, p.outcome, o.note, o.evidence, p.resolved_on, p.rowid FROM predictions p "
-    "LEFT OUTER JOIN outcomes o ON o.rowid = p.outcome_entry WHERE {where} ORDER BY " + PREDICTION_ORDER_SQL
+# What is rare on a row (another kind, an about, claims tested, a distribution, a unit, an outcome not
+# written as its code says, a note, evidence) comes as one JSON array, NULL on a plain yes/no row: a
+# million rows cost a column each, so eight columns that are nearly always empty are read as one.
+_RESULTS = {YES: "yes", NO: "no", ANNULLED_CODE: ANNULLED, PENDING: None}  # a plain row's result, by code
+_RARE = ("kind", "about", "tests", "dist", "unit", "result", "note", "evidence")
+_PLAIN = (
+    f"p.kind = '{BINARY}' AND p.about IS NULL AND (p.tests IS NULL OR p.tests = '[]') "
+    "AND (p.dist IS NULL OR p.dist = '[]') AND p.unit IS NULL AND o.note IS NULL "
+    "AND (o.evidence IS NULL OR o.evidence = '[]') "
+    f"AND (p.outcome = {PENDING} OR (p.outcome = {YES} AND p.result = 'yes') OR (p.outcome = {NO} AND p.result = 'no') "
+    f"OR (p.outcome = {ANNULLED_CODE} AND p.result = '{ANNULLED}'))"
 )
+_SQL = (
+    'SELECT p.id, p.claim, p.p, p.p_typed, p."by", p.made, p.position, p.set_id, p.tags, p.outcome, p.resolved_on, '
+    "p.rowid, CASE WHEN {plain} THEN NULL ELSE {array}(p.kind, p.about, p.tests, p.dist, p.unit, p.result, o.note, "
+    "o.evidence) END FROM predictions p LEFT OUTER JOIN outcomes o ON o.rowid = p.outcome_entry "
+    "WHERE {where} ORDER BY " + PREDICTION_ORDER_SQL
+)
+_READ = ("id", "claim", "p", "p_typed", "by", "made", "position", "set_id", "tags", "code", "resolved_on", "row", "rare")
+_BATCH = 50_000
+
+
+class _Parsed(dict):
+    """A column's distinct values, each parsed once (a ledger has few distinct dates and tag lists): looked
+    up with __getitem__, a C-level map over a column."""
+
+    def __init__(self, parse):
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, text):
+        value = self[text] = self.parse(text)
+        return value
+
+
+def _kept():
+    """A column's values, each distinct one kept once: a million rows hold a few names and sets."""
+    return _Parsed(lambda value: value).__getitem__
 
 
 def _tuple(text: str | None) -> tuple:
     return () if not text or text == "[]" else tuple(json.loads(text))
 
 
-def shown_predictions(conn, selection: Selection, today: dt.date | None = None) -> list[Shown]:
+def shown_predictions(conn, selection: Selection, today: dt.date | None = None) -> ShownRows:
     """The selected predictions in ledger order (services.select's order and filters)."""
     db = as_db(conn)
     where, params = where_sql(selection, db, today)
-    out = []
-    append = out.append
-    days: dict = {}  # a ledger has few distinct dates: each parsed once
-    statuses: dict = {}  # and few (kind, outcome) pairs
-    new = tuple.__new__  # the NamedTuple's fields without its slower constructor (a row per prediction)
-    # Values that repeat from row to row (names, sets, kinds, probabilities, dates) kept once each:
-    # a million rows would otherwise hold a copy of each in every row.
-    same = {}.setdefault
-    lists: dict = {"[]": ()}  # tag and claim lists as the index stores them (JSON text): few distinct ones
+    array = "json_array" if db.iso_dates else "json_build_array"  # SQLite's name, PostgreSQL's
+    rows = db.stream(_SQL.format(plain=_PLAIN, array=array, where=where), params)
+    # Per column, what each value becomes: parsed (dates, tag lists), or kept once where values repeat (a dict
+    # per column). A p and a position are numbers, kept as they come: 1 and 1.0 would be one key.
+    shape = {"p_typed": _kept(), "by": _kept(), "set_id": _kept(), "resolved_on": _kept(),
+             "made": _Parsed(as_date).__getitem__, "tags": _Parsed(_tuple).__getitem__}
+    read: dict[str, list] = {name: [] for name in _READ}
+    while batch := list(islice(rows, _BATCH)):  # a batch at a time: the driver's rows never all exist at once
+        for name, values in zip(_READ, zip(*batch)):
+            how = shape.get(name)
+            read[name].extend(values if how is None else map(how, values))
+        del batch
+    n = len(read["id"])
+    rare = read.pop("rare")
+    columns = read
+    code = columns["code"]
+    columns.update(kind=[BINARY] * n, about=[None] * n, tests=[()] * n, dist=[()] * n, unit=[None] * n,
+                   result=list(map(_RESULTS.__getitem__, code)), note=[None] * n, evidence=[()] * n)
+    if rare.count(None) != n:
+        _fill_rare(columns, rare, code)
+    statuses = {pair: status_of(*pair) for pair in set(zip(columns["kind"], code))}
+    columns["status"] = list(map(statuses.__getitem__, zip(columns["kind"], code)))
+    return ShownRows(columns, n)
 
-    def listed(text):
-        if not text:
-            return ()
-        value = lists.get(text)
+
+def _fill_rare(columns: dict[str, list], rare: list, code: list) -> None:
+    """The rare columns of the rows that have them (a JSON array of _RARE: text from SQLite, a list from
+    PostgreSQL's driver), decoded as the index stores them."""
+    kinds: dict = {}  # few distinct kinds, claim lists and results: each kept once
+    lists: dict = {}
+    results: dict = {}
+    kind, about, tests, dist = columns["kind"], columns["about"], columns["tests"], columns["dist"]
+    unit, result, note, evidence = columns["unit"], columns["result"], columns["note"], columns["evidence"]
+    for i, value in enumerate(rare):
         if value is None:
-            value = lists[text] = _tuple(text)
-        return value
-
-    for (pid, claim, p, typed, by, made, position, set_id, about, tags, tests, kind, dist, unit, result, code, note,
-         evidence, resolved_on, row) in db.stream(_SQL.format(where=where), params):
-        day = days.get(made)
-        if day is None:
-            day = days[made] = as_date(made)
-        status = statuses.get((kind, code))
-        if status is None:
-            status = statuses[kind, code] = status_of(kind, code)
-        append(new(Shown, (
-            pid, claim, same(p, p), same(typed, typed), same(by, by), day, same(position, position),
-            same(set_id, set_id), about, listed(tags), listed(tests),
-            same(kind, kind), _decode_dist(json.loads(dist)) if dist and dist != "[]" else (), unit,
-            None if code == PENDING else same(result, result), code, note,
-            tuple(Evidence(**e) for e in json.loads(evidence)) if evidence and evidence != "[]" else (), status,
-            same(resolved_on, resolved_on), row,
-        )))
-    return out
+            continue
+        k, a, t, d, u, r, no, ev = json.loads(value) if isinstance(value, str) else value
+        kind[i] = kinds.setdefault(k, k)
+        about[i] = a
+        tests[i] = lists[t] if t in lists else lists.setdefault(t, _tuple(t))
+        dist[i] = _decode_dist(json.loads(d)) if d and d != "[]" else ()
+        unit[i] = u
+        result[i] = None if code[i] == PENDING else results.setdefault(r, r)
+        note[i] = no
+        evidence[i] = tuple(Evidence(**e) for e in json.loads(ev)) if ev and ev != "[]" else ()
 
 
 def set_titles(conn) -> dict[str, str | None]:

@@ -221,25 +221,30 @@ class Selected:
 
 
 def selected_from(rows) -> Selected:
-    """Selected from prediction rows in ledger order (each with id, by, p, code, row, resolved_on,
-    p_typed, made and kind, as services.published.Shown), read with the selection the scores are given."""
-    from operator import attrgetter
+    """Selected from prediction rows in ledger order (services.published.ShownRows, or Shown tuples: each
+    with id, by, p, code, row, resolved_on, p_typed, made and kind), read with the selection the scores
+    are given. Built a column at a time: a million rows are never looked at one by one."""
+    from .published import ShownRows
 
-    rows = rows if isinstance(rows, (list, tuple)) else list(rows)
-    kinds = list(map(attrgetter("kind"), rows))
-    groups: dict[str, list] = {}
-    if len(set(kinds)) == 1:  # the common case: one kind
+    rows = ShownRows.of(rows)
+    kinds = rows.column("kind")
+    if not kinds:
+        return Selected({})
+    groups: dict[str, ShownRows] = {}
+    if kinds.count(kinds[0]) == len(kinds):  # the common case: one kind
         groups[kinds[0]] = rows
     else:
-        for kind, r in zip(kinds, rows):
-            groups.setdefault(kind, []).append(r)
+        where: dict[str, list[int]] = {}
+        for i, kind in enumerate(kinds):
+            where.setdefault(kind, []).append(i)
+        groups = {kind: rows.take(index) for kind, index in where.items()}
     by_kind = {}
     for kind, group in groups.items():
-        a = np.empty(len(group), dtype=SELECTED_DTYPE)
-        for column, attribute in (("id", "id"), ("by", "by"), ("code", "code"), ("row", "row"), ("on", "resolved_on"),
-                                  ("typed", "p_typed"), ("made", "made")):
-            a[column] = list(map(attrgetter(attribute), group))
-        a["p"] = list(map(attrgetter("p"), group)) if kind == BINARY else np.nan  # p is NULL only for other kinds
+        a = np.zeros(len(group), dtype=SELECTED_DTYPE)  # zeros: np.empty fills object fields one by one, 10x slower
+        for column, name in (("id", "id"), ("by", "by"), ("code", "code"), ("row", "row"), ("on", "resolved_on"),
+                              ("typed", "p_typed"), ("made", "made")):
+            a[column] = group.column(name)
+        a["p"] = group.column("p") if kind == BINARY else np.nan  # p is NULL only for other kinds
         by_kind[kind] = a
     return Selected(by_kind)
 
