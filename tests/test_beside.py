@@ -183,3 +183,88 @@ def test_scorecards_leaderboard_from_the_child_is_the_one_computed_here(bundled,
     a, b = boards
     assert a.to_dict() == b.to_dict()
     assert [r.forecaster for r in a.leaderboard.rows] == [r.forecaster for r in b.leaderboard.rows]
+
+
+# The published lists' rows rendered by a child while the parent scores (report.scorecard.published_texts,
+# from BESIDE_ROWS predictions on): the scorecard's bytes are the ones the parent renders alone.
+SETS = {
+    "a.yaml": """\
+set: one
+title: First set
+by: Ann
+made: 2025-01-01
+predictions:
+  - {id: a1, claim: "Pipes | and *stars*", p: 0.7}
+  - {id: a2, claim: "1. starts like a list", p: "3:1"}
+  - {id: a3, claim: www.example.com autolinks @someone, p: 70%}
+""",
+    "b.yaml": """\
+set: two
+by: Bo
+made: 2025-01-02
+predictions:
+  - {id: b1, claim: A plain claim, p: 0.2}
+  - {id: b2, claim: A noted claim, p: 0.9}
+  - {id: b3, claim: Still open, p: 0.4}
+""",
+    "c.yaml": """\
+set: one
+by: Ann
+made: 2025-01-03
+predictions:
+  - {id: c1, claim: Later in the first set, p: 0.6}
+""",
+    "o.yaml": "on: 2025-06-01\nby: Ann\nresults:\n  a1: yes\n  a2: no\n  a3: annulled\n  b1: yes\n  c1: no\n"
+              "  b2: {result: no, note: a note makes this set's table another one}\n",
+}
+
+
+@pytest.mark.parametrize("flavor", ["github", "lesswrong", "plain"])
+@pytest.mark.parametrize("how", ["percent", "as-typed"])
+def test_published_lists_rendered_by_a_child_are_the_ones_rendered_here(cli, tmp_path, monkeypatch, flavor, how):
+    from ledger.report import scorecard as sc
+
+    from support import identify, write_files
+
+    root = identify(write_files(tmp_path / "ledger", SETS))
+    monkeypatch.setattr(sc, "BESIDE_ROWS", 0)
+    cards = []
+    for folder, jobs in (("a", ""), ("b", "1")):
+        (tmp_path / folder).mkdir()
+        monkeypatch.chdir(tmp_path / folder)  # the same command in both (the footer repeats it)
+        monkeypatch.setenv(beside.JOBS_VARIABLE, jobs)
+        r = cli("--root", root, "scorecard", "--flavor", flavor, "--probabilities", how, "-o", "card.md")
+        assert r.code == 0, r.err
+        cards.append((tmp_path / folder / "card.md").read_text(encoding="utf-8"))
+    assert cards[0] == cards[1]
+    from ledger.services.ledger import Ledger
+
+    monkeypatch.setenv(beside.JOBS_VARIABLE, "1")  # no child: nothing rendered ahead
+    assert sc.collect(Ledger.open(root), render_as=(flavor, how)).table_texts is None
+    monkeypatch.setenv(beside.JOBS_VARIABLE, "")
+    data = sc.collect(Ledger.open(root), render_as=(flavor, how))
+    assert set(data.table_texts) == {"one"}  # set two has a note: its table has a notes column, not the list
+    (made_for, rows), = data.table_texts.values()
+    assert made_for == flavor and rows in cards[0] and rows.count("\n") == 3  # a1, a2, a3, c1
+    assert "Later in the first set" in rows and "A plain claim" not in rows
+
+
+def test_the_rows_rendered_beside_are_not_used_with_the_on_record_marks(tmp_path, monkeypatch):
+    # The On record part marks late predictions in the claim cell: the child's rows have no marks.
+    from dataclasses import replace
+
+    from ledger.report import card as cards
+    from ledger.report import scorecard as sc
+    from ledger.services.ledger import Ledger
+
+    from support import identify, write_files
+
+    monkeypatch.setattr(sc, "BESIDE_ROWS", 0)
+    data = sc.collect(Ledger.open(identify(write_files(tmp_path / "ledger", SETS))), render_as=("github", "percent"))
+    assert data.table_texts
+    tables = [b for b in cards.table_section(data, sc.Options()).blocks if isinstance(b, cards.Table)]
+    assert any(getattr(t.rows, "text", None) for t in tables)
+    marked = replace(data, verification=object())  # any report: the rows are made here
+    monkeypatch.setattr(cards, "_late", lambda verification, pid: "")
+    tables = [b for b in cards.table_section(marked, sc.Options()).blocks if isinstance(b, cards.Table)]
+    assert not any(getattr(t.rows, "text", None) for t in tables)

@@ -442,3 +442,46 @@ def test_the_calibration_sentence_leaves_out_forecasts_of_50_percent_and_says_ho
     assert sentence in md
     # The calibration table still counts every forecast, those at 50% in its lowest level.
     assert f"n={len(ps)})" in md
+
+
+MIXED_TAGS = {
+    "m.yaml": """
+        set: mixed
+        by: Ann
+        made: 2025-01-01
+        predictions:
+          - {id: q1, claim: one, p: 0.7, tags: [ai, policy], forecasts: [{by: Bo, p: 0.4, at: 2025-02-01}]}
+          - {id: q2, claim: which, options: {x: 0.6, y: 0.4}, tags: [ai]}
+          - {id: q3, claim: three, p: 0.2, tags: [policy, policy]}
+          - {id: q4, claim: four, p: 0.9, tags: [ai], forecasts: [{by: Bo, p: 0.5, at: 2025-02-01}]}
+          - {id: q5, claim: five, p: 0.4}
+          - {id: q6, claim: how big, quantiles: {5%: 1, 50%: 2, 95%: 3}, tags: [policy]}
+          - {id: q7, claim: seven, p: 0.6, tags: [ai, chips]}
+    """,
+    "o.yaml": """
+        on: 2025-06-01
+        by: Ann
+        results: {q1: yes, q2: x, q3: no, q4: no, q5: yes, q6: 2.5, q7: annulled}
+    """,
+}
+
+
+@pytest.mark.parametrize("policy, by", [("first", None), ("last", None), ("last", "Bo"), ("all", None)])
+def test_tag_figures_found_by_place_are_the_ones_found_by_id(make_ledger, monkeypatch, policy, by):
+    # report.scorecard finds a scored forecast's tags by its question's place among the yes/no rows
+    # (other kinds between them); by id it finds the same, as a run read with another selection must.
+    from ledger.report import scorecard as sc
+    from ledger.services.ledger import Ledger
+    from ledger.services.select import Selection
+
+    ledger = Ledger.open(make_ledger(MIXED_TAGS))
+    data = sc.collect(ledger, Selection(by=by), policy, bootstrap=0)
+    assert data.tag_rows and {r.tag for r in data.tag_rows} >= ({"ai", "policy"} if by is None else {"policy"})
+    place = sc._tag_list_of_forecasts
+    monkeypatch.setattr(sc, "_tag_list_of_forecasts", lambda table, shown, rows, by_place: place(table, shown, rows, False))
+    by_id = sc.tag_figures(data.run, data.shown, data.selection, "0-1")
+    assert [(r.tag, r.predictions, r.hits, r.n, r.gap.total, r.brier.score) for r in data.tag_rows] == \
+        [(r.tag, r.predictions, r.hits, r.n, r.gap.total, r.brier.score) for r in by_id]
+    if by is None:
+        policy_row = {r.tag: r for r in data.tag_rows}["policy"]
+        assert policy_row.predictions == 3  # q1, q3 (its tag written twice counts once) and q6

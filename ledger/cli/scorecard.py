@@ -138,7 +138,8 @@ def scorecard(
         ctx.call_on_close(drawer.close)
     try:
         data = collect(ledger, selection, policy, brier_scale=brier, eps=eps, bins=bin_spec,
-                       bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, parts=parts)
+                       bootstrap="auto" if bootstrap is None else bootstrap, seed=seed, parts=parts,
+                       render_as=(flavor, probabilities) if style == "table" else None)
     except ValueError as exc:  # an argument the engine refused (the checks above come first: a safety net)
         raise UsageError(str(exc)) from None
     if not data.run.counts["predictions"]:

@@ -557,8 +557,9 @@ class PublishedRows(Sequence):
     (`keyed_columns`), so a renderer formats each distinct number, p, mark and points once and a
     million rows never exist as pieces."""
 
-    def __init__(self, states, how: str, verification=None):
+    def __init__(self, states, how: str, verification=None, text: tuple[str, str] | None = None):
         self.states, self.how, self.verification = ShownRows.of(states), how, verification
+        self.text = text  # (flavour, the rows as that flavour's markdown), when rendered already
 
     def __len__(self) -> int:
         return len(self.states)
@@ -613,15 +614,10 @@ def table_section(data, options) -> Section:
             kind_scored.setdefault(f.prediction_id, []).append(f)
     section = Section("predictions", "Predictions")
     verification = getattr(data, "verification", None)
-    shown = ShownRows.of(data.shown)
-    set_ids = shown.column("set_id")
-    if set_ids.count(set_ids[0]) == len(set_ids):  # one set (or none): every row, in order
-        groups = {set_ids[0]: shown}
-    else:
-        where: dict[str | None, list[int]] = {}
-        for i, set_id in enumerate(set_ids):
-            where.setdefault(set_id, []).append(i)
-        groups = {set_id: shown.take(index) for set_id, index in where.items()}
+    # The published lists' rows as markdown already, when they were rendered beside the scores
+    # (report.scorecard.published_texts): their cells carry no On record mark.
+    texts = getattr(data, "table_texts", None) if verification is None else None
+    groups = table_groups(data.shown)
     several = len(groups) > 1
     unforecast = 0
     for set_id, states in groups.items():
@@ -632,21 +628,12 @@ def table_section(data, options) -> Section:
         source = getattr(data, "sources", {}).get(set_id) if set_id else None
         if source:  # where the predictions were first published: a reader checks the list against it
             section.blocks.append(first_published(source))
-        # Evidence given once for a whole resolution (as in a post's "the paper did 1-3") is
-        # listed once under the table rather than on every row.
-        evidence = states.column("evidence")
-        if evidence.count(()) != len(evidence):  # a resolution gives evidence: as links
-            evidence = list(map(_evidence, evidence))
-        shared = evidence[0] if len(set(evidence)) == 1 and evidence[0] and len(states) > 1 else None
-        with_evidence = not shared and any(evidence)
-        notes = states.column("note")
-        with_notes = notes.count(None) != len(notes) and any(notes)
-        kinds = states.column("kind")
+        evidence, shared, with_evidence, with_notes = evidence_and_notes(states)
         rows, row_ids = [], []
-        if published_only and not with_evidence and not with_notes and kinds.count(BINARY) == len(kinds):
+        if published_only and is_published_list(states, with_evidence, with_notes):
             # The common case, and the one a large ledger takes: the published list, a row per
             # prediction, its cells made when a renderer asks for them (the same cells as below).
-            rows = PublishedRows(states, how, verification)
+            rows = PublishedRows(states, how, verification, texts.get(set_id) if texts else None)
             row_ids = states.column("id")
         for s, ev in () if rows else zip(states, evidence):
             mark = _outcome(s)
@@ -687,19 +674,8 @@ def table_section(data, options) -> Section:
                     row.append((Note(s.note) if s.note else DASH) if first else "")
                 rows.append(tuple(row))
                 row_ids.append(s.id if first else None)
-        headers, aligns = ["#", "prediction"], ["r", "l"]
-        if with_forecaster:
-            headers, aligns = headers + ["forecaster"], aligns + ["l"]
-        headers, aligns = headers + ["p"], aligns + ["r"]
-        if with_date:
-            headers, aligns = headers + ["dated"], aligns + ["l"]
-        headers, aligns = headers + ["outcome", "points"], aligns + ["c", "r"]
-        if with_evidence:
-            headers, aligns = headers + ["evidence"], aligns + ["l"]
-        if with_notes:
-            headers, aligns = headers + ["note"], aligns + ["l"]
-        section.blocks.append(Table(tuple(headers), tuple(aligns), rows if type(rows) is PublishedRows else tuple(rows),
-                                    numbered=True, row_ids=tuple(row_ids)))
+        section.blocks.append(predictions_table(rows if type(rows) is PublishedRows else tuple(rows), tuple(row_ids),
+                                                with_forecaster, with_date, with_evidence, with_notes))
         if shared:
             section.blocks.append(Para(("Evidence for every resolution above: ", *_joined(shared), ".")))
     section.blocks.append("legend")
@@ -710,6 +686,57 @@ def table_section(data, options) -> Section:
     else:
         section.blocks.append(Para((table_note(run, unforecast),)))
     return section
+
+
+def table_groups(shown) -> dict:
+    """The prediction table's sets (set id -> its rows, ShownRows), in order of first appearance; each
+    set's rows in ledger order."""
+    shown = ShownRows.of(shown)
+    set_ids = shown.column("set_id")
+    if not set_ids or set_ids.count(set_ids[0]) == len(set_ids):  # one set (or none): every row, in order
+        return {set_ids[0]: shown} if set_ids else {}
+    where: dict[str | None, list[int]] = {}
+    for i, set_id in enumerate(set_ids):
+        where.setdefault(set_id, []).append(i)
+    return {set_id: shown.take(index) for set_id, index in where.items()}
+
+
+def evidence_and_notes(states) -> tuple:
+    """A set's evidence as links per row; the evidence every row shares, or None (evidence given once for
+    a whole resolution, as in a post's "the paper did 1-3", is listed once under the table rather than
+    on every row); and whether its table has an evidence column, and a notes column."""
+    evidence = states.column("evidence")
+    if evidence.count(()) != len(evidence):  # a resolution gives evidence: as links
+        evidence = list(map(_evidence, evidence))
+    shared = evidence[0] if len(set(evidence)) == 1 and evidence[0] and len(states) > 1 else None
+    with_evidence = not shared and any(evidence)
+    notes = states.column("note")
+    with_notes = notes.count(None) != len(notes) and any(notes)
+    return evidence, shared, with_evidence, with_notes
+
+
+def is_published_list(states, with_evidence: bool, with_notes: bool) -> bool:
+    """Whether a set's table, for the authors under `first`, is the published list (PublishedRows):
+    yes/no questions only, with no evidence or notes column."""
+    kinds = states.column("kind")
+    return not with_evidence and not with_notes and kinds.count(BINARY) == len(kinds)
+
+
+def predictions_table(rows, row_ids: tuple, with_forecaster: bool, with_date: bool, with_evidence: bool,
+                      with_notes: bool) -> Table:
+    """A set's prediction table: its columns, and the rows."""
+    headers, aligns = ["#", "prediction"], ["r", "l"]
+    if with_forecaster:
+        headers, aligns = headers + ["forecaster"], aligns + ["l"]
+    headers, aligns = headers + ["p"], aligns + ["r"]
+    if with_date:
+        headers, aligns = headers + ["dated"], aligns + ["l"]
+    headers, aligns = headers + ["outcome", "points"], aligns + ["c", "r"]
+    if with_evidence:
+        headers, aligns = headers + ["evidence"], aligns + ["l"]
+    if with_notes:
+        headers, aligns = headers + ["note"], aligns + ["l"]
+    return Table(tuple(headers), tuple(aligns), rows, numbered=True, row_ids=row_ids)
 
 
 def first_published(source: str, set_id: str | None = None) -> Para:

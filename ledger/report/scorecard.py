@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 from ..gcpause import gc_paused
 from . import card as cards
+from ..kinds import BINARY
 from .card import DASH, PROBABILITIES, STYLES, Image, Items, Link, Mark, Note, Para, Section, Styled, Table
 from .escape import code_span, inert, relative_link, safe_url, text
 
@@ -85,6 +86,8 @@ class ScorecardData:
     version: str = ""
     verification: Any = None  # services.verify.VerifyReport: the On record part, when asked for
     sources: dict[str, str] = field(default_factory=dict)  # set id -> its source (where first published)
+    # set id -> (flavour, its published list's rows as markdown), rendered beside the scores (published_texts)
+    table_texts: dict | None = None
 
 
 # -- gathering ----------------------------------------------------------------
@@ -92,20 +95,28 @@ class ScorecardData:
 
 def collect(ledger, selection=None, policy: str = "first", *, brier_scale: str = "0-1",
             eps: float | None = None, bins=None, bootstrap="auto", seed: int = 0,
-            parts=PARTS, today: dt.date | None = None, run=None) -> ScorecardData:
+            parts=PARTS, today: dt.date | None = None, run=None, render_as: tuple[str, str] | None = None) -> ScorecardData:
     """Everything the scorecard shows for `selection` under `policy`.
 
-    run -- the ScoreRun of this selection and these options when the caller has it already.
+    run       -- the ScoreRun of this selection and these options when the caller has it already.
+    render_as -- (flavour, probabilities) of the table style the card will be rendered in: a large
+                 published list's rows are then rendered in a child while this process scores.
     Raises ValueError for arguments the scoring engine refuses (as services.scores.score).
     """
     from ..services.select import Selection
 
     with gc_paused():  # a row per prediction, no cycles (ledger.gcpause)
         return _collect(ledger, selection or Selection(), policy, brier_scale, eps, bins, bootstrap, seed, parts,
-                        today, run)
+                        today, run, render_as)
 
 
-def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed, parts, today, run) -> ScorecardData:
+#: From this many selected predictions on, render_as renders the published list beside the scores: below
+#: it the rows cost less than a child.
+BESIDE_ROWS = 50_000
+
+
+def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed, parts, today, run,
+             render_as=None) -> ScorecardData:
     from ..services.defaults import today as default_today
     from ..services.published import set_sources, set_titles, several_forecasters, shown_predictions
     from ..services.scores import score, selected_from
@@ -114,7 +125,7 @@ def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed,
     claims = ()
     board_options = (selection, policy, brier_scale, eps, bins, seed)
     board_asked = "forecasters" in parts and policy in ("first", "last")
-    beside = None
+    beside = texts = None
     if board_asked and ledger.reads_own_file():
         # The leaderboard, computed in a child while this process reads the table. Forked before this
         # process opens the index: SQLite's connections, and its locks, cannot cross a fork.
@@ -125,6 +136,13 @@ def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed,
         board_wanted = board_asked and several_forecasters(db)
         try:
             shown = shown_predictions(db, selection, today or default_today())
+            if (render_as is not None and "table" in parts and policy == "first" and not selection.by
+                    and len(shown) >= BESIDE_ROWS):
+                # The authors under `first`: the table is the published list, whatever the scores. Its rows are
+                # rendered by a child, on the rows read (it touches no database), while this process scores.
+                from ..beside import Started
+
+                texts = Started(published_texts, shown, *render_as)
             # The table's query gives the scores their predictions too (a status filter reads its own).
             selected = selected_from(shown) if not selection.status else None
             if run is None:
@@ -146,11 +164,26 @@ def _collect(ledger, selection, policy, brier_scale, eps, bins, bootstrap, seed,
                     return leaderboard(db, *board_options, selected)
 
                 board = beside.result(here) if beside is not None else here()
+            table_texts = texts.result(lambda: None) if texts is not None else None  # None: rendered as usual
         finally:
-            if beside is not None:
-                beside.close()
+            for child in (beside, texts):
+                if child is not None:
+                    child.close()
     return ScorecardData(selection, policy, shown, titles, run, confidence_levels(run), tag_rows, board, claims,
-                         __version__, sources=sources)
+                         __version__, sources=sources, table_texts=table_texts)
+
+
+def published_texts(shown, flavor: str, probabilities: str) -> dict:
+    """Per set whose table is the published list (card.PublishedRows), its rows as the markdown of
+    `flavor` (Markdown.rows): what render() writes for them, made ahead (a child's work: see _collect)."""
+    markdown = Markdown(flavor)
+    out = {}
+    for set_id, states in cards.table_groups(shown).items():
+        _, _, with_evidence, with_notes = cards.evidence_and_notes(states)
+        if cards.is_published_list(states, with_evidence, with_notes):
+            table = cards.predictions_table(cards.PublishedRows(states, probabilities), (), False, False, False, False)
+            out[set_id] = (flavor, markdown.rows(table))
+    return out
 
 
 def leaderboard(db, selection, policy: str, brier_scale: str, eps, bins, seed: int, selected=None):
@@ -212,11 +245,7 @@ def tag_figures(run, shown, selection, brier_scale: str) -> tuple[TagRow, ...]:
     if not tags:
         return ()
     numbered = {tags_: i for i, tags_ in enumerate(per_list)}
-    of_id = dict(zip(shown_column(shown, "id"), map(numbered.__getitem__, tag_lists)))
-    # Per scored forecast, the number of its prediction's tag list (-1: a prediction not shown)
-    which = np.fromiter(map(of_id.get, run.table.prediction_id.tolist(), repeat(-1)), dtype=np.intp,
-                        count=run.table.n)
-    del of_id
+    which = _tag_list_of_forecasts(run.table, shown, [numbered[t] for t in tag_lists], by_place=not selection.status)
     p, o = run.table.p, run.table.outcome
     out = []
     for tag in tags:
@@ -226,6 +255,24 @@ def tag_figures(run, shown, selection, brier_scale: str) -> tuple[TagRow, ...]:
                           brier(p[idx], o[idx], scale=brier_scale),
                           folded_calibration(p[idx], o[idx], bins=list(cards.LEVELS)) if idx.size else None))
     return tuple(out)
+
+
+def _tag_list_of_forecasts(table, shown, list_of_row: list[int], by_place: bool):
+    """Per scored forecast, the number of its prediction's tag list (list_of_row: per shown row); -1 for a
+    prediction not shown. by_place: a forecast's question is its prediction's place among the selection's
+    yes/no predictions, which are the shown rows of that kind in the same order (no id looked up); not so
+    under a status filter, which reads by the day (services.select): then by id."""
+    import numpy as np
+
+    from ..services.published import shown_column
+
+    kinds = shown_column(shown, "kind")
+    binary = [i for i, kind in enumerate(kinds) if kind == BINARY] if kinds.count(BINARY) != len(kinds) else None
+    per_row = np.asarray(list_of_row, dtype=np.intp)
+    if by_place and table.question is not None and table.predictions == (len(kinds) if binary is None else len(binary)):
+        return per_row[table.question] if binary is None else per_row[np.asarray(binary, dtype=np.intp)][table.question]
+    of_id = dict(zip(shown_column(shown, "id"), list_of_row))  # a run read with a selection of its own: by id
+    return np.fromiter(map(of_id.get, table.prediction_id.tolist(), repeat(-1)), dtype=np.intp, count=table.n)
 
 
 # -- rendering ----------------------------------------------------------------
@@ -357,23 +404,28 @@ class Markdown:
 
     def table(self, t: Table) -> None:
         """A GFM pipe table; in the plain flavour a list, one item per row (CommonMark has no tables)."""
+        if self.flavor != "plain":
+            rule = {"l": "---", "r": "---:", "c": ":---:"}
+            self.line("| " + " | ".join(t.headers) + " |")
+            self.line("| " + " | ".join(rule[a] for a in t.aligns) + " |")
+        if t.rows:  # the rows as one piece: a table's lines are not held one by one until the end
+            text = getattr(t.rows, "text", None)  # card.PublishedRows rendered already (published_texts)
+            self.lines.append(text[1] if text is not None and text[0] == self.flavor else self.rows(t))
+        self.blank()
+
+    def rows(self, t: Table) -> str:
+        """A table's rows as markdown lines, joined: pipe-table rows, or in the plain flavour list items."""
         if self.flavor == "plain":
-            rows = list(zip(*self.columns(t.rows)))
-            for row in rows:
+            lines = []
+            for row in zip(*self.columns(t.rows)):
                 # Cells that do not apply ("—") are left out, but an undefined
                 # figure (a column in `always`) shows as "—", as in the other flavours.
                 rest = "; ".join(f"{h}: {v}" for h, v in zip(t.headers[1:], row[1:]) if v and (v != DASH or h in t.always))
                 first = f"#{row[0]}" if t.numbered else (f"{t.headers[0]} {row[0]}" if t.lead else row[0])
-                self.line(f"- **{first}**: {rest}")
-            self.blank()
-            return
-        rule = {"l": "---", "r": "---:", "c": ":---:"}
-        self.line("| " + " | ".join(t.headers) + " |")
-        self.line("| " + " | ".join(rule[a] for a in t.aligns) + " |")
-        if t.rows:  # the rows as one piece: a table's lines are not held one by one until the end
-            line = "| " + " | ".join(["{}"] * len(t.headers)) + " |"
-            self.lines.append("\n".join(map(line.format, *self.columns(t.rows, empty=" "))))
-        self.blank()
+                lines.append(f"- **{first}**: {rest}")
+            return "\n".join(lines)
+        line = "| " + " | ".join(["{}"] * len(t.headers)) + " |"
+        return "\n".join(map(line.format, *self.columns(t.rows, empty=" ")))
 
     def columns(self, rows, empty: str = "") -> list[list[str]]:
         """The table's cells as markdown, a column at a time. A column repeats a few values (marks,
