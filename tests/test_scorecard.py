@@ -485,3 +485,28 @@ def test_tag_figures_found_by_place_are_the_ones_found_by_id(make_ledger, monkey
     if by is None:
         policy_row = {r.tag: r for r in data.tag_rows}["policy"]
         assert policy_row.predictions == 3  # q1, q3 (its tag written twice counts once) and q6
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Values near the edge of inert text: its letters and punctuation, spaces, newlines, `www.`, and markup.
+_EDGE = st.lists(st.sampled_from(list("aZ09 ,.()'\"/?%;-") + ["  ", "\n", "www.", "WWW.", "@", "|", "*", "_", "#", "é",
+                                                               "İ", "\t"]), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_EDGE, st.just("A plain claim"), st.just("a claim, with (brackets)")), max_size=8))
+def test_inert_tested_many_at_once_is_inert_tested_on_each(values):
+    from ledger.report.escape import all_inert, inert
+
+    assert all_inert(values) == all(bool(v) and inert(v) for v in values)
+
+
+def test_inert_tested_many_at_once_refuses_what_is_not_text():
+    from ledger.report.escape import all_inert
+
+    assert all_inert(["A claim", "Another claim"]) and all_inert([])
+    assert not all_inert(["A claim", ("A claim", " †")]) and not all_inert(["A claim", "a  double space"])
+    assert not all_inert(["A claim", "ends in a space "]) and not all_inert(["see www.example.com"])
+    assert not all_inert(["two\nlines"]) and not all_inert(["A claim", ""])  # a newline in a value; an empty one

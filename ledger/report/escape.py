@@ -59,6 +59,23 @@ def inert(value: str) -> bool:
             and "www." not in value.lower())
 
 
+# Lines of inert text, each ending in a newline: inert() on many values at once (all_inert).
+_INERT_LINES = re.compile(r"(?:[A-Za-z(\"'][A-Za-z0-9 ,.()'\"/?%;-]*\n)*")
+
+
+def all_inert(values: list) -> bool:
+    """Whether every value is a str that inert() passes, tested on their lines joined: one scan for many
+    (when no value holds a newline, the newlines between them neither make nor hide a double space, a
+    trailing space or a `www.`)."""
+    if not values:
+        return True
+    if not all(type(v) is str for v in values):
+        return False
+    joined = "\n".join(values) + "\n"
+    return (joined.count("\n") == len(values) and _INERT_LINES.fullmatch(joined) is not None and "  " not in joined and " \n" not in joined
+            and "www." not in joined.lower())
+
+
 def _drop_controls(value: str) -> str:
     """Control characters (C0, DEL, C1) become spaces; bidi controls are removed."""
     return value.translate(_CLEAN)

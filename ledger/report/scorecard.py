@@ -33,7 +33,7 @@ from ..gcpause import gc_paused
 from . import card as cards
 from ..kinds import BINARY
 from .card import DASH, PROBABILITIES, STYLES, Image, Items, Link, Mark, Note, Para, Section, Styled, Table
-from .escape import code_span, inert, relative_link, safe_url, text
+from .escape import all_inert, code_span, inert, relative_link, safe_url, text
 
 FLAVORS = ("github", "lesswrong", "plain")
 PARTS = ("table", "scores", "calibration", "chart", "tags", "forecasters", "claims")
@@ -424,8 +424,19 @@ class Markdown:
                 first = f"#{row[0]}" if t.numbered else (f"{t.headers[0]} {row[0]}" if t.lead else row[0])
                 lines.append(f"- **{first}**: {rest}")
             return "\n".join(lines)
-        line = "| " + " | ".join(["{}"] * len(t.headers)) + " |"
-        return "\n".join(map(line.format, *self.columns(t.rows, empty=" ")))
+        # Every cell is text: the rows joined with the pipes between them, a row's cells by one join each.
+        return "| " + " |\n| ".join(map(" | ".join, zip(*self.columns(t.rows, empty=" ")))) + " |"
+
+    def distinct(self, pieces: list, empty: str) -> list[str]:
+        """A column of pieces nearly all distinct (the claims) as markdown: inert text as it is, tested a
+        thousand at a time (escape.all_inert), the rest rendered each."""
+        cell = self.cell
+        out: list[str] = []
+        for start in range(0, len(pieces), 1000):
+            chunk = pieces[start:start + 1000]
+            out.extend(chunk if all_inert(chunk) else
+                       [key if type(key) is str and inert(key) else (cell(key) or empty) for key in chunk])
+        return out
 
     def columns(self, rows, empty: str = "") -> list[list[str]]:
         """The table's cells as markdown, a column at a time. A column repeats a few values (marks,
@@ -437,7 +448,7 @@ class Markdown:
             cell = self.cell
             for keys, piece in keyed():
                 if piece is None:  # distinct pieces (the claims): most are inert text, given back as they are
-                    out.append([key if type(key) is str and inert(key) else (cell(key) or empty) for key in keys])
+                    out.append(self.distinct(keys, empty))
                 else:  # each distinct key rendered once for the whole card (a ledger's sets share positions)
                     shown = self.rendered.setdefault((piece, empty), {})
                     for key in dict.fromkeys(keys).keys() - shown.keys():
