@@ -332,11 +332,9 @@ def lede(data, options) -> list[Para]:
     if by is not None and run.scored == "forecaster" and run.name:
         by = run.name  # as the ledger first spells it (`--by ben` scores "Ben")
     first = [_who_made(shown, by)]
-    kinds = shown_column(shown, "kind")
-    per_kind = Counter(kinds)
-    yes_no = Counter(status for kind, status in zip(kinds, shown_column(shown, "status")) if kind == BINARY) \
-        if len(per_kind) > 1 else Counter(shown_column(shown, "status")) if BINARY in per_kind else Counter()
-    binary = per_kind[BINARY]  # the yes/no questions, and how they stand
+    per_kind = ShownRows.of(shown).grouped("kind")
+    yes_no = Counter(per_kind[BINARY].column("status")) if BINARY in per_kind else Counter()  # how they stand
+    binary = yes_no.total()  # the yes/no questions
     happened, resolved = yes_no["yes"], yes_no["yes"] + yes_no["no"]
     if binary:
         if not resolved:
@@ -352,7 +350,7 @@ def lede(data, options) -> list[Para]:
             first.append(f" Of the {resolved} resolved yes or no, {happened} happened")
         if resolved:  # the yes/no questions' own counts: the run's count every kind
             first.append(_counted_out({status: yes_no[status] for status in ("annulled", "pending")}) + ".")
-    others = [(k, per_kind[k]) for k in (CHOICE, NUMERIC)]
+    others = [(k, len(per_kind.get(k, ()))) for k in (CHOICE, NUMERIC)]
     others = [(k, n) for k, n in others if n]
     if others:
         count = sum(n for _, n in others)
@@ -674,8 +672,9 @@ def table_section(data, options) -> Section:
                     row.append((Note(s.note) if s.note else DASH) if first else "")
                 rows.append(tuple(row))
                 row_ids.append(s.id if first else None)
-        section.blocks.append(predictions_table(rows if type(rows) is PublishedRows else tuple(rows), tuple(row_ids),
-                                                with_forecaster, with_date, with_evidence, with_notes))
+        section.blocks.append(predictions_table(
+            rows if type(rows) is PublishedRows else tuple(rows), tuple(row_ids), with_forecaster=with_forecaster,
+            with_date=with_date, with_evidence=with_evidence, with_notes=with_notes))
         if shared:
             section.blocks.append(Para(("Evidence for every resolution above: ", *_joined(shared), ".")))
     section.blocks.append("legend")
@@ -691,14 +690,7 @@ def table_section(data, options) -> Section:
 def table_groups(shown) -> dict:
     """The prediction table's sets (set id -> its rows, ShownRows), in order of first appearance; each
     set's rows in ledger order."""
-    shown = ShownRows.of(shown)
-    set_ids = shown.column("set_id")
-    if not set_ids or set_ids.count(set_ids[0]) == len(set_ids):  # one set (or none): every row, in order
-        return {set_ids[0]: shown} if set_ids else {}
-    where: dict[str | None, list[int]] = {}
-    for i, set_id in enumerate(set_ids):
-        where.setdefault(set_id, []).append(i)
-    return {set_id: shown.take(index) for set_id, index in where.items()}
+    return ShownRows.of(shown).grouped("set_id")
 
 
 def evidence_and_notes(states) -> tuple:
@@ -722,8 +714,8 @@ def is_published_list(states, with_evidence: bool, with_notes: bool) -> bool:
     return not with_evidence and not with_notes and kinds.count(BINARY) == len(kinds)
 
 
-def predictions_table(rows, row_ids: tuple, with_forecaster: bool, with_date: bool, with_evidence: bool,
-                      with_notes: bool) -> Table:
+def predictions_table(rows, row_ids: tuple = (), *, with_forecaster: bool = False, with_date: bool = False,
+                      with_evidence: bool = False, with_notes: bool = False) -> Table:
     """A set's prediction table: its columns, and the rows."""
     headers, aligns = ["#", "prediction"], ["r", "l"]
     if with_forecaster:

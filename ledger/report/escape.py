@@ -60,7 +60,7 @@ def inert(value: str) -> bool:
 
 
 # Lines of inert text, each ending in a newline: inert() on many values at once (all_inert).
-_INERT_LINES = re.compile(r"(?:[A-Za-z(\"'][A-Za-z0-9 ,.()'\"/?%;-]*\n)*")
+_INERT_LINES = re.compile(f"(?:{_INERT_CHARS.pattern}\n)*")
 
 
 def all_inert(values: list) -> bool:
@@ -72,8 +72,8 @@ def all_inert(values: list) -> bool:
     if not all(type(v) is str for v in values):
         return False
     joined = "\n".join(values) + "\n"
-    return (joined.count("\n") == len(values) and _INERT_LINES.fullmatch(joined) is not None and "  " not in joined and " \n" not in joined
-            and "www." not in joined.lower())
+    return (joined.count("\n") == len(values) and _INERT_LINES.fullmatch(joined) is not None
+            and "  " not in joined and " \n" not in joined and "www." not in joined.lower())
 
 
 def _drop_controls(value: str) -> str:

@@ -181,7 +181,7 @@ def published_texts(shown, flavor: str, probabilities: str) -> dict:
     for set_id, states in cards.table_groups(shown).items():
         _, _, with_evidence, with_notes = cards.evidence_and_notes(states)
         if cards.is_published_list(states, with_evidence, with_notes):
-            table = cards.predictions_table(cards.PublishedRows(states, probabilities), (), False, False, False, False)
+            table = cards.predictions_table(cards.PublishedRows(states, probabilities))  # its columns: no others
             out[set_id] = (flavor, markdown.rows(table))
     return out
 

@@ -83,6 +83,17 @@ class ShownRows(Sequence):
             values = self._columns[name] = list(map(self._base.column(name).__getitem__, self._index))
         return values
 
+    def grouped(self, name: str) -> dict:
+        """The rows by their value of field `name` (ShownRows each, in order), the values in order of first
+        appearance: every row, as it is, when they share one value."""
+        values = self.column(name)
+        if not values or values.count(values[0]) == len(values):
+            return {values[0]: self} if values else {}
+        where: dict = {}
+        for i, value in enumerate(values):
+            where.setdefault(value, []).append(i)
+        return {value: self.take(index) for value, index in where.items()}
+
     def take(self, index: list[int]) -> ShownRows:
         """The rows at `index`, in that order."""
         if len(index) == self._n and (not index or (index[0] == 0 and index[-1] == self._n - 1)):
@@ -202,21 +213,19 @@ def shown_predictions(conn, selection: Selection, today: dt.date | None = None) 
 def _fill_rare(columns: dict[str, list], rare: list, code: list) -> None:
     """The rare columns of the rows that have them (a JSON array of _RARE: text from SQLite, a list from
     PostgreSQL's driver), decoded as the index stores them."""
-    kinds: dict = {}  # few distinct kinds, claim lists and results: each kept once
-    lists: dict = {}
-    results: dict = {}
+    kinds, results, claims = _kept(), _kept(), _Parsed(_tuple).__getitem__  # few distinct ones: each kept once
     kind, about, tests, dist = columns["kind"], columns["about"], columns["tests"], columns["dist"]
     unit, result, note, evidence = columns["unit"], columns["result"], columns["note"], columns["evidence"]
     for i, value in enumerate(rare):
         if value is None:
             continue
         k, a, t, d, u, r, no, ev = json.loads(value) if isinstance(value, str) else value
-        kind[i] = kinds.setdefault(k, k)
+        kind[i] = kinds(k)
         about[i] = a
-        tests[i] = lists[t] if t in lists else lists.setdefault(t, _tuple(t))
+        tests[i] = claims(t)
         dist[i] = _decode_dist(json.loads(d)) if d and d != "[]" else ()
         unit[i] = u
-        result[i] = None if code[i] == PENDING else results.setdefault(r, r)
+        result[i] = None if code[i] == PENDING else results(r)
         note[i] = no
         evidence[i] = tuple(Evidence(**e) for e in json.loads(ev)) if ev and ev != "[]" else ()
 

@@ -226,20 +226,8 @@ def selected_from(rows) -> Selected:
     are given. Built a column at a time: a million rows are never looked at one by one."""
     from .published import ShownRows
 
-    rows = ShownRows.of(rows)
-    kinds = rows.column("kind")
-    if not kinds:
-        return Selected({})
-    groups: dict[str, ShownRows] = {}
-    if kinds.count(kinds[0]) == len(kinds):  # the common case: one kind
-        groups[kinds[0]] = rows
-    else:
-        where: dict[str, list[int]] = {}
-        for i, kind in enumerate(kinds):
-            where.setdefault(kind, []).append(i)
-        groups = {kind: rows.take(index) for kind, index in where.items()}
     by_kind = {}
-    for kind, group in groups.items():
+    for kind, group in ShownRows.of(rows).grouped("kind").items():
         a = np.zeros(len(group), dtype=SELECTED_DTYPE)  # zeros: np.empty fills object fields one by one, 10x slower
         for column, name in (("id", "id"), ("by", "by"), ("code", "code"), ("row", "row"), ("on", "resolved_on"),
                               ("typed", "p_typed"), ("made", "made")):
